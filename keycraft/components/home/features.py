@@ -1,0 +1,37 @@
+"""Home features grid."""
+
+import reflex as rx
+
+FEATURES: tuple[tuple[str, str, str], ...] = (
+    ("audio-lines", "Audio to MIDI", "A fast general model, or an accurate piano-only model."),
+    ("piano", "Piano-roll editor", "Draw, move, resize and quantize notes; undo anything."),
+    ("play", "Play it back", "Sampled piano playback, in sync with your original recording."),
+    ("download", "Download MIDI", "Take your notes to any DAW, notation app or keyboard."),
+)
+"""(icon, title, text) for each feature card; static, so a module constant."""
+
+
+def _card(icon: str, title: str, text: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.icon(icon, size=28),
+            rx.heading(title, as_="h3", size="4"),
+            rx.text(text, color_scheme="gray"),
+            spacing="2",
+        ),
+        size="3",
+    )
+
+
+def features() -> rx.Component:
+    """Feature cards."""
+    return rx.box(
+        rx.heading("Everything a learner needs", as_="h2", size="7", margin_bottom="1.5rem"),
+        rx.grid(
+            *[_card(*feature) for feature in FEATURES],
+            columns=rx.breakpoints(initial="1", sm="2", lg="4"),
+            spacing="4",
+        ),
+        id="features",
+        padding_y="2rem",
+    )

@@ -1,0 +1,49 @@
+"""One typed Settings object, read from the environment and ``.env`` once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every configurable value of the app; see ``.env.example`` for the documentation."""
+
+    model_config = SettingsConfigDict(
+        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["dev", "prod"] = Field(default="dev", alias="KEYCRAFT_ENV")
+    app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
+    secret_key: SecretStr = Field(default=SecretStr("dev-only-change-me"), alias="SECRET_KEY")
+
+    repository: Literal["sqlmodel", "dynamodb", "memory"] = Field(
+        default="sqlmodel", alias="REPOSITORY"
+    )
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'keycraft.db'}", alias="DATABASE_URL"
+    )
+    dynamodb_table: str = Field(default="keycraft", alias="DYNAMODB_TABLE")
+    dynamodb_endpoint_url: str | None = Field(default=None, alias="DYNAMODB_ENDPOINT_URL")
+    aws_region: str = Field(default="us-east-1", alias="AWS_REGION")
+
+    storage: Literal["local", "s3"] = Field(default="local", alias="STORAGE")
+    media_dir: Path = Field(default=PROJECT_ROOT / "data" / "media", alias="MEDIA_DIR")
+
+    transcriber_url: str = Field(default="http://127.0.0.1:8001", alias="TRANSCRIBER_URL")
+    transcriber_secret: SecretStr | None = Field(default=None, alias="TRANSCRIBER_SECRET")
+    transcriber_timeout_s: float = Field(default=1800.0, alias="TRANSCRIBER_TIMEOUT_S")
+
+    health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, reading the environment on first use."""
+    return Settings()

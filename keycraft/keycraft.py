@@ -1,0 +1,11 @@
+"""Builds the Reflex app, mounts the API routes and registers every page."""
+
+import reflex as rx
+
+from keycraft.api import build_api
+from keycraft.pages import PAGES
+
+app = rx.App(api_transformer=build_api())
+
+for route, page in PAGES.items():
+    app.add_page(page, route=route.path, title=route.title, description=route.description)

@@ -1,0 +1,45 @@
+"""Operator commands: ``python -m keycraft.manage migrate`` prepares the configured database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from keycraft.config import PROJECT_ROOT, Settings, get_settings
+
+
+def migrate(settings: Settings) -> str:
+    """Bring the configured repository's schema up to date; return what was done."""
+    if settings.repository == "dynamodb":
+        from keycraft.services.repository.dynamodb_factory import dynamodb_repository
+
+        dynamodb_repository(settings).create_table()
+        return f"DynamoDB table {settings.dynamodb_table!r} ready"
+    if settings.repository == "memory":
+        return "memory repository needs no migration"
+    from alembic import command
+    from alembic.config import Config
+
+    if settings.database_url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["url"] = settings.database_url
+    command.upgrade(config, "head")
+    return "database migrated to head"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(prog="python -m keycraft.manage")
+    parser.add_argument("command", choices=["migrate"])
+    parser.parse_args(argv)
+    print(migrate(get_settings()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

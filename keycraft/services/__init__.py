@@ -1,0 +1,1 @@
+"""Plain-Python domain and service layer; nothing here imports Reflex."""

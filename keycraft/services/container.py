@@ -1,0 +1,76 @@
+"""Builds the service objects from Settings, once and lazily; tests swap them out."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from keycraft.config import Settings, get_settings
+from keycraft.services.repository.port import Repository
+from keycraft.services.storage.local import LocalStorage
+from keycraft.services.storage.port import Storage
+from keycraft.services.transcriber_client import TranscriberClient
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every long-lived dependency the app uses."""
+
+    settings: Settings
+    repository: Repository
+    storage: Storage
+    transcriber: TranscriberClient
+
+
+_lock = threading.Lock()
+_services: Services | None = None
+
+
+def build_repository(settings: Settings) -> Repository:
+    """Create the repository adapter the settings name."""
+    if settings.repository == "memory":
+        from keycraft.services.repository.memory import MemoryRepository
+
+        return MemoryRepository()
+    if settings.repository == "dynamodb":
+        from keycraft.services.repository.dynamodb_factory import dynamodb_repository
+
+        return dynamodb_repository(settings)
+    from keycraft.services.repository.sqlmodel_repo import SqlModelRepository, make_engine
+
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    return SqlModelRepository(make_engine(settings.database_url))
+
+
+def build_services(settings: Settings) -> Services:
+    """Create every service from ``settings``."""
+    secret = settings.transcriber_secret.get_secret_value() if settings.transcriber_secret else None
+    return Services(
+        settings=settings,
+        repository=build_repository(settings),
+        storage=LocalStorage(settings.media_dir),
+        transcriber=TranscriberClient(
+            settings.transcriber_url, secret, settings.transcriber_timeout_s
+        ),
+    )
+
+
+def get_services() -> Services:
+    """Return the process-wide services, building them on first use."""
+    global _services
+    if _services is None:
+        with _lock:
+            if _services is None:
+                _services = build_services(get_settings())
+    return _services
+
+
+def override_services(services: Services | None) -> None:
+    """Replace (or with None, forget) the process-wide services; for tests and tools."""
+    global _services
+    with _lock:
+        _services = services

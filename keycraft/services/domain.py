@@ -1,0 +1,143 @@
+"""Domain types shared by services and repository adapters; units live in the names."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+TICKS_PER_QUARTER = 480
+"""Editor and MIDI resolution: pulses per quarter note."""
+
+DEFAULT_TEMPO_BPM = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A KeyCraft account."""
+
+    id: str
+    email: str
+    name: str
+    created_at: datetime
+    password_hash: str | None = None
+    email_verified: bool = False
+    role: str = "user"
+    has_paid: bool = False
+    active_plans: tuple[str, ...] = ()
+    stripe_customer_id: str | None = None
+    subscription_id: str | None = None
+    subscription_status: str | None = None
+    subscription_plan: str | None = None
+    current_period_end: datetime | None = None
+    cancel_at_period_end: bool = False
+    subscription_updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadQuota:
+    """A user's MIDI download counters for the current monthly window."""
+
+    user_id: str
+    used: int
+    reset_date: datetime
+    total_downloads: int
+    anchor_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaDecision:
+    """The outcome of one attempt to consume a download."""
+
+    granted: bool
+    used: int
+    limit: int
+    reset_date: datetime
+    total_downloads: int
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A signed-in browser session; only the hash of its token is ever stored."""
+
+    token_hash: str
+    user_id: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_agent: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One note in a piano part, positioned in ticks (``TICKS_PER_QUARTER`` per beat)."""
+
+    start_tick: int
+    duration_ticks: int
+    pitch_midi: int
+    velocity: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSignature:
+    """A time signature such as 3/4."""
+
+    numerator: int = 4
+    denominator: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSummary:
+    """What a project list shows, without the notes."""
+
+    id: str
+    user_id: str
+    title: str
+    note_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A piece being edited: notes plus the tempo and metre they are read in."""
+
+    id: str
+    user_id: str
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    tempo_bpm: float = DEFAULT_TEMPO_BPM
+    time_signature: TimeSignature = field(default_factory=TimeSignature)
+    notes: tuple[Note, ...] = ()
+    source_audio_key: str | None = None
+    version: int = 1
+
+    def summary(self) -> ProjectSummary:
+        """Return the list-view summary of this project."""
+        return ProjectSummary(
+            id=self.id,
+            user_id=self.user_id,
+            title=self.title,
+            note_count=len(self.notes),
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+
+
+def encode_notes(notes: tuple[Note, ...] | list[Note]) -> bytes:
+    """Pack notes compactly (zlib-compressed JSON rows) for storage.
+
+    Compact rows keep a 3,000-note project far below DynamoDB's 400 KB item limit.
+    """
+    rows = [[n.start_tick, n.duration_ticks, n.pitch_midi, n.velocity] for n in notes]
+    return zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 6)
+
+
+def decode_notes(blob: bytes) -> tuple[Note, ...]:
+    """Inverse of :func:`encode_notes`."""
+    if not blob:
+        return ()
+    rows = json.loads(zlib.decompress(blob))
+    return tuple(Note(int(s), int(d), int(p), int(v)) for s, d, p, v in rows)

@@ -1,0 +1,21 @@
+"""Domain errors raised by services and repositories; handlers map them to fixed messages."""
+
+
+class DomainError(Exception):
+    """Base class for errors the user can be told about in a fixed, safe sentence."""
+
+
+class NotFound(DomainError):
+    """The requested record does not exist (or is not the caller's)."""
+
+
+class EmailTaken(DomainError):
+    """An account with this email address already exists."""
+
+
+class Conflict(DomainError):
+    """A concurrent change won; the caller may re-read and retry."""
+
+
+class RepositoryUnavailable(DomainError):
+    """The storage backend could not be reached or refused the request."""

@@ -1,0 +1,81 @@
+"""Single-table key layout for DynamoDB (see docs/data-model.md): key builders and the schema."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+PK = "PK"
+SK = "SK"
+GSI1 = "GSI1"
+GSI1PK = "GSI1PK"
+GSI1SK = "GSI1SK"
+TTL_ATTRIBUTE = "expires_epoch"
+
+_ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def user_pk(user_id: str) -> str:
+    """Partition of everything a user owns."""
+    return f"USER#{user_id}"
+
+
+def email_pk(email: str) -> str:
+    """Uniqueness guard item for an email address."""
+    return f"EMAIL#{email}"
+
+
+def session_pk(token_hash: str) -> str:
+    """Partition of one session (looked up by token hash on every request)."""
+    return f"SESSION#{token_hash}"
+
+
+def project_sk(project_id: str) -> str:
+    """Sort key of a project's metadata item under its owner."""
+    return f"PROJECT#{project_id}"
+
+
+def project_notes_sk(project_id: str) -> str:
+    """Sort key of a project's notes item (kept apart so listing stays cheap)."""
+    return f"NOTES#{project_id}"
+
+
+PROFILE_SK = "PROFILE"
+QUOTA_SK = "QUOTA"
+EMAIL_SK = "EMAIL"
+SESSION_SK = "SESSION"
+
+
+def iso(moment: datetime) -> str:
+    """Format a time as fixed-width UTC ISO text, so string order equals time order."""
+    return moment.astimezone(UTC).strftime(_ISO)
+
+
+def parse_iso(text: str) -> datetime:
+    """Inverse of :func:`iso`."""
+    return datetime.strptime(text, _ISO).replace(tzinfo=UTC)
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """Return ``CreateTable`` arguments for the single table (on-demand billing)."""
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": "S"} for name in (PK, SK, GSI1PK, GSI1SK)
+        ],
+        "KeySchema": [
+            {"AttributeName": PK, "KeyType": "HASH"},
+            {"AttributeName": SK, "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": GSI1,
+                "KeySchema": [
+                    {"AttributeName": GSI1PK, "KeyType": "HASH"},
+                    {"AttributeName": GSI1SK, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    }

@@ -1,0 +1,584 @@
+"""DynamoDB repository adapter: one table, user-centric keys, conditional writes for atomicity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from keycraft.services.clock import next_monthly_reset
+from keycraft.services.domain import (
+    DownloadQuota,
+    Project,
+    ProjectSummary,
+    QuotaDecision,
+    Session,
+    TimeSignature,
+    User,
+    decode_notes,
+    encode_notes,
+)
+from keycraft.services.errors import Conflict, EmailTaken, NotFound, RepositoryUnavailable
+from keycraft.services.repository.dynamodb_keys import (
+    EMAIL_SK,
+    GSI1,
+    GSI1PK,
+    GSI1SK,
+    PK,
+    PROFILE_SK,
+    QUOTA_SK,
+    SESSION_SK,
+    SK,
+    TTL_ATTRIBUTE,
+    email_pk,
+    iso,
+    parse_iso,
+    project_notes_sk,
+    project_sk,
+    session_pk,
+    table_definition,
+    user_pk,
+)
+
+_MAX_WINDOW_RETRIES = 5
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _dump(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+
+
+def _load(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def _opt_time(value: str | None) -> datetime | None:
+    return None if value is None else parse_iso(value)
+
+
+def _opt_iso(value: datetime | None) -> str | None:
+    return None if value is None else iso(value)
+
+
+def _user_item(user: User) -> dict[str, Any]:
+    return {
+        PK: user_pk(user.id),
+        SK: PROFILE_SK,
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "password_hash": user.password_hash,
+        "email_verified": user.email_verified,
+        "role": user.role,
+        "has_paid": user.has_paid,
+        "active_plans": list(user.active_plans),
+        "stripe_customer_id": user.stripe_customer_id,
+        "subscription_id": user.subscription_id,
+        "subscription_status": user.subscription_status,
+        "subscription_plan": user.subscription_plan,
+        "current_period_end": _opt_iso(user.current_period_end),
+        "cancel_at_period_end": user.cancel_at_period_end,
+        "subscription_updated_at": _opt_iso(user.subscription_updated_at),
+        "created_at": iso(user.created_at),
+    }
+
+
+def _user_from_item(item: dict[str, Any]) -> User:
+    return User(
+        id=item["id"],
+        email=item["email"],
+        name=item.get("name", ""),
+        created_at=parse_iso(item["created_at"]),
+        password_hash=item.get("password_hash"),
+        email_verified=bool(item.get("email_verified", False)),
+        role=item.get("role", "user"),
+        has_paid=bool(item.get("has_paid", False)),
+        active_plans=tuple(item.get("active_plans", ())),
+        stripe_customer_id=item.get("stripe_customer_id"),
+        subscription_id=item.get("subscription_id"),
+        subscription_status=item.get("subscription_status"),
+        subscription_plan=item.get("subscription_plan"),
+        current_period_end=_opt_time(item.get("current_period_end")),
+        cancel_at_period_end=bool(item.get("cancel_at_period_end", False)),
+        subscription_updated_at=_opt_time(item.get("subscription_updated_at")),
+    )
+
+
+def _session_item(session: Session) -> dict[str, Any]:
+    return {
+        PK: session_pk(session.token_hash),
+        SK: SESSION_SK,
+        GSI1PK: user_pk(session.user_id),
+        GSI1SK: f"SESSION#{iso(session.created_at)}",
+        "token_hash": session.token_hash,
+        "user_id": session.user_id,
+        "created_at": iso(session.created_at),
+        "last_seen_at": iso(session.last_seen_at),
+        "expires_at": iso(session.expires_at),
+        TTL_ATTRIBUTE: int(session.expires_at.timestamp()),
+        "user_agent": session.user_agent[:400],
+    }
+
+
+def _session_from_item(item: dict[str, Any]) -> Session:
+    return Session(
+        token_hash=item["token_hash"],
+        user_id=item["user_id"],
+        created_at=parse_iso(item["created_at"]),
+        last_seen_at=parse_iso(item["last_seen_at"]),
+        expires_at=parse_iso(item["expires_at"]),
+        user_agent=item.get("user_agent", ""),
+    )
+
+
+def _quota_from_item(item: dict[str, Any]) -> DownloadQuota:
+    return DownloadQuota(
+        user_id=item["user_id"],
+        used=int(item["used"]),
+        reset_date=parse_iso(item["reset_date"]),
+        total_downloads=int(item["total_downloads"]),
+        anchor_at=parse_iso(item["anchor_at"]),
+    )
+
+
+def _project_meta_item(project: Project, version: int) -> dict[str, Any]:
+    return {
+        PK: user_pk(project.user_id),
+        SK: project_sk(project.id),
+        "id": project.id,
+        "user_id": project.user_id,
+        "title": project.title,
+        "tempo_bpm": str(project.tempo_bpm),
+        "time_sig_num": project.time_signature.numerator,
+        "time_sig_den": project.time_signature.denominator,
+        "note_count": len(project.notes),
+        "source_audio_key": project.source_audio_key,
+        "version": version,
+        "created_at": iso(project.created_at),
+        "updated_at": iso(project.updated_at),
+    }
+
+
+def _project_notes_item(project: Project) -> dict[str, Any]:
+    return {
+        PK: user_pk(project.user_id),
+        SK: project_notes_sk(project.id),
+        "notes": Binary(encode_notes(project.notes)),
+    }
+
+
+def _summary_from_item(item: dict[str, Any]) -> ProjectSummary:
+    return ProjectSummary(
+        id=item["id"],
+        user_id=item["user_id"],
+        title=item["title"],
+        note_count=int(item["note_count"]),
+        created_at=parse_iso(item["created_at"]),
+        updated_at=parse_iso(item["updated_at"]),
+    )
+
+
+def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> Project:
+    blob = bytes(notes["notes"].value) if notes and "notes" in notes else b""
+    return Project(
+        id=meta["id"],
+        user_id=meta["user_id"],
+        title=meta["title"],
+        created_at=parse_iso(meta["created_at"]),
+        updated_at=parse_iso(meta["updated_at"]),
+        tempo_bpm=float(meta["tempo_bpm"]),
+        time_signature=TimeSignature(int(meta["time_sig_num"]), int(meta["time_sig_den"])),
+        notes=decode_notes(blob),
+        source_audio_key=meta.get("source_audio_key"),
+        version=int(meta["version"]),
+    )
+
+
+def _is_condition_failure(exc: ClientError) -> bool:
+    code = exc.response.get("Error", {}).get("Code", "")
+    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+class DynamoDbRepository:
+    """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    @contextmanager
+    def _calls(self) -> Iterator[None]:
+        # Transport failures and throttling become one domain error; condition failures
+        # are handled where they carry meaning, so they pass through untouched.
+        try:
+            yield
+        except ClientError as exc:
+            if _is_condition_failure(exc):
+                raise
+            raise RepositoryUnavailable(exc.response.get("Error", {}).get("Code", "")) from exc
+        except BotoCoreError as exc:
+            raise RepositoryUnavailable(type(exc).__name__) from exc
+
+    def create_table(self) -> None:
+        """Create the table and enable TTL if it does not exist (a command, not import-time)."""
+        with self._calls():
+            try:
+                self._client.create_table(**table_definition(self._table))
+            except ClientError as exc:
+                if exc.response["Error"]["Code"] != "ResourceInUseException":
+                    raise
+            self._client.get_waiter("table_exists").wait(TableName=self._table)
+            ttl = self._client.describe_time_to_live(TableName=self._table)
+            if ttl["TimeToLiveDescription"]["TimeToLiveStatus"] in ("DISABLED",):
+                self._client.update_time_to_live(
+                    TableName=self._table,
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+                )
+
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        with self._calls():
+            found = self._client.get_item(
+                TableName=self._table, Key=_dump({PK: pk, SK: sk}), ConsistentRead=True
+            )
+        item = found.get("Item")
+        return None if item is None else _load(item)
+
+    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        with self._calls():
+            paginator = self._client.get_paginator("query")
+            for page in paginator.paginate(TableName=self._table, **kwargs):
+                for item in page.get("Items", []):
+                    yield _load(item)
+
+    def ping(self) -> None:
+        """See the port."""
+        with self._calls():
+            self._client.describe_table(TableName=self._table)
+
+    # --- users -----------------------------------------------------------------------
+    def create_user(self, user: User) -> User:
+        """See the port: profile, email guard and quota land in one transaction."""
+        quota = {
+            PK: user_pk(user.id),
+            SK: QUOTA_SK,
+            "user_id": user.id,
+            "used": 0,
+            "reset_date": iso(next_monthly_reset(user.created_at, user.created_at)),
+            "total_downloads": 0,
+            "anchor_at": iso(user.created_at),
+        }
+        guard = {PK: email_pk(user.email), SK: EMAIL_SK, "user_id": user.id}
+        absent = "attribute_not_exists(PK)"
+        try:
+            with self._calls():
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": _dump(item),
+                                "ConditionExpression": absent,
+                            }
+                        }
+                        for item in (_user_item(user), guard, quota)
+                    ]
+                )
+        except ClientError as exc:
+            raise EmailTaken(user.email) from exc
+        return user
+
+    def get_user(self, user_id: str) -> User | None:
+        """See the port."""
+        item = self._get(user_pk(user_id), PROFILE_SK)
+        return None if item is None else _user_from_item(item)
+
+    def get_user_by_email(self, email: str) -> User | None:
+        """See the port."""
+        guard = self._get(email_pk(email), EMAIL_SK)
+        return None if guard is None else self.get_user(guard["user_id"])
+
+    def update_user(self, user: User) -> User:
+        """See the port; an email change moves the uniqueness guard in the same transaction."""
+        current = self.get_user(user.id)
+        if current is None:
+            raise NotFound(user.id)
+        item = _user_item(user)
+        item["created_at"] = iso(current.created_at)
+        writes: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _dump(item),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            }
+        ]
+        if current.email != user.email:
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": _dump({PK: email_pk(user.email), SK: EMAIL_SK, "user_id": user.id}),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                }
+            )
+            writes.append(
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": _dump({PK: email_pk(current.email), SK: EMAIL_SK}),
+                    }
+                }
+            )
+        try:
+            with self._calls():
+                self._client.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            if len(reasons) > 1 and reasons[1].get("Code") == "ConditionalCheckFailed":
+                raise EmailTaken(user.email) from exc
+            raise NotFound(user.id) from exc
+        return user
+
+    def delete_user(self, user_id: str) -> None:
+        """See the port."""
+        user = self.get_user(user_id)
+        self.delete_user_sessions(user_id)
+        keys = [
+            {PK: item[PK], SK: item[SK]}
+            for item in self._query(
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues=_dump({":pk": user_pk(user_id)}),
+                ProjectionExpression="PK, SK",
+            )
+        ]
+        if user is not None:
+            keys.append({PK: email_pk(user.email), SK: EMAIL_SK})
+        self._delete_keys(keys)
+
+    def _delete_keys(self, keys: list[dict[str, str]]) -> None:
+        with self._calls():
+            for start in range(0, len(keys), 25):
+                batch = [{"DeleteRequest": {"Key": _dump(k)}} for k in keys[start : start + 25]]
+                pending: dict[str, Any] = {self._table: batch}
+                while pending:
+                    result = self._client.batch_write_item(RequestItems=pending)
+                    pending = result.get("UnprocessedItems") or {}
+
+    # --- sessions --------------------------------------------------------------------
+    def create_session(self, session: Session) -> None:
+        """See the port."""
+        with self._calls():
+            self._client.put_item(TableName=self._table, Item=_dump(_session_item(session)))
+
+    def get_session(self, token_hash: str) -> Session | None:
+        """See the port."""
+        item = self._get(session_pk(token_hash), SESSION_SK)
+        return None if item is None else _session_from_item(item)
+
+    def touch_session(self, token_hash: str, last_seen_at: datetime, expires_at: datetime) -> None:
+        """See the port."""
+        try:
+            with self._calls():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=_dump({PK: session_pk(token_hash), SK: SESSION_SK}),
+                    UpdateExpression="SET last_seen_at = :seen, expires_at = :exp, #ttl = :ttl",
+                    ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeNames={"#ttl": TTL_ATTRIBUTE},
+                    ExpressionAttributeValues=_dump(
+                        {
+                            ":seen": iso(last_seen_at),
+                            ":exp": iso(expires_at),
+                            ":ttl": int(expires_at.timestamp()),
+                        }
+                    ),
+                )
+        except ClientError:
+            return  # revoked meanwhile: nothing to slide
+
+    def delete_session(self, token_hash: str) -> None:
+        """See the port."""
+        with self._calls():
+            self._client.delete_item(
+                TableName=self._table, Key=_dump({PK: session_pk(token_hash), SK: SESSION_SK})
+            )
+
+    def list_user_sessions(self, user_id: str) -> list[Session]:
+        """See the port (GSI1: user → sessions by creation time)."""
+        items = self._query(
+            IndexName=GSI1,
+            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefix)",
+            ExpressionAttributeValues=_dump({":pk": user_pk(user_id), ":prefix": "SESSION#"}),
+            ScanIndexForward=False,
+        )
+        return [_session_from_item(item) for item in items]
+
+    def delete_user_sessions(self, user_id: str) -> int:
+        """See the port."""
+        sessions = self.list_user_sessions(user_id)
+        self._delete_keys([{PK: session_pk(s.token_hash), SK: SESSION_SK} for s in sessions])
+        return len(sessions)
+
+    # --- download quota ---------------------------------------------------------------
+    def get_quota(self, user_id: str) -> DownloadQuota:
+        """See the port."""
+        item = self._get(user_pk(user_id), QUOTA_SK)
+        if item is None:
+            raise NotFound(user_id)
+        return _quota_from_item(item)
+
+    def consume_download(self, user_id: str, limit: int, now: datetime) -> QuotaDecision:
+        """See the port: one conditional UpdateItem decides each attempt."""
+        key = _dump({PK: user_pk(user_id), SK: QUOTA_SK})
+        for _ in range(_MAX_WINDOW_RETRIES):
+            try:
+                with self._calls():
+                    result = self._client.update_item(
+                        TableName=self._table,
+                        Key=key,
+                        UpdateExpression="SET used = used + :one ADD total_downloads :one",
+                        ConditionExpression="used < :limit AND reset_date > :now",
+                        ExpressionAttributeValues=_dump(
+                            {":one": 1, ":limit": limit, ":now": iso(now)}
+                        ),
+                        ReturnValues="ALL_NEW",
+                        ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                    )
+                return self._decision(True, _quota_from_item(_load(result["Attributes"])), limit)
+            except ClientError as exc:
+                old = exc.response.get("Item")
+                if old is None:
+                    raise NotFound(user_id) from exc
+                quota = _quota_from_item(_load(old))
+            if quota.reset_date > now:
+                return self._decision(False, quota, limit)
+            self._restart_window(quota, now)
+        raise Conflict(f"quota window for {user_id} kept moving")
+
+    @staticmethod
+    def _decision(granted: bool, quota: DownloadQuota, limit: int) -> QuotaDecision:
+        return QuotaDecision(
+            granted=granted,
+            used=quota.used,
+            limit=limit,
+            reset_date=quota.reset_date,
+            total_downloads=quota.total_downloads,
+        )
+
+    def _restart_window(self, quota: DownloadQuota, now: datetime) -> None:
+        # Conditional on the reset_date we read: a concurrent restart makes this a no-op.
+        try:
+            with self._calls():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=_dump({PK: user_pk(quota.user_id), SK: QUOTA_SK}),
+                    UpdateExpression="SET used = :zero, reset_date = :next",
+                    ConditionExpression="reset_date = :old",
+                    ExpressionAttributeValues=_dump(
+                        {
+                            ":zero": 0,
+                            ":next": iso(next_monthly_reset(quota.anchor_at, now)),
+                            ":old": iso(quota.reset_date),
+                        }
+                    ),
+                )
+        except ClientError:
+            return
+
+    # --- projects ---------------------------------------------------------------------
+    def create_project(self, project: Project) -> Project:
+        """See the port."""
+        with self._calls():
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": _dump(_project_meta_item(project, project.version)),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": _dump(_project_notes_item(project)),
+                        }
+                    },
+                ]
+            )
+        return project
+
+    def get_project(self, user_id: str, project_id: str) -> Project | None:
+        """See the port."""
+        meta = self._get(user_pk(user_id), project_sk(project_id))
+        if meta is None:
+            return None
+        return _project_from_items(meta, self._get(user_pk(user_id), project_notes_sk(project_id)))
+
+    def list_projects(self, user_id: str) -> list[ProjectSummary]:
+        """See the port."""
+        items = self._query(
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=_dump({":pk": user_pk(user_id), ":prefix": "PROJECT#"}),
+        )
+        summaries = [_summary_from_item(item) for item in items]
+        return sorted(summaries, key=lambda p: p.updated_at, reverse=True)
+
+    def save_project(self, project: Project, expected_version: int) -> Project:
+        """See the port: metadata (version-checked) and notes change in one transaction."""
+        current = self._get(user_pk(project.user_id), project_sk(project.id))
+        if current is None:
+            raise NotFound(project.id)
+        stored = Project(
+            id=project.id,
+            user_id=project.user_id,
+            title=project.title,
+            created_at=parse_iso(current["created_at"]),
+            updated_at=project.updated_at,
+            tempo_bpm=project.tempo_bpm,
+            time_signature=project.time_signature,
+            notes=project.notes,
+            source_audio_key=project.source_audio_key,
+            version=expected_version + 1,
+        )
+        try:
+            with self._calls():
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": _dump(_project_meta_item(stored, stored.version)),
+                                "ConditionExpression": "version = :expected",
+                                "ExpressionAttributeValues": _dump({":expected": expected_version}),
+                            }
+                        },
+                        {
+                            "Put": {
+                                "TableName": self._table,
+                                "Item": _dump(_project_notes_item(stored)),
+                            }
+                        },
+                    ]
+                )
+        except ClientError as exc:
+            if self._get(user_pk(project.user_id), project_sk(project.id)) is None:
+                raise NotFound(project.id) from exc
+            raise Conflict(project.id) from exc
+        return stored
+
+    def delete_project(self, user_id: str, project_id: str) -> None:
+        """See the port."""
+        self._delete_keys(
+            [
+                {PK: user_pk(user_id), SK: project_sk(project_id)},
+                {PK: user_pk(user_id), SK: project_notes_sk(project_id)},
+            ]
+        )

@@ -1,0 +1,81 @@
+"""SQL table definitions (SQLModel) for the relational adapter and its Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, DateTime, LargeBinary, String
+from sqlmodel import Field, SQLModel
+
+
+def _utc_column(*, nullable: bool = False, index: bool = False) -> Column:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+class UserRow(SQLModel, table=True):
+    """One account."""
+
+    __tablename__ = "users"
+
+    id: str = Field(primary_key=True, max_length=32)
+    email: str = Field(sa_column=Column(String(320), unique=True, nullable=False))
+    name: str = Field(default="", max_length=200)
+    password_hash: str | None = Field(default=None, max_length=200)
+    email_verified: bool = False
+    role: str = Field(default="user", max_length=20)
+    has_paid: bool = False
+    active_plans: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    stripe_customer_id: str | None = Field(default=None, max_length=100, index=True)
+    subscription_id: str | None = Field(default=None, max_length=100)
+    subscription_status: str | None = Field(default=None, max_length=40)
+    subscription_plan: str | None = Field(default=None, max_length=60)
+    current_period_end: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    cancel_at_period_end: bool = False
+    subscription_updated_at: datetime | None = Field(
+        default=None, sa_column=_utc_column(nullable=True)
+    )
+    created_at: datetime = Field(sa_column=_utc_column())
+
+
+class DownloadQuotaRow(SQLModel, table=True):
+    """A user's MIDI download window."""
+
+    __tablename__ = "download_quotas"
+
+    user_id: str = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
+    used: int = 0
+    reset_date: datetime = Field(sa_column=_utc_column())
+    total_downloads: int = 0
+    anchor_at: datetime = Field(sa_column=_utc_column())
+
+
+class SessionRow(SQLModel, table=True):
+    """A browser session, keyed by the SHA-256 of its token."""
+
+    __tablename__ = "sessions"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: str = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(sa_column=_utc_column())
+    last_seen_at: datetime = Field(sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column(index=True))
+    user_agent: str = Field(default="", max_length=400)
+
+
+class ProjectRow(SQLModel, table=True):
+    """A project; notes are a compact compressed blob (see ``domain.encode_notes``)."""
+
+    __tablename__ = "projects"
+
+    id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    tempo_bpm: float = 120.0
+    time_sig_num: int = 4
+    time_sig_den: int = 4
+    note_count: int = 0
+    notes_blob: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+    source_audio_key: str | None = Field(default=None, max_length=500)
+    version: int = 1
+    created_at: datetime = Field(sa_column=_utc_column())
+    updated_at: datetime = Field(sa_column=_utc_column(index=True))

@@ -1,0 +1,25 @@
+"""The Storage protocol: where uploaded audio and exported MIDI live."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Storage(Protocol):
+    """A key → bytes store for media; keys are per user (``users/<id>/...``)."""
+
+    def ping(self) -> None:
+        """Raise ``StorageUnavailable`` if the store cannot be used."""
+        ...
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store ``data`` under ``key``, replacing what was there."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """Return the bytes under ``key``; raise ``NotFound`` if absent."""
+        ...
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every object whose key starts with ``prefix``; return how many."""
+        ...

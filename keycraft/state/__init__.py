@@ -1,0 +1,1 @@
+"""One small ``rx.State`` per feature."""

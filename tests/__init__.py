@@ -1,0 +1,1 @@
+"""KeyCraft's test suite, in tiers: unit, contract, integration, e2e."""

@@ -1,0 +1,75 @@
+"""Contract: projects are private to their owner and saved with optimistic versions."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from keycraft.services.domain import TimeSignature
+from keycraft.services.errors import Conflict, NotFound
+from keycraft.services.repository.port import Repository
+from tests.support.factories import T0, make_notes, make_project, make_user
+
+
+def test_project_round_trip(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = replace(
+        make_project(user, notes=5),
+        tempo_bpm=96.5,
+        time_signature=TimeSignature(3, 4),
+        source_audio_key=f"users/{user.id}/audio/take.wav",
+    )
+    repo.create_project(project)
+    assert repo.get_project(user.id, project.id) == project
+
+
+def test_other_users_cannot_read_a_project(repo: Repository) -> None:
+    owner = repo.create_user(make_user())
+    stranger = repo.create_user(make_user())
+    project = repo.create_project(make_project(owner))
+    assert repo.get_project(stranger.id, project.id) is None
+    assert repo.list_projects(stranger.id) == []
+
+
+def test_list_is_newest_first_with_note_counts(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    older = repo.create_project(make_project(user, "Older", notes=2))
+    newer = repo.create_project(
+        replace(make_project(user, "Newer", notes=7), updated_at=T0 + timedelta(hours=1))
+    )
+    listed = repo.list_projects(user.id)
+    assert [(p.id, p.title, p.note_count) for p in listed] == [
+        (newer.id, "Newer", 7),
+        (older.id, "Older", 2),
+    ]
+
+
+def test_save_bumps_version_and_rejects_stale_writes(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = repo.create_project(make_project(user))
+    edited = replace(project, title="Edited", notes=make_notes(9), updated_at=T0 + timedelta(1))
+    saved = repo.save_project(edited, expected_version=1)
+    assert saved.version == 2
+    assert repo.get_project(user.id, project.id) == saved
+    assert saved.created_at == project.created_at
+    with pytest.raises(Conflict):
+        repo.save_project(replace(edited, title="Stale"), expected_version=1)
+    assert repo.get_project(user.id, project.id) == saved
+
+
+def test_save_of_a_deleted_project_is_not_found(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = repo.create_project(make_project(user))
+    repo.delete_project(user.id, project.id)
+    repo.delete_project(user.id, project.id)
+    with pytest.raises(NotFound):
+        repo.save_project(project, expected_version=1)
+
+
+def test_three_thousand_notes_survive_a_round_trip(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = replace(make_project(user), notes=make_notes(3000))
+    repo.create_project(project)
+    loaded = repo.get_project(user.id, project.id)
+    assert loaded is not None
+    assert loaded.notes == project.notes

@@ -1,0 +1,1 @@
+"""Helpers the test tiers share: free ports, real local servers, process groups."""
