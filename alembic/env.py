@@ -2,12 +2,12 @@
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import keycraft.services.repository.sql_tables  # noqa: F401  (registers the tables)
+from alembic import context
 from keycraft.config import get_settings
-from keycraft.services.repository.sqlmodel_repo import make_engine
+from keycraft.services.repository.sql_base import make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -23,9 +23,7 @@ class Settings(BaseSettings):
     app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
     secret_key: SecretStr = Field(default=SecretStr("dev-only-change-me"), alias="SECRET_KEY")
 
-    repository: Literal["sqlmodel", "dynamodb", "memory"] = Field(
-        default="sqlmodel", alias="REPOSITORY"
-    )
+    repository: Literal["sqlmodel", "dynamodb"] = Field(default="sqlmodel", alias="REPOSITORY")
     database_url: str = Field(
         default=f"sqlite:///{PROJECT_ROOT / 'data' / 'keycraft.db'}", alias="DATABASE_URL"
     )

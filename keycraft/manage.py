@@ -15,10 +15,9 @@ def migrate(settings: Settings) -> str:
 
         dynamodb_repository(settings).create_table()
         return f"DynamoDB table {settings.dynamodb_table!r} ready"
-    if settings.repository == "memory":
-        return "memory repository needs no migration"
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     if settings.database_url.startswith("sqlite:///"):
         from pathlib import Path
@@ -28,7 +27,7 @@ def migrate(settings: Settings) -> str:
         )
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["url"] = settings.database_url
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
     return "database migrated to head"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from keycraft.config import Settings, get_settings
 from keycraft.services.repository.port import Repository
@@ -29,20 +28,15 @@ _services: Services | None = None
 
 def build_repository(settings: Settings) -> Repository:
     """Create the repository adapter the settings name."""
-    if settings.repository == "memory":
-        from keycraft.services.repository.memory import MemoryRepository
-
-        return MemoryRepository()
     if settings.repository == "dynamodb":
         from keycraft.services.repository.dynamodb_factory import dynamodb_repository
 
         return dynamodb_repository(settings)
-    from keycraft.services.repository.sqlmodel_repo import SqlModelRepository, make_engine
+    from keycraft.services.repository.sql_base import make_engine
+    from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 
-    if settings.database_url.startswith("sqlite:///"):
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
-            parents=True, exist_ok=True
-        )
+    # The SQLite folder is created by `python -m keycraft.manage migrate`, not here: building
+    # services must not touch the filesystem, and a missing database shows up in /api/health.
     return SqlModelRepository(make_engine(settings.database_url))
 
 

@@ -11,18 +11,18 @@ import pytest
 from keycraft.config import Settings
 from keycraft.manage import migrate
 from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
-from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository, make_engine
+from keycraft.services.repository.sql_base import make_engine
+from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from tests.support.dynamodb_local import local_client
 
-ADAPTERS = ["memory", "sqlite", "dynamodb"]
+ADAPTERS = ["sqlite", "dynamodb"]
 
 
 def _sqlite(tmp_path: Path) -> Iterator[Repository]:
     url = f"sqlite:///{tmp_path / 'contract.db'}"
     # Built through the real migrations, so the contract also checks them against the code.
-    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))  # type: ignore[call-arg]
+    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))
     engine = make_engine(url)
     yield SqlModelRepository(engine)
     engine.dispose()
@@ -40,9 +40,7 @@ def _dynamodb(endpoint: str) -> Iterator[Repository]:
 @pytest.fixture(params=ADAPTERS)
 def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]:
     """A fresh repository of each adapter kind."""
-    if request.param == "memory":
-        yield MemoryRepository()
-    elif request.param == "sqlite":
+    if request.param == "sqlite":
         yield from _sqlite(tmp_path)
     else:
         yield from _dynamodb(request.getfixturevalue("dynamodb_endpoint"))

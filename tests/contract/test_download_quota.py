@@ -2,6 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -70,10 +71,9 @@ def test_concurrent_consumers_never_exceed_the_limit(
         user = repo.create_user(make_user(created_at=T0))
         # An expired window makes every racer also race to restart it first.
         now = datetime(2026, 6, 15, tzinfo=UTC) if expired_window else T0 + timedelta(days=1)
+        consume = partial(repo.consume_download, user.id, LIMIT)
         with ThreadPoolExecutor(max_workers=RACERS) as pool:
-            decisions = list(
-                pool.map(lambda _: repo.consume_download(user.id, LIMIT, now), range(RACERS))
-            )
+            decisions = list(pool.map(consume, [now] * RACERS))
         assert sum(d.granted for d in decisions) == LIMIT
         quota = repo.get_quota(user.id)
         assert quota.used == LIMIT

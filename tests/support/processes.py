@@ -51,8 +51,9 @@ def http_ok(url: str) -> bool:
 class ServerProcess:
     """A child process in its own process group, with its output in a log file."""
 
-    def __init__(self, args: list[str], log: Path, env: dict[str, str] | None = None,
-                 cwd: Path = REPO_ROOT) -> None:
+    def __init__(
+        self, args: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path = REPO_ROOT
+    ) -> None:
         self.log = log
         self._handle = log.open("wb")
         self.process = subprocess.Popen(

@@ -1,4 +1,4 @@
-"""The repository port and its adapters (memory, SQLModel, DynamoDB)."""
+"""The repository port and its adapters (SQLModel, DynamoDB)."""
 
 from keycraft.services.repository.port import Repository
 

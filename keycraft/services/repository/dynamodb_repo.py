@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
-from botocore.exceptions import BotoCoreError, ClientError
+from boto3.dynamodb.types import Binary
+from botocore.exceptions import ClientError
 
 from keycraft.services.clock import next_monthly_reset
 from keycraft.services.domain import (
@@ -22,7 +20,8 @@ from keycraft.services.domain import (
     decode_notes,
     encode_notes,
 )
-from keycraft.services.errors import Conflict, EmailTaken, NotFound, RepositoryUnavailable
+from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_keys import (
     EMAIL_SK,
     GSI1,
@@ -40,29 +39,10 @@ from keycraft.services.repository.dynamodb_keys import (
     project_notes_sk,
     project_sk,
     session_pk,
-    table_definition,
     user_pk,
 )
 
 _MAX_WINDOW_RETRIES = 5
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _dump(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
-
-
-def _load(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
-
-
-def _opt_time(value: str | None) -> datetime | None:
-    return None if value is None else parse_iso(value)
-
-
-def _opt_iso(value: datetime | None) -> str | None:
-    return None if value is None else iso(value)
 
 
 def _user_item(user: User) -> dict[str, Any]:
@@ -81,9 +61,9 @@ def _user_item(user: User) -> dict[str, Any]:
         "subscription_id": user.subscription_id,
         "subscription_status": user.subscription_status,
         "subscription_plan": user.subscription_plan,
-        "current_period_end": _opt_iso(user.current_period_end),
+        "current_period_end": opt_iso(user.current_period_end),
         "cancel_at_period_end": user.cancel_at_period_end,
-        "subscription_updated_at": _opt_iso(user.subscription_updated_at),
+        "subscription_updated_at": opt_iso(user.subscription_updated_at),
         "created_at": iso(user.created_at),
     }
 
@@ -103,9 +83,9 @@ def _user_from_item(item: dict[str, Any]) -> User:
         subscription_id=item.get("subscription_id"),
         subscription_status=item.get("subscription_status"),
         subscription_plan=item.get("subscription_plan"),
-        current_period_end=_opt_time(item.get("current_period_end")),
+        current_period_end=opt_time(item.get("current_period_end")),
         cancel_at_period_end=bool(item.get("cancel_at_period_end", False)),
-        subscription_updated_at=_opt_time(item.get("subscription_updated_at")),
+        subscription_updated_at=opt_time(item.get("subscription_updated_at")),
     )
 
 
@@ -199,66 +179,8 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
     )
 
 
-def _is_condition_failure(exc: ClientError) -> bool:
-    code = exc.response.get("Error", {}).get("Code", "")
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
-
-
-class DynamoDbRepository:
+class DynamoDbRepository(DynamoBase):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
-
-    def __init__(self, client: Any, table_name: str) -> None:
-        self._client = client
-        self._table = table_name
-
-    @contextmanager
-    def _calls(self) -> Iterator[None]:
-        # Transport failures and throttling become one domain error; condition failures
-        # are handled where they carry meaning, so they pass through untouched.
-        try:
-            yield
-        except ClientError as exc:
-            if _is_condition_failure(exc):
-                raise
-            raise RepositoryUnavailable(exc.response.get("Error", {}).get("Code", "")) from exc
-        except BotoCoreError as exc:
-            raise RepositoryUnavailable(type(exc).__name__) from exc
-
-    def create_table(self) -> None:
-        """Create the table and enable TTL if it does not exist (a command, not import-time)."""
-        with self._calls():
-            try:
-                self._client.create_table(**table_definition(self._table))
-            except ClientError as exc:
-                if exc.response["Error"]["Code"] != "ResourceInUseException":
-                    raise
-            self._client.get_waiter("table_exists").wait(TableName=self._table)
-            ttl = self._client.describe_time_to_live(TableName=self._table)
-            if ttl["TimeToLiveDescription"]["TimeToLiveStatus"] in ("DISABLED",):
-                self._client.update_time_to_live(
-                    TableName=self._table,
-                    TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
-                )
-
-    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
-        with self._calls():
-            found = self._client.get_item(
-                TableName=self._table, Key=_dump({PK: pk, SK: sk}), ConsistentRead=True
-            )
-        item = found.get("Item")
-        return None if item is None else _load(item)
-
-    def _query(self, **kwargs: Any) -> Iterator[dict[str, Any]]:
-        with self._calls():
-            paginator = self._client.get_paginator("query")
-            for page in paginator.paginate(TableName=self._table, **kwargs):
-                for item in page.get("Items", []):
-                    yield _load(item)
-
-    def ping(self) -> None:
-        """See the port."""
-        with self._calls():
-            self._client.describe_table(TableName=self._table)
 
     # --- users -----------------------------------------------------------------------
     def create_user(self, user: User) -> User:
@@ -281,7 +203,7 @@ class DynamoDbRepository:
                         {
                             "Put": {
                                 "TableName": self._table,
-                                "Item": _dump(item),
+                                "Item": dump(item),
                                 "ConditionExpression": absent,
                             }
                         }
@@ -313,7 +235,7 @@ class DynamoDbRepository:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _dump(item),
+                    "Item": dump(item),
                     "ConditionExpression": "attribute_exists(PK)",
                 }
             }
@@ -323,7 +245,7 @@ class DynamoDbRepository:
                 {
                     "Put": {
                         "TableName": self._table,
-                        "Item": _dump({PK: email_pk(user.email), SK: EMAIL_SK, "user_id": user.id}),
+                        "Item": dump({PK: email_pk(user.email), SK: EMAIL_SK, "user_id": user.id}),
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
                 }
@@ -332,7 +254,7 @@ class DynamoDbRepository:
                 {
                     "Delete": {
                         "TableName": self._table,
-                        "Key": _dump({PK: email_pk(current.email), SK: EMAIL_SK}),
+                        "Key": dump({PK: email_pk(current.email), SK: EMAIL_SK}),
                     }
                 }
             )
@@ -354,7 +276,7 @@ class DynamoDbRepository:
             {PK: item[PK], SK: item[SK]}
             for item in self._query(
                 KeyConditionExpression="PK = :pk",
-                ExpressionAttributeValues=_dump({":pk": user_pk(user_id)}),
+                ExpressionAttributeValues=dump({":pk": user_pk(user_id)}),
                 ProjectionExpression="PK, SK",
             )
         ]
@@ -362,20 +284,11 @@ class DynamoDbRepository:
             keys.append({PK: email_pk(user.email), SK: EMAIL_SK})
         self._delete_keys(keys)
 
-    def _delete_keys(self, keys: list[dict[str, str]]) -> None:
-        with self._calls():
-            for start in range(0, len(keys), 25):
-                batch = [{"DeleteRequest": {"Key": _dump(k)}} for k in keys[start : start + 25]]
-                pending: dict[str, Any] = {self._table: batch}
-                while pending:
-                    result = self._client.batch_write_item(RequestItems=pending)
-                    pending = result.get("UnprocessedItems") or {}
-
     # --- sessions --------------------------------------------------------------------
     def create_session(self, session: Session) -> None:
         """See the port."""
         with self._calls():
-            self._client.put_item(TableName=self._table, Item=_dump(_session_item(session)))
+            self._client.put_item(TableName=self._table, Item=dump(_session_item(session)))
 
     def get_session(self, token_hash: str) -> Session | None:
         """See the port."""
@@ -388,11 +301,11 @@ class DynamoDbRepository:
             with self._calls():
                 self._client.update_item(
                     TableName=self._table,
-                    Key=_dump({PK: session_pk(token_hash), SK: SESSION_SK}),
+                    Key=dump({PK: session_pk(token_hash), SK: SESSION_SK}),
                     UpdateExpression="SET last_seen_at = :seen, expires_at = :exp, #ttl = :ttl",
                     ConditionExpression="attribute_exists(PK)",
                     ExpressionAttributeNames={"#ttl": TTL_ATTRIBUTE},
-                    ExpressionAttributeValues=_dump(
+                    ExpressionAttributeValues=dump(
                         {
                             ":seen": iso(last_seen_at),
                             ":exp": iso(expires_at),
@@ -407,7 +320,7 @@ class DynamoDbRepository:
         """See the port."""
         with self._calls():
             self._client.delete_item(
-                TableName=self._table, Key=_dump({PK: session_pk(token_hash), SK: SESSION_SK})
+                TableName=self._table, Key=dump({PK: session_pk(token_hash), SK: SESSION_SK})
             )
 
     def list_user_sessions(self, user_id: str) -> list[Session]:
@@ -415,7 +328,7 @@ class DynamoDbRepository:
         items = self._query(
             IndexName=GSI1,
             KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefix)",
-            ExpressionAttributeValues=_dump({":pk": user_pk(user_id), ":prefix": "SESSION#"}),
+            ExpressionAttributeValues=dump({":pk": user_pk(user_id), ":prefix": "SESSION#"}),
             ScanIndexForward=False,
         )
         return [_session_from_item(item) for item in items]
@@ -436,7 +349,7 @@ class DynamoDbRepository:
 
     def consume_download(self, user_id: str, limit: int, now: datetime) -> QuotaDecision:
         """See the port: one conditional UpdateItem decides each attempt."""
-        key = _dump({PK: user_pk(user_id), SK: QUOTA_SK})
+        key = dump({PK: user_pk(user_id), SK: QUOTA_SK})
         for _ in range(_MAX_WINDOW_RETRIES):
             try:
                 with self._calls():
@@ -445,18 +358,18 @@ class DynamoDbRepository:
                         Key=key,
                         UpdateExpression="SET used = used + :one ADD total_downloads :one",
                         ConditionExpression="used < :limit AND reset_date > :now",
-                        ExpressionAttributeValues=_dump(
+                        ExpressionAttributeValues=dump(
                             {":one": 1, ":limit": limit, ":now": iso(now)}
                         ),
                         ReturnValues="ALL_NEW",
                         ReturnValuesOnConditionCheckFailure="ALL_OLD",
                     )
-                return self._decision(True, _quota_from_item(_load(result["Attributes"])), limit)
+                return self._decision(True, _quota_from_item(load(result["Attributes"])), limit)
             except ClientError as exc:
                 old = exc.response.get("Item")
                 if old is None:
                     raise NotFound(user_id) from exc
-                quota = _quota_from_item(_load(old))
+                quota = _quota_from_item(load(old))
             if quota.reset_date > now:
                 return self._decision(False, quota, limit)
             self._restart_window(quota, now)
@@ -478,10 +391,10 @@ class DynamoDbRepository:
             with self._calls():
                 self._client.update_item(
                     TableName=self._table,
-                    Key=_dump({PK: user_pk(quota.user_id), SK: QUOTA_SK}),
+                    Key=dump({PK: user_pk(quota.user_id), SK: QUOTA_SK}),
                     UpdateExpression="SET used = :zero, reset_date = :next",
                     ConditionExpression="reset_date = :old",
-                    ExpressionAttributeValues=_dump(
+                    ExpressionAttributeValues=dump(
                         {
                             ":zero": 0,
                             ":next": iso(next_monthly_reset(quota.anchor_at, now)),
@@ -501,14 +414,14 @@ class DynamoDbRepository:
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": _dump(_project_meta_item(project, project.version)),
+                            "Item": dump(_project_meta_item(project, project.version)),
                             "ConditionExpression": "attribute_not_exists(PK)",
                         }
                     },
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": _dump(_project_notes_item(project)),
+                            "Item": dump(_project_notes_item(project)),
                         }
                     },
                 ]
@@ -526,7 +439,7 @@ class DynamoDbRepository:
         """See the port."""
         items = self._query(
             KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=_dump({":pk": user_pk(user_id), ":prefix": "PROJECT#"}),
+            ExpressionAttributeValues=dump({":pk": user_pk(user_id), ":prefix": "PROJECT#"}),
         )
         summaries = [_summary_from_item(item) for item in items]
         return sorted(summaries, key=lambda p: p.updated_at, reverse=True)
@@ -555,15 +468,15 @@ class DynamoDbRepository:
                         {
                             "Put": {
                                 "TableName": self._table,
-                                "Item": _dump(_project_meta_item(stored, stored.version)),
+                                "Item": dump(_project_meta_item(stored, stored.version)),
                                 "ConditionExpression": "version = :expected",
-                                "ExpressionAttributeValues": _dump({":expected": expected_version}),
+                                "ExpressionAttributeValues": dump({":expected": expected_version}),
                             }
                         },
                         {
                             "Put": {
                                 "TableName": self._table,
-                                "Item": _dump(_project_notes_item(stored)),
+                                "Item": dump(_project_notes_item(stored)),
                             }
                         },
                     ]

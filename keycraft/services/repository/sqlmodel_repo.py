@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any, cast
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
-    CursorResult,
-    Engine,
-    create_engine,
     delete,
-    event,
     func,
     select,
-    text,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from keycraft.services.clock import next_monthly_reset
@@ -35,7 +27,8 @@ from keycraft.services.domain import (
     decode_notes,
     encode_notes,
 )
-from keycraft.services.errors import Conflict, EmailTaken, NotFound, RepositoryUnavailable
+from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_tables import (
     DownloadQuotaRow,
     ProjectRow,
@@ -46,45 +39,12 @@ from keycraft.services.repository.sql_tables import (
 _MAX_WINDOW_RETRIES = 5
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-
-    @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-        cursor = dbapi_conn.cursor()
-        # WAL lets readers proceed during a write; busy_timeout queues writers instead of
-        # failing them, which the concurrent quota consumers rely on.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    return engine
-
-
-def _rowcount(result: Any) -> int:
-    # DML statements return a CursorResult; the generic Result type hides rowcount.
-    return int(cast(CursorResult[Any], result).rowcount)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes; everything we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _maybe_aware(moment: datetime | None) -> datetime | None:
-    return None if moment is None else _aware(moment)
-
-
 def _user_from_row(row: UserRow) -> User:
     return User(
         id=row.id,
         email=row.email,
         name=row.name,
-        created_at=_aware(row.created_at),
+        created_at=aware(row.created_at),
         password_hash=row.password_hash,
         email_verified=row.email_verified,
         role=row.role,
@@ -94,9 +54,9 @@ def _user_from_row(row: UserRow) -> User:
         subscription_id=row.subscription_id,
         subscription_status=row.subscription_status,
         subscription_plan=row.subscription_plan,
-        current_period_end=_maybe_aware(row.current_period_end),
+        current_period_end=maybe_aware(row.current_period_end),
         cancel_at_period_end=row.cancel_at_period_end,
-        subscription_updated_at=_maybe_aware(row.subscription_updated_at),
+        subscription_updated_at=maybe_aware(row.subscription_updated_at),
     )
 
 
@@ -125,9 +85,9 @@ def _session_from_row(row: SessionRow) -> Session:
     return Session(
         token_hash=row.token_hash,
         user_id=row.user_id,
-        created_at=_aware(row.created_at),
-        last_seen_at=_aware(row.last_seen_at),
-        expires_at=_aware(row.expires_at),
+        created_at=aware(row.created_at),
+        last_seen_at=aware(row.last_seen_at),
+        expires_at=aware(row.expires_at),
         user_agent=row.user_agent,
     )
 
@@ -136,9 +96,9 @@ def _quota_from_row(row: DownloadQuotaRow) -> DownloadQuota:
     return DownloadQuota(
         user_id=row.user_id,
         used=row.used,
-        reset_date=_aware(row.reset_date),
+        reset_date=aware(row.reset_date),
         total_downloads=row.total_downloads,
-        anchor_at=_aware(row.anchor_at),
+        anchor_at=aware(row.anchor_at),
     )
 
 
@@ -148,8 +108,8 @@ def _project_from_row(row: ProjectRow) -> Project:
         id=row.id,
         user_id=row.user_id,
         title=row.title,
-        created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
+        created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
         tempo_bpm=row.tempo_bpm,
         time_signature=TimeSignature(row.time_sig_num, row.time_sig_den),
         notes=notes,
@@ -171,24 +131,8 @@ def _project_values(project: Project) -> dict[str, Any]:
     }
 
 
-class SqlModelRepository:
+class SqlModelRepository(SqlBase):
     """A :class:`~keycraft.services.repository.port.Repository` over SQLAlchemy."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    @contextmanager
-    def _tx(self) -> Iterator[DbSession]:
-        try:
-            with DbSession(self._engine) as db, db.begin():
-                yield db
-        except OperationalError as exc:
-            raise RepositoryUnavailable(str(exc.orig)) from exc
-
-    def ping(self) -> None:
-        """See the port."""
-        with self._tx() as db:
-            db.execute(text("SELECT 1"))
 
     # --- users -----------------------------------------------------------------------
     def create_user(self, user: User) -> User:
@@ -231,7 +175,7 @@ class SqlModelRepository:
             with self._tx() as db:
                 statement = update(UserRow).where(col(UserRow.id) == user.id).values(**values)
                 result = db.execute(statement)
-                if _rowcount(result) == 0:
+                if rowcount(result) == 0:
                     raise NotFound(user.id)
         except IntegrityError as exc:
             raise EmailTaken(user.email) from exc
@@ -294,7 +238,7 @@ class SqlModelRepository:
         """See the port."""
         with self._tx() as db:
             result = db.execute(delete(SessionRow).where(col(SessionRow.user_id) == user_id))
-            return int(_rowcount(result))
+            return int(rowcount(result))
 
     # --- download quota ---------------------------------------------------------------
     def get_quota(self, user_id: str) -> DownloadQuota:
@@ -326,7 +270,7 @@ class SqlModelRepository:
                         total_downloads=col(DownloadQuotaRow.total_downloads) + 1,
                     )
                 )
-                granted = _rowcount(taken) == 1
+                granted = rowcount(taken) == 1
                 row = db.get(DownloadQuotaRow, user_id)
                 if row is None:
                     raise NotFound(user_id)
@@ -399,8 +343,8 @@ class SqlModelRepository:
                 user_id=user_id,
                 title=r.title,
                 note_count=r.note_count,
-                created_at=_aware(r.created_at),
-                updated_at=_aware(r.updated_at),
+                created_at=aware(r.created_at),
+                updated_at=aware(r.updated_at),
             )
             for r in rows
         ]
@@ -417,7 +361,7 @@ class SqlModelRepository:
                 )
                 .values(version=expected_version + 1, **_project_values(project))
             )
-            if _rowcount(result) == 0:
+            if rowcount(result) == 0:
                 exists = db.execute(
                     select(func.count())
                     .select_from(ProjectRow)

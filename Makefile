@@ -1,0 +1,21 @@
+# KeyCraft: `make run` serves the app, `make test` runs every check. See README.md.
+.PHONY: run dev test setup test-setup lock
+
+run: setup
+	@bash scripts/run.sh prod
+
+dev: setup
+	@bash scripts/run.sh dev
+
+test: setup test-setup
+	@bash scripts/test.sh
+
+setup:
+	@bash scripts/setup.sh
+
+test-setup:
+	@bash scripts/test-setup.sh
+
+# Re-pin every transitive Python dependency after changing a requirements file.
+lock:
+	@.venv/bin/pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock

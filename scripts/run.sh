@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Serves KeyCraft on the embedded defaults: migrates, starts the transcriber and the app.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+MODE="${1:-prod}"
+PORT="${PORT:-3000}"
+export TRANSCRIBER_PORT="${TRANSCRIBER_PORT:-8001}"
+export TRANSCRIBER_URL="${TRANSCRIBER_URL:-http://127.0.0.1:$TRANSCRIBER_PORT}"
+
+log "Preparing the database"
+"$PY" -m keycraft.manage migrate
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  log "KeyCraft stopped"
+}
+trap stop_all INT TERM EXIT
+
+log "Starting the transcriber on 127.0.0.1:$TRANSCRIBER_PORT"
+setsid gunicorn -c transcriber/gunicorn.conf.py 'transcriber:create_app()' &
+pids+=($!)
+
+if [ "$MODE" = "dev" ]; then
+  log "Starting KeyCraft in dev mode (hot reload): http://localhost:3000"
+  setsid reflex run --env dev &
+  pids+=($!)
+else
+  log "Building and starting KeyCraft (production mode)"
+  setsid reflex run --env prod --single-port --frontend-port "$PORT" --backend-port "$PORT" &
+  pids+=($!)
+  for _ in $(seq 1 300); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/health" 2>/dev/null; then
+      log "KeyCraft is running at http://localhost:$PORT  (Ctrl-C stops it)"
+      break
+    fi
+    sleep 1
+  done
+fi
+
+# Whichever child exits first (or Ctrl-C) brings the other down through the trap.
+wait -n "${pids[@]}"

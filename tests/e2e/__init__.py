@@ -1,0 +1,1 @@
+"""Browser journeys in Debian's Chromium against the app built in production mode."""

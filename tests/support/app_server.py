@@ -1,0 +1,78 @@
+"""Builds and serves the KeyCraft app in production mode for browser tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok, wait_until
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def reflex_env() -> dict[str, str]:
+    """The environment Reflex needs to build offline (bun from npm, no version probe)."""
+    return {
+        "REFLEX_BUN_PATH": str(REPO_ROOT / "tools/node_modules/bun/bin/bun.exe"),
+        "REFLEX_DIR": str(REPO_ROOT / ".tools/reflex"),
+        "REFLEX_CHECK_LATEST_VERSION": "0",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "NPM_CONFIG_REGISTRY": "https://registry.npmjs.org/",
+        "BUN_INSTALL_CACHE_DIR": str(REPO_ROOT / ".tools/bun-cache"),
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+
+@dataclass
+class RunningApp:
+    """A served app: its base URL and the process serving it."""
+
+    url: str
+    server: ServerProcess
+    data_dir: Path
+
+
+def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> RunningApp:
+    """Migrate a fresh database in ``data_dir``, then build and serve the app on a free port."""
+    port = free_port()
+    env = {
+        **reflex_env(),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'keycraft.db'}",
+        "MEDIA_DIR": str(data_dir / "media"),
+        "APP_URL": f"http://localhost:{port}",
+        "TRANSCRIBER_URL": f"http://127.0.0.1:{free_port()}",
+        **(settings_env or {}),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "keycraft.manage", "migrate"],
+        cwd=REPO_ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    log = data_dir / "app.log"
+    server = ServerProcess(
+        [
+            str(VENV_BIN / "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+        ],
+        log=log,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: http_ok(f"{url}/api/health") and http_ok(url), 300, "KeyCraft", log)
+    except BaseException:
+        server.stop()
+        raise
+    return RunningApp(url=url, server=server, data_dir=data_dir)

@@ -1,0 +1,1 @@
+"""Fast tests of pure code: no servers, no network."""

@@ -1,0 +1,19 @@
+"""Notes pack compactly and unpack to the same values."""
+
+from keycraft.services.domain import Note, decode_notes, encode_notes
+from tests.support.factories import make_notes
+
+
+def test_notes_round_trip() -> None:
+    notes = make_notes(500)
+    assert decode_notes(encode_notes(notes)) == notes
+
+
+def test_empty_blob_is_no_notes() -> None:
+    assert decode_notes(b"") == ()
+    assert decode_notes(encode_notes(())) == ()
+
+
+def test_three_thousand_notes_fit_well_under_a_dynamodb_item() -> None:
+    notes = tuple(Note(i * 97, 120 + i % 480, 21 + (i * 7) % 88, 30 + i % 90) for i in range(3000))
+    assert len(encode_notes(notes)) < 100_000
