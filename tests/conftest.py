@@ -1,4 +1,4 @@
-"""Fixtures every tier may use: the DynamoDB Local server is started once per run."""
+"""Fixtures every tier may use: real servers and the built app, each started once per run."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.app_server import RunningApp, start_app
 from tests.support.dynamodb_local import start_dynamodb_local
 
 
@@ -18,3 +19,19 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield endpoint
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_env() -> dict[str, str]:
+    """Extra settings for the shared app; a feature that needs a server adds it here."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str]) -> Iterator[RunningApp]:
+    """The app, built and served in production mode on a free port, shared by the run."""
+    running = start_app(tmp_path_factory.mktemp("app"), app_env)
+    try:
+        yield running
+    finally:
+        running.server.stop()

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from tests.support.app_server import RunningApp, start_app
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -29,16 +27,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """The app, built and served in production mode on a free port for this run."""
-    running = start_app(tmp_path_factory.mktemp("app"))
-    try:
-        yield running
-    finally:
-        running.server.stop()
 
 
 @pytest.fixture(scope="session")
