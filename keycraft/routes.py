@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 PRODUCT_NAME = "KeyCraft"
 
@@ -29,3 +30,10 @@ ALL_PAGES: tuple[PageRoute, ...] = (HOME,)
 """Every page of the app; ``keycraft.pages.PAGES`` supplies a component for each."""
 
 HEALTH_API = "/api/health"
+
+SIGN_IN_PATH = "/sign-in"
+
+
+def sign_in_url(next_path: str = "") -> str:
+    """The sign-in page, returning to ``next_path`` (a same-site path) afterwards."""
+    return f"{SIGN_IN_PATH}?{urlencode({'next': next_path})}" if next_path else SIGN_IN_PATH

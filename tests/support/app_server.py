@@ -8,6 +8,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from keycraft.config import Settings
+from keycraft.services.container import build_repository
+from keycraft.services.repository.port import Repository
 from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok, wait_until
 
 VENV_BIN = Path(sys.executable).parent
@@ -33,6 +36,11 @@ class RunningApp:
     url: str
     server: ServerProcess
     data_dir: Path
+    env: dict[str, str]
+
+    def repository(self) -> Repository:
+        """A repository on the same store the app uses, for seeding and checking data."""
+        return build_repository(Settings(**self.env))  # type: ignore[arg-type]
 
 
 def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> RunningApp:
@@ -75,4 +83,4 @@ def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> Run
     except BaseException:
         server.stop()
         raise
-    return RunningApp(url=url, server=server, data_dir=data_dir)
+    return RunningApp(url=url, server=server, data_dir=data_dir, env=env)

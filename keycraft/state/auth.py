@@ -1,0 +1,50 @@
+"""Who is signed in: resolved on the server from the HttpOnly session cookie."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from keycraft.routes import sign_in_url
+from keycraft.services.clock import utc_now
+from keycraft.services.container import get_services
+from keycraft.services.sessions import resolve_session, token_from_cookie_header
+
+
+class AuthState(rx.State):
+    """The signed-in user as the server sees it; pages load private data only after this."""
+
+    user_id: str = ""
+    user_email: str = ""
+    user_name: str = ""
+    auth_checked: bool = False
+
+    @rx.var
+    def signed_in(self) -> bool:
+        """Whether a valid session cookie came with this connection."""
+        return self.user_id != ""
+
+    async def _resolve(self) -> None:
+        # The session cookie is HttpOnly, so only the server sees it: in the headers of
+        # the connection's handshake, never in anything sent to the browser.
+        token = token_from_cookie_header(self.router.headers.cookie)
+        user = await asyncio.to_thread(resolve_session, get_services().repository, token, utc_now())
+        self.user_id = user.id if user else ""
+        self.user_email = user.email if user else ""
+        self.user_name = user.name if user else ""
+        self.auth_checked = True
+
+    @rx.event
+    async def load_user(self) -> None:
+        """Resolve the user on page load (public pages that adapt to signed-in users)."""
+        await self._resolve()
+
+    @rx.event
+    async def require_user(self) -> EventSpec | None:
+        """Resolve the user; send anyone signed out to sign-in, then back here."""
+        await self._resolve()
+        if self.user_id:
+            return None
+        return rx.redirect(sign_in_url(next_path=self.router.url.path))
