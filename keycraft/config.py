@@ -6,10 +6,35 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class PlanSettings(BaseModel):
+    """One plan as configured: limits and prices live here, not in code paths."""
+
+    key: str
+    name: str
+    monthly_downloads: int
+    price_cents: int = 0
+    interval: Literal["month", "year"] = "month"
+    stripe_price_id: str = ""
+    payment_link_url: str = ""
+
+
+DEFAULT_PLANS: tuple[PlanSettings, ...] = (
+    PlanSettings(key="free", name="Free", monthly_downloads=3),
+    PlanSettings(key="pro-monthly", name="Pro", monthly_downloads=100, price_cents=900),
+    PlanSettings(
+        key="pro-yearly",
+        name="Pro yearly",
+        monthly_downloads=100,
+        price_cents=9000,
+        interval="year",
+    ),
+)
 
 
 class Settings(BaseSettings):
@@ -39,6 +64,12 @@ class Settings(BaseSettings):
     transcriber_timeout_s: float = Field(default=1800.0, alias="TRANSCRIBER_TIMEOUT_S")
 
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
+
+    plans: tuple[PlanSettings, ...] = Field(default=DEFAULT_PLANS, alias="PLANS")
+    stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")
+    stripe_webhook_secret: SecretStr | None = Field(default=None, alias="STRIPE_WEBHOOK_SECRET")
+    stripe_api_base: str | None = Field(default=None, alias="STRIPE_API_BASE")
+    stripe_timeout_s: float = Field(default=10.0, alias="STRIPE_TIMEOUT_S")
 
 
 @lru_cache(maxsize=1)

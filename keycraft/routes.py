@@ -26,7 +26,13 @@ HOME = PageRoute(
     ),
 )
 
-ALL_PAGES: tuple[PageRoute, ...] = (HOME,)
+BILLING_RETURN = PageRoute(
+    path="/billing/return",
+    title=f"Payment received — {PRODUCT_NAME}",
+    description="Confirming your KeyCraft subscription.",
+)
+
+ALL_PAGES: tuple[PageRoute, ...] = (HOME, BILLING_RETURN)
 """Every page of the app; ``keycraft.pages.PAGES`` supplies a component for each."""
 
 HEALTH_API = "/api/health"
@@ -37,3 +43,6 @@ SIGN_IN_PATH = "/sign-in"
 def sign_in_url(next_path: str = "") -> str:
     """The sign-in page, returning to ``next_path`` (a same-site path) afterwards."""
     return f"{SIGN_IN_PATH}?{urlencode({'next': next_path})}" if next_path else SIGN_IN_PATH
+
+
+ACCOUNT_PATH = "/account"

@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.app_server import RunningApp, start_app
 from tests.support.dynamodb_local import start_dynamodb_local
+from tests.support.stripe_api import StripeApiServer, billing_env
 
 
 @pytest.fixture(scope="session")
@@ -22,9 +23,19 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def app_env() -> dict[str, str]:
+def stripe_api() -> Iterator[StripeApiServer]:
+    """A local HTTP server answering the Stripe API calls the app makes."""
+    server = StripeApiServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_env(stripe_api: StripeApiServer) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
-    return {}
+    return {**billing_env(stripe_api)}
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass
 
 from keycraft.config import Settings, get_settings
+from keycraft.services.billing.stripe_gateway import StripeGateway
+from keycraft.services.plans import Plan, PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.port import Storage
@@ -20,6 +22,9 @@ class Services:
     repository: Repository
     storage: Storage
     transcriber: TranscriberClient
+    plans: PlanCatalog
+    stripe: StripeGateway | None
+    """None when no Stripe secret key is configured (billing then stays off)."""
 
 
 _lock = threading.Lock()
@@ -50,6 +55,14 @@ def build_services(settings: Settings) -> Services:
         transcriber=TranscriberClient(
             settings.transcriber_url, secret, settings.transcriber_timeout_s
         ),
+        plans=PlanCatalog(tuple(Plan(**p.model_dump()) for p in settings.plans)),
+        stripe=StripeGateway(
+            settings.stripe_secret_key.get_secret_value(),
+            settings.stripe_api_base,
+            settings.stripe_timeout_s,
+        )
+        if settings.stripe_secret_key
+        else None,
     )
 
 

@@ -19,14 +19,54 @@ class Plan:
     stripe_price_id: str = ""
     payment_link_url: str = ""
 
+    @property
+    def is_paid(self) -> bool:
+        """Whether the plan is sold through Stripe."""
+        return self.price_cents > 0
+
 
 FREE_PLAN = Plan(key="free", name="Free", monthly_downloads=3)
 
 
-def plan_for(user: User, plans: tuple[Plan, ...] = ()) -> Plan:
-    """Return the most generous active plan of ``user`` among ``plans``, else Free."""
+@dataclass(frozen=True, slots=True)
+class PlanCatalog:
+    """Every plan on offer, in display order; the first unpaid plan is the default."""
+
+    plans: tuple[Plan, ...] = (FREE_PLAN,)
+
+    @property
+    def free(self) -> Plan:
+        """The plan everyone has without paying."""
+        return next((p for p in self.plans if not p.is_paid), FREE_PLAN)
+
+    @property
+    def paid(self) -> tuple[Plan, ...]:
+        """Plans sold through Stripe."""
+        return tuple(p for p in self.plans if p.is_paid)
+
+    def get(self, key: str) -> Plan | None:
+        """The plan with this key, if offered."""
+        return next((p for p in self.plans if p.key == key), None)
+
+    def by_price_id(self, price_id: str) -> Plan | None:
+        """The paid plan sold at this Stripe Price, if any."""
+        if not price_id:
+            return None
+        return next((p for p in self.plans if p.stripe_price_id == price_id), None)
+
+    def for_user(self, user: User) -> Plan:
+        """The most generous plan among the user's active plans, else the free plan."""
+        return plan_for(user, self.plans, self.free)
+
+    def download_limit(self, user: User) -> int:
+        """Monthly MIDI downloads ``user`` may make."""
+        return self.for_user(user).monthly_downloads
+
+
+def plan_for(user: User, plans: tuple[Plan, ...] = (), default: Plan = FREE_PLAN) -> Plan:
+    """Return the most generous active plan of ``user`` among ``plans``, else ``default``."""
     active = [p for p in plans if p.key in user.active_plans]
-    return max(active, key=lambda p: p.monthly_downloads, default=FREE_PLAN)
+    return max(active, key=lambda p: p.monthly_downloads, default=default)
 
 
 def download_limit(user: User, plans: tuple[Plan, ...] = ()) -> int:

@@ -48,3 +48,14 @@ class AuthState(rx.State):
         if self.user_id:
             return None
         return rx.redirect(sign_in_url(next_path=self.router.url.path))
+
+
+async def signed_in_user_id(auth: AuthState) -> str:
+    """The signed-in user's id, resolving the cookie first if this connection has not yet.
+
+    Other states call this instead of relying on ``on_load`` order, because a background
+    task may start before the page's ``require_user`` has finished.
+    """
+    if not auth.auth_checked:
+        await auth._resolve()
+    return auth.user_id

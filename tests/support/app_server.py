@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from keycraft.config import Settings
-from keycraft.services.container import build_repository
+from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
 from keycraft.services.repository.port import Repository
+from keycraft.services.repository.sql_base import make_engine
+from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from tests.support.dynamodb_local import local_client
 from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok, wait_until
 
 VENV_BIN = Path(sys.executable).parent
@@ -38,9 +41,16 @@ class RunningApp:
     data_dir: Path
     env: dict[str, str]
 
+    @cached_property
+    def _repository(self) -> Repository:
+        if self.env.get("REPOSITORY") == "dynamodb":
+            client = local_client(self.env["DYNAMODB_ENDPOINT_URL"])
+            return DynamoDbRepository(client, self.env["DYNAMODB_TABLE"])
+        return SqlModelRepository(make_engine(self.env["DATABASE_URL"]))
+
     def repository(self) -> Repository:
         """A repository on the same store the app uses, for seeding and checking data."""
-        return build_repository(Settings(**self.env))  # type: ignore[arg-type]
+        return self._repository
 
 
 def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> RunningApp:

@@ -79,3 +79,18 @@ def table_definition(table_name: str) -> dict[str, Any]:
             }
         ],
     }
+
+
+def stripe_customer_pk(customer_id: str) -> str:
+    """Guard item linking a Stripe customer to exactly one user."""
+    return f"STRIPECUS#{customer_id}"
+
+
+def stripe_event_pk(event_id: str) -> str:
+    """Record of a processed Stripe event (replay protection)."""
+    return f"STRIPEEVENT#{event_id}"
+
+
+STRIPE_CUSTOMER_SK = "STRIPECUS"
+STRIPE_EVENT_SK = "STRIPEEVENT"
+STRIPE_EVENT_RETENTION_DAYS = 90

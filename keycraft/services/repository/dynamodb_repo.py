@@ -22,6 +22,7 @@ from keycraft.services.domain import (
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
+from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
 from keycraft.services.repository.dynamodb_keys import (
     EMAIL_SK,
     GSI1,
@@ -32,6 +33,7 @@ from keycraft.services.repository.dynamodb_keys import (
     QUOTA_SK,
     SESSION_SK,
     SK,
+    STRIPE_CUSTOMER_SK,
     TTL_ATTRIBUTE,
     email_pk,
     iso,
@@ -39,6 +41,7 @@ from keycraft.services.repository.dynamodb_keys import (
     project_notes_sk,
     project_sk,
     session_pk,
+    stripe_customer_pk,
     user_pk,
 )
 
@@ -179,7 +182,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
     )
 
 
-class DynamoDbRepository(DynamoBase):
+class DynamoDbRepository(DynamoBillingMixin, DynamoBase):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
 
     # --- users -----------------------------------------------------------------------
@@ -282,6 +285,10 @@ class DynamoDbRepository(DynamoBase):
         ]
         if user is not None:
             keys.append({PK: email_pk(user.email), SK: EMAIL_SK})
+            if user.stripe_customer_id:
+                keys.append(
+                    {PK: stripe_customer_pk(user.stripe_customer_id), SK: STRIPE_CUSTOMER_SK}
+                )
         self._delete_keys(keys)
 
     # --- sessions --------------------------------------------------------------------

@@ -13,9 +13,10 @@ from keycraft.services.domain import (
     Session,
     User,
 )
+from keycraft.services.repository.port_billing import BillingStore
 
 
-class Repository(Protocol):
+class Repository(BillingStore, Protocol):
     """Storage for users, sessions, quotas and projects.
 
     Adapters translate their storage errors into :mod:`keycraft.services.errors`. Methods

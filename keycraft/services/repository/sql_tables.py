@@ -79,3 +79,15 @@ class ProjectRow(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(sa_column=_utc_column())
     updated_at: datetime = Field(sa_column=_utc_column(index=True))
+
+
+class StripeEventRow(SQLModel, table=True):
+    """A Stripe event whose effect has been applied (or judged stale): replay protection."""
+
+    __tablename__ = "stripe_events"
+
+    event_id: str = Field(primary_key=True, max_length=255)
+    event_type: str = Field(max_length=100)
+    user_id: str = Field(max_length=32, index=True)
+    outcome: str = Field(max_length=20)
+    processed_at: datetime = Field(sa_column=_utc_column())

@@ -1,0 +1,88 @@
+"""Billing endpoints: the Stripe webhook, checkout redirect and Customer Portal."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from keycraft.api.request_user import request_user, same_origin
+from keycraft.routes import ACCOUNT_PATH, sign_in_url
+from keycraft.services.billing.checkout import PlanNotPurchasable, payment_link_for
+from keycraft.services.billing.stripe_gateway import StripeUnavailable
+from keycraft.services.billing.webhook import InvalidSignature, handle_event, verify_event
+from keycraft.services.clock import utc_now
+from keycraft.services.container import get_services
+from keycraft.services.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+CHECKOUT_API = "/api/billing/checkout"
+PORTAL_API = "/api/billing/portal"
+WEBHOOK_API = "/api/stripe/webhook"
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
+async def stripe_webhook(request: Request) -> Response:
+    """Verify and apply one Stripe event; 400 (nothing changed) on a bad signature."""
+    services = get_services()
+    secret = services.settings.stripe_webhook_secret
+    if secret is None or services.stripe is None:
+        return _error(503, "billing_disabled", "Billing is not configured.")
+    payload = await request.body()
+    try:
+        event = verify_event(
+            payload, request.headers.get("stripe-signature", ""), secret.get_secret_value()
+        )
+        result = await handle_event(
+            event, services.repository, services.plans, services.stripe, utc_now()
+        )
+    except InvalidSignature:
+        return _error(400, "bad_signature", "Signature verification failed.")
+    except StripeUnavailable:
+        # Non-2xx makes Stripe retry later, which is what we want while its API is down.
+        return _error(503, "stripe_unavailable", "Stripe could not be reached; retry later.")
+    except NotFound:
+        # The account was deleted meanwhile: acknowledge, or Stripe would retry for days.
+        return JSONResponse({"received": True, "outcome": "unknown_user"})
+    log.info("stripe event %s %s: %s", result.event_id, result.event_type, result.outcome)
+    return JSONResponse({"received": True, "outcome": result.outcome})
+
+
+async def checkout(request: Request) -> Response:
+    """Send a signed-in user to the plan's Payment Link (signed-out: sign in first)."""
+    plan_key = request.query_params.get("plan", "")
+    user = await request_user(request)
+    if user is None:
+        back = f"{CHECKOUT_API}?plan={quote(plan_key)}"
+        return RedirectResponse(sign_in_url(next_path=back), status_code=303)
+    try:
+        url = payment_link_for(get_services().plans.get(plan_key), user)
+    except PlanNotPurchasable:
+        return _error(404, "unknown_plan", "That plan cannot be bought.")
+    return RedirectResponse(url, status_code=303)
+
+
+async def portal(request: Request) -> Response:
+    """Open the Stripe Customer Portal for the signed-in, paying user."""
+    services = get_services()
+    if not same_origin(request, services.settings.app_url):
+        return _error(403, "csrf", "This request did not come from KeyCraft.")
+    user = await request_user(request)
+    if user is None:
+        return _error(401, "signed_out", "Please sign in first.")
+    if services.stripe is None:
+        return _error(503, "billing_disabled", "Billing is not configured.")
+    if not user.stripe_customer_id:
+        return _error(409, "no_subscription", "You have no subscription to manage yet.")
+    return_url = services.settings.app_url.rstrip("/") + ACCOUNT_PATH
+    try:
+        url = await services.stripe.create_portal_session(user.stripe_customer_id, return_url)
+    except StripeUnavailable:
+        return _error(503, "stripe_unavailable", "Stripe could not be reached; try again.")
+    return RedirectResponse(url, status_code=303)

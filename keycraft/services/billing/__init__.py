@@ -1,0 +1,1 @@
+"""Billing: Stripe events become plan state; Stripe owns money, we own entitlements."""

@@ -1,0 +1,93 @@
+"""Stripe webhook handling: verify, deduplicate, read the subscription, apply atomically."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import stripe
+
+from keycraft.services.billing.events import BillingEvent, parse_event, subscription_snapshot
+from keycraft.services.billing.state import SubscriptionSnapshot, billing_state
+from keycraft.services.billing.stripe_gateway import StripeGateway
+from keycraft.services.domain import User
+from keycraft.services.errors import DomainError
+from keycraft.services.plans import PlanCatalog
+from keycraft.services.repository.port import Repository
+
+
+class InvalidSignature(DomainError):
+    """The payload is not signed with our webhook secret (or is too old)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookResult:
+    """What one delivery did: applied, duplicate, stale, ignored or unmatched."""
+
+    outcome: str
+    event_id: str
+    event_type: str
+
+
+def verify_event(payload: bytes, signature: str, secret: str) -> dict[str, Any]:
+    """Check the ``Stripe-Signature`` over the raw body and return the event as data."""
+    try:
+        stripe.Webhook.construct_event(payload, signature, secret)
+    except (stripe.SignatureVerificationError, ValueError) as exc:
+        raise InvalidSignature(type(exc).__name__) from exc
+    event: dict[str, Any] = json.loads(payload)
+    return event
+
+
+async def _snapshot(event: BillingEvent, gateway: StripeGateway) -> SubscriptionSnapshot | None:
+    if event.snapshot is not None:
+        return event.snapshot
+    if not event.subscription_id:
+        return None
+    return subscription_snapshot(await gateway.retrieve_subscription(event.subscription_id))
+
+
+async def _find_user(event: BillingEvent, repo: Repository) -> User | None:
+    if event.user_id:
+        user = await asyncio.to_thread(repo.get_user, event.user_id)
+        if user is not None:
+            return user
+    return await asyncio.to_thread(repo.get_user_by_stripe_customer, event.customer_id)
+
+
+async def handle_event(
+    data: dict[str, Any],
+    repo: Repository,
+    catalog: PlanCatalog,
+    gateway: StripeGateway,
+    now: datetime,
+) -> WebhookResult:
+    """Apply one verified Stripe event to the user it concerns.
+
+    Events that embed the subscription are judged by their ``created`` time; for the others
+    the subscription is re-read from the API, which is current as of ``now``. Either way
+    the repository refuses to let older information overwrite newer.
+    """
+    event = parse_event(data)
+    event_id, event_type = str(data.get("id", "")), str(data.get("type", ""))
+    if event is None:
+        return WebhookResult("ignored", event_id, event_type)
+    if await asyncio.to_thread(repo.has_processed_event, event.event_id):
+        return WebhookResult("duplicate", event_id, event_type)
+    user = await _find_user(event, repo)
+    if user is None:
+        # Before checkout links the customer, subscription events cannot be placed; the
+        # checkout event re-reads the subscription, so nothing is lost by skipping them.
+        return WebhookResult("unmatched", event_id, event_type)
+    snapshot = await _snapshot(event, gateway)
+    if snapshot is None:
+        return WebhookResult("ignored", event_id, event_type)
+    as_of = event.created_at if event.snapshot is not None else now
+    state = billing_state(user, snapshot, catalog, event.paid_now)
+    outcome = await asyncio.to_thread(
+        repo.apply_billing_event, event.event_id, event.event_type, user.id, state, as_of, now
+    )
+    return WebhookResult(outcome.value, event_id, event_type)
