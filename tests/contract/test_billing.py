@@ -6,9 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from keycraft.services.billing.state import BillingOutcome, BillingState
+from keycraft.services.clock import utc_now
 from keycraft.services.errors import NotFound
 from keycraft.services.repository.port import Repository
 from tests.support.factories import T0, make_user
+
+NOW = utc_now()
+"""When events are processed: their records expire by TTL 90 days later, so use real time."""
 
 PRO = BillingState(
     stripe_customer_id="cus_1",
@@ -34,7 +38,7 @@ CANCELED = BillingState(
 
 def test_applied_event_updates_the_user_and_links_the_customer(repo: Repository) -> None:
     user = repo.create_user(make_user())
-    outcome = repo.apply_billing_event("evt_1", "checkout.session.completed", user.id, PRO, T0, T0)
+    outcome = repo.apply_billing_event("evt_1", "checkout.session.completed", user.id, PRO, T0, NOW)
     assert outcome is BillingOutcome.APPLIED
     stored = repo.get_user(user.id)
     assert stored is not None
@@ -49,9 +53,9 @@ def test_applied_event_updates_the_user_and_links_the_customer(repo: Repository)
 
 def test_replay_changes_nothing(repo: Repository) -> None:
     user = repo.create_user(make_user())
-    repo.apply_billing_event("evt_1", "x", user.id, PRO, T0, T0)
+    repo.apply_billing_event("evt_1", "x", user.id, PRO, T0, NOW)
     later = T0 + timedelta(hours=1)
-    assert repo.apply_billing_event("evt_1", "x", user.id, CANCELED, later, later) is (
+    assert repo.apply_billing_event("evt_1", "x", user.id, CANCELED, later, NOW) is (
         BillingOutcome.DUPLICATE
     )
     stored = repo.get_user(user.id)
@@ -61,26 +65,24 @@ def test_replay_changes_nothing(repo: Repository) -> None:
 def test_older_event_never_overwrites_newer_state(repo: Repository) -> None:
     user = repo.create_user(make_user())
     newer = T0 + timedelta(minutes=5)
-    assert repo.apply_billing_event("evt_new", "x", user.id, CANCELED, newer, newer) is (
+    assert repo.apply_billing_event("evt_new", "x", user.id, CANCELED, newer, NOW) is (
         BillingOutcome.APPLIED
     )
-    assert repo.apply_billing_event("evt_old", "x", user.id, PRO, T0, newer) is (
-        BillingOutcome.STALE
-    )
+    assert repo.apply_billing_event("evt_old", "x", user.id, PRO, T0, NOW) is (BillingOutcome.STALE)
     stored = repo.get_user(user.id)
     assert stored is not None
     assert stored.active_plans == ()
     assert stored.subscription_status == "canceled"
     assert stored.current_period_end is None
     # The stale event is still recorded, so its replay is a duplicate.
-    assert repo.apply_billing_event("evt_old", "x", user.id, PRO, T0, newer) is (
+    assert repo.apply_billing_event("evt_old", "x", user.id, PRO, T0, NOW) is (
         BillingOutcome.DUPLICATE
     )
 
 
 def test_unknown_user_is_not_found(repo: Repository) -> None:
     with pytest.raises(NotFound):
-        repo.apply_billing_event("evt_x", "x", "missing", PRO, T0, T0)
+        repo.apply_billing_event("evt_x", "x", "missing", PRO, T0, NOW)
     assert not repo.has_processed_event("evt_x")
 
 
@@ -89,7 +91,7 @@ def test_concurrent_replays_apply_once(repo: Repository) -> None:
     with ThreadPoolExecutor(max_workers=10) as pool:
         outcomes = list(
             pool.map(
-                lambda _: repo.apply_billing_event("evt_race", "x", user.id, PRO, T0, T0),
+                lambda _: repo.apply_billing_event("evt_race", "x", user.id, PRO, T0, NOW),
                 range(10),
             )
         )
@@ -99,6 +101,6 @@ def test_concurrent_replays_apply_once(repo: Repository) -> None:
 
 def test_deleting_the_user_unlinks_the_customer(repo: Repository) -> None:
     user = repo.create_user(make_user())
-    repo.apply_billing_event("evt_1", "x", user.id, PRO, T0, T0)
+    repo.apply_billing_event("evt_1", "x", user.id, PRO, T0, NOW)
     repo.delete_user(user.id)
     assert repo.get_user_by_stripe_customer("cus_1") is None

@@ -1,9 +1,12 @@
-"""Contract: sessions are stored by token hash, slid, listed and revoked."""
+"""Contract: sessions are stored by token hash, slid, listed and revoked.
+
+Times lie in the future: DynamoDB's TTL deletes items whose expiry has passed.
+"""
 
 from datetime import timedelta
 
 from keycraft.services.repository.port import Repository
-from tests.support.factories import T0, make_project, make_session, make_user
+from tests.support.factories import FUTURE, make_project, make_session, make_user
 
 
 def test_session_round_trip_and_touch(repo: Repository) -> None:
@@ -11,7 +14,7 @@ def test_session_round_trip_and_touch(repo: Repository) -> None:
     session = make_session(user)
     repo.create_session(session)
     assert repo.get_session(session.token_hash) == session
-    later = T0 + timedelta(hours=3)
+    later = FUTURE + timedelta(hours=3)
     repo.touch_session(session.token_hash, later, later + timedelta(days=30))
     touched = repo.get_session(session.token_hash)
     assert touched is not None
@@ -25,14 +28,14 @@ def test_touching_a_revoked_session_does_not_recreate_it(repo: Repository) -> No
     repo.create_session(session)
     repo.delete_session(session.token_hash)
     repo.delete_session(session.token_hash)
-    repo.touch_session(session.token_hash, T0, T0 + timedelta(days=1))
+    repo.touch_session(session.token_hash, FUTURE, FUTURE + timedelta(days=1))
     assert repo.get_session(session.token_hash) is None
 
 
 def test_list_and_revoke_all_sessions_of_one_user(repo: Repository) -> None:
     user = repo.create_user(make_user())
     other = repo.create_user(make_user())
-    mine = [make_session(user, created_at=T0 + timedelta(minutes=i)) for i in range(3)]
+    mine = [make_session(user, created_at=FUTURE + timedelta(minutes=i)) for i in range(3)]
     theirs = make_session(other)
     for session in [*mine, theirs]:
         repo.create_session(session)

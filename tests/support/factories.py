@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from keycraft.services.domain import Note, Project, Session, User
 
 T0 = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
+FUTURE = datetime(2036, 1, 31, 12, 0, tzinfo=UTC)
+"""Base time for sessions in tests: DynamoDB TTL really deletes items that expired."""
 
 
 def new_id() -> str:
@@ -26,7 +28,7 @@ def make_user(email: str | None = None, created_at: datetime = T0, **fields: obj
     )
 
 
-def make_session(user: User, created_at: datetime = T0, hours: int = 24) -> Session:
+def make_session(user: User, created_at: datetime = FUTURE, hours: int = 24) -> Session:
     """A session for ``user`` lasting ``hours``."""
     from datetime import timedelta
 

@@ -7,9 +7,6 @@ from typing import Any
 
 PK = "PK"
 SK = "SK"
-GSI1 = "GSI1"
-GSI1PK = "GSI1PK"
-GSI1SK = "GSI1SK"
 TTL_ATTRIBUTE = "expires_epoch"
 
 _ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -27,6 +24,11 @@ def email_pk(email: str) -> str:
 
 def session_pk(token_hash: str) -> str:
     """Partition of one session (looked up by token hash on every request)."""
+    return f"SESSION#{token_hash}"
+
+
+def user_session_sk(token_hash: str) -> str:
+    """Sort key of a session's copy under its user, for listing and revoking them all."""
     return f"SESSION#{token_hash}"
 
 
@@ -57,26 +59,16 @@ def parse_iso(text: str) -> datetime:
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
-    """Return ``CreateTable`` arguments for the single table (on-demand billing)."""
+    """Return ``CreateTable`` arguments for the single table (on-demand, no GSI needed)."""
     return {
         "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
-            {"AttributeName": name, "AttributeType": "S"} for name in (PK, SK, GSI1PK, GSI1SK)
+            {"AttributeName": name, "AttributeType": "S"} for name in (PK, SK)
         ],
         "KeySchema": [
             {"AttributeName": PK, "KeyType": "HASH"},
             {"AttributeName": SK, "KeyType": "RANGE"},
-        ],
-        "GlobalSecondaryIndexes": [
-            {
-                "IndexName": GSI1,
-                "KeySchema": [
-                    {"AttributeName": GSI1PK, "KeyType": "HASH"},
-                    {"AttributeName": GSI1SK, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
         ],
     }
 

@@ -14,7 +14,6 @@ from keycraft.services.domain import (
     Project,
     ProjectSummary,
     QuotaDecision,
-    Session,
     TimeSignature,
     User,
     decode_notes,
@@ -25,25 +24,20 @@ from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, o
 from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
 from keycraft.services.repository.dynamodb_keys import (
     EMAIL_SK,
-    GSI1,
-    GSI1PK,
-    GSI1SK,
     PK,
     PROFILE_SK,
     QUOTA_SK,
-    SESSION_SK,
     SK,
     STRIPE_CUSTOMER_SK,
-    TTL_ATTRIBUTE,
     email_pk,
     iso,
     parse_iso,
     project_notes_sk,
     project_sk,
-    session_pk,
     stripe_customer_pk,
     user_pk,
 )
+from keycraft.services.repository.dynamodb_sessions import DynamoSessionsMixin
 
 _MAX_WINDOW_RETRIES = 5
 
@@ -89,33 +83,6 @@ def _user_from_item(item: dict[str, Any]) -> User:
         current_period_end=opt_time(item.get("current_period_end")),
         cancel_at_period_end=bool(item.get("cancel_at_period_end", False)),
         subscription_updated_at=opt_time(item.get("subscription_updated_at")),
-    )
-
-
-def _session_item(session: Session) -> dict[str, Any]:
-    return {
-        PK: session_pk(session.token_hash),
-        SK: SESSION_SK,
-        GSI1PK: user_pk(session.user_id),
-        GSI1SK: f"SESSION#{iso(session.created_at)}",
-        "token_hash": session.token_hash,
-        "user_id": session.user_id,
-        "created_at": iso(session.created_at),
-        "last_seen_at": iso(session.last_seen_at),
-        "expires_at": iso(session.expires_at),
-        TTL_ATTRIBUTE: int(session.expires_at.timestamp()),
-        "user_agent": session.user_agent[:400],
-    }
-
-
-def _session_from_item(item: dict[str, Any]) -> Session:
-    return Session(
-        token_hash=item["token_hash"],
-        user_id=item["user_id"],
-        created_at=parse_iso(item["created_at"]),
-        last_seen_at=parse_iso(item["last_seen_at"]),
-        expires_at=parse_iso(item["expires_at"]),
-        user_agent=item.get("user_agent", ""),
     )
 
 
@@ -182,7 +149,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
     )
 
 
-class DynamoDbRepository(DynamoBillingMixin, DynamoBase):
+class DynamoDbRepository(DynamoSessionsMixin, DynamoBillingMixin, DynamoBase):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
 
     # --- users -----------------------------------------------------------------------
@@ -290,61 +257,6 @@ class DynamoDbRepository(DynamoBillingMixin, DynamoBase):
                     {PK: stripe_customer_pk(user.stripe_customer_id), SK: STRIPE_CUSTOMER_SK}
                 )
         self._delete_keys(keys)
-
-    # --- sessions --------------------------------------------------------------------
-    def create_session(self, session: Session) -> None:
-        """See the port."""
-        with self._calls():
-            self._client.put_item(TableName=self._table, Item=dump(_session_item(session)))
-
-    def get_session(self, token_hash: str) -> Session | None:
-        """See the port."""
-        item = self._get(session_pk(token_hash), SESSION_SK)
-        return None if item is None else _session_from_item(item)
-
-    def touch_session(self, token_hash: str, last_seen_at: datetime, expires_at: datetime) -> None:
-        """See the port."""
-        try:
-            with self._calls():
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=dump({PK: session_pk(token_hash), SK: SESSION_SK}),
-                    UpdateExpression="SET last_seen_at = :seen, expires_at = :exp, #ttl = :ttl",
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeNames={"#ttl": TTL_ATTRIBUTE},
-                    ExpressionAttributeValues=dump(
-                        {
-                            ":seen": iso(last_seen_at),
-                            ":exp": iso(expires_at),
-                            ":ttl": int(expires_at.timestamp()),
-                        }
-                    ),
-                )
-        except ClientError:
-            return  # revoked meanwhile: nothing to slide
-
-    def delete_session(self, token_hash: str) -> None:
-        """See the port."""
-        with self._calls():
-            self._client.delete_item(
-                TableName=self._table, Key=dump({PK: session_pk(token_hash), SK: SESSION_SK})
-            )
-
-    def list_user_sessions(self, user_id: str) -> list[Session]:
-        """See the port (GSI1: user → sessions by creation time)."""
-        items = self._query(
-            IndexName=GSI1,
-            KeyConditionExpression="GSI1PK = :pk AND begins_with(GSI1SK, :prefix)",
-            ExpressionAttributeValues=dump({":pk": user_pk(user_id), ":prefix": "SESSION#"}),
-            ScanIndexForward=False,
-        )
-        return [_session_from_item(item) for item in items]
-
-    def delete_user_sessions(self, user_id: str) -> int:
-        """See the port."""
-        sessions = self.list_user_sessions(user_id)
-        self._delete_keys([{PK: session_pk(s.token_hash), SK: SESSION_SK} for s in sessions])
-        return len(sessions)
 
     # --- download quota ---------------------------------------------------------------
     def get_quota(self, user_id: str) -> DownloadQuota:
