@@ -16,6 +16,7 @@ setup:
 test-setup:
 	@bash scripts/test-setup.sh
 
-# Re-pin every transitive Python dependency after changing a requirements file.
+# Re-pin every transitive Python dependency after changing a requirements file. The CPU
+# build's "+cpu" label is dropped: `torch==2.13.0` resolves to the same wheel.
 lock:
-	@.venv/bin/pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+	@.venv/bin/pip freeze --exclude-editable | grep -v '^-e ' | sed 's/+cpu$$//' > requirements.lock
