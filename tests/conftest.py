@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.app_server import RunningApp, start_app
 from tests.support.dynamodb_local import start_dynamodb_local
+from tests.support.moto_s3 import start_moto_server
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +16,17 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     """Endpoint URL of a real DynamoDB Local started for this test run."""
     log = tmp_path_factory.mktemp("dynamodb-local") / "server.log"
     server, endpoint = start_dynamodb_local(log)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Endpoint URL of moto's S3 server started for this test run."""
+    log = tmp_path_factory.mktemp("moto-s3") / "server.log"
+    server, endpoint = start_moto_server(log)
     try:
         yield endpoint
     finally:
