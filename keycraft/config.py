@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     transcriber_timeout_s: float = Field(default=1800.0, alias="TRANSCRIBER_TIMEOUT_S")
 
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="LOG_LEVEL"
+    )
+    log_format: Literal["json", "text"] = Field(default="json", alias="LOG_FORMAT")
+    metrics_token: SecretStr | None = Field(default=None, alias="METRICS_TOKEN")
+    prometheus_multiproc_dir: Path | None = Field(default=None, alias="PROMETHEUS_MULTIPROC_DIR")
 
 
 @lru_cache(maxsize=1)

@@ -1,17 +1,27 @@
 """Starlette routes served beside the Reflex app (health, and later auth and webhooks)."""
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from keycraft.api.health import health
 from keycraft.api.media import MEDIA_ROUTE, media
+from keycraft.api.metrics import METRICS_ROUTE, metrics
+from keycraft.api.observability import RequestContextMiddleware
 from keycraft.routes import HEALTH_API
 
 
 def build_api() -> Starlette:
-    """Return the Starlette app whose routes Reflex matches before its own."""
+    """Return the Starlette app whose routes Reflex matches before its own.
+
+    Its middleware wraps the Reflex backend too (Reflex mounts itself inside this app), so
+    every HTTP response carries ``X-Request-ID`` and is counted in the request metrics.
+    """
     routes = [
         Route(HEALTH_API, health, methods=["GET"]),
         Route(MEDIA_ROUTE, media, methods=["GET"]),
+        Route(METRICS_ROUTE, metrics, methods=["GET"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(
+        routes=routes, middleware=[Middleware(RequestContextMiddleware, routes=routes)]
+    )
