@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keycraft.services.container import get_services
-from keycraft.services.logs import configure_logging, request_id_var
+from keycraft.services.logs import REQUEST_LOG_MESSAGE, configure_logging, request_id_var
 from keycraft.services.metrics import HTTP_REQUEST_SECONDS, HTTP_REQUESTS
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -86,7 +86,7 @@ class RequestContextMiddleware:
             HTTP_REQUEST_SECONDS.labels(route, method).observe(elapsed_s)
             if route != _OTHER_ROUTE or status >= 500:
                 logger.info(
-                    "request",
+                    REQUEST_LOG_MESSAGE,
                     extra={
                         "method": method,
                         "path": scope.get("path"),

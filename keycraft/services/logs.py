@@ -8,6 +8,9 @@ import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+REQUEST_LOG_MESSAGE = "request"
+"""Message of the per-request log line; CloudWatch metric filters count its ``status``."""
+
 request_id_var: ContextVar[str | None] = ContextVar("keycraft_request_id", default=None)
 """The id of the request being handled in this task (set by the request-id middleware)."""
 

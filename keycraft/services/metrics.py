@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from prometheus_client import (
@@ -49,6 +50,26 @@ TRANSCRIPTION_SECONDS = Histogram(
 """Count a transcription with ``TRANSCRIPTION_SECONDS.labels(outcome).observe(seconds)``."""
 
 WEBHOOK_OUTCOMES = ("processed", "duplicate", "ignored", "invalid", "failed")
+WEBHOOK_LOG_MESSAGE = "webhook_event"
+"""Message of the log line per webhook; CloudWatch metric filters count its ``outcome``."""
+
+_webhook_logger = logging.getLogger("keycraft.webhooks")
+
+
+def record_webhook_outcome(outcome: str, event_type: str = "") -> None:
+    """Count one billing webhook delivery and log it (the CloudWatch alarm reads the log line).
+
+    Args:
+        outcome: One of ``WEBHOOK_OUTCOMES``.
+        event_type: The provider's event type, e.g. ``customer.subscription.updated``.
+    """
+    if outcome not in WEBHOOK_OUTCOMES:
+        raise ValueError(f"unknown webhook outcome {outcome!r}")
+    WEBHOOK_EVENTS.labels(outcome).inc()
+    level = logging.ERROR if outcome == "failed" else logging.INFO
+    _webhook_logger.log(
+        level, WEBHOOK_LOG_MESSAGE, extra={"outcome": outcome, "event_type": event_type}
+    )
 
 
 def render_metrics(multiprocess_dir: Path | None) -> tuple[bytes, str]:

@@ -16,7 +16,12 @@ from keycraft.api import build_api
 from keycraft.config import Settings
 from keycraft.services.container import build_services, override_services
 from keycraft.services.logs import JsonFormatter, configure_logging, request_id_var
-from keycraft.services.metrics import QUOTA_DENIALS, WEBHOOK_EVENTS
+from keycraft.services.metrics import (
+    QUOTA_DENIALS,
+    WEBHOOK_EVENTS,
+    WEBHOOK_LOG_MESSAGE,
+    record_webhook_outcome,
+)
 
 
 def _client(tmp_path: Path, **settings: str) -> Iterator[TestClient]:
@@ -123,3 +128,24 @@ def test_request_logs_are_json_with_the_same_id_as_the_response(
     assert request_log["request_id"] == response.headers["x-request-id"]
     assert request_log["route"] == "/api/media/{token}"
     assert request_log["status"] == 403
+
+
+def test_webhook_outcomes_are_counted_and_logged_for_the_cloudwatch_filter(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = _sample(
+        client.get("/metrics").text, "keycraft_webhook_events_total", {"outcome": "failed"}
+    )
+    with caplog.at_level(logging.INFO, logger="keycraft.webhooks"):
+        record_webhook_outcome("failed", "invoice.paid")
+    after = _sample(
+        client.get("/metrics").text, "keycraft_webhook_events_total", {"outcome": "failed"}
+    )
+    assert after == before + 1
+    (record,) = [r for r in caplog.records if r.name == "keycraft.webhooks"]
+    assert record.getMessage() == WEBHOOK_LOG_MESSAGE
+    assert record.levelno == logging.ERROR
+    entry = json.loads(JsonFormatter().format(record))
+    assert (entry["outcome"], entry["event_type"]) == ("failed", "invoice.paid")
+    with pytest.raises(ValueError):
+        record_webhook_outcome("exploded")
