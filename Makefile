@@ -1,5 +1,5 @@
 # KeyCraft: `make run` serves the app, `make test` runs every check. See README.md.
-.PHONY: run dev test setup test-setup lock
+.PHONY: run dev test setup test-setup lock synth
 
 run: setup
 	@bash scripts/run.sh prod
@@ -19,3 +19,7 @@ test-setup:
 # Re-pin every transitive Python dependency after changing a requirements file.
 lock:
 	@.venv/bin/pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+# Write the AWS CloudFormation template(s) to infra/cdk.out/ as JSON, offline, and lint them.
+synth: setup
+	@bash scripts/synth.sh
