@@ -9,6 +9,7 @@ import pytest
 from tests.support.app_server import RunningApp, start_app
 from tests.support.dynamodb_local import start_dynamodb_local
 from tests.support.moto_s3 import start_moto_server
+from tests.support.scale_out import ScaleOutApp, start_scale_out_app
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,17 @@ def app(tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str]) -> It
         yield running
     finally:
         running.server.stop()
+
+
+@pytest.fixture(scope="session")
+def scale_out_app(
+    tmp_path_factory: pytest.TempPathFactory, dynamodb_endpoint: str, s3_endpoint: str
+) -> Iterator[ScaleOutApp]:
+    """The app in scale-out mode (Redis state, 2 workers, DynamoDB Local, moto S3), built once."""
+    running = start_scale_out_app(
+        tmp_path_factory.mktemp("scale-out"), dynamodb_endpoint, s3_endpoint
+    )
+    try:
+        yield running
+    finally:
+        running.stop()

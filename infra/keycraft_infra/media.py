@@ -111,6 +111,25 @@ class MediaStore(Construct):
             default_ttl=Duration.hours(1),
             max_ttl=Duration.days(1),
         )
+        # CloudFront answers CORS itself: a cached object then carries the headers whichever
+        # origin (or none) the request that filled the cache came from.
+        cors_policy = cloudfront.ResponseHeadersPolicy(
+            self,
+            "MediaCorsPolicy",
+            comment="Media may be fetched by pages on the KeyCraft site and app only",
+            cors_behavior=cloudfront.ResponseHeadersCorsBehavior(
+                access_control_allow_credentials=False,
+                access_control_allow_headers=["Range"],
+                access_control_allow_methods=["GET", "HEAD"],
+                access_control_allow_origins=settings.cors_origins,
+                access_control_expose_headers=["Content-Length", "Content-Disposition", "ETag"],
+                access_control_max_age=Duration.hours(1),
+                origin_override=True,
+            ),
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+            ),
+        )
         origin = origins.S3BucketOrigin.with_origin_access_control(self.bucket)
 
         def behavior(policy: cloudfront.ICachePolicy) -> cloudfront.BehaviorOptions:
@@ -119,6 +138,7 @@ class MediaStore(Construct):
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
                 cache_policy=policy,
+                response_headers_policy=cors_policy,
                 trusted_key_groups=[key_group],
                 compress=True,
             )

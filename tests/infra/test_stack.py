@@ -89,6 +89,22 @@ def test_media_bucket_cors_admits_only_the_site_and_app_origins(synthesized: Syn
     assert sorted(rule["AllowedMethods"]) == ["GET", "HEAD"]
 
 
+def test_media_distribution_answers_cors_for_the_site_and_app_origins_only(
+    synthesized: Synthesized,
+) -> None:
+    template = _template(synthesized)
+    policy_id, policy = _only(template, "AWS::CloudFront::ResponseHeadersPolicy")
+    cors = policy["Properties"]["ResponseHeadersPolicyConfig"]["CorsConfig"]
+    assert sorted(cors["AccessControlAllowOrigins"]["Items"]) == [
+        "https://app.keycraft.org",
+        "https://keycraft.org",
+    ]
+    assert cors["AccessControlAllowCredentials"] is False
+    _, config = _distribution(template, "KeyCraft media")
+    for behavior in [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]:
+        assert behavior["ResponseHeadersPolicyId"] == {"Ref": policy_id}
+
+
 def test_bucket_policy_lets_only_the_media_distribution_read_and_denies_plain_http(
     synthesized: Synthesized,
 ) -> None:
