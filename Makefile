@@ -1,5 +1,5 @@
 # KeyCraft: `make run` serves the app, `make test` runs every check. See README.md.
-.PHONY: run dev test setup test-setup lock
+.PHONY: run dev test setup test-setup lock synth
 
 run: setup
 	@bash scripts/run.sh prod
@@ -20,3 +20,7 @@ test-setup:
 # build's "+cpu" label is dropped: `torch==2.13.0` resolves to the same wheel.
 lock:
 	@.venv/bin/pip freeze --exclude-editable | grep -v '^-e ' | sed 's/+cpu$$//' > requirements.lock
+
+# Write the AWS CloudFormation template(s) to infra/cdk.out/ as JSON, offline, and lint them.
+synth: setup
+	@bash scripts/synth.sh

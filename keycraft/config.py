@@ -58,12 +58,25 @@ class Settings(BaseSettings):
 
     storage: Literal["local", "s3"] = Field(default="local", alias="STORAGE")
     media_dir: Path = Field(default=PROJECT_ROOT / "data" / "media", alias="MEDIA_DIR")
+    s3_bucket: str = Field(default="keycraft-media", alias="S3_BUCKET")
+    s3_endpoint_url: str | None = Field(default=None, alias="S3_ENDPOINT_URL")
+    cloudfront_domain: str | None = Field(default=None, alias="CLOUDFRONT_DOMAIN")
+    cloudfront_key_pair_id: str | None = Field(default=None, alias="CLOUDFRONT_KEY_PAIR_ID")
+    cloudfront_private_key: SecretStr | None = Field(default=None, alias="CLOUDFRONT_PRIVATE_KEY")
+    download_link_ttl_s: int = Field(default=300, gt=0, alias="DOWNLOAD_LINK_TTL_S")
+    temp_upload_max_age_s: int = Field(default=86400, gt=0, alias="TEMP_UPLOAD_MAX_AGE_S")
 
     transcriber_url: str = Field(default="http://127.0.0.1:8001", alias="TRANSCRIBER_URL")
     transcriber_secret: SecretStr | None = Field(default=None, alias="TRANSCRIBER_SECRET")
     transcriber_timeout_s: float = Field(default=1800.0, alias="TRANSCRIBER_TIMEOUT_S")
 
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="LOG_LEVEL"
+    )
+    log_format: Literal["json", "text"] = Field(default="json", alias="LOG_FORMAT")
+    metrics_token: SecretStr | None = Field(default=None, alias="METRICS_TOKEN")
+    prometheus_multiproc_dir: Path | None = Field(default=None, alias="PROMETHEUS_MULTIPROC_DIR")
 
     plans: tuple[PlanSettings, ...] = Field(default=DEFAULT_PLANS, alias="PLANS")
     stripe_secret_key: SecretStr | None = Field(default=None, alias="STRIPE_SECRET_KEY")

@@ -3,12 +3,14 @@
 import reflex as rx
 
 from keycraft.api import build_api
+from keycraft.api.observability import setup_logging
 from keycraft.pages import ON_LOAD, PAGES
 
 app = rx.App(
     api_transformer=build_api(),
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
 )
+app.register_lifespan_task(setup_logging)
 
 for route, page in PAGES.items():
     app.add_page(

@@ -31,12 +31,23 @@ def migrate(settings: Settings) -> str:
     return "database migrated to head"
 
 
+def purge_temp(settings: Settings) -> str:
+    """Delete temporary uploads older than ``TEMP_UPLOAD_MAX_AGE_S``; for cron on local storage."""
+    from keycraft.services.container import build_storage
+
+    removed = build_storage(settings).purge_expired_temp(settings.temp_upload_max_age_s)
+    return f"{removed} expired temporary upload(s) deleted"
+
+
+COMMANDS = {"migrate": migrate, "purge-temp": purge_temp}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m keycraft.manage")
-    parser.add_argument("command", choices=["migrate"])
-    parser.parse_args(argv)
-    print(migrate(get_settings()))
+    parser.add_argument("command", choices=sorted(COMMANDS))
+    args = parser.parse_args(argv)
+    print(COMMANDS[args.command](get_settings()))
     return 0
 
 

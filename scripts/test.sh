@@ -9,6 +9,6 @@ ruff check .
 log "ruff format --check"
 ruff format --check .
 log "mypy"
-mypy keycraft transcriber tests bench rxconfig.py
+mypy keycraft transcriber tests bench infra rxconfig.py
 log "pytest (unit, contract, integration, transcriber, e2e)"
 pytest "$@"

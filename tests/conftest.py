@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.app_server import RunningApp, start_app
 from tests.support.dynamodb_local import start_dynamodb_local
+from tests.support.moto_s3 import start_moto_server
+from tests.support.scale_out import ScaleOutApp, start_scale_out_app
 from tests.support.stripe_api import StripeApiServer, billing_env
 
 
@@ -33,6 +35,17 @@ def stripe_api() -> Iterator[StripeApiServer]:
 
 
 @pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Endpoint URL of moto's S3 server started for this test run."""
+    log = tmp_path_factory.mktemp("moto-s3") / "server.log"
+    server, endpoint = start_moto_server(log)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def app_env(stripe_api: StripeApiServer) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
     return {**billing_env(stripe_api)}
@@ -46,3 +59,17 @@ def app(tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str]) -> It
         yield running
     finally:
         running.server.stop()
+
+
+@pytest.fixture(scope="session")
+def scale_out_app(
+    tmp_path_factory: pytest.TempPathFactory, dynamodb_endpoint: str, s3_endpoint: str
+) -> Iterator[ScaleOutApp]:
+    """The app in scale-out mode (Redis state, 2 workers, DynamoDB Local, moto S3), built once."""
+    running = start_scale_out_app(
+        tmp_path_factory.mktemp("scale-out"), dynamodb_endpoint, s3_endpoint
+    )
+    try:
+        yield running
+    finally:
+        running.stop()

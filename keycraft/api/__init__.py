@@ -1,6 +1,7 @@
 """Starlette routes served beside the Reflex app (health, and later auth and webhooks)."""
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from keycraft.api.billing import (
@@ -12,16 +13,26 @@ from keycraft.api.billing import (
     stripe_webhook,
 )
 from keycraft.api.health import health
+from keycraft.api.media import MEDIA_ROUTE, media
+from keycraft.api.metrics import METRICS_ROUTE, metrics
+from keycraft.api.observability import RequestContextMiddleware
 from keycraft.routes import HEALTH_API
 
 
 def build_api() -> Starlette:
-    """Return the Starlette app whose routes Reflex matches before its own."""
+    """Return the Starlette app whose routes Reflex matches before its own.
+
+    Its middleware wraps the Reflex backend too (Reflex mounts itself inside this app), so
+    every HTTP response carries ``X-Request-ID`` and is counted in the request metrics.
+    """
+    routes = [
+        Route(HEALTH_API, health, methods=["GET"]),
+        Route(MEDIA_ROUTE, media, methods=["GET"]),
+        Route(METRICS_ROUTE, metrics, methods=["GET"]),
+        Route(WEBHOOK_API, stripe_webhook, methods=["POST"]),
+        Route(CHECKOUT_API, checkout, methods=["GET"]),
+        Route(PORTAL_API, portal, methods=["POST"]),
+    ]
     return Starlette(
-        routes=[
-            Route(HEALTH_API, health, methods=["GET"]),
-            Route(WEBHOOK_API, stripe_webhook, methods=["POST"]),
-            Route(CHECKOUT_API, checkout, methods=["GET"]),
-            Route(PORTAL_API, portal, methods=["POST"]),
-        ]
+        routes=routes, middleware=[Middleware(RequestContextMiddleware, routes=routes)]
     )

@@ -10,6 +10,7 @@ from keycraft.services.billing.stripe_gateway import StripeGateway
 from keycraft.services.plans import Plan, PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
+from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.storage.port import Storage
 from keycraft.services.transcriber_client import TranscriberClient
 
@@ -45,13 +46,23 @@ def build_repository(settings: Settings) -> Repository:
     return SqlModelRepository(make_engine(settings.database_url))
 
 
+def build_storage(settings: Settings) -> Storage:
+    """Create the media storage adapter the settings name."""
+    if settings.storage == "s3":
+        from keycraft.services.storage.s3_factory import s3_storage
+
+        return s3_storage(settings)
+    links = MediaLinkSigner(settings.secret_key.get_secret_value().encode("utf-8"))
+    return LocalStorage(settings.media_dir, links, settings.app_url)
+
+
 def build_services(settings: Settings) -> Services:
     """Create every service from ``settings``."""
     secret = settings.transcriber_secret.get_secret_value() if settings.transcriber_secret else None
     return Services(
         settings=settings,
         repository=build_repository(settings),
-        storage=LocalStorage(settings.media_dir),
+        storage=build_storage(settings),
         transcriber=TranscriberClient(
             settings.transcriber_url, secret, settings.transcriber_timeout_s
         ),

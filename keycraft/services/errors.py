@@ -19,3 +19,19 @@ class Conflict(DomainError):
 
 class RepositoryUnavailable(DomainError):
     """The storage backend could not be reached or refused the request."""
+
+
+class StorageUnavailable(DomainError):
+    """The media store cannot be read or written."""
+
+
+class InvalidKey(DomainError):
+    """A storage key tried to leave its root (``..``, absolute paths)."""
+
+
+class InvalidMediaLink(DomainError):
+    """A media download link was altered or was not issued by this app."""
+
+
+class ExpiredMediaLink(DomainError):
+    """A media download link is past its expiry time."""

@@ -4,30 +4,36 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path, PurePosixPath
+import time
+from pathlib import Path
+from urllib.parse import quote
 
-from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.errors import InvalidKey, NotFound, StorageUnavailable
+from keycraft.services.storage.keys import TEMP_PREFIX, key_parts
+from keycraft.services.storage.media_links import MediaLink, MediaLinkSigner
 
+__all__ = ["MEDIA_LINK_PATH", "InvalidKey", "LocalStorage", "StorageUnavailable"]
 
-class StorageUnavailable(DomainError):
-    """The media store cannot be read or written."""
-
-
-class InvalidKey(DomainError):
-    """A storage key tried to leave its root (``..``, absolute paths)."""
+MEDIA_LINK_PATH = "/api/media/"
+"""Path (under the app's URL) of the route that serves signed local media links."""
 
 
 class LocalStorage:
-    """Stores each object as a file below ``root``; writes are atomic renames."""
+    """Stores each object as a file below ``root``; writes are atomic renames.
 
-    def __init__(self, root: Path) -> None:
+    Download links point at the app itself (``<base_url>/api/media/<token>``), signed by
+    ``links``; without a signer the store cannot issue links.
+    """
+
+    def __init__(
+        self, root: Path, links: MediaLinkSigner | None = None, base_url: str = ""
+    ) -> None:
         self._root = root
+        self._links = links
+        self._base_url = base_url.rstrip("/")
 
     def _path(self, key: str) -> Path:
-        parts = PurePosixPath(key).parts
-        if not parts or key.startswith("/") or any(p in ("..", ".") for p in parts):
-            raise InvalidKey(key)
-        return self._root.joinpath(*parts)
+        return self._root.joinpath(*key_parts(key))
 
     def ping(self) -> None:
         """See the port: the root must exist (or be creatable) and be writable."""
@@ -68,3 +74,28 @@ class LocalStorage:
         for path in files:
             path.unlink(missing_ok=True)
         return len(files)
+
+    def purge_expired_temp(self, older_than_s: float) -> int:
+        """See the port: delete temporary uploads last written more than ``older_than_s`` ago."""
+        base = self._root / TEMP_PREFIX.rstrip("/")
+        if not base.exists():
+            return 0
+        cutoff = time.time() - older_than_s
+        old = [p for p in base.rglob("*") if p.is_file() and p.stat().st_mtime <= cutoff]
+        for path in old:
+            path.unlink(missing_ok=True)
+        # Empty upload folders go too, so the tree does not grow forever.
+        for folder in sorted((p for p in base.rglob("*") if p.is_dir()), reverse=True):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        return len(old)
+
+    def download_url(self, key: str, filename: str, expires_s: int) -> str:
+        """See the port: a link to the app's media route, valid for ``expires_s`` seconds."""
+        key_parts(key)
+        if self._links is None:
+            raise StorageUnavailable("local media links need a signing secret")
+        link = MediaLink(
+            key=key, filename=filename, expires_at_epoch_s=int(time.time()) + expires_s
+        )
+        return f"{self._base_url}{MEDIA_LINK_PATH}{quote(self._links.sign(link), safe='')}"

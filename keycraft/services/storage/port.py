@@ -23,3 +23,15 @@ class Storage(Protocol):
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object whose key starts with ``prefix``; return how many."""
         ...
+
+    def purge_expired_temp(self, older_than_s: float) -> int:
+        """Delete uploads under ``tmp/`` older than ``older_than_s``; return how many."""
+        ...
+
+    def download_url(self, key: str, filename: str, expires_s: int) -> str:
+        """Return a URL that downloads ``key`` as ``filename`` for the next ``expires_s`` seconds.
+
+        Callers check the download quota first; the URL itself is the only authorisation the
+        browser presents afterwards, so keep ``expires_s`` short.
+        """
+        ...

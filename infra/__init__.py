@@ -1,0 +1,1 @@
+"""KeyCraft's AWS infrastructure (CDK app): ``python -m infra.app`` synthesizes it."""

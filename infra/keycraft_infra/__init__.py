@@ -1,0 +1,1 @@
+"""Constructs and the stack that make up KeyCraft's AWS deployment."""

@@ -1,0 +1,1 @@
+"""Tests of the CDK stack: the synthesized template, asserted and linted."""

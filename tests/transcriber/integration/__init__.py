@@ -1,0 +1,1 @@
+"""Integration tests: the real app and models on rendered audio."""

@@ -1,0 +1,65 @@
+"""Media link tokens: what is signed verifies; any change, another secret or time breaks it."""
+
+import pytest
+
+from keycraft.services.errors import ExpiredMediaLink, InvalidMediaLink
+from keycraft.services.storage.media_links import (
+    MediaLink,
+    MediaLinkSigner,
+    attachment_disposition,
+)
+
+LINK = MediaLink(key="users/u1/projects/p1/out.mid", filename="Étude.mid", expires_at_epoch_s=1000)
+
+
+def test_a_signed_link_verifies_before_its_expiry() -> None:
+    signer = MediaLinkSigner(b"secret")
+    assert signer.verify(signer.sign(LINK), now_epoch_s=999.9) == LINK
+
+
+def test_a_link_is_expired_at_and_after_its_expiry_time() -> None:
+    signer = MediaLinkSigner(b"secret")
+    token = signer.sign(LINK)
+    for now in (1000, 5000):
+        with pytest.raises(ExpiredMediaLink):
+            signer.verify(token, now_epoch_s=now)
+
+
+def test_another_secret_does_not_verify() -> None:
+    token = MediaLinkSigner(b"secret").sign(LINK)
+    with pytest.raises(InvalidMediaLink):
+        MediaLinkSigner(b"other").verify(token, now_epoch_s=0)
+
+
+@pytest.mark.parametrize("position", [0, 5, 20, -1, -5])
+def test_changing_any_character_breaks_the_signature(position: int) -> None:
+    signer = MediaLinkSigner(b"secret")
+    token = signer.sign(LINK)
+    changed = "A" if token[position] != "A" else "B"
+    tampered = (
+        token[:position] + changed + token[position + 1 :]
+        if position != -1
+        else (token[:-1] + changed)
+    )
+    with pytest.raises(InvalidMediaLink):
+        signer.verify(tampered, now_epoch_s=0)
+
+
+def test_a_payload_with_a_later_expiry_but_the_old_signature_is_refused() -> None:
+    signer = MediaLinkSigner(b"secret")
+    _payload, mac = signer.sign(LINK).split(".")
+    later, _ = signer.sign(MediaLink(LINK.key, LINK.filename, 10**10)).split(".")
+    with pytest.raises(InvalidMediaLink):
+        signer.verify(f"{later}.{mac}", now_epoch_s=0)
+
+
+@pytest.mark.parametrize("token", ["", ".", "abc", "abc.", "é.é", "a.b.c"])
+def test_malformed_tokens_are_invalid(token: str) -> None:
+    with pytest.raises(InvalidMediaLink):
+        MediaLinkSigner(b"secret").verify(token, now_epoch_s=0)
+
+
+def test_attachment_disposition_has_an_ascii_fallback_and_the_utf8_name() -> None:
+    assert attachment_disposition('Für "Elise".mid') == (
+        "attachment; filename=\"F_r _Elise_.mid\"; filename*=UTF-8''F%C3%BCr%20%22Elise%22.mid"
+    )
