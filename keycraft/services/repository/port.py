@@ -13,10 +13,11 @@ from keycraft.services.domain import (
     Session,
     User,
 )
+from keycraft.services.repository.port_experiments import ExperimentsRepository
 
 
-class Repository(Protocol):
-    """Storage for users, sessions, quotas and projects.
+class Repository(ExperimentsRepository, Protocol):
+    """Storage for users, sessions, quotas, projects and experiment events.
 
     Adapters translate their storage errors into :mod:`keycraft.services.errors`. Methods
     are synchronous; async callers run them in a worker thread.
