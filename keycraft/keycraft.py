@@ -3,7 +3,9 @@
 import reflex as rx
 
 from keycraft.api import build_api
-from keycraft.pages import PAGES
+from keycraft.components.seo import social_meta
+from keycraft.config import get_settings
+from keycraft.pages import ON_LOAD, PAGES
 
 app = rx.App(
     api_transformer=build_api(),
@@ -11,4 +13,11 @@ app = rx.App(
 )
 
 for route, page in PAGES.items():
-    app.add_page(page, route=route.path, title=route.title, description=route.description)
+    app.add_page(
+        page,
+        route=route.path,
+        title=route.title,
+        description=route.description,
+        on_load=ON_LOAD.get(route),
+        meta=social_meta(route, get_settings().app_url),
+    )
