@@ -3,7 +3,7 @@
 import reflex as rx
 
 from keycraft.api import build_api
-from keycraft.components.seo import social_meta
+from keycraft.components.seo import social_image_url, social_meta
 from keycraft.config import get_settings
 from keycraft.pages import ON_LOAD, PAGES
 
@@ -12,6 +12,7 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
 )
 
+settings = get_settings()
 for route, page in PAGES.items():
     app.add_page(
         page,
@@ -19,5 +20,6 @@ for route, page in PAGES.items():
         title=route.title,
         description=route.description,
         on_load=ON_LOAD.get(route),
-        meta=social_meta(route, get_settings().app_url),
+        image=social_image_url(settings.app_url),
+        meta=social_meta(route, settings.app_url),
     )

@@ -5,8 +5,13 @@ from __future__ import annotations
 from keycraft.routes import OG_IMAGE, PRODUCT_NAME, PageRoute
 
 
+def social_image_url(app_url: str) -> str:
+    """Absolute URL of the shared-link picture (Reflex emits it as ``og:image``)."""
+    return f"{app_url.rstrip('/')}{OG_IMAGE}"
+
+
 def social_meta(route: PageRoute, app_url: str) -> list[dict[str, str]]:
-    """Meta tags that make a shared link show the page's title, summary and image."""
+    """Meta tags that make a shared link show the page's title and summary."""
     base = app_url.rstrip("/")
     path = route.path if route.path.startswith("/") else "/"
     return [
@@ -15,7 +20,6 @@ def social_meta(route: PageRoute, app_url: str) -> list[dict[str, str]]:
         {"property": "og:title", "content": route.title},
         {"property": "og:description", "content": route.description},
         {"property": "og:url", "content": f"{base}{path}"},
-        {"property": "og:image", "content": f"{base}{OG_IMAGE}"},
         {"name": "twitter:card", "content": "summary_large_image"},
         {"name": "twitter:title", "content": route.title},
         {"name": "twitter:description", "content": route.description},
