@@ -1,7 +1,7 @@
 """Renders assets/og-image.png (1200x630), the picture shown when a KeyCraft link is shared.
 
-Run once with ``PYTHONPATH=. .venv/bin/python scripts/make_og_image.py`` (needs Chromium); the PNG is
-committed. It draws the demo piece's piano roll beside the product name.
+Run once with ``PYTHONPATH=. .venv/bin/python scripts/make_og_image.py`` (needs Chromium);
+the PNG is committed. It draws the demo piece's piano roll beside the product name.
 """
 
 from __future__ import annotations
