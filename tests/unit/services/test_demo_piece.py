@@ -53,5 +53,5 @@ def test_the_shipped_demo_is_eight_bars_of_three_four() -> None:
     assert max(n.start_tick + n.duration_ticks for n in notes) <= 8 * 3 * 480
     layout = demo_roll()
     assert len(layout.bar_lines_pct) == 7
-    assert all(0 <= n.left_pct and n.left_pct + n.width_pct <= 100 for n in layout.notes)
+    assert all(n.left_pct >= 0 and n.left_pct + n.width_pct <= 100 for n in layout.notes)
     assert roll_layout(()).notes == ()
