@@ -17,6 +17,7 @@ from keycraft.services.experiments.service import (
     link_visitor,
     record_conversion,
     record_exposure,
+    record_signup,
     verify_definition,
 )
 from keycraft.services.repository.port import Repository
@@ -102,3 +103,14 @@ def test_changing_weights_without_a_version_bump_is_refused(repo: Repository) ->
     with pytest.raises(ExperimentChanged):
         verify_definition(repo, reweighted, T0)
     verify_definition(repo, dataclasses.replace(reweighted, version=2), T0)
+
+
+def test_record_signup_links_and_credits_in_one_call(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    visitor = new_id()
+    choice = _expose(repo, visitor)
+    assert record_signup(repo, visitor, user.id, T0 + timedelta(minutes=3)) == 1
+    assert repo.list_user_visitors(user.id) == [visitor]
+    assert Tally(choice.variant, Metric.SIGNUP.value, 1) in repo.experiment_tallies(
+        HERO_HEADLINE.key, HERO_HEADLINE.version
+    )

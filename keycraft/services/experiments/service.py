@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from keycraft.services.errors import DomainError
-from keycraft.services.experiments.assignment import assign, is_counted, is_visitor_id
-from keycraft.services.experiments.catalog import EXPERIMENTS, find_experiment
+from keycraft.services.experiments.assignment import (
+    VISITOR_COOKIE,
+    assign,
+    is_counted,
+    is_visitor_id,
+)
+from keycraft.services.experiments.catalog import find_experiment
 from keycraft.services.experiments.model import Conversion, Experiment, Exposure, Metric
 from keycraft.services.repository.port_experiments import ExperimentsRepository
 
@@ -129,6 +134,24 @@ def record_conversion(
     return credited
 
 
-def declared_experiments() -> tuple[Experiment, ...]:
-    """Every declared experiment, in declaration order."""
-    return EXPERIMENTS
+def record_signup(repo: ExperimentsRepository, visitor_id: str, user_id: str, now: datetime) -> int:
+    """What the sign-up flow calls once the account exists: link, then credit the sign-up.
+
+    Returns how many experiments gained a sign-up conversion.
+    """
+    link_visitor(repo, visitor_id, user_id, now)
+    return record_conversion(repo, Metric.SIGNUP, now, user_id=user_id, visitor_id=visitor_id)
+
+
+def visitor_id_from_cookie_header(cookie_header: str) -> str:
+    """The ``kc_vid`` visitor id in a raw ``Cookie`` header ('' when absent or malformed)."""
+    from http.cookies import CookieError, SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except CookieError:
+        return ""
+    morsel = jar.get(VISITOR_COOKIE)
+    value = morsel.value if morsel else ""
+    return value if is_visitor_id(value) else ""

@@ -16,7 +16,7 @@ from keycraft.services.experiments.assignment import (
 )
 from keycraft.services.experiments.catalog import EXPERIMENTS, HERO_HEADLINE
 from keycraft.services.experiments.model import Metric, Status, Variant
-from keycraft.services.experiments.service import choose_variant
+from keycraft.services.experiments.service import choose_variant, visitor_id_from_cookie_header
 
 THREE_WAY = dataclasses.replace(
     HERO_HEADLINE,
@@ -136,3 +136,11 @@ def test_invalid_declarations_are_reported() -> None:
         HERO_HEADLINE, key="Bad Key", variants=(Variant("a", 0), Variant("a", 1)), version=0
     )
     assert len(bad.problems()) == 4
+
+
+def test_the_visitor_id_is_read_from_a_cookie_header() -> None:
+    visitor = new_visitor_id()
+    assert visitor_id_from_cookie_header(f"kc_session=abc; kc_vid={visitor}") == visitor
+    assert visitor_id_from_cookie_header("kc_vid=not-an-id") == ""
+    assert visitor_id_from_cookie_header("") == ""
+    assert visitor_id_from_cookie_header('kc_vid="unterminated') == ""
