@@ -53,6 +53,10 @@ def navbar() -> rx.Component:
                 spacing="5",
                 display=["none", "none", "flex"],
             ),
+            # Phones get the one link that matters most before signing up.
+            rx.link(
+                "Pricing", href=PRICING.path, color_scheme="gray", display=["flex", "flex", "none"]
+            ),
             align="center",
             width="100%",
             max_width="1100px",

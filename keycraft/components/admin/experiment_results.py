@@ -21,7 +21,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def _row(row: rx.vars.ObjectVar[dict[str, str]]) -> rx.Component:
-    return rx.table.row(*[rx.table.cell(row[field]) for field, _ in COLUMNS])
+    return rx.table.row(*[rx.table.cell(row[field], white_space="nowrap") for field, _ in COLUMNS])
 
 
 def _summary_line(experiment: Experiment) -> rx.Component:
@@ -59,7 +59,12 @@ def experiment_card(experiment: Experiment) -> rx.Component:
             rx.box(
                 rx.table.root(
                     rx.table.header(
-                        rx.table.row(*[rx.table.column_header_cell(title) for _, title in COLUMNS])
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(title, white_space="nowrap")
+                                for _, title in COLUMNS
+                            ]
+                        )
                     ),
                     rx.table.body(rx.foreach(ExperimentResultsState.rows[experiment.key], _row)),
                     size="1",

@@ -49,15 +49,43 @@ def _note(note: RollNote) -> rx.Component:
     )
 
 
+def _key(lane: RollLane) -> rx.Component:
+    return rx.box(
+        position="absolute",
+        left="0",
+        width="62%" if lane.is_black else "100%",
+        top=f"{lane.top_pct:.3f}%",
+        height=f"{lane.height_pct:.3f}%",
+        background="var(--gray-12)" if lane.is_black else "transparent",
+        border_radius="0 2px 2px 0",
+    )
+
+
+def _keyboard(layout: RollLayout) -> rx.Component:
+    # A narrow keyboard down the side tells the eye that height means pitch.
+    return rx.box(
+        *[_key(lane) for lane in layout.lanes],
+        position="relative",
+        width="1.5rem",
+        flex_shrink="0",
+        background="white",
+        border_right="1px solid var(--gray-a6)",
+    )
+
+
 def piano_roll(layout: RollLayout, label: str) -> rx.Component:
     """A static, read-only piano roll (no JavaScript beyond the page's own)."""
-    return rx.box(
-        *[_lane(lane) for lane in layout.lanes],
-        *[_bar_line(left) for left in layout.bar_lines_pct],
-        *[_note(note) for note in layout.notes],
+    return rx.flex(
+        _keyboard(layout),
+        rx.box(
+            *[_lane(lane) for lane in layout.lanes],
+            *[_bar_line(left) for left in layout.bar_lines_pct],
+            *[_note(note) for note in layout.notes],
+            position="relative",
+            flex="1",
+        ),
         role="img",
         aria_label=label,
-        position="relative",
         width="100%",
         aspect_ratio="16 / 9",
         overflow="hidden",

@@ -11,7 +11,7 @@ HERO_HEADLINE = Experiment(
     variants=(Variant("control", 50), Variant("outcome", 50)),
     metric=Metric.SIGNUP,
     status=Status.RUNNING,
-    description="Product-led headline vs. an outcome-led one ('Play it right tonight').",
+    description="Product-led headline vs. an outcome-led one ('...as clean MIDI').",
 )
 
 PRICING_CTA = Experiment(
@@ -21,7 +21,7 @@ PRICING_CTA = Experiment(
     variants=(Variant("control", 50), Variant("try_free", 50)),
     metric=Metric.CHECKOUT_STARTED,
     status=Status.DRAFT,
-    description="'Get started' vs. 'Try it free' on the pricing cards.",
+    description="'Start free' vs. 'Try it free' on the free plan's button.",
 )
 
 EXPERIMENTS: tuple[Experiment, ...] = (HERO_HEADLINE, PRICING_CTA)
