@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.experiments.catalog import EXPERIMENTS
@@ -34,7 +35,9 @@ class ExperimentResultsState(rx.State):
         try:
             self.allowed = await asyncio.to_thread(is_staff, repo, auth.user_id)
             if self.allowed:
-                views: list[ResultsView] = await asyncio.to_thread(results_views, repo, EXPERIMENTS)
+                views: list[ResultsView] = await asyncio.to_thread(
+                    results_views, repo, EXPERIMENTS, utc_now()
+                )
                 self.rows = {view.key: view.rows for view in views}
                 self.summaries = {view.key: view.summary for view in views}
         except DomainError:

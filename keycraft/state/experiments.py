@@ -23,8 +23,8 @@ from keycraft.services.experiments.catalog import EXPERIMENTS
 from keycraft.services.experiments.service import (
     Choice,
     choose_variant,
-    link_visitor,
     record_exposure,
+    visitor_for_user,
 )
 from keycraft.services.staff import is_staff
 from keycraft.state.auth import AuthState
@@ -58,12 +58,14 @@ class ExperimentsState(rx.State):
         if not user_id or self._linked_user_id == user_id or not is_visitor_id(self.visitor_id):
             return
         try:
-            await asyncio.to_thread(
-                link_visitor, get_services().repository, self.visitor_id, user_id, utc_now()
+            adopted = await asyncio.to_thread(
+                visitor_for_user, get_services().repository, self.visitor_id, user_id, utc_now()
             )
         except DomainError:
             logger.warning("could not link visitor to user")
             return
+        # A signed-in user carries their first visitor id to every device they use.
+        self.visitor_id = adopted
         self._linked_user_id = user_id
 
     @rx.event

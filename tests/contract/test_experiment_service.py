@@ -10,6 +10,7 @@ import pytest
 from keycraft.services.experiments.assignment import assign
 from keycraft.services.experiments.catalog import HERO_HEADLINE
 from keycraft.services.experiments.model import EXPOSURE, Metric, Tally, Variant
+from keycraft.services.experiments.report import CHANGED_WARNING, definition_warning, results_views
 from keycraft.services.experiments.service import (
     Choice,
     ExperimentChanged,
@@ -19,6 +20,7 @@ from keycraft.services.experiments.service import (
     record_exposure,
     record_signup,
     verify_definition,
+    visitor_for_user,
 )
 from keycraft.services.repository.port import Repository
 from tests.support.factories import T0, make_user, new_id
@@ -114,3 +116,27 @@ def test_record_signup_links_and_credits_in_one_call(repo: Repository) -> None:
     assert Tally(choice.variant, Metric.SIGNUP.value, 1) in repo.experiment_tallies(
         HERO_HEADLINE.key, HERO_HEADLINE.version
     )
+
+
+def test_a_signed_in_user_keeps_their_first_visitor_id_on_a_new_device(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    laptop, phone = new_id(), new_id()
+    assert visitor_for_user(repo, laptop, user.id, T0) == laptop
+    assert visitor_for_user(repo, phone, user.id, T0 + timedelta(days=1)) == laptop
+    assert repo.list_user_visitors(user.id) == [laptop, phone]
+    # A browser already linked to someone else keeps its own id for the new user.
+    other = repo.create_user(make_user())
+    assert visitor_for_user(repo, laptop, other.id, T0 + timedelta(days=2)) == laptop
+    assert repo.list_user_visitors(other.id) == []
+
+
+def test_the_results_page_warns_about_a_refused_definition(repo: Repository) -> None:
+    original = dataclasses.replace(HERO_HEADLINE, key=f"t{new_id()[:12]}")
+    assert definition_warning(repo, original, T0) == ""
+    reweighted = dataclasses.replace(
+        original, variants=(Variant("control", 1), Variant("outcome", 3))
+    )
+    assert definition_warning(repo, reweighted, T0) == CHANGED_WARNING
+    [view] = results_views(repo, (reweighted,), T0)
+    assert view.summary["warning"] == CHANGED_WARNING
+    assert [row["variant"] for row in view.rows] == ["control", "outcome"]

@@ -112,6 +112,27 @@ def test_signing_in_links_the_visitor_to_the_user(app: RunningApp, browser: Brow
     context.close()
 
 
+def test_a_user_signing_in_on_a_new_device_keeps_their_first_variant(
+    app: RunningApp, browser: Browser
+) -> None:
+    user = create_user(app)
+    laptop_id = visitor_id_for(HERO_HEADLINE, "outcome")
+    phone_id = visitor_id_for(HERO_HEADLINE, "control")
+    laptop = signed_in_context(browser, app, user)
+    laptop.set_extra_http_headers({"User-Agent": DESKTOP_UA})
+    set_visitor_cookie(laptop, app, laptop_id)
+    assert _visit_twice(laptop, app) == ("outcome", "outcome")
+    phone = signed_in_context(browser, app, user)
+    phone.set_extra_http_headers({"User-Agent": DESKTOP_UA})
+    set_visitor_cookie(phone, app, phone_id)
+    page = phone.new_page()
+    page.goto(app.url)
+    expect(page.locator(f'{HEADLINE}[data-variant="outcome"]')).to_have_count(1)
+    assert _eventually(lambda: visitor_cookie(phone) == laptop_id)
+    laptop.close()
+    phone.close()
+
+
 def _preview(context: BrowserContext, app: RunningApp) -> str:
     page = context.new_page()
     page.goto(f"{app.url}/?kc_variant={HERO_HEADLINE.key}:outcome")

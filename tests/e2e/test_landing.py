@@ -6,15 +6,8 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.support.app_server import RunningApp
+from tests.support.page_weight import MAX_FIRST_LOAD_BYTES, transferred_bytes
 from tests.support.visitors import DESKTOP, DESKTOP_UA, PHONE, PHONE_UA, visitor_context
-
-MAX_FIRST_LOAD_BYTES = 1_000_000
-
-_TRANSFERRED = """() => {
-  const nav = performance.getEntriesByType('navigation')[0];
-  return nav.transferSize + performance.getEntriesByType('resource')
-    .reduce((sum, r) => sum + r.transferSize, 0);
-}"""
 
 
 def _watch_errors(page: Page) -> list[str]:
@@ -49,7 +42,7 @@ def test_landing_renders_every_section_without_console_errors(
     page.wait_for_load_state("networkidle")
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-    assert page.evaluate(_TRANSFERRED) < MAX_FIRST_LOAD_BYTES
+    assert transferred_bytes(page) < MAX_FIRST_LOAD_BYTES
     assert errors == []
     context.close()
 

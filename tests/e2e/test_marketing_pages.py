@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
+from tests.support.page_weight import MAX_FIRST_LOAD_BYTES, transferred_bytes
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,7 @@ def test_each_marketing_page_has_its_title_heading_and_description(
     assert og_url == f"{app.env['APP_URL']}{path}"
     page.wait_for_load_state("networkidle")
     assert console.errors == []
+    assert transferred_bytes(page) < MAX_FIRST_LOAD_BYTES
 
 
 def test_an_unknown_address_gets_the_404_page_with_status_404(app: RunningApp, page: Page) -> None:

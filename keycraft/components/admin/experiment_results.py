@@ -73,6 +73,16 @@ def experiment_card(experiment: Experiment) -> rx.Component:
                 width="100%",
                 overflow_x="auto",
             ),
+            rx.cond(
+                summary["warning"] != "",
+                rx.callout(
+                    summary["warning"],
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                ),
+            ),
             rx.callout(summary["guidance"], icon="info", size="1", width="100%"),
             spacing="3",
             width="100%",

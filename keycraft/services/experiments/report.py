@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from keycraft.services.experiments.assignment import is_counted
 from keycraft.services.experiments.model import Experiment
 from keycraft.services.experiments.results import ExperimentResults, load_results
+from keycraft.services.experiments.service import ExperimentChanged, verify_definition
 from keycraft.services.repository.port_experiments import ExperimentsRepository
 
 
@@ -47,8 +50,14 @@ def guidance(results: ExperimentResults) -> str:
     )
 
 
-def to_view(results: ExperimentResults) -> ResultsView:
-    """Format one experiment's results."""
+CHANGED_WARNING = (
+    "The weights differ from the ones this version started with, so nobody is being "
+    "counted. Restore them, or bump the version to start a new count."
+)
+
+
+def to_view(results: ExperimentResults, warning: str = "") -> ResultsView:
+    """Format one experiment's results (``warning`` flags a refused definition)."""
     experiment = results.experiment
     rows = [
         {
@@ -72,12 +81,27 @@ def to_view(results: ExperimentResults) -> ResultsView:
         "status": experiment.status.value,
         "version": str(experiment.version),
         "guidance": guidance(results),
+        "warning": warning,
     }
     return ResultsView(key=experiment.key, summary=summary, rows=rows)
 
 
+def definition_warning(repo: ExperimentsRepository, experiment: Experiment, now: datetime) -> str:
+    """Why a running experiment is not being counted ('' when it is fine)."""
+    if not is_counted(experiment):
+        return ""
+    try:
+        verify_definition(repo, experiment, now)
+    except ExperimentChanged:
+        return CHANGED_WARNING
+    return ""
+
+
 def results_views(
-    repo: ExperimentsRepository, experiments: tuple[Experiment, ...]
+    repo: ExperimentsRepository, experiments: tuple[Experiment, ...], now: datetime
 ) -> list[ResultsView]:
     """Load and format the results of every experiment."""
-    return [to_view(load_results(repo, experiment)) for experiment in experiments]
+    return [
+        to_view(load_results(repo, experiment), definition_warning(repo, experiment, now))
+        for experiment in experiments
+    ]

@@ -93,6 +93,19 @@ def link_visitor(repo: ExperimentsRepository, visitor_id: str, user_id: str, now
     return repo.link_visitor(visitor_id, user_id, now) == user_id
 
 
+def visitor_for_user(
+    repo: ExperimentsRepository, visitor_id: str, user_id: str, now: datetime
+) -> str:
+    """Link this browser's visitor id to the signed-in user; return the id it should use.
+
+    That is the user's first linked visitor id, so a user who signs in on a new device
+    keeps the variants they were first assigned instead of getting a second draw.
+    """
+    link_visitor(repo, visitor_id, user_id, now)
+    linked = repo.list_user_visitors(user_id)
+    return linked[0] if linked else visitor_id
+
+
 def record_conversion(
     repo: ExperimentsRepository,
     metric: Metric,
