@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from keycraft.services.experiments.model import (
@@ -92,3 +93,11 @@ def test_the_first_definition_fingerprint_wins(repo: Repository) -> None:
     assert repo.lock_experiment_definition("hero_headline", 1, "aaaa", T0) == "aaaa"
     assert repo.lock_experiment_definition("hero_headline", 1, "bbbb", T0) == "aaaa"
     assert repo.lock_experiment_definition("hero_headline", 2, "bbbb", T0) == "bbbb"
+
+
+def test_racing_exposures_of_one_visitor_count_once(repo: Repository) -> None:
+    visitor = new_id()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda _: repo.record_exposure(_exposure(visitor)), range(16)))
+    assert outcomes.count(True) == 1
+    assert repo.experiment_tallies("hero_headline", 1) == [Tally("control", EXPOSURE, 1)]
