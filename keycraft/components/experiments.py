@@ -9,6 +9,22 @@ import reflex as rx
 from keycraft.services.experiments.model import Experiment
 from keycraft.state.experiments import ExperimentsState
 
+REVEAL_AFTER_S = 1.5
+"""How long the control stays invisible while waiting for the assignment."""
+
+_REVEAL_KEYFRAMES = "@keyframes kc-reveal { to { visibility: visible; } }"
+
+
+def _placeholder(view: Callable[[], rx.Component]) -> rx.Component:
+    # Invisible (but laid out) until the assignment arrives; if the server is slow or
+    # unreachable, a CSS animation reveals the control so the page never stays blank.
+    return rx.box(
+        rx.el.style(_REVEAL_KEYFRAMES),
+        view(),
+        visibility="hidden",
+        animation=f"kc-reveal 0s linear {REVEAL_AFTER_S}s forwards",
+    )
+
 
 def _variant(experiment: Experiment, key: str, view: Callable[[], rx.Component]) -> rx.Component:
     # The exposure is sent when this branch actually mounts in the browser, so a visitor
@@ -27,7 +43,8 @@ def experiment_slot(experiment: Experiment, **views: Callable[[], rx.Component])
     """Show one of ``views`` (one component function per declared variant, by key).
 
     Until the server has assigned a variant, the control is laid out invisibly, so the
-    page does not jump and no visitor glimpses the wrong variant.
+    page does not jump and no visitor glimpses the wrong variant; after
+    ``REVEAL_AFTER_S`` without an answer the control shows anyway.
 
     Raises:
         ValueError: At page build time, when ``views`` do not match the declared variants.
@@ -45,5 +62,5 @@ def experiment_slot(experiment: Experiment, **views: Callable[[], rx.Component])
             *cases,
             _variant(experiment, experiment.control, views[experiment.control]),
         ),
-        rx.box(views[experiment.control](), visibility="hidden", aria_hidden="true"),
+        _placeholder(views[experiment.control]),
     )

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.link_button import link_button
 from keycraft.routes import HOME, PRICING
 
 
@@ -17,8 +18,8 @@ def not_found_panel() -> rx.Component:
             max_width="32rem",
         ),
         rx.hstack(
-            rx.link(rx.button("Go to the home page", size="3"), href=HOME.path),
-            rx.link(rx.button("See pricing", size="3", variant="outline"), href=PRICING.path),
+            link_button("Go to the home page", href=HOME.path, size="3"),
+            link_button("See pricing", href=PRICING.path, size="3", variant="outline"),
             spacing="3",
             wrap="wrap",
             justify="center",

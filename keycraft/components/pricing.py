@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.link_button import link_button
 from keycraft.routes import SIGN_UP_PATH
 from keycraft.services.pricing import PriceCard
 
@@ -37,15 +38,12 @@ def price_card(card: PriceCard, free_cta: str = "Start free") -> rx.Component:
             ),
             rx.el.ul(*[_feature(f) for f in card.features], padding="0", margin="0"),
             rx.spacer(),
-            rx.link(
-                rx.button(
-                    free_cta if card.price == "$0" else f"Choose {card.name}",
-                    size="3",
-                    width="100%",
-                    variant="solid" if card.highlighted or card.price == "$0" else "outline",
-                ),
+            link_button(
+                free_cta if card.price == "$0" else f"Choose {card.name}",
                 href=SIGN_UP_PATH,
+                size="3",
                 width="100%",
+                variant="solid" if card.highlighted or card.price == "$0" else "outline",
             ),
             spacing="4",
             height="100%",

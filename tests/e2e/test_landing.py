@@ -70,7 +70,28 @@ def test_keyboard_users_can_skip_to_content_and_open_a_question(
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
+    # Calls to action are single links: one tab stop each, no button nested inside.
+    start = page.get_by_test_id("hero-cta")
+    start.focus()
+    expect(start).to_have_attribute("href", "/sign-up")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="See pricing").first).to_be_focused()
+    assert page.locator("a button, button a").count() == 0
     question = page.locator("summary", has_text="What recordings work best?")
     question.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_text("Solo piano, recorded close to the instrument")).to_be_visible()
+
+
+def test_the_headline_still_shows_when_the_server_connection_fails(
+    app: RunningApp, browser: Browser
+) -> None:
+    context = visitor_context(browser)
+    page = context.new_page()
+    page.route_web_socket("**/_event**", lambda socket: socket.close())
+    page.goto(app.url)
+    # No assignment can arrive, so the control is revealed by CSS after a short wait.
+    expect(page.get_by_test_id("hero-title")).to_be_visible(timeout=5000)
+    expect(page.get_by_test_id("hero-title")).to_have_text("KeyCraft: hear it, see it, fix it.")
+    assert page.locator("[data-experiment]").count() == 0
+    context.close()

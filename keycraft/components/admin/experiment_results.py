@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.link_button import link_button
 from keycraft.routes import experiment_csv_url
 from keycraft.services.experiments.model import Experiment
 from keycraft.state.experiment_results import ExperimentResultsState
@@ -45,10 +46,13 @@ def experiment_card(experiment: Experiment) -> rx.Component:
             rx.hstack(
                 rx.heading(experiment.key, as_="h2", size="5"),
                 rx.spacer(),
-                rx.link(
-                    rx.button(rx.icon("download", size=14), "CSV", size="1", variant="soft"),
+                link_button(
+                    rx.icon("download", size=14, aria_hidden="true"),
+                    "CSV",
                     href=experiment_csv_url(experiment.key),
-                    is_external=True,
+                    download=f"experiment-{experiment.key}.csv",
+                    size="1",
+                    variant="soft",
                     data_testid=f"csv-{experiment.key}",
                 ),
                 width="100%",

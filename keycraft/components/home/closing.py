@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.link_button import link_button
 from keycraft.routes import SIGN_UP_PATH
 
 
@@ -11,7 +12,7 @@ def closing_call() -> rx.Component:
         rx.vstack(
             rx.heading("Play it. See it. Fix it.", as_="h2", size="7"),
             rx.text("Your first transcriptions are free.", color_scheme="gray", size="4"),
-            rx.link(rx.button("Start free", size="3"), href=SIGN_UP_PATH),
+            link_button("Start free", href=SIGN_UP_PATH, size="3"),
             align="center",
             spacing="4",
             text_align="center",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from keycraft.components.experiments import experiment_slot
 from keycraft.components.home.demo import demo_piece
+from keycraft.components.link_button import link_button
 from keycraft.routes import PRICING, SIGN_UP_PATH
 from keycraft.services.experiments.catalog import HERO_HEADLINE
 
@@ -31,8 +32,8 @@ def headline_outcome() -> rx.Component:
 
 def _calls_to_action() -> rx.Component:
     return rx.hstack(
-        rx.link(rx.button("Start free", size="3"), href=SIGN_UP_PATH, data_testid="hero-cta"),
-        rx.link(rx.button("See pricing", size="3", variant="outline"), href=PRICING.path),
+        link_button("Start free", href=SIGN_UP_PATH, size="3", data_testid="hero-cta"),
+        link_button("See pricing", href=PRICING.path, size="3", variant="outline"),
         spacing="3",
         wrap="wrap",
     )
