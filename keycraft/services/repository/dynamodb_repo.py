@@ -21,7 +21,7 @@ from keycraft.services.domain import (
     encode_notes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
-from keycraft.services.repository.dynamodb_base import dump, load, opt_iso, opt_time
+from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_experiments import DynamoExperimentsMixin
 from keycraft.services.repository.dynamodb_keys import (
     EMAIL_SK,
@@ -180,7 +180,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
     )
 
 
-class DynamoDbRepository(DynamoExperimentsMixin):
+class DynamoDbRepository(DynamoExperimentsMixin, DynamoBase):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
 
     # --- users -----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from keycraft.services.domain import (
     encode_notes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
-from keycraft.services.repository.sql_base import aware, maybe_aware, rowcount
+from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_experiments import SqlExperimentsMixin
 from keycraft.services.repository.sql_tables import (
     DownloadQuotaRow,
@@ -132,7 +132,7 @@ def _project_values(project: Project) -> dict[str, Any]:
     }
 
 
-class SqlModelRepository(SqlExperimentsMixin):
+class SqlModelRepository(SqlExperimentsMixin, SqlBase):
     """A :class:`~keycraft.services.repository.port.Repository` over SQLAlchemy."""
 
     # --- users -----------------------------------------------------------------------
