@@ -30,7 +30,10 @@ def test_staff_see_results_for_every_experiment_and_download_csv(
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text())))
-    assert [r["variant"] for r in rows] == list(HERO_HEADLINE.variant_keys)
+    assert [r["variant"] for r in rows if r["metric"] == "signup"] == list(
+        HERO_HEADLINE.variant_keys
+    )
+    assert {r["metric"] for r in rows} == {"signup", "checkout_started", "paid"}
     context.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from keycraft.services.experiments.model import EXPOSURE, Experiment, Metric, Tally
 from keycraft.services.experiments.stats import (
@@ -102,8 +103,17 @@ def compute_results(
 
 
 def load_results(repo: ExperimentsRepository, experiment: Experiment) -> ExperimentResults:
-    """Read the current version's tallies and compute its results."""
+    """Read the current version's tallies and compute its primary-metric results."""
     return compute_results(experiment, repo.experiment_tallies(experiment.key, experiment.version))
+
+
+def load_all_metrics(
+    repo: ExperimentsRepository, experiment: Experiment
+) -> tuple[ExperimentResults, ...]:
+    """Results for every metric, the primary one first (one read of the tallies)."""
+    tallies = repo.experiment_tallies(experiment.key, experiment.version)
+    metrics = (experiment.metric, *(m for m in Metric if m is not experiment.metric))
+    return tuple(compute_results(experiment, tallies, metric) for metric in metrics)
 
 
 CSV_COLUMNS = (
@@ -127,11 +137,17 @@ def _cell(value: float | None) -> str:
     return "" if value is None else f"{value:.6f}"
 
 
-def results_csv(results: ExperimentResults) -> str:
-    """Render results as CSV, one row per variant."""
+def results_csv(*all_results: ExperimentResults) -> str:
+    """Render results as CSV, one row per metric and variant."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    for results in all_results:
+        _write_rows(writer, results)
+    return buffer.getvalue()
+
+
+def _write_rows(writer: Any, results: ExperimentResults) -> None:
     for row in results.variants:
         writer.writerow(
             [
@@ -150,4 +166,3 @@ def results_csv(results: ExperimentResults) -> str:
                 _cell(row.probability_to_beat_control),
             ]
         )
-    return buffer.getvalue()

@@ -41,10 +41,18 @@ def test_results_with_no_traffic_are_empty_not_errors() -> None:
     assert results.needed_per_variant is None
 
 
-def test_csv_has_one_row_per_variant() -> None:
-    rows = list(csv.DictReader(io.StringIO(results_csv(compute_results(HERO_HEADLINE, TALLIES)))))
+def test_csv_has_one_row_per_metric_and_variant() -> None:
+    signup = compute_results(HERO_HEADLINE, TALLIES)
+    paid = compute_results(HERO_HEADLINE, TALLIES, Metric.PAID)
+    rows = list(csv.DictReader(io.StringIO(results_csv(signup, paid))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert [r["variant"] for r in rows] == ["control", "outcome"]
+    assert [(r["metric"], r["variant"]) for r in rows] == [
+        ("signup", "control"),
+        ("signup", "outcome"),
+        ("paid", "control"),
+        ("paid", "outcome"),
+    ]
     assert rows[1]["conversions"] == "250"
     assert rows[1]["uplift_vs_control"] == "0.250000"
     assert rows[0]["p_value"] == ""
+    assert (rows[2]["conversions"], rows[3]["conversions"]) == ("7", "0")
