@@ -110,7 +110,7 @@ def demo_piece() -> rx.Component:
             piano_roll(layout, f"Piano roll of {DEMO_TITLE}: {len(layout.notes)} notes"),
             rx.hstack(
                 rx.text(
-                    f"{len(layout.notes)} notes · as the editor shows them",
+                    f"{len(layout.notes)} notes · {len(layout.bar_lines_pct) + 1} bars · 3/4",
                     size="1",
                     color_scheme="gray",
                 ),
