@@ -7,10 +7,12 @@ config = rx.Config(
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[
-        rx.plugins.SitemapPlugin(),
         rx.plugins.TailwindV4Plugin(),
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large"),
         ),
     ],
+    # Reflex's sitemap would name the build machine's URL; keycraft/api/seo.py serves
+    # /sitemap.xml and /robots.txt from the route registry and APP_URL instead.
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

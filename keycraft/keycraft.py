@@ -4,6 +4,8 @@ import reflex as rx
 
 from keycraft.api import build_api
 from keycraft.api.observability import setup_logging
+from keycraft.components.seo import social_image_url, social_meta
+from keycraft.config import get_settings
 from keycraft.pages import ON_LOAD, PAGES
 
 app = rx.App(
@@ -12,6 +14,7 @@ app = rx.App(
 )
 app.register_lifespan_task(setup_logging)
 
+settings = get_settings()
 for route, page in PAGES.items():
     app.add_page(
         page,
@@ -19,4 +22,6 @@ for route, page in PAGES.items():
         title=route.title,
         description=route.description,
         on_load=ON_LOAD.get(route),
+        image=social_image_url(settings.app_url),
+        meta=social_meta(route, settings.app_url),
     )

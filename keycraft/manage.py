@@ -27,6 +27,8 @@ def migrate(settings: Settings) -> str:
         )
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["url"] = settings.database_url
+    # alembic.ini's logging setup would disable every logger already created in this process.
+    config.attributes["configure_logger"] = False
     command.upgrade(config, "heads")
     return "database migrated to head"
 

@@ -5,18 +5,19 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from keycraft.api.billing import (
-    CHECKOUT_API,
     PORTAL_API,
     WEBHOOK_API,
     checkout,
     portal,
     stripe_webhook,
 )
+from keycraft.api.experiments import experiment_csv
 from keycraft.api.health import health
 from keycraft.api.media import MEDIA_ROUTE, media
 from keycraft.api.metrics import METRICS_ROUTE, metrics
 from keycraft.api.observability import RequestContextMiddleware
-from keycraft.routes import HEALTH_API
+from keycraft.api.seo import robots, sitemap
+from keycraft.routes import CHECKOUT_API, EXPERIMENT_CSV_API, HEALTH_API, ROBOTS_TXT, SITEMAP_XML
 
 
 def build_api() -> Starlette:
@@ -29,6 +30,9 @@ def build_api() -> Starlette:
         Route(HEALTH_API, health, methods=["GET"]),
         Route(MEDIA_ROUTE, media, methods=["GET"]),
         Route(METRICS_ROUTE, metrics, methods=["GET"]),
+        Route(ROBOTS_TXT, robots, methods=["GET"]),
+        Route(SITEMAP_XML, sitemap, methods=["GET"]),
+        Route(EXPERIMENT_CSV_API, experiment_csv, methods=["GET"]),
         Route(WEBHOOK_API, stripe_webhook, methods=["POST"]),
         Route(CHECKOUT_API, checkout, methods=["GET"]),
         Route(PORTAL_API, portal, methods=["POST"]),

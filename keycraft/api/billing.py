@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from keycraft.api.request_user import request_user, same_origin
-from keycraft.routes import ACCOUNT_PATH, sign_in_url
+from keycraft.routes import ACCOUNT_PATH, checkout_url, sign_in_url
 from keycraft.services.billing.checkout import PlanNotPurchasable, payment_link_for
 from keycraft.services.billing.stripe_gateway import StripeUnavailable
 from keycraft.services.billing.webhook import InvalidSignature, handle_event, verify_event
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import NotFound
+from keycraft.services.experiments.model import Metric
+from keycraft.services.experiments.service import record_conversion
 
 log = logging.getLogger(__name__)
 
-CHECKOUT_API = "/api/billing/checkout"
 PORTAL_API = "/api/billing/portal"
 WEBHOOK_API = "/api/stripe/webhook"
 
@@ -59,12 +60,18 @@ async def checkout(request: Request) -> Response:
     plan_key = request.query_params.get("plan", "")
     user = await request_user(request)
     if user is None:
-        back = f"{CHECKOUT_API}?plan={quote(plan_key)}"
-        return RedirectResponse(sign_in_url(next_path=back), status_code=303)
+        return RedirectResponse(sign_in_url(next_path=checkout_url(plan_key)), status_code=303)
     try:
         url = payment_link_for(get_services().plans.get(plan_key), user)
     except PlanNotPurchasable:
         return _error(404, "unknown_plan", "That plan cannot be bought.")
+    await run_in_threadpool(
+        record_conversion,
+        get_services().repository,
+        Metric.CHECKOUT_STARTED,
+        utc_now(),
+        user_id=user.id,
+    )
     return RedirectResponse(url, status_code=303)
 
 

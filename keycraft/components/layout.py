@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from keycraft.routes import HOME, PRODUCT_NAME
+from keycraft.routes import HOME, PRICING, PRIVACY, PRODUCT_NAME, TERMS
 
 
 def _brand() -> rx.Component:
@@ -21,6 +21,24 @@ def _brand() -> rx.Component:
     )
 
 
+def _skip_link() -> rx.Component:
+    # Visible only when focused, so keyboard users can jump past the navigation.
+    return rx.el.a(
+        "Skip to content",
+        href="#main",
+        position="absolute",
+        left="-9999px",
+        _focus={
+            "left": "1rem",
+            "top": "1rem",
+            "z_index": "10",
+            "padding": "0.5rem 1rem",
+            "background": "var(--color-panel-solid)",
+            "border_radius": "var(--radius-2)",
+        },
+    )
+
+
 def navbar() -> rx.Component:
     """Top navigation bar."""
     return rx.el.header(
@@ -30,8 +48,14 @@ def navbar() -> rx.Component:
             rx.hstack(
                 rx.link("How it works", href="/#how-it-works", color_scheme="gray"),
                 rx.link("Features", href="/#features", color_scheme="gray"),
+                rx.link("Pricing", href=PRICING.path, color_scheme="gray"),
+                rx.link("FAQ", href="/#faq", color_scheme="gray"),
                 spacing="5",
                 display=["none", "none", "flex"],
+            ),
+            # Phones get the one link that matters most before signing up.
+            rx.link(
+                "Pricing", href=PRICING.path, color_scheme="gray", display=["flex", "flex", "none"]
             ),
             align="center",
             width="100%",
@@ -51,7 +75,12 @@ def footer() -> rx.Component:
         rx.hstack(
             rx.text(f"© {PRODUCT_NAME}", size="2", color_scheme="gray"),
             rx.spacer(),
+            rx.link("Pricing", href=PRICING.path, size="2", color_scheme="gray"),
+            rx.link("Privacy", href=PRIVACY.path, size="2", color_scheme="gray"),
+            rx.link("Terms", href=TERMS.path, size="2", color_scheme="gray"),
             rx.link("Health", href="/api/health", size="2", color_scheme="gray"),
+            spacing="4",
+            wrap="wrap",
             width="100%",
             max_width="1100px",
             margin_x="auto",
@@ -66,8 +95,16 @@ def footer() -> rx.Component:
 def page_layout(*children: rx.Component) -> rx.Component:
     """Frame page content with the navbar and footer."""
     return rx.box(
+        _skip_link(),
         navbar(),
-        rx.el.main(*children, width="100%", max_width="1100px", margin_x="auto", padding="1.5rem"),
+        rx.el.main(
+            *children,
+            id="main",
+            width="100%",
+            max_width="1100px",
+            margin_x="auto",
+            padding="1.5rem",
+        ),
         footer(),
         min_height="100vh",
     )

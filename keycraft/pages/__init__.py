@@ -5,18 +5,46 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventType
 
+from keycraft.pages.admin_experiments import admin_experiments_page
 from keycraft.pages.billing_return import billing_return_page
 from keycraft.pages.home import home_page
-from keycraft.routes import BILLING_RETURN, HOME, PageRoute
+from keycraft.pages.not_found import not_found_page
+from keycraft.pages.pricing import pricing_page
+from keycraft.pages.privacy import privacy_page
+from keycraft.pages.terms import terms_page
+from keycraft.routes import (
+    ADMIN_EXPERIMENTS,
+    BILLING_RETURN,
+    HOME,
+    NOT_FOUND,
+    PRICING,
+    PRIVACY,
+    TERMS,
+    PageRoute,
+)
 from keycraft.state.auth import AuthState
 from keycraft.state.billing import BillingReturnState
+from keycraft.state.experiment_results import ExperimentResultsState
+from keycraft.state.experiments import ExperimentsState
 
 PAGES: dict[PageRoute, Callable[[], rx.Component]] = {
     HOME: home_page,
+    PRICING: pricing_page,
+    PRIVACY: privacy_page,
+    TERMS: terms_page,
+    ADMIN_EXPERIMENTS: admin_experiments_page,
+    NOT_FOUND: not_found_page,
     BILLING_RETURN: billing_return_page,
 }
 
+_VISITOR = [AuthState.load_user, ExperimentsState.load_variants]
+
 ON_LOAD: dict[PageRoute, list[EventType[()]]] = {
+    HOME: _VISITOR,
+    PRICING: _VISITOR,
+    PRIVACY: _VISITOR,
+    TERMS: _VISITOR,
+    ADMIN_EXPERIMENTS: [AuthState.require_user, ExperimentResultsState.load],
     BILLING_RETURN: [AuthState.require_user, BillingReturnState.wait_for_plan],
 }
-"""Events each page runs on load; private pages start with ``AuthState.require_user``."""
+"""Events each page runs when it loads (the visitor cookie is set on any marketing page)."""

@@ -56,6 +56,11 @@ def build_storage(settings: Settings) -> Storage:
     return LocalStorage(settings.media_dir, links, settings.app_url)
 
 
+def plan_catalog(settings: Settings) -> PlanCatalog:
+    """The plans on offer, as configured."""
+    return PlanCatalog(tuple(Plan(**p.model_dump()) for p in settings.plans))
+
+
 def build_services(settings: Settings) -> Services:
     """Create every service from ``settings``."""
     secret = settings.transcriber_secret.get_secret_value() if settings.transcriber_secret else None
@@ -66,7 +71,7 @@ def build_services(settings: Settings) -> Services:
         transcriber=TranscriberClient(
             settings.transcriber_url, secret, settings.transcriber_timeout_s
         ),
-        plans=PlanCatalog(tuple(Plan(**p.model_dump()) for p in settings.plans)),
+        plans=plan_catalog(settings),
         stripe=StripeGateway(
             settings.stripe_secret_key.get_secret_value(),
             settings.stripe_api_base,

@@ -14,7 +14,14 @@ FEATURES: tuple[tuple[str, str, str], ...] = (
 def _card(icon: str, title: str, text: str) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.icon(icon, size=28),
+            rx.center(
+                rx.icon(icon, size=22, aria_hidden="true"),
+                width="2.75rem",
+                height="2.75rem",
+                border_radius="var(--radius-3)",
+                background="var(--accent-a3)",
+                color="var(--accent-11)",
+            ),
             rx.heading(title, as_="h3", size="4"),
             rx.text(text, color_scheme="gray"),
             spacing="2",
@@ -25,7 +32,7 @@ def _card(icon: str, title: str, text: str) -> rx.Component:
 
 def features() -> rx.Component:
     """Feature cards."""
-    return rx.box(
+    return rx.el.section(
         rx.heading("Everything a learner needs", as_="h2", size="7", margin_bottom="1.5rem"),
         rx.grid(
             *[_card(*feature) for feature in FEATURES],
@@ -33,5 +40,6 @@ def features() -> rx.Component:
             spacing="4",
         ),
         id="features",
-        padding_y="2rem",
+        padding_y="2.5rem",
+        scroll_margin_top="1rem",
     )

@@ -11,10 +11,12 @@ from typing import Any
 import stripe
 
 from keycraft.services.billing.events import BillingEvent, parse_event, subscription_snapshot
-from keycraft.services.billing.state import SubscriptionSnapshot, billing_state
+from keycraft.services.billing.state import BillingOutcome, SubscriptionSnapshot, billing_state
 from keycraft.services.billing.stripe_gateway import StripeGateway
 from keycraft.services.domain import User
 from keycraft.services.errors import DomainError
+from keycraft.services.experiments.model import Metric
+from keycraft.services.experiments.service import record_conversion
 from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 
@@ -90,4 +92,7 @@ async def handle_event(
     outcome = await asyncio.to_thread(
         repo.apply_billing_event, event.event_id, event.event_type, user.id, state, as_of, now
     )
+    if outcome is BillingOutcome.APPLIED and event.paid_now:
+        # Experiments judged on "paid" learn it here, server-side, through the user's visitors.
+        await asyncio.to_thread(record_conversion, repo, Metric.PAID, now, user_id=user.id)
     return WebhookResult(outcome.value, event_id, event_type)

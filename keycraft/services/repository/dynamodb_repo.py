@@ -22,6 +22,7 @@ from keycraft.services.domain import (
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
+from keycraft.services.repository.dynamodb_experiments import DynamoExperimentsMixin
 from keycraft.services.repository.dynamodb_keys import (
     EMAIL_SK,
     PK,
@@ -149,7 +150,9 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
     )
 
 
-class DynamoDbRepository(DynamoSessionsMixin, DynamoBillingMixin, DynamoBase):
+class DynamoDbRepository(
+    DynamoSessionsMixin, DynamoBillingMixin, DynamoExperimentsMixin, DynamoBase
+):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
 
     # --- users -----------------------------------------------------------------------

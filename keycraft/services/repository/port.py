@@ -14,10 +14,11 @@ from keycraft.services.domain import (
     User,
 )
 from keycraft.services.repository.port_billing import BillingStore
+from keycraft.services.repository.port_experiments import ExperimentsRepository
 
 
-class Repository(BillingStore, Protocol):
-    """Storage for users, sessions, quotas and projects.
+class Repository(BillingStore, ExperimentsRepository, Protocol):
+    """Storage for users, sessions, quotas, projects, billing and experiment events.
 
     Adapters translate their storage errors into :mod:`keycraft.services.errors`. Methods
     are synchronous; async callers run them in a worker thread.

@@ -30,6 +30,7 @@ from keycraft.services.domain import (
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_billing import SqlBillingMixin
+from keycraft.services.repository.sql_experiments import SqlExperimentsMixin
 from keycraft.services.repository.sql_tables import (
     DownloadQuotaRow,
     ProjectRow,
@@ -132,7 +133,7 @@ def _project_values(project: Project) -> dict[str, Any]:
     }
 
 
-class SqlModelRepository(SqlBillingMixin, SqlBase):
+class SqlModelRepository(SqlBillingMixin, SqlExperimentsMixin, SqlBase):
     """A :class:`~keycraft.services.repository.port.Repository` over SQLAlchemy."""
 
     # --- users -----------------------------------------------------------------------

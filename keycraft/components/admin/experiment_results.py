@@ -1,0 +1,123 @@
+"""Staff results of every declared experiment: a card with a table per experiment."""
+
+import reflex as rx
+
+from keycraft.components.link_button import link_button
+from keycraft.routes import experiment_csv_url
+from keycraft.services.experiments.model import Experiment
+from keycraft.state.experiment_results import ExperimentResultsState
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("variant", "Variant"),
+    ("weight", "Weight"),
+    ("exposures", "Exposures"),
+    ("conversions", "Conversions"),
+    ("rate", "Rate"),
+    ("interval", "95% interval"),
+    ("uplift", "Uplift vs control"),
+    ("p_value", "p-value (z-test)"),
+    ("beat_control", "P(beats control)"),
+)
+"""(row field, column heading) of the results table."""
+
+
+def _row(row: rx.vars.ObjectVar[dict[str, str]]) -> rx.Component:
+    return rx.table.row(*[rx.table.cell(row[field], white_space="nowrap") for field, _ in COLUMNS])
+
+
+def _summary_line(experiment: Experiment) -> rx.Component:
+    summary = ExperimentResultsState.summaries[experiment.key]
+    return rx.hstack(
+        rx.badge(summary["status"], variant="soft"),
+        rx.text("v", summary["version"], size="2", color_scheme="gray"),
+        rx.text(summary["where"], size="2", color_scheme="gray"),
+        rx.text("metric: ", summary["metric"], size="2", color_scheme="gray"),
+        spacing="3",
+        wrap="wrap",
+        align="center",
+    )
+
+
+def experiment_card(experiment: Experiment) -> rx.Component:
+    """One experiment: what it tests, its numbers, guidance and the CSV export."""
+    summary = ExperimentResultsState.summaries[experiment.key]
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(experiment.key, as_="h2", size="5"),
+                rx.spacer(),
+                link_button(
+                    rx.icon("download", size=14, aria_hidden="true"),
+                    "CSV",
+                    href=experiment_csv_url(experiment.key),
+                    download=f"experiment-{experiment.key}.csv",
+                    size="1",
+                    variant="soft",
+                    data_testid=f"csv-{experiment.key}",
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.text(experiment.description, color_scheme="gray", size="2"),
+            _summary_line(experiment),
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(title, white_space="nowrap")
+                                for _, title in COLUMNS
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(ExperimentResultsState.rows[experiment.key], _row)),
+                    size="1",
+                    variant="surface",
+                ),
+                width="100%",
+                overflow_x="auto",
+            ),
+            rx.cond(
+                summary["warning"] != "",
+                rx.callout(
+                    summary["warning"],
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                ),
+            ),
+            rx.callout(summary["guidance"], icon="info", size="1", width="100%"),
+            spacing="3",
+            width="100%",
+        ),
+        data_testid=f"experiment-{experiment.key}",
+        width="100%",
+    )
+
+
+def forbidden_panel() -> rx.Component:
+    """What a signed-in non-staff user sees instead of results."""
+    return rx.callout(
+        "403 — this page is for KeyCraft staff only.",
+        icon="lock",
+        color_scheme="red",
+        data_testid="forbidden",
+    )
+
+
+def results_list(experiments: tuple[Experiment, ...]) -> rx.Component:
+    """Every experiment's card, or the reason none are shown."""
+    return rx.cond(
+        ExperimentResultsState.checked,
+        rx.cond(
+            ExperimentResultsState.error != "",
+            rx.callout(ExperimentResultsState.error, icon="triangle-alert", color_scheme="red"),
+            rx.cond(
+                ExperimentResultsState.allowed,
+                rx.vstack(*[experiment_card(e) for e in experiments], spacing="5", width="100%"),
+                forbidden_panel(),
+            ),
+        ),
+        rx.center(rx.spinner(size="3"), padding="3rem", width="100%"),
+    )

@@ -1,0 +1,24 @@
+"""The last call to action at the bottom of the landing page."""
+
+import reflex as rx
+
+from keycraft.components.link_button import link_button
+from keycraft.routes import SIGN_UP_PATH
+
+
+def closing_call() -> rx.Component:
+    """A final, short invitation to start."""
+    return rx.el.section(
+        rx.vstack(
+            rx.heading("Play it. See it. Fix it.", as_="h2", size="7"),
+            rx.text("Your first transcriptions are free.", color_scheme="gray", size="4"),
+            link_button("Start free", href=SIGN_UP_PATH, size="3"),
+            align="center",
+            spacing="4",
+            text_align="center",
+        ),
+        padding="3rem 1.5rem",
+        margin_top="2rem",
+        border_radius="var(--radius-5)",
+        background="linear-gradient(135deg, var(--accent-a3), var(--accent-a5))",
+    )

@@ -1,0 +1,1 @@
+"""A/B experiments: declarations, assignment, exposures, conversions and their statistics."""
