@@ -1,0 +1,1 @@
+"""HTTP tests against the served app and real local servers."""
