@@ -12,7 +12,8 @@ from keycraft.services.repository.sql_base import make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
-    fileConfig(config.config_file_name)
+    # Keep the loggers that already exist (the app's own, when migrate runs in-process).
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = SQLModel.metadata
 

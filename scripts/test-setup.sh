@@ -23,7 +23,7 @@ install_test_python() {
   "$PY" -m pip install --quiet -r requirements-dev.txt -c requirements.lock
 }
 stamp_run "$VENV/.stamp-test" \
-  "$(inputs_hash requirements-dev.txt requirements.lock transcriber/requirements-dev.txt)" \
+  "$(inputs_hash requirements-dev.txt requirements.lock transcriber/requirements-dev.txt infra/requirements.txt)" \
   install_test_python
 
 install_test_servers() {

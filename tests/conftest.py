@@ -13,6 +13,15 @@ from tests.support.scale_out import ScaleOutApp, start_scale_out_app
 from tests.support.stripe_api import StripeApiServer, billing_env
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tier last, keeping every other order.
+
+    Playwright's sync API keeps an event loop running in the main thread until the session
+    ends, so ``asyncio.run`` in any test collected after the first e2e test would fail.
+    """
+    items.sort(key=lambda item: "tests/e2e/" in str(item.fspath))
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Endpoint URL of a real DynamoDB Local started for this test run."""
