@@ -40,6 +40,38 @@ class Settings(BaseSettings):
 
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
 
+    # --- accounts and sign-in (see .env.example) ---
+    session_cookie_domain: str = Field(default="", alias="SESSION_COOKIE_DOMAIN")
+    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    trusted_proxy_count: int = Field(default=0, ge=0, alias="TRUSTED_PROXY_COUNT")
+    auth_rate_limit_per_ip: int = Field(default=30, ge=1, alias="AUTH_RATE_LIMIT_PER_IP")
+    auth_rate_limit_per_account: int = Field(default=10, ge=1, alias="AUTH_RATE_LIMIT_PER_ACCOUNT")
+    smtp_host: str = Field(default="", alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, alias="SMTP_PORT")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", alias="SMTP_SECURITY"
+    )
+    smtp_username: str = Field(default="", alias="SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(default=None, alias="SMTP_PASSWORD")
+    smtp_timeout_s: float = Field(default=10.0, alias="SMTP_TIMEOUT_S")
+    mail_from: str = Field(default="KeyCraft <no-reply@localhost>", alias="MAIL_FROM")
+    google_client_id: str = Field(default="", alias="GOOGLE_CLIENT_ID")
+    google_client_secret: SecretStr | None = Field(default=None, alias="GOOGLE_CLIENT_SECRET")
+    github_client_id: str = Field(default="", alias="GITHUB_CLIENT_ID")
+    github_client_secret: SecretStr | None = Field(default=None, alias="GITHUB_CLIENT_SECRET")
+    oidc_name: str = Field(default="Single sign-on", alias="OIDC_NAME")
+    oidc_discovery_url: str = Field(default="", alias="OIDC_DISCOVERY_URL")
+    oidc_client_id: str = Field(default="", alias="OIDC_CLIENT_ID")
+    oidc_client_secret: SecretStr | None = Field(default=None, alias="OIDC_CLIENT_SECRET")
+    oauth_timeout_s: float = Field(default=10.0, alias="OAUTH_TIMEOUT_S")
+
+    @property
+    def sibling_origins(self) -> tuple[str, ...]:
+        """Origins (``CORS_ALLOWED_ORIGINS``) trusted with credentials beside ``APP_URL``."""
+        return tuple(
+            o.strip().rstrip("/") for o in self.cors_allowed_origins.split(",") if o.strip()
+        )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -21,6 +21,7 @@ from keycraft.services.domain import (
     encode_notes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_keys import (
     EMAIL_SK,
@@ -179,7 +180,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
     )
 
 
-class DynamoDbRepository(DynamoBase):
+class DynamoDbRepository(DynamoAuthMixin, DynamoBase):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
 
     # --- users -----------------------------------------------------------------------

@@ -13,9 +13,10 @@ from keycraft.services.domain import (
     Session,
     User,
 )
+from keycraft.services.repository.port_auth import AuthRepository
 
 
-class Repository(Protocol):
+class Repository(AuthRepository, Protocol):
     """Storage for users, sessions, quotas and projects.
 
     Adapters translate their storage errors into :mod:`keycraft.services.errors`. Methods

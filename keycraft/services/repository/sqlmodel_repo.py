@@ -28,6 +28,7 @@ from keycraft.services.domain import (
     encode_notes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.repository.sql_auth import SqlAuthMixin
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_tables import (
     DownloadQuotaRow,
@@ -131,7 +132,7 @@ def _project_values(project: Project) -> dict[str, Any]:
     }
 
 
-class SqlModelRepository(SqlBase):
+class SqlModelRepository(SqlAuthMixin, SqlBase):
     """A :class:`~keycraft.services.repository.port.Repository` over SQLAlchemy."""
 
     # --- users -----------------------------------------------------------------------
