@@ -42,9 +42,9 @@ def origin_allowed(origin: str | None, referer: str | None, trusted: frozenset[s
 
 
 def safe_next(value: str | None, trusted: frozenset[str] = frozenset()) -> str:
-    """Return ``value`` if it is a same-site destination, else the default page.
+    r"""Return ``value`` if it is a same-site destination, else the default page.
 
-    Paths must start with one ``/`` (``//host`` and ``/\\host`` are other sites to a browser);
+    Paths must start with one ``/`` (``//host`` and ``/\host`` are other sites to a browser);
     absolute URLs are allowed only on a trusted origin (e.g. the marketing site).
     """
     if not value or len(value) > 2000 or any(ord(c) < 32 or c == "\\" for c in value):
