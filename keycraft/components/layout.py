@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.auth.nav import auth_controls
 from keycraft.routes import HOME, PRODUCT_NAME
 
 
@@ -33,6 +34,7 @@ def navbar() -> rx.Component:
                 spacing="5",
                 display=["none", "none", "flex"],
             ),
+            auth_controls(),
             align="center",
             width="100%",
             max_width="1100px",

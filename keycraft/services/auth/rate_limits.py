@@ -36,3 +36,28 @@ def hit(repo: Repository, limit: RateLimit, subject: str, now: datetime) -> None
     count = repo.increment_rate_counter(f"{limit.name}:{digest}", start, end)
     if count > limit.max_attempts:
         raise RateLimited(max(1, int((end - now).total_seconds())))
+
+
+AUTH_WINDOW_S = 15 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class AuthLimits:
+    """The limits on sign-in, sign-up and email-link requests."""
+
+    sign_in_ip: RateLimit
+    sign_in_account: RateLimit
+    sign_up_ip: RateLimit
+    email_link_ip: RateLimit
+    email_link_account: RateLimit
+
+
+def auth_limits(per_ip: int, per_account: int) -> AuthLimits:
+    """Limits per 15-minute window: ``per_ip`` per client address, ``per_account`` per email."""
+    return AuthLimits(
+        sign_in_ip=RateLimit("sign-in-ip", per_ip, AUTH_WINDOW_S),
+        sign_in_account=RateLimit("sign-in-account", per_account, AUTH_WINDOW_S),
+        sign_up_ip=RateLimit("sign-up-ip", per_ip, AUTH_WINDOW_S),
+        email_link_ip=RateLimit("email-link-ip", per_ip, AUTH_WINDOW_S),
+        email_link_account=RateLimit("email-link-account", per_account, AUTH_WINDOW_S),
+    )
