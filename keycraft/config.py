@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,9 +69,22 @@ class Settings(BaseSettings):
     @property
     def sibling_origins(self) -> tuple[str, ...]:
         """Origins (``CORS_ALLOWED_ORIGINS``) trusted with credentials beside ``APP_URL``."""
-        return tuple(
-            o.strip().rstrip("/") for o in self.cors_allowed_origins.split(",") if o.strip()
-        )
+        parts = (o.strip().rstrip("/") for o in self.cors_allowed_origins.split(","))
+        return tuple(o.lower() for o in parts if o)
+
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """Origins whose pages may call the backend with credentials (Reflex's CORS list).
+
+        ``APP_URL`` (plus its loopback twin in local runs: localhost and 127.0.0.1 are the
+        same server but different origins) and the sibling origins.
+        """
+        parts = urlsplit(self.app_url)
+        origins = [f"{parts.scheme}://{parts.netloc}".lower()]
+        if parts.hostname in ("localhost", "127.0.0.1"):
+            port = f":{parts.port}" if parts.port else ""
+            origins += [f"{parts.scheme}://localhost{port}", f"{parts.scheme}://127.0.0.1{port}"]
+        return tuple(dict.fromkeys([*origins, *self.sibling_origins]))
 
 
 @lru_cache(maxsize=1)

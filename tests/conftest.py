@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.app_server import RunningApp, start_app
+from tests.support.auth_services import OidcConfig, SmtpSink, new_oidc_config, start_oidc_provider
 from tests.support.dynamodb_local import start_dynamodb_local
 
 
@@ -22,9 +23,47 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def app_env() -> dict[str, str]:
+def smtp_sink() -> Iterator[SmtpSink]:
+    """An aiosmtpd server collecting the app's email (sign-in links)."""
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_config() -> OidcConfig:
+    """Port and client secret of the local OpenID provider (started by ``oidc_provider``)."""
+    return new_oidc_config()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(
+    app: RunningApp, oidc_config: OidcConfig, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[OidcConfig]:
+    """The local OpenID provider, started once the app's redirect URI (its port) is known."""
+    redirect_uri = f"{app.env['APP_URL']}/api/auth/oauth/oidc/callback"
+    log = tmp_path_factory.mktemp("oidc") / "provider.log"
+    server = start_oidc_provider(oidc_config, redirect_uri, log)
+    try:
+        yield oidc_config
+    finally:
+        server.stop()
+
+
+AUTH_TEST_SETTINGS = {
+    # Tests name their client address in X-Forwarded-For, so rate limits stay per test.
+    "TRUSTED_PROXY_COUNT": "1",
+    "CORS_ALLOWED_ORIGINS": "http://sibling.keycraft.test",
+}
+
+
+@pytest.fixture(scope="session")
+def app_env(smtp_sink: SmtpSink, oidc_config: OidcConfig) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
-    return {}
+    return {**smtp_sink.settings(), **oidc_config.settings(), **AUTH_TEST_SETTINGS}
 
 
 @pytest.fixture(scope="session")

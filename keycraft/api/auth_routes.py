@@ -22,9 +22,7 @@ def auth_routes() -> list[Route]:
     """The session bridge, logout, sign-up/in, email links, OAuth and account changes."""
     return [
         Route(SESSION_API, session_api.session_bridge, methods=["GET"]),
-        Route(SESSION_API, session_api.preflight, methods=["OPTIONS"]),
         Route(LOGOUT_API, session_api.logout, methods=["POST"]),
-        Route(LOGOUT_API, session_api.preflight, methods=["OPTIONS"]),
         Route(SIGN_UP_API, auth_password.sign_up, methods=["POST"]),
         Route(SIGN_IN_API, auth_password.sign_in, methods=["POST"]),
         Route(EMAIL_LINK_API, auth_email.request_email_link, methods=["POST"]),

@@ -33,16 +33,6 @@ async def session_bridge(request: Request) -> JSONResponse:
     )
 
 
-async def preflight(request: Request) -> Response:
-    """CORS preflight: answered with permissions only for configured sibling origins."""
-    headers = {**NO_STORE, **cors_headers(request)}
-    if "Access-Control-Allow-Origin" in headers:
-        headers["Access-Control-Allow-Methods"] = "GET, POST"
-        headers["Access-Control-Allow-Headers"] = "Content-Type"
-        headers["Access-Control-Max-Age"] = "600"
-    return Response(status_code=204, headers=headers)
-
-
 @csrf_protected
 async def logout(request: Request) -> Response:
     """Revoke this session (or with ``scope=all`` every session of the user), expire the cookie."""

@@ -176,9 +176,11 @@ def email_link_landing() -> rx.Component:
                 ),
                 rx.cond(
                     AuthFormState.dev_link != "",
-                    rx.callout(
-                        rx.text("Development mode, no SMTP server: "),
-                        rx.link("open the sign-in link", href=AuthFormState.dev_link),
+                    rx.callout.root(
+                        rx.callout.text(
+                            "Development mode, no SMTP server: ",
+                            rx.link("open the sign-in link", href=AuthFormState.dev_link),
+                        ),
                         color_scheme="amber",
                         data_testid="dev-email-link",
                     ),

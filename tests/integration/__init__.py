@@ -1,0 +1,1 @@
+"""Integration tier: the built app and real local servers, over HTTP."""
