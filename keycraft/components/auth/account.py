@@ -112,7 +112,12 @@ def methods_section() -> rx.Component:
             ),
             rx.foreach(
                 AccountState.connectable_providers,
-                lambda p: rx.link("Connect " + p["name"], href=p["href"]),
+                lambda p: rx.button(
+                    rx.el.a("Connect " + p["name"], href=p["href"]),
+                    as_child=True,
+                    variant="soft",
+                    size="1",
+                ),
             ),
             spacing="1",
         ),

@@ -118,15 +118,13 @@ def provider_buttons() -> rx.Component:
     return rx.vstack(
         rx.foreach(
             AuthFormState.providers,
-            lambda p: rx.link(
-                rx.button(
-                    "Continue with " + p["name"],
-                    size="3",
-                    variant="outline",
-                    width="100%",
-                    tab_index=-1,
-                ),
-                href=p["href"],
+            # A plain <a>: the start endpoint is a server route, so the browser must really
+            # navigate there (a client-side router link would never reach it).
+            lambda p: rx.button(
+                rx.el.a("Continue with " + p["name"], href=p["href"]),
+                as_child=True,
+                size="3",
+                variant="outline",
                 width="100%",
                 data_testid="oauth-" + p["key"],
             ),
