@@ -26,7 +26,6 @@ from keycraft.services.domain import User
 from keycraft.services.errors import RepositoryUnavailable
 from keycraft.services.sessions import (
     SESSION_COOKIE,
-    SESSION_LIFETIME,
     end_session,
     resolve_session,
     start_session,
@@ -38,6 +37,9 @@ T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 MAX_FIELD_CHARS = 1000
+COOKIE_MAX_AGE_S = 400 * 24 * 3600
+"""Browsers' cap. The server's sliding expiry decides when a session ends; a cookie that
+expired on its own after SESSION_LIFETIME would cut off sessions that were being renewed."""
 
 
 def settings() -> Settings:
@@ -115,7 +117,7 @@ def set_session_cookie(response: Response, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
+        max_age=COOKIE_MAX_AGE_S,
         path="/",
         domain=policy.domain or None,
         secure=policy.secure,

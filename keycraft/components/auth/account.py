@@ -113,7 +113,7 @@ def methods_section() -> rx.Component:
             rx.foreach(
                 AccountState.connectable_providers,
                 lambda p: rx.button(
-                    rx.el.a("Connect " + p["name"], href=p["href"]),
+                    rx.el.a("Connect " + p["name"], href=p["href"], reload_document=True),
                     as_child=True,
                     variant="soft",
                     size="1",

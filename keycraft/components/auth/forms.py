@@ -118,10 +118,10 @@ def provider_buttons() -> rx.Component:
     return rx.vstack(
         rx.foreach(
             AuthFormState.providers,
-            # A plain <a>: the start endpoint is a server route, so the browser must really
-            # navigate there (a client-side router link would never reach it).
+            # A document navigation: the start endpoint is a server route, which client-side
+            # routing (what rx.el.a does by default) would never reach.
             lambda p: rx.button(
-                rx.el.a("Continue with " + p["name"], href=p["href"]),
+                rx.el.a("Continue with " + p["name"], href=p["href"], reload_document=True),
                 as_child=True,
                 size="3",
                 variant="outline",
