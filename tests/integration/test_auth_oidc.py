@@ -105,3 +105,27 @@ def test_disabled_providers_do_not_exist(app: RunningApp) -> None:
     with _browser(app) as client:
         assert client.get("/api/auth/oauth/google/start").status_code == 404
         assert client.get("/api/auth/oauth/github/start").status_code == 404
+
+
+def test_a_password_user_connects_the_provider_to_their_account(
+    app: RunningApp, oidc_provider: OidcConfig
+) -> None:
+    email = f"pw-{uuid.uuid4().hex[:10]}@example.com"
+    other_identity = f"work-{uuid.uuid4().hex[:10]}@example.com"
+    with _browser(app) as client:
+        assert sign_up(client, email).status_code == 303
+        done = _run_flow(client, other_identity, "&intent=link")
+        assert done.headers["location"] == "/account?notice=provider_linked"
+        body = bridge(client)
+    assert body["user"]["email"] == email
+    repo = app.repository()
+    user = repo.get_user_by_email(email)
+    assert user is not None and user.password_hash is not None
+    assert [(a.provider, a.email) for a in repo.list_oauth_accounts(user.id)] == [
+        ("oidc", other_identity)
+    ]
+    assert repo.get_user_by_email(other_identity) is None
+    # Later, signing in with that identity (signed out) reaches the same account.
+    with _browser(app) as fresh:
+        _run_flow(fresh, other_identity)
+        assert bridge(fresh)["user"]["id"] == user.id
