@@ -41,6 +41,7 @@ from keycraft.services.auth.types import (
     OAuthIdentityTaken,
     UnverifiedProviderEmail,
 )
+from keycraft.services.auth.web import cookie_policy
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import NotFound
@@ -130,7 +131,7 @@ async def oauth_start(request: Request) -> Response:
         _serializer().dumps(request.scope["session"]),
         max_age=STATE_MAX_AGE_S,
         path=STATE_COOKIE_PATH,
-        secure=request.url.scheme == "https",
+        secure=cookie_policy(settings()).secure,
         httponly=True,
         samesite="lax",
     )

@@ -7,7 +7,7 @@ import reflex as rx
 from keycraft.routes import EMAIL_LINK, oauth_start_url
 from keycraft.services.auth.passwords import MIN_PASSWORD_CHARS
 from keycraft.services.auth.providers import enabled_providers
-from keycraft.services.auth.web import safe_next
+from keycraft.services.auth.web import safe_next, trusted_origins
 from keycraft.services.container import get_services
 
 ERROR_MESSAGES: dict[str, str] = {
@@ -63,7 +63,7 @@ class AuthFormState(rx.State):
         self.error_message = message_for(ERROR_MESSAGES, query.get("error", ""))
         self.notice_message = message_for(NOTICE_MESSAGES, query.get("notice", ""))
         raw_next = query.get("next", "")
-        self.next_path = safe_next(raw_next) if raw_next else ""
+        self.next_path = safe_next(raw_next, trusted_origins(settings)) if raw_next else ""
         self.token = query.get("token", "")[:200]
         self.link_sent = query.get("sent", "") == "1"
         link = query.get("dev_link", "")
