@@ -56,7 +56,7 @@ async def revoke_one_session(request: Request) -> Response:
     await blocking(revoke_session, get_services().repository, user.id, fields.get("session", ""))
     if await current_user(request) is None:
         response = see_other(sign_in_url())
-        clear_session_cookie(response)
+        clear_session_cookie(response, request)
         return response
     return see_other(with_query(ACCOUNT.path, notice="session_revoked"))
 
@@ -73,5 +73,5 @@ async def delete_account(request: Request) -> Response:
     services = get_services()
     await blocking(accounts.delete_account, services.repository, services.storage, user.id)
     response = see_other(with_query(HOME.path, notice="account_deleted"))
-    clear_session_cookie(response)
+    clear_session_cookie(response, request)
     return response

@@ -15,6 +15,7 @@ from keycraft.services.auth import rate_limits
 from keycraft.services.auth.rate_limits import AuthLimits, RateLimit
 from keycraft.services.auth.web import (
     client_ip,
+    cookie_domains_to_expire,
     cookie_policy,
     origin_allowed,
     safe_next,
@@ -126,17 +127,14 @@ def set_session_cookie(response: Response, token: str) -> None:
     )
 
 
-def clear_session_cookie(response: Response) -> None:
-    """Expire the session cookie on the configured domain *and* host-only.
+def clear_session_cookie(response: Response, request: Request) -> None:
+    """Expire the session cookie host-only, on the configured domain and on parent domains.
 
     A cookie set while ``SESSION_COOKIE_DOMAIN`` had another value (or none) would
-    otherwise survive sign-out, so both variants are always expired.
+    otherwise survive sign-out, so every variant is expired.
     """
     policy = cookie_policy(settings())
-    variants: list[str | None] = [None]
-    if policy.domain:
-        variants.append(policy.domain)
-    for domain in variants:
+    for domain in cookie_domains_to_expire(policy.domain, request.headers.get("host", "")):
         response.delete_cookie(
             SESSION_COOKIE,
             path="/",

@@ -58,5 +58,5 @@ async def logout(request: Request) -> Response:
     else:
         response = see_other(next_from(request, next_value))
     response.headers.update(cors_headers(request))
-    clear_session_cookie(response)
+    clear_session_cookie(response, request)
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -82,3 +83,35 @@ def client_ip(peer: str, forwarded_for: str, trusted_proxy_count: int) -> str:
     if not hops:
         return peer
     return hops[-min(trusted_proxy_count, len(hops))]
+
+
+def cookie_domains_to_expire(configured_domain: str, host: str) -> list[str | None]:
+    """Every ``Domain`` a session cookie for ``host`` may have been set with (None: host-only).
+
+    Sign-out expires all of them: the configured domain, and each parent domain of the host,
+    so a cookie set under an earlier ``SESSION_COOKIE_DOMAIN`` cannot outlive sign-out.
+    """
+    try:
+        name = (urlsplit(f"//{host}").hostname or "").lower()
+    except ValueError:
+        name = ""
+    candidates = [configured_domain.lower()]
+    if name and name not in LOCAL_HOSTS and not _is_ip(name):
+        labels = name.split(".")
+        candidates += [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    domains: list[str | None] = [None]
+    seen: set[str] = set()
+    for domain in candidates:
+        key = domain.lstrip(".")
+        if key and key not in seen:  # ".example.org" and "example.org" are the same domain
+            seen.add(key)
+            domains.append(domain)
+    return domains
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True

@@ -5,6 +5,7 @@ import pytest
 from keycraft.config import Settings
 from keycraft.services.auth.web import (
     client_ip,
+    cookie_domains_to_expire,
     cookie_policy,
     origin_allowed,
     origin_of,
@@ -80,3 +81,20 @@ def test_cookie_is_secure_off_localhost_with_the_configured_domain() -> None:
     )
     assert (prod.secure, prod.domain) == (True, ".keycraft.org")
     assert cookie_policy(Settings(APP_URL="http://staging.keycraft.org")).secure is True
+
+
+@pytest.mark.parametrize(
+    ("configured", "host", "domains"),
+    [
+        ("", "127.0.0.1:3000", [None]),
+        ("", "localhost:3000", [None]),
+        (".keycraft.org", "localhost", [None, ".keycraft.org"]),
+        ("", "app.keycraft.org", [None, "app.keycraft.org", "keycraft.org"]),
+        (".keycraft.org", "app.keycraft.org:443", [None, ".keycraft.org", "app.keycraft.org"]),
+        ("", "[::1]:3000", [None]),
+    ],
+)
+def test_sign_out_expires_every_domain_the_cookie_may_have(
+    configured: str, host: str, domains: list[str | None]
+) -> None:
+    assert cookie_domains_to_expire(configured, host) == domains
