@@ -82,11 +82,20 @@ def plan_name(user: User, plans: tuple[Plan, ...] = ()) -> str:
     return plan_for(user, plans).name
 
 
-def bridge_payload(repo: Repository, user: User | None, now: datetime) -> dict[str, Any]:
-    """The JSON body of ``GET /api/session`` for sibling sites."""
+def bridge_payload(
+    repo: Repository, user: User | None, now: datetime, plans: tuple[Plan, ...] = ()
+) -> dict[str, Any]:
+    """The JSON body of ``GET /api/session`` for sibling sites.
+
+    Args:
+        repo: The repository.
+        user: The signed-in user, or None.
+        now: The current time.
+        plans: The plans on offer (the download limit is the user's best active plan's).
+    """
     if user is None:
         return {"authenticated": False, "user": None}
-    meter = quota_meter(repo, user, now)
+    meter = quota_meter(repo, user, now, plans)
     return {
         "authenticated": True,
         "user": {
@@ -116,13 +125,17 @@ class AccountOverview:
 
 
 def account_overview(
-    repo: Repository, user: User, current_token: str, now: datetime
+    repo: Repository,
+    user: User,
+    current_token: str,
+    now: datetime,
+    plans: tuple[Plan, ...] = (),
 ) -> AccountOverview:
     """Gather the account page's data for ``user`` (already resolved from the session)."""
     return AccountOverview(
         user=user,
         provider_keys=tuple(a.provider for a in repo.list_oauth_accounts(user.id)),
         sessions=tuple(session_views(repo, user.id, current_token, now)),
-        meter=quota_meter(repo, user, now),
-        plan_name=plan_name(user),
+        meter=quota_meter(repo, user, now, plans),
+        plan_name=plan_name(user, plans),
     )

@@ -13,6 +13,7 @@ from keycraft.services.auth.overview import (
     public_session_id,
     revoke_session,
 )
+from keycraft.services.plans import Plan
 from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
@@ -44,6 +45,15 @@ def test_payload_shows_plan_flags_and_the_download_meter(repo: Repository) -> No
         "active_plans": ["pro"],
         "downloads": {"used": 1, "limit": 3, "reset_date": "2026-02-28T12:00:00+00:00"},
     }
+
+
+def test_limit_and_plan_name_come_from_the_best_active_plan(repo: Repository) -> None:
+    pro = Plan(key="pro", name="Pro", monthly_downloads=100, price_cents=900)
+    user = repo.create_user(make_user(has_paid=True, active_plans=("pro",)))
+    body = bridge_payload(repo, user, T0, (pro,))
+    assert body["user"]["downloads"]["limit"] == 100
+    overview = account_overview(repo, user, "", T0, (pro,))
+    assert (overview.plan_name, overview.meter.limit) == ("Pro", 100)
 
 
 def test_an_ended_window_reads_as_fresh(repo: Repository) -> None:
