@@ -7,7 +7,13 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.app_server import RunningApp, start_app
-from tests.support.auth_services import OidcConfig, SmtpSink, new_oidc_config, start_oidc_provider
+from tests.support.auth_services import (
+    AUTH_TEST_SETTINGS,
+    OidcConfig,
+    SmtpSink,
+    new_oidc_config,
+    start_oidc_provider,
+)
 from tests.support.dynamodb_local import start_dynamodb_local
 
 
@@ -51,13 +57,6 @@ def oidc_provider(
         yield oidc_config
     finally:
         server.stop()
-
-
-AUTH_TEST_SETTINGS = {
-    # Tests name their client address in X-Forwarded-For, so rate limits stay per test.
-    "TRUSTED_PROXY_COUNT": "1",
-    "CORS_ALLOWED_ORIGINS": "http://sibling.keycraft.test",
-}
 
 
 @pytest.fixture(scope="session")

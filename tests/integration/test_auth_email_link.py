@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.integration.auth_client import bridge, page_client, sign_up
 from tests.support.app_server import RunningApp
-from tests.support.auth_services import SmtpSink
+from tests.support.auth_services import PER_ACCOUNT_LIMIT, SmtpSink
 
 
 def _token(link: str) -> str:
@@ -56,11 +56,11 @@ def test_email_link_requests_are_rate_limited_per_account(
 ) -> None:
     email = f"many-{uuid.uuid4().hex[:10]}@example.com"
     statuses = []
-    for _ in range(11):
+    for _ in range(PER_ACCOUNT_LIMIT + 1):
         with page_client(app) as client:
             statuses.append(client.post("/api/auth/email-link", data={"email": email}).status_code)
-    assert statuses == [303] * 10 + [429]
-    assert len(smtp_sink.messages_to(email)) == 10
+    assert statuses == [303] * PER_ACCOUNT_LIMIT + [429]
+    assert len(smtp_sink.messages_to(email)) == PER_ACCOUNT_LIMIT
 
 
 def test_bad_and_unknown_tokens_are_refused_alike(app: RunningApp) -> None:

@@ -13,9 +13,10 @@ from keycraft.services.domain import Session
 from keycraft.services.sessions import SESSION_COOKIE, hash_token, start_session
 from tests.integration.auth_client import bridge, page_client, sign_up
 from tests.support.app_server import RunningApp
+from tests.support.auth_services import SIBLING_ORIGIN
 from tests.support.signed_in import create_user
 
-SIBLING = "http://sibling.keycraft.test"
+SIBLING = SIBLING_ORIGIN
 
 
 def _signed_in(app: RunningApp) -> tuple[httpx.Client, str]:

@@ -101,6 +101,9 @@ def _settings(port: int, password: str) -> Settings:
         SMTP_USERNAME="app",
         SMTP_PASSWORD=SecretStr(password),
         MAIL_FROM="KeyCraft <no-reply@keycraft.test>",
+        # After a refused AUTH PLAIN, smtplib's AUTH LOGIN retry stalls against aiosmtpd
+        # until the timeout; a short one keeps the refusal test quick.
+        SMTP_TIMEOUT_S=3,
     )
 
 

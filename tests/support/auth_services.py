@@ -20,6 +20,17 @@ OIDC_SCRIPT = REPO_ROOT / "tests" / "services" / "oidc_provider.mjs"
 OIDC_CLIENT_ID = "keycraft-test"
 OIDC_DEFAULT_LOGIN = "oidc-pianist@example.com"
 LINK_PATTERN = re.compile(r"https?://\S+/sign-in/link\?\S+")
+PER_IP_LIMIT = 12
+PER_ACCOUNT_LIMIT = 5
+SIBLING_ORIGIN = "http://sibling.keycraft.test"
+AUTH_TEST_SETTINGS = {
+    # Tests name their client address in X-Forwarded-For, so rate limits stay per test.
+    "TRUSTED_PROXY_COUNT": "1",
+    "AUTH_RATE_LIMIT_PER_IP": str(PER_IP_LIMIT),
+    "AUTH_RATE_LIMIT_PER_ACCOUNT": str(PER_ACCOUNT_LIMIT),
+    "CORS_ALLOWED_ORIGINS": SIBLING_ORIGIN,
+}
+"""Settings the shared app gets for sign-in tests (low limits keep the 429 tests quick)."""
 
 
 @dataclass
