@@ -2,10 +2,14 @@
 
 import reflex as rx
 
+from keycraft.config import get_settings
+
 config = rx.Config(
     app_name="keycraft",
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    # Reflex's default ("*" with credentials) would let any site read the session bridge.
+    cors_allowed_origins=list(get_settings().browser_origins),
     plugins=[
         rx.plugins.TailwindV4Plugin(),
         rx.plugins.RadixThemesPlugin(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -83,6 +84,51 @@ class Settings(BaseSettings):
     stripe_webhook_secret: SecretStr | None = Field(default=None, alias="STRIPE_WEBHOOK_SECRET")
     stripe_api_base: str | None = Field(default=None, alias="STRIPE_API_BASE")
     stripe_timeout_s: float = Field(default=10.0, alias="STRIPE_TIMEOUT_S")
+
+    # --- accounts and sign-in (see .env.example) ---
+    session_cookie_domain: str = Field(default="", alias="SESSION_COOKIE_DOMAIN")
+    cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    trusted_proxy_count: int = Field(default=0, ge=0, alias="TRUSTED_PROXY_COUNT")
+    auth_rate_limit_per_ip: int = Field(default=30, ge=1, alias="AUTH_RATE_LIMIT_PER_IP")
+    auth_rate_limit_per_account: int = Field(default=10, ge=1, alias="AUTH_RATE_LIMIT_PER_ACCOUNT")
+    smtp_host: str = Field(default="", alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, alias="SMTP_PORT")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", alias="SMTP_SECURITY"
+    )
+    smtp_username: str = Field(default="", alias="SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(default=None, alias="SMTP_PASSWORD")
+    smtp_timeout_s: float = Field(default=10.0, alias="SMTP_TIMEOUT_S")
+    mail_from: str = Field(default="KeyCraft <no-reply@localhost>", alias="MAIL_FROM")
+    google_client_id: str = Field(default="", alias="GOOGLE_CLIENT_ID")
+    google_client_secret: SecretStr | None = Field(default=None, alias="GOOGLE_CLIENT_SECRET")
+    github_client_id: str = Field(default="", alias="GITHUB_CLIENT_ID")
+    github_client_secret: SecretStr | None = Field(default=None, alias="GITHUB_CLIENT_SECRET")
+    oidc_name: str = Field(default="Single sign-on", alias="OIDC_NAME")
+    oidc_discovery_url: str = Field(default="", alias="OIDC_DISCOVERY_URL")
+    oidc_client_id: str = Field(default="", alias="OIDC_CLIENT_ID")
+    oidc_client_secret: SecretStr | None = Field(default=None, alias="OIDC_CLIENT_SECRET")
+    oauth_timeout_s: float = Field(default=10.0, alias="OAUTH_TIMEOUT_S")
+
+    @property
+    def sibling_origins(self) -> tuple[str, ...]:
+        """Origins (``CORS_ALLOWED_ORIGINS``) trusted with credentials beside ``APP_URL``."""
+        parts = (o.strip().rstrip("/") for o in self.cors_allowed_origins.split(","))
+        return tuple(o.lower() for o in parts if o)
+
+    @property
+    def browser_origins(self) -> tuple[str, ...]:
+        """Origins whose pages may call the backend with credentials (Reflex's CORS list).
+
+        ``APP_URL`` (plus its loopback twin in local runs: localhost and 127.0.0.1 are the
+        same server but different origins) and the sibling origins.
+        """
+        parts = urlsplit(self.app_url)
+        origins = [f"{parts.scheme}://{parts.netloc}".lower()]
+        if parts.hostname in ("localhost", "127.0.0.1"):
+            port = f":{parts.port}" if parts.port else ""
+            origins += [f"{parts.scheme}://localhost{port}", f"{parts.scheme}://127.0.0.1{port}"]
+        return tuple(dict.fromkeys([*origins, *self.sibling_origins]))
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,28 @@ HOME = PageRoute(
     ),
 )
 
+SIGN_UP = PageRoute(
+    path="/sign-up",
+    title=f"Create your account — {PRODUCT_NAME}",
+    description="Create a free KeyCraft account to transcribe, edit and download piano MIDI.",
+)
+SIGN_IN = PageRoute(
+    path="/sign-in",
+    title=f"Sign in — {PRODUCT_NAME}",
+    description="Sign in to KeyCraft with your password, an email link or a connected account.",
+)
+EMAIL_LINK = PageRoute(
+    path="/sign-in/link",
+    title=f"Sign in with your email link — {PRODUCT_NAME}",
+    description="Finish signing in to KeyCraft with the link we emailed you.",
+)
+ACCOUNT = PageRoute(
+    path="/account",
+    title=f"Your account — {PRODUCT_NAME}",
+    description="Your KeyCraft profile, sign-in methods, sessions and plan.",
+)
+
+
 BILLING_RETURN = PageRoute(
     path="/billing/return",
     title=f"Payment received — {PRODUCT_NAME}",
@@ -70,6 +92,10 @@ PUBLIC_PAGES: tuple[PageRoute, ...] = (HOME, PRICING, PRIVACY, TERMS)
 
 ALL_PAGES: tuple[PageRoute, ...] = (
     HOME,
+    SIGN_UP,
+    SIGN_IN,
+    EMAIL_LINK,
+    ACCOUNT,
     PRICING,
     PRIVACY,
     TERMS,
@@ -81,6 +107,7 @@ ALL_PAGES: tuple[PageRoute, ...] = (
 
 HEALTH_API = "/api/health"
 CHECKOUT_API = "/api/billing/checkout"
+PORTAL_API = "/api/billing/portal"
 
 
 def checkout_url(plan_key: str) -> str:
@@ -103,9 +130,42 @@ def experiment_csv_url(key: str) -> str:
     return EXPERIMENT_CSV_API.format(key=key)
 
 
+# Accounts and sign-in API (Starlette): forms POST here and are answered with 303 redirects.
+SESSION_API = "/api/session"
+LOGOUT_API = "/api/logout"
+SIGN_UP_API = "/api/auth/sign-up"
+SIGN_IN_API = "/api/auth/sign-in"
+EMAIL_LINK_API = "/api/auth/email-link"
+EMAIL_LINK_VERIFY_API = "/api/auth/email-link/verify"
+OAUTH_START_API = "/api/auth/oauth/{provider}/start"
+OAUTH_CALLBACK_API = "/api/auth/oauth/{provider}/callback"
+ACCOUNT_PASSWORD_API = "/api/account/password"
+ACCOUNT_REVOKE_SESSION_API = "/api/account/sessions/revoke"
+ACCOUNT_DELETE_API = "/api/account/delete"
+
+
 def sign_in_url(next_path: str = "") -> str:
     """The sign-in page, returning to ``next_path`` (a same-site path) afterwards."""
     return f"{SIGN_IN_PATH}?{urlencode({'next': next_path})}" if next_path else SIGN_IN_PATH
 
 
-ACCOUNT_PATH = "/account"
+def with_query(path: str, **params: str) -> str:
+    """``path`` with the non-empty ``params`` as its query string."""
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"{path}?{query}" if query else path
+
+
+def email_link_url(app_url: str, token: str, next_path: str = "") -> str:
+    """Absolute URL of the landing page that signs in with an emailed ``token``."""
+    next_value = next_path if next_path != "/" else ""
+    return app_url.rstrip("/") + with_query(EMAIL_LINK.path, token=token, next=next_value)
+
+
+def oauth_start_url(provider: str, next_path: str = "", intent: str = "") -> str:
+    """Where a "continue with <provider>" button points."""
+    return with_query(OAUTH_START_API.format(provider=provider), next=next_path, intent=intent)
+
+
+def oauth_callback_url(app_url: str, provider: str) -> str:
+    """The redirect URI registered with ``provider`` (absolute, from ``APP_URL``)."""
+    return app_url.rstrip("/") + OAUTH_CALLBACK_API.format(provider=provider)

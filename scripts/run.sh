@@ -6,6 +6,11 @@ cd "$ROOT"
 
 MODE="${1:-prod}"
 PORT="${PORT:-3000}"
+# Links in emails and the backend's allowed browser origins follow the port actually served.
+# (Only when neither the environment nor .env sets APP_URL.)
+if [ "$MODE" != "dev" ] && [ -z "${APP_URL:-}" ] && ! grep -qs '^APP_URL=' .env; then
+  export APP_URL="http://localhost:$PORT"
+fi
 export TRANSCRIBER_PORT="${TRANSCRIBER_PORT:-8001}"
 export TRANSCRIBER_URL="${TRANSCRIBER_URL:-http://127.0.0.1:$TRANSCRIBER_PORT}"
 

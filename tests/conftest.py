@@ -7,6 +7,13 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.app_server import RunningApp, start_app
+from tests.support.auth_services import (
+    AUTH_TEST_SETTINGS,
+    OidcConfig,
+    SmtpSink,
+    new_oidc_config,
+    start_oidc_provider,
+)
 from tests.support.dynamodb_local import start_dynamodb_local
 from tests.support.moto_s3 import start_moto_server
 from tests.support.scale_out import ScaleOutApp, start_scale_out_app
@@ -44,6 +51,37 @@ def stripe_api() -> Iterator[StripeApiServer]:
 
 
 @pytest.fixture(scope="session")
+def smtp_sink() -> Iterator[SmtpSink]:
+    """An aiosmtpd server collecting the app's email (sign-in links)."""
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_config() -> OidcConfig:
+    """Port and client secret of the local OpenID provider (started by ``oidc_provider``)."""
+    return new_oidc_config()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(
+    app: RunningApp, oidc_config: OidcConfig, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[OidcConfig]:
+    """The local OpenID provider, started once the app's redirect URI (its port) is known."""
+    redirect_uri = f"{app.env['APP_URL']}/api/auth/oauth/oidc/callback"
+    log = tmp_path_factory.mktemp("oidc") / "provider.log"
+    server = start_oidc_provider(oidc_config, redirect_uri, log)
+    try:
+        yield oidc_config
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Endpoint URL of moto's S3 server started for this test run."""
     log = tmp_path_factory.mktemp("moto-s3") / "server.log"
@@ -55,9 +93,16 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app_env(stripe_api: StripeApiServer) -> dict[str, str]:
+def app_env(
+    stripe_api: StripeApiServer, smtp_sink: SmtpSink, oidc_config: OidcConfig
+) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
-    return {**billing_env(stripe_api)}
+    return {
+        **billing_env(stripe_api),
+        **smtp_sink.settings(),
+        **oidc_config.settings(),
+        **AUTH_TEST_SETTINGS,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from keycraft.api.auth_routes import auth_routes
 from keycraft.api.billing import (
-    PORTAL_API,
     WEBHOOK_API,
     checkout,
     portal,
@@ -17,7 +17,14 @@ from keycraft.api.media import MEDIA_ROUTE, media
 from keycraft.api.metrics import METRICS_ROUTE, metrics
 from keycraft.api.observability import RequestContextMiddleware
 from keycraft.api.seo import robots, sitemap
-from keycraft.routes import CHECKOUT_API, EXPERIMENT_CSV_API, HEALTH_API, ROBOTS_TXT, SITEMAP_XML
+from keycraft.routes import (
+    CHECKOUT_API,
+    EXPERIMENT_CSV_API,
+    HEALTH_API,
+    PORTAL_API,
+    ROBOTS_TXT,
+    SITEMAP_XML,
+)
 
 
 def build_api() -> Starlette:
@@ -36,6 +43,7 @@ def build_api() -> Starlette:
         Route(WEBHOOK_API, stripe_webhook, methods=["POST"]),
         Route(CHECKOUT_API, checkout, methods=["GET"]),
         Route(PORTAL_API, portal, methods=["POST"]),
+        *auth_routes(),
     ]
     return Starlette(
         routes=routes, middleware=[Middleware(RequestContextMiddleware, routes=routes)]

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from keycraft.api.request_user import request_user, same_origin
-from keycraft.routes import ACCOUNT_PATH, checkout_url, sign_in_url
+from keycraft.routes import ACCOUNT, checkout_url, sign_in_url
 from keycraft.services.billing.checkout import PlanNotPurchasable, payment_link_for
 from keycraft.services.billing.stripe_gateway import StripeUnavailable
 from keycraft.services.billing.webhook import InvalidSignature, handle_event, verify_event
@@ -21,7 +21,6 @@ from keycraft.services.experiments.service import record_conversion
 
 log = logging.getLogger(__name__)
 
-PORTAL_API = "/api/billing/portal"
 WEBHOOK_API = "/api/stripe/webhook"
 
 
@@ -87,7 +86,7 @@ async def portal(request: Request) -> Response:
         return _error(503, "billing_disabled", "Billing is not configured.")
     if not user.stripe_customer_id:
         return _error(409, "no_subscription", "You have no subscription to manage yet.")
-    return_url = services.settings.app_url.rstrip("/") + ACCOUNT_PATH
+    return_url = services.settings.app_url.rstrip("/") + ACCOUNT.path
     try:
         url = await services.stripe.create_portal_session(user.stripe_customer_id, return_url)
     except StripeUnavailable:

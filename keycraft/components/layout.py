@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.auth.nav import auth_controls
 from keycraft.routes import HOME, PRICING, PRIVACY, PRODUCT_NAME, TERMS
 
 
@@ -57,6 +58,7 @@ def navbar() -> rx.Component:
             rx.link(
                 "Pricing", href=PRICING.path, color_scheme="gray", display=["flex", "flex", "none"]
             ),
+            auth_controls(),
             align="center",
             width="100%",
             max_width="1100px",

@@ -5,20 +5,28 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventType
 
+from keycraft.pages.account import account_page
 from keycraft.pages.admin_experiments import admin_experiments_page
 from keycraft.pages.billing_return import billing_return_page
+from keycraft.pages.email_link import email_link_page
 from keycraft.pages.home import home_page
 from keycraft.pages.not_found import not_found_page
 from keycraft.pages.pricing import pricing_page
 from keycraft.pages.privacy import privacy_page
+from keycraft.pages.sign_in import sign_in_page
+from keycraft.pages.sign_up import sign_up_page
 from keycraft.pages.terms import terms_page
 from keycraft.routes import (
+    ACCOUNT,
     ADMIN_EXPERIMENTS,
     BILLING_RETURN,
+    EMAIL_LINK,
     HOME,
     NOT_FOUND,
     PRICING,
     PRIVACY,
+    SIGN_IN,
+    SIGN_UP,
     TERMS,
     PageRoute,
 )
@@ -35,6 +43,10 @@ PAGES: dict[PageRoute, Callable[[], rx.Component]] = {
     ADMIN_EXPERIMENTS: admin_experiments_page,
     NOT_FOUND: not_found_page,
     BILLING_RETURN: billing_return_page,
+    SIGN_UP: sign_up_page,
+    SIGN_IN: sign_in_page,
+    EMAIL_LINK: email_link_page,
+    ACCOUNT: account_page,
 }
 
 _VISITOR = [AuthState.load_user, ExperimentsState.load_variants]

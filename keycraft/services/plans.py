@@ -56,7 +56,7 @@ class PlanCatalog:
 
     def for_user(self, user: User) -> Plan:
         """The most generous plan among the user's active plans, else the free plan."""
-        return plan_for(user, self.plans, self.free)
+        return plan_for(user, self.plans)
 
     def download_limit(self, user: User) -> int:
         """Monthly MIDI downloads ``user`` may make."""
@@ -66,7 +66,9 @@ class PlanCatalog:
 def plan_for(user: User, plans: tuple[Plan, ...] = (), default: Plan = FREE_PLAN) -> Plan:
     """Return the most generous active plan of ``user`` among ``plans``, else ``default``."""
     active = [p for p in plans if p.key in user.active_plans]
-    return max(active, key=lambda p: p.monthly_downloads, default=default)
+    # The configured free plan (first unpaid one) wins over the built-in default.
+    fallback = next((p for p in plans if not p.is_paid), default)
+    return max(active, key=lambda p: p.monthly_downloads, default=fallback)
 
 
 def download_limit(user: User, plans: tuple[Plan, ...] = ()) -> int:

@@ -31,6 +31,10 @@ def test_return_page_shows_the_plan_once_the_webhook_lands(
     )
     assert response.json()["outcome"] == "applied"
     expect(status).to_contain_text("Welcome to Pro", timeout=15_000)
+
+    page.goto(f"{app.url}/account")
+    expect(page.get_by_test_id("account-plan")).to_contain_text("Pro")
+    expect(page.get_by_role("button", name="Manage subscription")).to_be_visible()
     context.close()
 
 

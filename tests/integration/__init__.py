@@ -1,1 +1,1 @@
-"""HTTP tests against the served app and real local servers."""
+"""Integration tier: the built app and real local servers, over HTTP."""

@@ -70,3 +70,14 @@ def billing_state(
         active_plans=(plan.key,) if entitled and plan else (),
         has_paid=user.has_paid or paid_now or (entitled and snapshot.status == "active"),
     )
+
+
+def subscription_note(user: User) -> str:
+    """One sentence about the subscription's state that the user should know, or ''."""
+    if user.subscription_status == "past_due":
+        return "Your last payment failed. Update your card to keep your plan."
+    if user.active_plans and user.cancel_at_period_end and user.current_period_end:
+        return f"Your plan ends on {user.current_period_end:%d %b %Y}; it will not renew."
+    if user.subscription_status in ("canceled", "unpaid") and not user.active_plans:
+        return "Your subscription has ended. You are on the free plan."
+    return ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from keycraft.services.domain import User
 from keycraft.services.errors import DomainError
 from keycraft.services.experiments.assignment import (
     VISITOR_COOKIE,
@@ -154,6 +155,25 @@ def record_signup(repo: ExperimentsRepository, visitor_id: str, user_id: str, no
     """
     link_visitor(repo, visitor_id, user_id, now)
     return record_conversion(repo, Metric.SIGNUP, now, user_id=user_id, visitor_id=visitor_id)
+
+
+SIGN_UP_WINDOW = timedelta(minutes=10)
+"""A sign-in this soon after the account was created is the sign-up itself."""
+
+
+def attribute_sign_in(
+    repo: ExperimentsRepository, visitor_id: str, user: User, now: datetime
+) -> None:
+    """Link the signing-in browser's visitor id to ``user``; count a sign-up if it is one.
+
+    Every sign-in method ends here, so password, email-link and OAuth sign-ups all count.
+    """
+    if not visitor_id:
+        return
+    if now - user.created_at <= SIGN_UP_WINDOW:
+        record_signup(repo, visitor_id, user.id, now)
+    else:
+        link_visitor(repo, visitor_id, user.id, now)
 
 
 def visitor_id_from_cookie_header(cookie_header: str) -> str:

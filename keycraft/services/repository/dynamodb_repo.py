@@ -20,6 +20,7 @@ from keycraft.services.domain import (
     encode_notes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
 from keycraft.services.repository.dynamodb_experiments import DynamoExperimentsMixin
@@ -151,7 +152,11 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
 
 
 class DynamoDbRepository(
-    DynamoSessionsMixin, DynamoBillingMixin, DynamoExperimentsMixin, DynamoBase
+    DynamoSessionsMixin,
+    DynamoAuthMixin,
+    DynamoBillingMixin,
+    DynamoExperimentsMixin,
+    DynamoBase,
 ):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
 

@@ -28,6 +28,7 @@ from keycraft.services.domain import (
     encode_notes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.repository.sql_auth import SqlAuthMixin
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_billing import SqlBillingMixin
 from keycraft.services.repository.sql_experiments import SqlExperimentsMixin
@@ -133,7 +134,7 @@ def _project_values(project: Project) -> dict[str, Any]:
     }
 
 
-class SqlModelRepository(SqlBillingMixin, SqlExperimentsMixin, SqlBase):
+class SqlModelRepository(SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, SqlBase):
     """A :class:`~keycraft.services.repository.port.Repository` over SQLAlchemy."""
 
     # --- users -----------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""Unit tests of the API helpers."""
+"""Unit tests of the HTTP endpoints, in-process."""

@@ -1,0 +1,1 @@
+"""UI for sign-up, sign-in, email links and the account page."""
