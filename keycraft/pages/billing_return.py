@@ -3,6 +3,7 @@
 import reflex as rx
 
 from keycraft.components.layout import page_layout
+from keycraft.components.link_button import link_button
 from keycraft.routes import ACCOUNT
 from keycraft.state.billing import BillingReturnState
 
@@ -20,7 +21,7 @@ def _active() -> rx.Component:
     return rx.vstack(
         rx.heading("Welcome to ", BillingReturnState.plan_name, "!", as_="h1", size="7"),
         rx.text("Your plan is active. Your monthly downloads went up right away."),
-        rx.link(rx.button("Go to your account", size="3"), href=ACCOUNT.path),
+        link_button("Go to your account", href=ACCOUNT.path, size="3"),
         spacing="4",
     )
 

@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from keycraft.components.auth.post_form import field, hidden, message, post_form
+from keycraft.components.link_button import link_button
 from keycraft.routes import (
     ACCOUNT_DELETE_API,
     ACCOUNT_PASSWORD_API,
@@ -201,7 +202,7 @@ def plan_section() -> rx.Component:
                 PORTAL_API,
                 rx.button("Manage subscription", type="submit", variant="outline"),
             ),
-            rx.link(rx.button("Upgrade for more downloads"), href=PRICING.path),
+            link_button("Upgrade for more downloads", href=PRICING.path),
         ),
         testid="account-plan-section",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from keycraft.components.auth.post_form import post_form
+from keycraft.components.link_button import link_button
 from keycraft.routes import ACCOUNT, LOGOUT_API, SIGN_IN, SIGN_UP
 from keycraft.state.auth import AuthState
 
@@ -31,9 +32,7 @@ def auth_controls() -> rx.Component:
             ),
             rx.hstack(
                 rx.link("Sign in", href=SIGN_IN.path, data_testid="nav-sign-in"),
-                rx.link(
-                    rx.button("Sign up", tab_index=-1), href=SIGN_UP.path, data_testid="nav-sign-up"
-                ),
+                link_button("Sign up", href=SIGN_UP.path, data_testid="nav-sign-up"),
                 align="center",
                 spacing="4",
             ),
