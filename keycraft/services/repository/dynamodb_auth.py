@@ -86,14 +86,8 @@ class DynamoAuthMixin(DynamoBase):
             with self._calls():
                 self._client.transact_write_items(
                     TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": dump(guard),
-                                "ConditionExpression": "attribute_not_exists(PK)",
-                            }
-                        },
-                        {"Put": {"TableName": self._table, "Item": dump(listing)}},
+                        self._put(guard, "attribute_not_exists(PK)"),
+                        self._put(listing),
                         {
                             "ConditionCheck": {
                                 "TableName": self._table,

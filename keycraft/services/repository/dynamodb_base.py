@@ -57,6 +57,20 @@ class DynamoBase:
         self._client = client
         self._table = table_name
 
+    def _put(
+        self,
+        item: dict[str, Any],
+        condition: str | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A ``Put`` for ``TransactWriteItems``, with an optional condition and its values."""
+        put: dict[str, Any] = {"TableName": self._table, "Item": dump(item)}
+        if condition:
+            put["ConditionExpression"] = condition
+        if values:
+            put["ExpressionAttributeValues"] = dump(values)
+        return {"Put": put}
+
     @contextmanager
     def _calls(self) -> Iterator[None]:
         # Transport failures and throttling become one domain error; condition failures

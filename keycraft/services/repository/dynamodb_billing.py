@@ -106,7 +106,7 @@ class DynamoBillingMixin(DynamoBase):
             "user_id": user_id,
         }
         writes: list[dict[str, Any]] = [
-            {"Put": {"TableName": self._table, "Item": dump(event), "ConditionExpression": absent}},
+            self._put(event, absent),
             {
                 "Update": {
                     "TableName": self._table,
@@ -120,7 +120,7 @@ class DynamoBillingMixin(DynamoBase):
             },
         ]
         if state.stripe_customer_id:
-            writes.append({"Put": {"TableName": self._table, "Item": dump(guard)}})
+            writes.append(self._put(guard))
         try:
             with self._calls():
                 self._client.transact_write_items(TransactItems=writes)

@@ -51,13 +51,7 @@ class DynamoExperimentsMixin(DynamoBase):
             with self._calls():
                 self._client.transact_write_items(
                     TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": dump(item),
-                                "ConditionExpression": _ABSENT,
-                            }
-                        },
+                        self._put(item, _ABSENT),
                         {
                             "Update": {
                                 "TableName": self._table,
@@ -152,13 +146,7 @@ class DynamoExperimentsMixin(DynamoBase):
             with self._calls():
                 self._client.transact_write_items(
                     TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": dump(link),
-                                "ConditionExpression": _ABSENT,
-                            }
-                        },
+                        self._put(link, _ABSENT),
                         {
                             # Only for an existing user, as the SQL foreign key demands.
                             "ConditionCheck": {
@@ -167,7 +155,7 @@ class DynamoExperimentsMixin(DynamoBase):
                                 "ConditionExpression": "attribute_exists(PK)",
                             }
                         },
-                        {"Put": {"TableName": self._table, "Item": dump(listing)}},
+                        self._put(listing),
                     ]
                 )
         except ClientError as exc:

@@ -178,14 +178,7 @@ class DynamoDbRepository(
             with self._calls():
                 self._client.transact_write_items(
                     TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": dump(item),
-                                "ConditionExpression": absent,
-                            }
-                        }
-                        for item in (_user_item(user), guard, quota)
+                        self._put(item, absent) for item in (_user_item(user), guard, quota)
                     ]
                 )
         except ClientError as exc:
@@ -209,24 +202,13 @@ class DynamoDbRepository(
             raise NotFound(user.id)
         item = _user_item(user)
         item["created_at"] = iso(current.created_at)
-        writes: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": dump(item),
-                    "ConditionExpression": "attribute_exists(PK)",
-                }
-            }
-        ]
+        writes: list[dict[str, Any]] = [self._put(item, "attribute_exists(PK)")]
         if current.email != user.email:
             writes.append(
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": dump({PK: email_pk(user.email), SK: EMAIL_SK, "user_id": user.id}),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                }
+                self._put(
+                    {PK: email_pk(user.email), SK: EMAIL_SK, "user_id": user.id},
+                    "attribute_not_exists(PK)",
+                )
             )
             writes.append(
                 {
@@ -338,19 +320,10 @@ class DynamoDbRepository(
         with self._calls():
             self._client.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": dump(_project_meta_item(project, project.version)),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": dump(_project_notes_item(project)),
-                        }
-                    },
+                    self._put(
+                        _project_meta_item(project, project.version), "attribute_not_exists(PK)"
+                    ),
+                    self._put(_project_notes_item(project)),
                 ]
             )
         return project
@@ -392,20 +365,12 @@ class DynamoDbRepository(
             with self._calls():
                 self._client.transact_write_items(
                     TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": dump(_project_meta_item(stored, stored.version)),
-                                "ConditionExpression": "version = :expected",
-                                "ExpressionAttributeValues": dump({":expected": expected_version}),
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": dump(_project_notes_item(stored)),
-                            }
-                        },
+                        self._put(
+                            _project_meta_item(stored, stored.version),
+                            "version = :expected",
+                            values={":expected": expected_version},
+                        ),
+                        self._put(_project_notes_item(stored)),
                     ]
                 )
         except ClientError as exc:

@@ -67,8 +67,8 @@ class DynamoSessionsMixin(DynamoBase):
         with self._calls():
             self._client.transact_write_items(
                 TransactItems=[
-                    {"Put": {"TableName": self._table, "Item": dump({**lookup, **values})}},
-                    {"Put": {"TableName": self._table, "Item": dump({**copy, **values})}},
+                    self._put({**lookup, **values}),
+                    self._put({**copy, **values}),
                 ]
             )
 
