@@ -3,7 +3,7 @@
 import reflex as rx
 
 from keycraft.api import build_api
-from keycraft.pages import PAGES
+from keycraft.pages import ON_LOAD, PAGES
 
 app = rx.App(
     api_transformer=build_api(),
@@ -11,4 +11,10 @@ app = rx.App(
 )
 
 for route, page in PAGES.items():
-    app.add_page(page, route=route.path, title=route.title, description=route.description)
+    app.add_page(
+        page,
+        route=route.path,
+        title=route.title,
+        description=route.description,
+        on_load=ON_LOAD.get(route),
+    )

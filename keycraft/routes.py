@@ -26,12 +26,42 @@ HOME = PageRoute(
     ),
 )
 
-ALL_PAGES: tuple[PageRoute, ...] = (HOME,)
+PROJECTS = PageRoute(
+    path="/projects",
+    title=f"Your projects — {PRODUCT_NAME}",
+    description="Your pieces: open, rename, duplicate or delete them, or start a new one.",
+)
+
+EDITOR = PageRoute(
+    path="/editor/[project_id]",
+    title=f"Editor — {PRODUCT_NAME}",
+    description="Edit, play and export the notes of a piece in the piano roll.",
+)
+
+ALL_PAGES: tuple[PageRoute, ...] = (HOME, PROJECTS, EDITOR)
 """Every page of the app; ``keycraft.pages.PAGES`` supplies a component for each."""
 
 HEALTH_API = "/api/health"
 
 SIGN_IN_PATH = "/sign-in"
+
+PROJECT_MIDI_API = "/api/projects/{project_id}/midi"
+PROJECT_AUDIO_API = "/api/projects/{project_id}/audio"
+
+
+def editor_url(project_id: str) -> str:
+    """The editor page of one project."""
+    return f"/editor/{project_id}"
+
+
+def project_midi_url(project_id: str) -> str:
+    """Where the browser downloads a project's MIDI file."""
+    return PROJECT_MIDI_API.format(project_id=project_id)
+
+
+def project_audio_url(project_id: str) -> str:
+    """Where the editor streams a project's original recording."""
+    return PROJECT_AUDIO_API.format(project_id=project_id)
 
 
 def sign_in_url(next_path: str = "") -> str:
