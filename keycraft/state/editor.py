@@ -161,6 +161,7 @@ class EditorState(rx.State):
         self.has_audio = project.source_audio_key is not None
         self.notes_json = json.dumps(self._session.rows(), separators=(",", ":"))
         self.load_revision += 1
+        self.patch_json = ""
         self.save_status = SAVED
         self.loaded = True
         self._refresh_counts()

@@ -6,6 +6,7 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import mido
 import pytest
@@ -17,6 +18,9 @@ from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.signed_in import create_user, signed_in_context
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 @pytest.fixture
@@ -192,6 +196,8 @@ def test_play_and_stop_move_the_playhead(app: RunningApp, user_page: tuple[Page,
     page.get_by_test_id("play").click()
     page.wait_for_function("window.__keycraft.transportState === 'started'")
     page.wait_for_function("window.__keycraft.playheadTick > 240")
+    # The rendered piano samples load from assets/ (the synth is only the fallback).
+    page.wait_for_function("window.__keycraft.instrument === 'samples'")
     page.get_by_test_id("stop").click()
     page.wait_for_function("window.__keycraft.transportState === 'stopped'")
     assert page.evaluate("window.__keycraft.playheadTick") == 0
@@ -201,6 +207,7 @@ def test_play_and_stop_move_the_playhead(app: RunningApp, user_page: tuple[Page,
     page.wait_for_function("window.__keycraft.transportState === 'started'")
     page.keyboard.press(" ")
     page.wait_for_function("window.__keycraft.transportState === 'paused'")
+    page.screenshot(path=str(SCREENSHOTS / "editor-playing.png"))
 
 
 def test_export_downloads_exactly_the_editor_notes_and_counts_the_quota(

@@ -101,13 +101,15 @@ def editor_toolbar() -> rx.Component:
         rx.separator(orientation="vertical", size="2"),
         _icon_button("zoom-out", "Zoom out (Ctrl+wheel)", "zoom-out", on_click=zoom_action(0.8)),
         _icon_button("zoom-in", "Zoom in (Ctrl+wheel)", "zoom-in", on_click=zoom_action(1.25)),
-        rx.tooltip(
+        rx.hstack(
             rx.switch(
                 checked=EditorState.show_note_names,
                 on_change=EditorState.set_show_note_names,
-                aria_label="Note names",
+                aria_label="Show note names",
             ),
-            content="Show note names",
+            rx.text("Names", size="2", color_scheme="gray"),
+            align="center",
+            spacing="1",
         ),
         rx.spacer(),
         file_picker(

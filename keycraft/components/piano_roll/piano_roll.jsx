@@ -120,6 +120,8 @@ export function PianoRoll(props) {
       playLatencyMs: null,
       frameTimes: [],
       previewKey: null,
+      // A patch already in state when the component mounts belongs to an earlier load.
+      appliedPatchSeq: patchSeq,
     };
   }
   s.current.props = props;
@@ -640,6 +642,7 @@ export function PianoRoll(props) {
     parseJson(notesJson, []).forEach((r) => notes.set(r.id, { start_tick: r.start_tick, duration_ticks: r.duration_ticks, pitch_midi: r.pitch_midi, velocity: r.velocity }));
     st.notes = notes;
     st.selected = new Set();
+    st.appliedPatchSeq = st.props.patchSeq;
     st.partDirty = true;
     st.dirty = true;
     if (notes.size && st.view.scrollYPx === 0) {
@@ -656,7 +659,8 @@ export function PianoRoll(props) {
   }, [loadRevision]);
 
   useEffect(() => {
-    if (!patchSeq) return;
+    if (patchSeq === st.appliedPatchSeq) return;
+    st.appliedPatchSeq = patchSeq;
     const patch = parseJson(patchJson, null);
     if (!patch) return;
     (patch.removed_ids || []).forEach((id) => {
@@ -701,6 +705,17 @@ export function PianoRoll(props) {
     };
     frame = requestAnimationFrame(loop);
     const ro = new ResizeObserver(() => (st.dirty = true));
+    // Space plays from anywhere on the page that is not a text field or a button.
+    const onDocumentKey = (e) => {
+      const target = e.target;
+      const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
+      if (e.key === " " && !typing && !containerRef.current.contains(target)) {
+        e.preventDefault();
+        st.pressTime = performance.now();
+        togglePlay();
+      }
+    };
+    document.addEventListener("keydown", onDocumentKey);
     ro.observe(canvas);
     window.keycraftPianoRoll = {
       transport: (action) => (action === "play" ? play() : action === "pause" ? pause() : action === "toggle" ? togglePlay() : stop()),
@@ -747,6 +762,7 @@ export function PianoRoll(props) {
     return () => {
       cancelAnimationFrame(frame);
       ro.disconnect();
+      document.removeEventListener("keydown", onDocumentKey);
       canvas.removeEventListener("wheel", onWheel);
       transport().stop();
       if (st.part) st.part.dispose();
