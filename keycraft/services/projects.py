@@ -71,10 +71,11 @@ def create_project(
     tempo_bpm: float = DEFAULT_TEMPO_BPM,
     time_signature: TimeSignature | None = None,
     source_audio_key: str | None = None,
+    project_id: str | None = None,
 ) -> Project:
-    """Create and store a new project for ``user_id``."""
+    """Create and store a new project for ``user_id`` (with a fresh id unless given)."""
     project = Project(
-        id=uuid.uuid4().hex,
+        id=project_id or uuid.uuid4().hex,
         user_id=user_id,
         title=clean_title(title),
         created_at=now,

@@ -19,7 +19,6 @@ from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.signed_in import create_user, signed_in_context
 
-
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
