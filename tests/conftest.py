@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.app_server import RunningApp, start_app
+from tests.support.contract_transcriber import ContractTranscriber, running_contract_transcriber
 from tests.support.dynamodb_local import start_dynamodb_local
 
 
@@ -22,9 +23,19 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def app_env() -> dict[str, str]:
+def contract_transcriber() -> Iterator[ContractTranscriber]:
+    """A server speaking the transcriber's HTTP contract (stands in for the real service)."""
+    with running_contract_transcriber() as control:
+        yield control
+
+
+@pytest.fixture(scope="session")
+def app_env(contract_transcriber: ContractTranscriber) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
-    return {}
+    return {
+        "TRANSCRIBER_URL": contract_transcriber.url,
+        "TRANSCRIBER_SECRET": contract_transcriber.secret,
+    }
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from keycraft.components.editor.toolbar import editor_toolbar
 from keycraft.components.editor.transport import transport_bar
 from keycraft.components.layout import navbar
 from keycraft.components.piano_roll import piano_roll
+from keycraft.components.transcription_panel import retranscribe_panel
 from keycraft.routes import PROJECTS
 from keycraft.state.editor import EditorState
 
@@ -64,6 +65,7 @@ def editor_page() -> rx.Component:
                     message_banner(),
                     rx.cond(EditorState.loaded, _roll(), rx.skeleton(height="560px", width="100%")),
                     velocity_lane(),
+                    retranscribe_panel(),
                     shortcuts_dialog(),
                     spacing="3",
                     width="100%",

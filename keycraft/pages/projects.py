@@ -10,6 +10,7 @@ from keycraft.components.projects.project_list import (
     project_cards,
     rename_dialog,
 )
+from keycraft.components.transcription_panel import transcription_panel
 
 
 def projects_page() -> rx.Component:
@@ -18,6 +19,7 @@ def projects_page() -> rx.Component:
         rx.vstack(
             rx.heading("Your projects", as_="h1", size="7"),
             create_form(),
+            transcription_panel(),
             message_banner(),
             project_cards(),
             rename_dialog(),

@@ -13,7 +13,7 @@ from keycraft.routes import PROJECTS, project_audio_url, project_midi_url
 from keycraft.services import downloads, projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Project, TimeSignature
+from keycraft.services.domain import Note, Project, TimeSignature
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.notes import edits
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
@@ -275,6 +275,23 @@ class EditorState(rx.State):
         self._push(edit)
         self._refresh_counts()
         await self._save()
+
+    async def replace_range(self, start_tick: int, end_tick: int, notes: list[Note]) -> int:
+        """Swap the notes starting in ``[start_tick, end_tick)`` for ``notes`` there.
+
+        Called by re-transcription; one undoable step. Returns how many notes came in.
+        """
+        if self._session is None:
+            return 0
+        try:
+            edit = self._session.replace_range(start_tick, end_tick, notes)
+        except DomainError as exc:
+            self.message = _message(exc)
+            return 0
+        self._push(edit)
+        self._refresh_counts()
+        await self._save()
+        return len(edit.changeset.upserts) if edit else 0
 
     # --- toolbar -----------------------------------------------------------------------
     @rx.event

@@ -4,6 +4,7 @@ import reflex as rx
 
 from keycraft.components.file_picker import file_picker
 from keycraft.components.piano_roll import zoom_action
+from keycraft.components.select_menu import select_menu
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
 from keycraft.state.editor import SNAP_OPTIONS, EditorState
 
@@ -37,13 +38,7 @@ def _tools() -> rx.Component:
 def _snap() -> rx.Component:
     return rx.hstack(
         rx.text("Snap", size="2", color_scheme="gray"),
-        rx.select(
-            SNAP_OPTIONS,
-            value=EditorState.snap,
-            on_change=EditorState.set_snap,
-            size="2",
-            data_testid="snap",
-        ),
+        select_menu(SNAP_OPTIONS, EditorState.snap, EditorState.set_snap, "snap", "Snap grid"),
         align="center",
         spacing="1",
     )

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from keycraft.components.piano_roll import transport_action
+from keycraft.components.select_menu import select_menu
 from keycraft.state.editor import TIME_SIGNATURE_OPTIONS, EditorState
 
 
@@ -73,11 +74,12 @@ def transport_bar() -> rx.Component:
         ),
         _labelled(
             "Metre",
-            rx.select(
+            select_menu(
                 TIME_SIGNATURE_OPTIONS,
-                value=EditorState.time_signature,
-                on_change=EditorState.set_time_signature,
-                data_testid="time-signature",
+                EditorState.time_signature,
+                EditorState.set_time_signature,
+                "time-signature",
+                "Time signature",
             ),
         ),
         _labelled(

@@ -1,0 +1,19 @@
+"""A Radix select whose trigger (the element users click) carries the test id."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import reflex as rx
+
+
+def select_menu(
+    options: Sequence[str], value: rx.Var[str], on_change: Any, test_id: str, label: str
+) -> rx.Component:
+    """A dropdown of ``options``; ``label`` names it for screen readers."""
+    return rx.select.root(
+        rx.select.trigger(data_testid=test_id, aria_label=label),
+        rx.select.content(*[rx.select.item(option, value=option) for option in options]),
+        value=value,
+        on_change=on_change,
+        size="2",
+    )
