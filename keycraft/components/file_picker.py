@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_base.components.component import BaseComponent
 from reflex_components_core.el.elements.forms import Input
 
 
-def _tag_input(component: rx.Component, test_id: str) -> bool:
+def _tag_input(component: BaseComponent, test_id: str) -> bool:
     # rx.upload builds its <input type=file> internally; find it to label it for tests
     # and assistive technology (Playwright's set_input_files needs the input itself).
     for child in component.children:
-        if isinstance(child, Input):
+        if isinstance(child, Input):  # an Input is a Component, which has custom_attrs
             child.custom_attrs["data-testid"] = test_id
             child.custom_attrs["aria-label"] = test_id.replace("-", " ")
             return True

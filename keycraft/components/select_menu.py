@@ -7,7 +7,7 @@ import reflex as rx
 
 
 def select_menu(
-    options: Sequence[str], value: rx.Var[str], on_change: Any, test_id: str, label: str
+    options: Sequence[str], value: rx.Var[str] | str, on_change: Any, test_id: str, label: str
 ) -> rx.Component:
     """A dropdown of ``options``; ``label`` names it for screen readers."""
     return rx.select.root(

@@ -1,5 +1,7 @@
 """Audio → MIDI panel: model, knobs, upload with progress and cancel, re-transcribe."""
 
+# mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
+# calling them is how Reflex works, hence the "operator" ignores below.
 import reflex as rx
 
 from keycraft.components.file_picker import file_picker
@@ -123,9 +125,10 @@ def _upload_button() -> rx.Component:
         "audio-lines",
         AUDIO_UPLOAD_ID,
         "upload-audio",
-        TranscriptionState.receive_audio(
+        TranscriptionState.receive_audio(  # type: ignore[operator]
             rx.upload_files(
-                upload_id=AUDIO_UPLOAD_ID, on_upload_progress=TranscriptionState.upload_progress
+                upload_id=AUDIO_UPLOAD_ID,
+                on_upload_progress=TranscriptionState.upload_progress,  # type: ignore[arg-type]
             )
         ),
         AUDIO_ACCEPT,

@@ -58,15 +58,15 @@ class EditorState(rx.State):
     title: str = ""
     loaded: bool = False
     missing: bool = False
-    tempo_bpm: float = 120.0
-    time_signature: str = "4/4"
-    snap: str = DEFAULT_GRID.key
+    tempo_bpm: rx.Field[float] = rx.field(120.0)
+    time_signature: rx.Field[str] = rx.field("4/4")
+    snap: rx.Field[str] = rx.field(DEFAULT_GRID.key)
     tool: str = "draw"
     show_note_names: bool = False
     metronome: bool = False
     loop_enabled: bool = False
-    loop_start_bar: int = 1
-    loop_end_bar: int = 5
+    loop_start_bar: rx.Field[int] = rx.field(1)
+    loop_end_bar: rx.Field[int] = rx.field(5)
     volume_db: float = -6.0
     midi_muted: bool = False
     audio_muted: bool = False
@@ -74,7 +74,7 @@ class EditorState(rx.State):
     velocity: int = 90
 
     notes_json: str = "[]"
-    load_revision: int = 0
+    load_revision: rx.Field[int] = rx.field(0)
     patch_json: str = ""
     patch_seq: int = 0
 

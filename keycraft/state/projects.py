@@ -46,7 +46,7 @@ def _row(summary: ProjectSummary) -> ProjectRow:
 class ProjectsState(rx.State):
     """The signed-in user's projects, newest first."""
 
-    rows: list[ProjectRow] = []
+    rows: rx.Field[list[ProjectRow]] = rx.field(default_factory=list)
     loaded: bool = False
     message: str = ""
     new_title: str = ""

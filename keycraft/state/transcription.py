@@ -68,12 +68,12 @@ def _message(error: DomainError) -> str:
 class TranscriptionState(rx.State):
     """Settings and progress of one transcription; the audio itself never enters state."""
 
-    model_label: str = "Fast"
+    model_label: rx.Field[str] = rx.field("Fast")
     onset_threshold: float = 0.5
     frame_threshold: float = 0.3
-    min_note_ms: int = 60
-    range_start_bar: int = 1
-    range_end_bar: int = 9
+    min_note_ms: rx.Field[int] = rx.field(60)
+    range_start_bar: rx.Field[int] = rx.field(1)
+    range_end_bar: rx.Field[int] = rx.field(9)
     status: str = IDLE
     upload_percent: int = 0
     message: str = ""
@@ -256,7 +256,8 @@ class TranscriptionState(rx.State):
             return None
         notes = notes_from_transcription(result.notes, tempo_bpm)
         if retranscribe:
-            return await self._merge(notes)
+            await self._merge(notes)
+            return None
         try:
             created = await asyncio.to_thread(
                 projects.create_project,

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import soundfile
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from werkzeug.serving import make_server
 
 from tests.support.processes import free_port
@@ -93,15 +94,15 @@ def _create_app(control: ContractTranscriber, max_bytes: int) -> Flask:
     app = Flask("contract_transcriber")
     app.config["MAX_CONTENT_LENGTH"] = max_bytes
 
-    def error(status: int, code: str, message: str) -> tuple[object, int]:
+    def error(status: int, code: str, message: str) -> tuple[Response, int]:
         return jsonify({"error": code, "message": message}), status
 
     @app.errorhandler(413)
-    def too_large(_exc: Exception) -> tuple[object, int]:
+    def too_large(_exc: Exception) -> ResponseReturnValue:
         return error(413, "too_large", "The file is larger than the limit.")
 
     @app.post("/transcribe")
-    def transcribe() -> object:
+    def transcribe() -> ResponseReturnValue:
         if control.secret and request.headers.get("X-Transcription-Secret") != control.secret:
             return error(401, "unauthorized", "Missing or wrong secret.")
         control.requests.append({k: v for k, v in request.form.items()})

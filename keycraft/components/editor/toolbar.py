@@ -1,5 +1,7 @@
 """Editing tools: draw/select, snap, quantize, transpose, undo/redo, zoom, MIDI in/out."""
 
+# mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
+# calling them is how Reflex works, hence the "operator" ignores below.
 import reflex as rx
 
 from keycraft.components.file_picker import file_picker
@@ -70,19 +72,19 @@ def editor_toolbar() -> rx.Component:
             "chevron-down",
             "Transpose down a semitone",
             "transpose-down",
-            on_click=EditorState.transpose(-1),
+            on_click=EditorState.transpose(-1),  # type: ignore[operator]
         ),
         _icon_button(
             "chevron-up",
             "Transpose up a semitone",
             "transpose-up",
-            on_click=EditorState.transpose(1),
+            on_click=EditorState.transpose(1),  # type: ignore[operator]
         ),
         _icon_button(
             "chevrons-up",
             "Transpose up an octave",
             "transpose-octave-up",
-            on_click=EditorState.transpose(12),
+            on_click=EditorState.transpose(12),  # type: ignore[operator]
         ),
         _icon_button(
             "list-checks", "Select all (Ctrl+A)", "select-all", on_click=EditorState.select_all
@@ -112,7 +114,7 @@ def editor_toolbar() -> rx.Component:
             "file-up",
             MIDI_UPLOAD_ID,
             "import-midi",
-            EditorState.import_midi(rx.upload_files(upload_id=MIDI_UPLOAD_ID)),
+            EditorState.import_midi(rx.upload_files(upload_id=MIDI_UPLOAD_ID)),  # type: ignore[operator]
             {"audio/midi": [".mid", ".midi"], "audio/x-midi": [".mid", ".midi"]},
             MAX_MIDI_BYTES,
         ),
@@ -126,7 +128,7 @@ def editor_toolbar() -> rx.Component:
             "keyboard",
             "Keyboard shortcuts (?)",
             "shortcuts",
-            on_click=EditorState.set_help_open(True),
+            on_click=EditorState.set_help_open(True),  # type: ignore[operator]
         ),
         align="center",
         spacing="2",

@@ -1,5 +1,7 @@
 """Playback controls: play/stop, tempo, metre, metronome, loop, volume, mute and solo."""
 
+# mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
+# calling them is how Reflex works, hence the "operator" ignores below.
 import reflex as rx
 
 from keycraft.components.piano_roll import transport_action
@@ -21,7 +23,7 @@ def _mixer() -> rx.Component:
                 "Notes",
                 rx.switch(
                     checked=~EditorState.midi_muted,
-                    on_change=lambda on: EditorState.set_midi_muted(~on),
+                    on_change=lambda on: EditorState.set_midi_muted(~on),  # type: ignore[operator]
                     aria_label="Notes audible",
                 ),
             ),
@@ -29,7 +31,7 @@ def _mixer() -> rx.Component:
                 "Recording",
                 rx.switch(
                     checked=~EditorState.audio_muted,
-                    on_change=lambda on: EditorState.set_audio_muted(~on),
+                    on_change=lambda on: EditorState.set_audio_muted(~on),  # type: ignore[operator]
                     aria_label="Recording audible",
                     data_testid="audio-audible",
                 ),

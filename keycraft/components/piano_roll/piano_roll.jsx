@@ -118,10 +118,13 @@ export function PianoRoll(props) {
       instrument: "loading",
       pressTime: 0,
       playLatencyMs: null,
-      frameTimes: [],
       previewKey: null,
       // A patch already in state when the component mounts belongs to an earlier load.
       appliedPatchSeq: patchSeq,
+      // Read-only measurements for window.__keycraft (tests and bench/).
+      drawTimes: [],
+      loadedAtMs: null,
+      firstSoundMs: null,
     };
   }
   s.current.props = props;
@@ -184,6 +187,10 @@ export function PianoRoll(props) {
     st.notes.forEach((n) => events.push({ time: `${n.start_tick}i`, n }));
     st.part = new Tone.Part((time, ev) => {
       if (st.props.midiMuted) return;
+      if (st.firstSoundMs === null && st.pressTime) {
+        // When this note will be heard: now plus how far ahead Tone schedules it.
+        st.firstSoundMs = performance.now() - st.pressTime + Math.max(0, time - Tone.immediate()) * 1000;
+      }
       const seconds = transport().toSeconds(`${ev.n.duration_ticks}i`);
       player.instrument().triggerAttackRelease(Tone.Frequency(ev.n.pitch_midi, "midi").toFrequency(), seconds, time, ev.n.velocity / 127);
     }, events);
@@ -233,7 +240,9 @@ export function PianoRoll(props) {
     }
   };
   const play = async () => {
-    st.pressTime = st.pressTime || performance.now();
+    // Called synchronously from the key or click handler, so this is the press time.
+    st.pressTime = performance.now();
+    st.firstSoundMs = null;
     await Tone.start();
     ensurePlayer();
     applyTransportSettings();
@@ -244,7 +253,6 @@ export function PianoRoll(props) {
     t.ticks = Math.round(st.playheadTick);
     t.start("+0.02");
     st.playLatencyMs = performance.now() - st.pressTime;
-    st.pressTime = 0;
     st.dirty = true;
   };
   const pause = () => {
@@ -398,7 +406,6 @@ export function PianoRoll(props) {
       d.origins.forEach((o, id) => st.notes.set(id, { ...o, duration_ticks: Math.max(step || 1, o.duration_ticks + dDur) }));
       d.moved = true;
     }
-    st.frameTimes.push(performance.now());
     st.dirty = true;
   };
   const onPointerUp = () => {
@@ -463,7 +470,6 @@ export function PianoRoll(props) {
     const key = e.key;
     let handled = true;
     if (key === " ") {
-      st.pressTime = performance.now();
       togglePlay();
     } else if (key === "Delete" || key === "Backspace") {
       const ids = Array.from(st.selected);
@@ -519,6 +525,7 @@ export function PianoRoll(props) {
     }
     const ctx = canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (st.drawTimes.length < 5000) st.drawTimes.push(performance.now());
     const g = geometry();
     const kh = g.keyHeightPx;
     ctx.fillStyle = "#1c1f26";
@@ -643,6 +650,7 @@ export function PianoRoll(props) {
     st.notes = notes;
     st.selected = new Set();
     st.appliedPatchSeq = st.props.patchSeq;
+    st.loadedAtMs = notes.size ? performance.now() : null;
     st.partDirty = true;
     st.dirty = true;
     if (notes.size && st.view.scrollYPx === 0) {
@@ -711,7 +719,6 @@ export function PianoRoll(props) {
       const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
       if (e.key === " " && !typing && !containerRef.current.contains(target)) {
         e.preventDefault();
-        st.pressTime = performance.now();
         togglePlay();
       }
     };
@@ -745,7 +752,13 @@ export function PianoRoll(props) {
         return st.view.pxPerBeat;
       },
       notes: () => Array.from(st.notes, ([id, n]) => rowOf(id, n)),
-      frameTimes: () => st.frameTimes.splice(0),
+      get loadedAtMs() {
+        return st.loadedAtMs;
+      },
+      get firstSoundMs() {
+        return st.firstSoundMs;
+      },
+      drawTimes: () => st.drawTimes.splice(0),
       noteRect: (id) => {
         const n = st.notes.get(id);
         if (!n) return null;

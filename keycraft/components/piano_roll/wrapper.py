@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Annotated, Literal, TypedDict
 
 import reflex as rx
 from reflex.event import EventSpec, passthrough_event_spec
@@ -119,13 +119,14 @@ class PianoRoll(rx.NoSSRComponent):
     height_px: rx.Var[int]
     """Height of the roll in CSS pixels. Default 560."""
 
-    on_commit: rx.EventHandler[passthrough_event_spec(CommitEvent)]
+    # Annotated[EventHandler, spec] is what EventHandler[spec] builds; spelled out for mypy.
+    on_commit: Annotated[rx.EventHandler, passthrough_event_spec(CommitEvent)]
     """A finished edit to persist."""
 
-    on_command: rx.EventHandler[passthrough_event_spec(CommandEvent)]
+    on_command: Annotated[rx.EventHandler, passthrough_event_spec(CommandEvent)]
     """A keyboard shortcut for the server to carry out."""
 
-    on_select: rx.EventHandler[passthrough_event_spec(SelectionEvent)]
+    on_select: Annotated[rx.EventHandler, passthrough_event_spec(SelectionEvent)]
     """The selection after a finished click, band or select-all."""
 
 
