@@ -150,11 +150,13 @@ def run(app: RunningApp) -> Figures:
             figures.delete_save_ms.append((saved - pressed) * 1000)
         page.keyboard.press("Control+a")
         page.keyboard.press("Escape")
-        # Select 100 notes: the rubber band over ticks 12000–18000 with the select tool.
+        # Select 100 notes (i = 199..298): a rubber band over ticks 12030–17910.
         page.get_by_test_id("tool").get_by_role("radio").nth(1).click()
         page.evaluate("window.keycraftPianoRoll.zoom(0.25)")
-        x0, y0 = point(page, 12000 - 10, 72)
-        x1, y1 = point(page, 18000 - 30, 47)
+        band_start = page.evaluate("window.__keycraft.pointFor(12030, 72)")
+        band_end = page.evaluate("window.__keycraft.pointFor(17910, 47)")
+        x0, y0 = band_start["x"] - 1, band_start["y"]
+        x1, y1 = band_end["x"] - 1, band_end["y"]
         page.mouse.move(x0, y0 - 8)
         page.mouse.down()
         page.mouse.move(x1, y1 + 8, steps=5)
