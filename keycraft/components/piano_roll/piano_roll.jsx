@@ -9,6 +9,7 @@ const HIGHEST_PITCH = 108;
 const KEYBOARD_WIDTH_PX = 64;
 const RULER_HEIGHT_PX = 24;
 const RESIZE_EDGE_PX = 6;
+const SCHEDULE_WINDOW_TICKS = 48;
 const MIN_PX_PER_BEAT = 12;
 const MAX_PX_PER_BEAT = 800;
 const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
@@ -110,8 +111,11 @@ export function PianoRoll(props) {
       dirty: true,
       props: {},
       player: null,
-      part: null,
+      sorted: null,
       partDirty: true,
+      schedulerId: null,
+      headEventId: null,
+      warm: false,
       metronomeId: null,
       audio: null,
       audioUrl: "",
@@ -171,31 +175,62 @@ export function PianoRoll(props) {
   const transport = () => Tone.getTransport();
   const ensurePlayer = () => {
     if (!st.player) {
+      // Tone's default 100 ms look-ahead is tuned for busy pages; 50 ms halves the delay
+      // between Space and sound while leaving room for main-thread hiccups.
+      Tone.getContext().lookAhead = 0.05;
       st.player = createPlayer(st.props.sampleBaseUrl || "/piano/", (status) => {
         st.instrument = status;
       });
     }
     return st.player;
   };
-  const rebuildPart = () => {
-    const player = ensurePlayer();
-    if (st.part) {
-      st.part.dispose();
-      st.part = null;
+  // Notes sorted by start, rebuilt lazily after edits; the scheduler binary-searches it.
+  const sortedNotes = () => {
+    if (st.partDirty || !st.sorted) {
+      st.sorted = Array.from(st.notes.values()).sort((a, b) => a.start_tick - b.start_tick);
+      st.partDirty = false;
     }
-    const events = [];
-    st.notes.forEach((n) => events.push({ time: `${n.start_tick}i`, n }));
-    st.part = new Tone.Part((time, ev) => {
-      if (st.props.midiMuted) return;
+    return st.sorted;
+  };
+  // Schedule the notes starting in [fromTick, toTick) against audio time ``time`` (the
+  // moment fromTick sounds). A look-ahead window instead of one Tone event per note keeps
+  // starting playback of thousands of notes instant.
+  const scheduleRange = (fromTick, toTick, time) => {
+    if (st.props.midiMuted || !st.player) return;
+    const notes = sortedNotes();
+    let lo = 0;
+    let hi = notes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (notes[mid].start_tick < fromTick) lo = mid + 1;
+      else hi = mid;
+    }
+    const secondsPerTick = 60 / (transport().bpm.value * TICKS_PER_QUARTER);
+    const instrument = st.player.instrument();
+    for (let i = lo; i < notes.length && notes[i].start_tick < toTick; i++) {
+      const n = notes[i];
+      const at = time + (n.start_tick - fromTick) * secondsPerTick;
       if (st.firstSoundMs === null && st.pressTime) {
-        // When this note will be heard: now plus how far ahead Tone schedules it.
-        st.firstSoundMs = performance.now() - st.pressTime + Math.max(0, time - Tone.immediate()) * 1000;
+        // When this note will be heard: now plus how far ahead it is scheduled.
+        st.firstSoundMs = performance.now() - st.pressTime + Math.max(0, at - Tone.immediate()) * 1000;
       }
-      const seconds = transport().toSeconds(`${ev.n.duration_ticks}i`);
-      player.instrument().triggerAttackRelease(Tone.Frequency(ev.n.pitch_midi, "midi").toFrequency(), seconds, time, ev.n.velocity / 127);
-    }, events);
-    st.part.start(0);
-    st.partDirty = false;
+      instrument.triggerAttackRelease(Tone.Frequency(n.pitch_midi, "midi").toFrequency(), n.duration_ticks * secondsPerTick, at, n.velocity / 127);
+    }
+  };
+  const ensureScheduler = () => {
+    const t = transport();
+    if (st.schedulerId === null) {
+      st.schedulerId = t.scheduleRepeat((time) => {
+        const tick = Math.round(t.getTicksAtTime(time));
+        scheduleRange(tick, tick + SCHEDULE_WINDOW_TICKS, time);
+      }, `${SCHEDULE_WINDOW_TICKS}i`, 0);
+    }
+  };
+  const warmUp = () => {
+    // The first gesture unlocks audio and starts loading samples, so Space plays at once.
+    if (st.warm) return;
+    st.warm = true;
+    Tone.start().then(() => ensurePlayer());
   };
   const applyTransportSettings = () => {
     const t = transport();
@@ -247,19 +282,37 @@ export function PianoRoll(props) {
     ensurePlayer();
     applyTransportSettings();
     syncAudio();
-    if (st.partDirty || !st.part) rebuildPart();
+    ensureScheduler();
     if (st.metronomeId === null) scheduleMetronome();
     const t = transport();
-    t.ticks = Math.round(st.playheadTick);
+    const from = Math.round(st.playheadTick);
+    t.ticks = from;
+    // The repeating window fires on multiples of its length; cover the gap before the first.
+    const next = Math.ceil(from / SCHEDULE_WINDOW_TICKS) * SCHEDULE_WINDOW_TICKS;
+    clearHeadEvent();
+    if (next > from) {
+      st.headEventId = t.scheduleOnce((time) => {
+        st.headEventId = null;
+        scheduleRange(from, next, time);
+      }, `${from}i`);
+    }
     t.start("+0.02");
     st.playLatencyMs = performance.now() - st.pressTime;
     st.dirty = true;
   };
+  const clearHeadEvent = () => {
+    if (st.headEventId !== null) {
+      transport().clear(st.headEventId);
+      st.headEventId = null;
+    }
+  };
   const pause = () => {
+    clearHeadEvent();
     transport().pause();
     st.dirty = true;
   };
   const stop = () => {
+    clearHeadEvent();
     transport().stop();
     st.playheadTick = st.props.loopEnabled ? st.props.loopStartTick : 0;
     st.dirty = true;
@@ -696,7 +749,6 @@ export function PianoRoll(props) {
       const t = transport();
       if (t.state === "started") {
         st.playheadTick = t.ticks;
-        if (st.partDirty) rebuildPart();
         // Keep the playhead on screen while playing.
         const g = geometry();
         const x = g.tickToX(st.playheadTick);
@@ -723,6 +775,8 @@ export function PianoRoll(props) {
       }
     };
     document.addEventListener("keydown", onDocumentKey);
+    document.addEventListener("pointerdown", warmUp, { capture: true });
+    document.addEventListener("keydown", warmUp, { capture: true });
     ro.observe(canvas);
     window.keycraftPianoRoll = {
       transport: (action) => (action === "play" ? play() : action === "pause" ? pause() : action === "toggle" ? togglePlay() : stop()),
@@ -776,12 +830,14 @@ export function PianoRoll(props) {
       cancelAnimationFrame(frame);
       ro.disconnect();
       document.removeEventListener("keydown", onDocumentKey);
+      document.removeEventListener("pointerdown", warmUp, { capture: true });
+      document.removeEventListener("keydown", warmUp, { capture: true });
       canvas.removeEventListener("wheel", onWheel);
       transport().stop();
-      if (st.part) st.part.dispose();
+      if (st.schedulerId !== null) transport().clear(st.schedulerId);
       if (st.metronomeId !== null) transport().clear(st.metronomeId);
       if (st.audio) st.audio.dispose();
-      st.part = null;
+      st.schedulerId = null;
       st.metronomeId = null;
       st.audio = null;
       st.audioUrl = "";
