@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from keycraft.services.domain import Note
 from keycraft.services.repository.port import Repository
@@ -176,6 +177,8 @@ def run(app: RunningApp) -> Figures:
         for i in range(20):
             x, y = point(page, 60 * (100 + i * 3), 48 + (100 + i * 3) % 24)
             page.mouse.click(x, y)
+            # A person takes longer than this round trip between clicking and pressing Delete.
+            page.get_by_test_id("selection-count").filter(has_text="1").wait_for()
             before = probe.version()
             pressed = time.perf_counter()
             page.keyboard.press("Delete")
@@ -209,7 +212,16 @@ def run(app: RunningApp) -> Figures:
         for _ in range(5):
             page.get_by_test_id("piano-roll").focus()
             page.keyboard.press(" ")
-            page.wait_for_function("window.__keycraft.firstSoundMs !== null", timeout=5000)
+            try:
+                page.wait_for_function("window.__keycraft.firstSoundMs !== null", timeout=5000)
+            except PlaywrightTimeout as exc:
+                state = page.evaluate(
+                    "[window.__keycraft.transportState, window.__keycraft.playheadTick,"
+                    " window.__keycraft.instrument, window.__keycraft.playLatencyMs]"
+                )
+                raise RuntimeError(
+                    f"no note sounded; transport, tick, instrument: {state}"
+                ) from exc
             figures.play_start_ms.append(float(page.evaluate("window.__keycraft.firstSoundMs")))
             page.get_by_test_id("stop").click()
         browser.close()

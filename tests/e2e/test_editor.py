@@ -138,6 +138,8 @@ def test_draw_move_delete_and_undo_notes_are_saved(
     _wait_for(lambda: len(_stored(app, user_id, project_id).notes) == 1, "undo again")
     page.reload()
     expect(page.get_by_test_id("note-count")).to_have_text("1", timeout=30_000)
+    page.wait_for_function("window.__keycraft && window.__keycraft.noteCount === 1")
+    page.wait_for_timeout(300)  # a stale patch would show up as a second note here
     assert page.evaluate("window.__keycraft.noteCount") == 1
     assert console.errors == []
 
