@@ -6,10 +6,12 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from pathlib import PurePosixPath
 
 from keycraft.services.domain import DEFAULT_TEMPO_BPM, Note, Project, ProjectSummary, TimeSignature
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.repository.port import Repository
+from keycraft.services.storage.port import Storage
 
 MAX_TITLE_CHARS = 120
 MIN_TEMPO_BPM = 20.0
@@ -105,19 +107,42 @@ def rename_project(
     return repo.save_project(replace(project, title=new_title, updated_at=now), project.version)
 
 
-def duplicate_project(repo: Repository, user_id: str, project_id: str, now: datetime) -> Project:
-    """Store a copy of the user's project (notes, tempo, metre, audio) as a new project."""
+def duplicate_project(
+    repo: Repository, storage: Storage, user_id: str, project_id: str, now: datetime
+) -> Project:
+    """Store a copy of the user's project (notes, tempo, metre and its own copy of the audio)."""
     source = open_project(repo, user_id, project_id)
     suffix = " (copy)"
     title = source.title[: MAX_TITLE_CHARS - len(suffix)] + suffix
+    new_id = uuid.uuid4().hex
+    audio_key = None
+    if source.source_audio_key:
+        # Each project owns its media, so deleting the original keeps the copy's recording.
+        extension = PurePosixPath(source.source_audio_key).suffix
+        audio_key = f"{project_media_prefix(user_id, new_id)}source{extension}"
+        storage.put(audio_key, storage.get(source.source_audio_key), "application/octet-stream")
     return repo.create_project(
-        replace(source, id=uuid.uuid4().hex, title=title, created_at=now, updated_at=now, version=1)
+        replace(
+            source,
+            id=new_id,
+            title=title,
+            created_at=now,
+            updated_at=now,
+            version=1,
+            source_audio_key=audio_key,
+        )
     )
 
 
-def delete_project(repo: Repository, user_id: str, project_id: str) -> None:
-    """Delete the user's project; deleting a missing one is not an error."""
+def project_media_prefix(user_id: str, project_id: str) -> str:
+    """Where a project's media (its source recording) lives in the media store."""
+    return f"users/{user_id}/projects/{project_id}/"
+
+
+def delete_project(repo: Repository, storage: Storage, user_id: str, project_id: str) -> None:
+    """Delete the user's project and its media; deleting a missing one is not an error."""
     repo.delete_project(user_id, project_id)
+    storage.delete_prefix(project_media_prefix(user_id, project_id))
 
 
 def save_content(

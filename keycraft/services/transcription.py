@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from keycraft.services.domain import Note
 from keycraft.services.errors import DomainError
 from keycraft.services.notes.timing import seconds_to_ticks
+from keycraft.services.projects import project_media_prefix
 from keycraft.services.transcriber_client import TranscribedNote
 
 MAX_AUDIO_BYTES = 100 * 1024 * 1024
@@ -67,7 +68,7 @@ def check_audio(user_id: str, filename: str, size_bytes: int) -> AudioUpload:
     stem = PurePosixPath(name).stem.strip() or "Recording"
     return AudioUpload(
         project_id=project_id,
-        storage_key=f"users/{user_id}/projects/{project_id}/source{suffix}",
+        storage_key=f"{project_media_prefix(user_id, project_id)}source{suffix}",
         filename=name,
         suffix=suffix,
         content_type=AUDIO_TYPES[suffix],

@@ -142,10 +142,12 @@ class ProjectsState(rx.State):
     async def duplicate(self, project_id: str) -> None:
         """Copy a project."""
         user_id = await self._user_id()
+        services = get_services()
         try:
             await asyncio.to_thread(
                 projects.duplicate_project,
-                get_services().repository,
+                services.repository,
+                services.storage,
                 user_id,
                 project_id,
                 utc_now(),
@@ -164,8 +166,13 @@ class ProjectsState(rx.State):
     async def confirm_delete(self) -> None:
         """Delete the project chosen in the confirmation."""
         user_id = await self._user_id()
+        services = get_services()
         await asyncio.to_thread(
-            projects.delete_project, get_services().repository, user_id, self.delete_id
+            projects.delete_project,
+            services.repository,
+            services.storage,
+            user_id,
+            self.delete_id,
         )
         self.delete_id = ""
         await self._refresh(user_id)

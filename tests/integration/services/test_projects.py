@@ -1,6 +1,7 @@
 """Project use cases against a real, migrated SQLite database."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.storage.local import LocalStorage
 from tests.support.factories import T0, make_user
 
 
@@ -26,7 +28,7 @@ def repo(tmp_path: Path) -> Iterator[Repository]:
     engine.dispose()
 
 
-def test_create_open_rename_duplicate_delete(repo: Repository) -> None:
+def test_create_open_rename_duplicate_delete(repo: Repository, tmp_path: Path) -> None:
     user = repo.create_user(make_user())
     other = repo.create_user(make_user())
     created = projects.create_project(
@@ -41,15 +43,23 @@ def test_create_open_rename_duplicate_delete(repo: Repository) -> None:
     assert renamed.title == "Elise"
     assert renamed.version == created.version + 1
 
-    copy = projects.duplicate_project(repo, user.id, created.id, T0 + timedelta(2))
+    storage = LocalStorage(tmp_path / "media")
+    source_key = f"users/{user.id}/projects/{created.id}/source.wav"
+    storage.put(source_key, b"RIFF", "audio/wav")
+    repo.save_project(replace(renamed, source_audio_key=source_key), renamed.version)
+    copy = projects.duplicate_project(repo, storage, user.id, created.id, T0 + timedelta(2))
     assert copy.id != created.id
+    assert copy.source_audio_key == f"users/{user.id}/projects/{copy.id}/source.wav"
     assert copy.title == "Elise (copy)"
     assert copy.notes == created.notes
     assert copy.tempo_bpm == 72
     assert [s.title for s in projects.list_projects(repo, user.id)] == ["Elise (copy)", "Elise"]
 
-    projects.delete_project(repo, user.id, created.id)
+    projects.delete_project(repo, storage, user.id, created.id)
     assert [s.id for s in projects.list_projects(repo, user.id)] == [copy.id]
+    with pytest.raises(NotFound):
+        storage.get(f"users/{user.id}/projects/{created.id}/source.wav")
+    assert storage.get(f"users/{user.id}/projects/{copy.id}/source.wav") == b"RIFF"
 
 
 def test_save_content_sorts_notes_checks_versions_and_metre(repo: Repository) -> None:
