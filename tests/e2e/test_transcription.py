@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -17,6 +18,7 @@ from tests.support.app_server import RunningApp
 from tests.support.contract_transcriber import ContractTranscriber, SineNote, sine_melody_wav
 from tests.support.signed_in import create_user, signed_in_context
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 MELODY = (SineNote(0.0, 0.5, 60), SineNote(0.5, 0.5, 64), SineNote(1.0, 1.0, 67))
 EXPECTED = (Note(0, 480, 60, 80), Note(480, 480, 64, 80), Note(960, 960, 67, 80))
 
@@ -64,6 +66,7 @@ def test_a_recording_becomes_a_project_and_part_of_it_can_be_retranscribed(
     page, user_id = signed_in
     page.goto(f"{app.url}/projects")
     page.get_by_test_id("transcribe-model").click()
+    page.screenshot(path=str(SCREENSHOTS / "projects.png"), full_page=True)
     page.get_by_role("option", name="Piano – accurate").click()
     _upload(page, "Arpeggio.wav", sine_melody_wav(MELODY))
     page.wait_for_url("**/editor/*", timeout=30_000)
@@ -75,6 +78,13 @@ def test_a_recording_becomes_a_project_and_part_of_it_can_be_retranscribed(
     assert contract_transcriber.requests[-1]["model"] == "transkun"
     audio = page.context.request.get(f"{app.url}/api/projects/{project.id}/audio")
     assert audio.status == 200 and audio.body()[:4] == b"RIFF"
+    # The recording plays in sync under the notes.
+    page.get_by_test_id("play").click()
+    page.wait_for_function("window.__keycraft.recording === 'loaded'")
+    page.wait_for_function("window.__keycraft.transportState === 'started'")
+    page.get_by_test_id("audio-audible").click()  # mute the recording
+    page.get_by_test_id("stop").click()
+    page.screenshot(path=str(SCREENSHOTS / "editor-transcribed.png"), full_page=True)
 
     # A manual edit in bar 2, then a deletion in bar 1 that re-transcription will undo.
     page.wait_for_function("window.__keycraft !== undefined")

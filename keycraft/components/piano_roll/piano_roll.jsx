@@ -812,6 +812,9 @@ export function PianoRoll(props) {
       get firstSoundMs() {
         return st.firstSoundMs;
       },
+      get recording() {
+        return st.audio ? (st.audio.loaded ? "loaded" : "loading") : "none";
+      },
       drawTimes: () => st.drawTimes.splice(0),
       noteRect: (id) => {
         const n = st.notes.get(id);
