@@ -3,7 +3,12 @@
 import reflex as rx
 
 from keycraft.components.editor.header import editor_header
-from keycraft.components.editor.panels import message_banner, shortcuts_dialog, velocity_lane
+from keycraft.components.editor.panels import (
+    message_banner,
+    shortcuts_dialog,
+    track_dialog,
+    velocity_lane,
+)
 from keycraft.components.editor.toolbar import editor_toolbar
 from keycraft.components.editor.transport import transport_bar
 from keycraft.components.layout import navbar
@@ -67,6 +72,7 @@ def editor_page() -> rx.Component:
                     velocity_lane(),
                     retranscribe_panel(),
                     shortcuts_dialog(),
+                    track_dialog(),
                     spacing="3",
                     width="100%",
                 ),

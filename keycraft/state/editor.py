@@ -23,6 +23,7 @@ from keycraft.services.notes.midi_io import (
     NoNotesInMidi,
     UnsupportedMidiFile,
     import_midi,
+    midi_tracks,
 )
 from keycraft.services.notes.session import EditingSession, ServerEdit
 from keycraft.services.notes.timing import bar_length_ticks
@@ -32,6 +33,7 @@ SNAP_OPTIONS: list[str] = [g.key for g in SNAP_GRIDS]
 TIME_SIGNATURE_OPTIONS: list[str] = ["2/4", "3/4", "4/4", "5/4", "6/8", "7/8", "9/8", "12/8"]
 
 SAVED, SAVING, SAVE_FAILED = "saved", "saving", "failed"
+ALL_TRACKS = "All tracks, merged"
 
 MESSAGES: dict[type[DomainError], str] = {
     Conflict: "This project was changed in another tab. Reload the page to continue.",
@@ -85,10 +87,15 @@ class EditorState(rx.State):
     save_status: str = SAVED
     message: str = ""
     help_open: bool = False
+    track_dialog_open: bool = False
+    track_options: rx.Field[list[str]] = rx.field(default_factory=list)
+    track_choice: rx.Field[str] = rx.field("")
 
     _session: EditingSession | None = None
     _project: Project | None = None
     _selected: tuple[str, ...] = ()
+    _pending_midi: bytes = b""
+    _track_indices: list[int] = []
 
     # --- views -------------------------------------------------------------------------
     @rx.var
@@ -455,12 +462,59 @@ class EditorState(rx.State):
     # --- MIDI in and out ---------------------------------------------------------------
     @rx.event
     async def import_midi(self, files: list[rx.UploadFile]) -> None:
-        """Replace the notes with a MIDI file's (one undoable step); nothing on error."""
+        """Read a MIDI file; import it, or first ask which track when it has several."""
         if self._session is None or not files:
             return
         data = await files[0].read(MAX_MIDI_BYTES + 1)
         try:
-            imported = await asyncio.to_thread(import_midi, data)
+            tracks = await asyncio.to_thread(midi_tracks, data)
+        except DomainError as exc:
+            self.message = _message(exc)
+            return
+        if len(tracks) == 1:
+            await self._import(data, None)
+            return
+        self._pending_midi = data
+        self._track_indices = [t.index for t in tracks]
+        self.track_options = [ALL_TRACKS] + [
+            f"Track {t.index}: {t.name or 'untitled'} ({t.note_count} notes)" for t in tracks
+        ]
+        self.track_choice = ALL_TRACKS
+        self.track_dialog_open = True
+
+    @rx.event
+    def set_track_choice(self, value: str) -> None:
+        """Choose which track(s) the import takes."""
+        if value in self.track_options:
+            self.track_choice = value
+
+    @rx.event
+    async def confirm_import(self) -> None:
+        """Import the pending file with the chosen track(s)."""
+        data, self._pending_midi = self._pending_midi, b""
+        self.track_dialog_open = False
+        if not data:
+            return
+        position = (
+            self.track_options.index(self.track_choice)
+            if self.track_choice in self.track_options
+            else 0
+        )
+        chosen = None if position == 0 else frozenset({self._track_indices[position - 1]})
+        await self._import(data, chosen)
+
+    @rx.event
+    def cancel_import(self) -> None:
+        """Drop the pending file; nothing changes."""
+        self._pending_midi = b""
+        self.track_dialog_open = False
+
+    async def _import(self, data: bytes, tracks: frozenset[int] | None) -> None:
+        """Replace the notes with the file's (one undoable step); nothing on error."""
+        if self._session is None:
+            return
+        try:
+            imported = await asyncio.to_thread(import_midi, data, tracks)
             self._session.replace_all(imported.notes)
         except DomainError as exc:
             self.message = _message(exc)

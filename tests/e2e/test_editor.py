@@ -177,10 +177,22 @@ def test_import_a_midi_file_and_refuse_a_non_midi_one(
     expect(page.get_by_test_id("editor-message")).to_contain_text("not a MIDI file")
     expect(page.get_by_test_id("note-count")).to_have_text("1")
 
+    # Two note tracks: the editor asks which to take. First only the bass, then all.
     data = _midi_file(36)
     page.get_by_test_id("import-midi").set_input_files(
         {"name": "scale.mid", "mimeType": "audio/midi", "buffer": data}
     )
+    page.get_by_test_id("import-track").click()
+    page.get_by_role("option", name="Track 2: untitled (1 notes)").click()
+    page.get_by_test_id("confirm-import").click()
+    expect(page.get_by_test_id("note-count")).to_have_text("1")
+    _wait_for(
+        lambda: _stored(app, user_id, project_id).notes == (Note(0, 1920, 36, 70),), "bass only"
+    )
+    page.get_by_test_id("import-midi").set_input_files(
+        {"name": "scale.mid", "mimeType": "audio/midi", "buffer": data}
+    )
+    page.get_by_test_id("confirm-import").click()
     expect(page.get_by_test_id("note-count")).to_have_text("37")
     page.wait_for_function("window.__keycraft.noteCount === 37")
     expected = import_midi(data).notes

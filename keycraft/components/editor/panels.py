@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.select_menu import select_menu
 from keycraft.state.editor import EditorState
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -92,4 +93,35 @@ def shortcuts_dialog() -> rx.Component:
         ),
         open=EditorState.help_open,
         on_open_change=EditorState.set_help_open,
+    )
+
+
+def track_dialog() -> rx.Component:
+    """Asks which track of a multi-track MIDI file to import."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Import which notes?"),
+            rx.dialog.description(
+                "This MIDI file has several tracks. Merge them into the piano part, or take one."
+            ),
+            rx.box(
+                select_menu(
+                    EditorState.track_options,
+                    EditorState.track_choice,
+                    EditorState.set_track_choice,
+                    "import-track",
+                    "Tracks to import",
+                ),
+                margin_y="1rem",
+            ),
+            rx.hstack(
+                rx.button("Cancel", variant="soft", on_click=EditorState.cancel_import),
+                rx.button(
+                    "Import", on_click=EditorState.confirm_import, data_testid="confirm-import"
+                ),
+                justify="end",
+                spacing="2",
+            ),
+        ),
+        open=EditorState.track_dialog_open,
     )

@@ -54,7 +54,7 @@ class PianoRoll(rx.NoSSRComponent):
 
     library = rx.asset("piano_roll.jsx", shared=True).importable_path
     tag = "PianoRoll"
-    lib_dependencies: list[str] = [TONE_PACKAGE]  # noqa: RUF012
+    lib_dependencies: list[str] = [TONE_PACKAGE]
 
     notes_json: rx.Var[str]
     """All notes as a JSON list of ``NoteRow``; read when ``load_revision`` changes.

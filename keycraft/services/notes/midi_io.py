@@ -42,6 +42,15 @@ class TempoChange:
 
 
 @dataclass(frozen=True, slots=True)
+class MidiTrackInfo:
+    """A track of a MIDI file that holds piano notes, for choosing what to import."""
+
+    index: int
+    name: str
+    note_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class ImportedMidi:
     """What a MIDI file gives the editor: merged notes plus the metre they are read in.
 
@@ -68,11 +77,39 @@ def _read(data: bytes) -> mido.MidiFile:
         raise InvalidMidiFile(type(exc).__name__) from exc
 
 
-def import_midi(data: bytes) -> ImportedMidi:
-    """Parse a type 0 or 1 MIDI file, merging every melodic track into one piano part.
+def midi_tracks(data: bytes) -> list[MidiTrackInfo]:
+    """List the tracks of a MIDI file that hold melodic notes.
+
+    Raises:
+        The same errors as :func:`import_midi`.
+    """
+    midi = _read(data)
+    if midi.type not in (0, 1):
+        raise UnsupportedMidiFile(f"type {midi.type}")
+    tracks = []
+    for index, track in enumerate(midi.tracks):
+        count = sum(
+            1
+            for m in track
+            if m.type == "note_on" and m.velocity > 0 and m.channel != PERCUSSION_CHANNEL
+        )
+        if count:
+            tracks.append(MidiTrackInfo(index, (track.name or "").strip()[:60], count))
+    if not tracks:
+        raise NoNotesInMidi("no notes")
+    return tracks
+
+
+def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> ImportedMidi:
+    """Parse a type 0 or 1 MIDI file, merging melodic tracks into one piano part.
 
     Notes are matched first-on, first-off per channel and pitch; a note left sounding at
     the end of its track ends there. Nothing is returned unless the whole file parsed.
+    Tempo and time signature are read from every track either way.
+
+    Args:
+        data: The file's bytes.
+        track_indices: The tracks whose notes to take (by index in the file); None for all.
 
     Raises:
         InvalidMidiFile: the bytes are not a MIDI file, or are corrupt.
@@ -88,7 +125,8 @@ def import_midi(data: bytes) -> ImportedMidi:
     notes: list[Note] = []
     tempos: list[TempoChange] = []
     signatures: list[tuple[int, TimeSignature]] = []
-    for track in midi.tracks:
+    for index, track in enumerate(midi.tracks):
+        take_notes = track_indices is None or index in track_indices
         open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
         tick = 0
         for message in track:
@@ -100,7 +138,7 @@ def import_midi(data: bytes) -> ImportedMidi:
             elif message.type == "time_signature":
                 signatures.append((tick, TimeSignature(message.numerator, message.denominator)))
             elif message.type in ("note_on", "note_off"):
-                if message.channel == PERCUSSION_CHANNEL:
+                if message.channel == PERCUSSION_CHANNEL or not take_notes:
                     continue
                 key = (message.channel, message.note)
                 if message.type == "note_on" and message.velocity > 0:

@@ -8,11 +8,13 @@ import pytest
 from keycraft.services.domain import Note, TimeSignature
 from keycraft.services.notes.midi_io import (
     InvalidMidiFile,
+    MidiTrackInfo,
     NoNotesInMidi,
     TempoChange,
     UnsupportedMidiFile,
     export_midi,
     import_midi,
+    midi_tracks,
 )
 
 
@@ -123,3 +125,14 @@ def test_export_then_import_gives_exactly_the_same_notes_including_overlaps() ->
     assert imported.tempo_bpm == pytest.approx(87.5, abs=0.01)
     assert imported.time_signature == TimeSignature(6, 8)
     assert mido.MidiFile(file=io.BytesIO(data)).ticks_per_beat == 480
+
+
+def test_tracks_are_listed_and_one_can_be_chosen() -> None:
+    data = _type1_at_96_ppq()
+    assert midi_tracks(data) == [MidiTrackInfo(1, "", 2), MidiTrackInfo(2, "", 2)]
+    left_only = import_midi(data, frozenset({2}))
+    assert left_only.notes == (Note(480, 960, 48, 60), Note(1490, 1, 50, 61))
+    assert left_only.tempo_bpm == 90.0  # the tempo lives in track 0, read either way
+    assert left_only.time_signature == TimeSignature(3, 4)
+    with pytest.raises(NoNotesInMidi):
+        import_midi(data, frozenset({0}))
