@@ -20,11 +20,11 @@ const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", 
 const noteName = (pitch) => `${NOTE_NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
-const velocityColour = (velocity, selected) => {
-  // Quiet notes are blue, loud ones red; selected notes are lighter.
-  const hue = 220 - (velocity / 127) * 220;
-  return `hsl(${hue}, 70%, ${selected ? 68 : 50}%)`;
-};
+// Quiet notes are blue, loud ones red; selected notes are lighter. Built once, not per frame.
+const VELOCITY_COLOURS = [50, 68].map((lightness) =>
+  Array.from({ length: 128 }, (_, velocity) => `hsl(${220 - (velocity / 127) * 220}, 70%, ${lightness}%)`)
+);
+const velocityColour = (velocity, selected) => VELOCITY_COLOURS[selected ? 1 : 0][velocity];
 const parseJson = (text, fallback) => {
   try {
     return text ? JSON.parse(text) : fallback;
@@ -127,6 +127,8 @@ export function PianoRoll(props) {
       appliedPatchSeq: patchSeq,
       // Read-only measurements for window.__keycraft (tests and bench/).
       drawTimes: [],
+      staticCanvas: null,
+      staticKey: "",
       loadedAtMs: null,
       firstSoundMs: null,
     };
@@ -361,7 +363,11 @@ export function PianoRoll(props) {
     containerRef.current.focus({ preventScroll: true });
     const { x, y } = localPoint(e);
     const g = geometry();
-    canvasRef.current.setPointerCapture(e.pointerId);
+    try {
+      canvasRef.current.setPointerCapture(e.pointerId);
+    } catch (err) {
+      // A pointer the browser no longer tracks: the drag still works without capture.
+    }
     if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) {
       seek(g.xToTick(x));
       st.drag = { kind: "seek" };
@@ -566,24 +572,12 @@ export function PianoRoll(props) {
   };
 
   // ---------------------------------------------------------------- drawing
-  const draw = () => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth;
-    const h = canvas.clientHeight;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
-    }
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    if (st.drawTimes.length < 5000) st.drawTimes.push(performance.now());
-    const g = geometry();
+  // Everything that only changes with the view (rows, grid, ruler, keyboard) is drawn once
+  // into an offscreen canvas; each frame copies it and draws notes and overlays on top.
+  const drawStatic = (ctx, w, h, g) => {
     const kh = g.keyHeightPx;
     ctx.fillStyle = "#1c1f26";
     ctx.fillRect(0, 0, w, h);
-    // Key rows.
     for (let p = HIGHEST_PITCH; p >= LOWEST_PITCH; p--) {
       const y = g.pitchToY(p);
       if (y > h || y + kh < RULER_HEIGHT_PX) continue;
@@ -594,12 +588,9 @@ export function PianoRoll(props) {
         ctx.fillRect(KEYBOARD_WIDTH_PX, y + kh - 1, w, 1);
       }
     }
-    // Grid lines: snap steps, beats, bars.
     const t0 = g.xToTick(KEYBOARD_WIDTH_PX);
     const t1 = g.xToTick(w);
     const bar = barTicks();
-    const beat = beatTicks();
-    const step = stepTicks();
     const drawLines = (every, colour) => {
       if (every <= 0 || (every * g.pxPerBeat) / TICKS_PER_QUARTER < 6) return;
       ctx.fillStyle = colour;
@@ -607,61 +598,21 @@ export function PianoRoll(props) {
         ctx.fillRect(Math.round(g.tickToX(t)), RULER_HEIGHT_PX, 1, h);
       }
     };
-    drawLines(step, "#30353f");
-    drawLines(beat, "#3b414d");
+    drawLines(stepTicks(), "#30353f");
+    drawLines(beatTicks(), "#3b414d");
     drawLines(bar, "#5a6170");
-    // Loop region.
-    if (st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick) {
+    const loop = st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick;
+    if (loop) {
       ctx.fillStyle = "rgba(120, 200, 120, 0.08)";
       const lx = g.tickToX(st.props.loopStartTick);
       ctx.fillRect(lx, RULER_HEIGHT_PX, g.tickToX(st.props.loopEndTick) - lx, h);
     }
-    // Notes, culled to the visible window.
-    const showNames = st.props.showNoteNames;
     ctx.font = "10px sans-serif";
     ctx.textBaseline = "middle";
-    st.notes.forEach((n, id) => {
-      if (n.start_tick > t1 || n.start_tick + n.duration_ticks < t0) return;
-      const y = g.pitchToY(n.pitch_midi);
-      if (y > h || y + kh < RULER_HEIGHT_PX) return;
-      const x = g.tickToX(n.start_tick);
-      const nw = Math.max(2, (n.duration_ticks * g.pxPerBeat) / TICKS_PER_QUARTER);
-      const selected = st.selected.has(id);
-      ctx.fillStyle = velocityColour(n.velocity, selected);
-      ctx.fillRect(x, y + 1, nw, kh - 2);
-      if (selected) {
-        ctx.strokeStyle = "#ffffff";
-        ctx.lineWidth = 1.5;
-        ctx.strokeRect(x + 0.5, y + 1.5, nw - 1, kh - 3);
-      }
-      if (showNames && nw > 22 && kh >= 10) {
-        ctx.fillStyle = "#10131a";
-        ctx.fillText(noteName(n.pitch_midi), x + 3, y + kh / 2);
-      }
-    });
-    // Rubber band.
-    const d = st.drag;
-    if (d && d.kind === "band") {
-      ctx.strokeStyle = "#9fb4ff";
-      ctx.fillStyle = "rgba(159, 180, 255, 0.12)";
-      ctx.fillRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
-      ctx.strokeRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
-    }
-    // Keys sounding now: from the playhead while playing, plus a clicked key.
-    const sounding = new Set();
-    const playing = transport().state === "started";
-    if (playing) {
-      st.notes.forEach((n) => {
-        if (n.start_tick <= st.playheadTick && st.playheadTick < n.start_tick + n.duration_ticks) sounding.add(n.pitch_midi);
-      });
-    }
-    if (st.previewKey !== null) sounding.add(st.previewKey);
-    // Keyboard.
     for (let p = HIGHEST_PITCH; p >= LOWEST_PITCH; p--) {
       const y = g.pitchToY(p);
       if (y > h || y + kh < RULER_HEIGHT_PX) continue;
-      const black = BLACK.has(p % 12);
-      ctx.fillStyle = sounding.has(p) ? "#f5a524" : black ? "#111" : "#f4f4f4";
+      ctx.fillStyle = BLACK.has(p % 12) ? "#111" : "#f4f4f4";
       ctx.fillRect(0, y, KEYBOARD_WIDTH_PX, kh);
       ctx.fillStyle = "#999";
       ctx.fillRect(0, y + kh - 1, KEYBOARD_WIDTH_PX, 1);
@@ -670,7 +621,6 @@ export function PianoRoll(props) {
         ctx.fillText(noteName(p), 30, y + kh / 2);
       }
     }
-    // Ruler with bar numbers.
     ctx.fillStyle = "#14161b";
     ctx.fillRect(0, 0, w, RULER_HEIGHT_PX);
     ctx.fillStyle = "#c8ccd4";
@@ -683,12 +633,94 @@ export function PianoRoll(props) {
       ctx.fillRect(x, 12, 1, 12);
       ctx.fillText(String(b + 1), x + 3, 10);
     }
-    if (st.props.loopEnabled) {
+    if (loop) {
       ctx.fillStyle = "rgba(120, 200, 120, 0.6)";
       const lx = g.tickToX(st.props.loopStartTick);
       ctx.fillRect(lx, 18, g.tickToX(st.props.loopEndTick) - lx, 6);
     }
-    // Playhead.
+  };
+
+  const draw = () => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const h = canvas.clientHeight;
+    const pw = Math.round(w * dpr);
+    const ph = Math.round(h * dpr);
+    if (canvas.width !== pw || canvas.height !== ph) {
+      canvas.width = pw;
+      canvas.height = ph;
+    }
+    if (st.drawTimes.length < 5000) st.drawTimes.push(performance.now());
+    const g = geometry();
+    const kh = g.keyHeightPx;
+    const v = st.view;
+    const P = st.props;
+    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.loopEnabled, P.loopStartTick, P.loopEndTick].join("|");
+    if (!st.staticCanvas) st.staticCanvas = document.createElement("canvas");
+    const backdrop = st.staticCanvas;
+    if (st.staticKey !== staticKey) {
+      backdrop.width = pw;
+      backdrop.height = ph;
+      const bctx = backdrop.getContext("2d");
+      bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawStatic(bctx, w, h, g);
+      st.staticKey = staticKey;
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(backdrop, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    // Notes, culled to the visible window and clipped to the grid.
+    const t0 = g.xToTick(KEYBOARD_WIDTH_PX);
+    const t1 = g.xToTick(w);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(KEYBOARD_WIDTH_PX, RULER_HEIGHT_PX, w - KEYBOARD_WIDTH_PX, h - RULER_HEIGHT_PX);
+    ctx.clip();
+    const showNames = P.showNoteNames;
+    ctx.font = "10px sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.strokeStyle = "#ffffff";
+    ctx.lineWidth = 1.5;
+    st.notes.forEach((n, id) => {
+      if (n.start_tick > t1 || n.start_tick + n.duration_ticks < t0) return;
+      const y = g.pitchToY(n.pitch_midi);
+      if (y > h || y + kh < RULER_HEIGHT_PX) return;
+      const x = g.tickToX(n.start_tick);
+      const nw = Math.max(2, (n.duration_ticks * g.pxPerBeat) / TICKS_PER_QUARTER);
+      const selected = st.selected.has(id);
+      ctx.fillStyle = velocityColour(n.velocity, selected);
+      ctx.fillRect(x, y + 1, nw, kh - 2);
+      if (selected) ctx.strokeRect(x + 0.5, y + 1.5, nw - 1, kh - 3);
+      if (showNames && nw > 22 && kh >= 10) {
+        ctx.fillStyle = "#10131a";
+        ctx.fillText(noteName(n.pitch_midi), x + 3, y + kh / 2);
+      }
+    });
+    const d = st.drag;
+    if (d && d.kind === "band") {
+      ctx.strokeStyle = "#9fb4ff";
+      ctx.lineWidth = 1;
+      ctx.fillStyle = "rgba(159, 180, 255, 0.12)";
+      ctx.fillRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
+      ctx.strokeRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
+    }
+    ctx.restore();
+    // Keys sounding now: from the playhead while playing, plus a clicked key.
+    const sounding = new Set();
+    if (transport().state === "started") {
+      st.notes.forEach((n) => {
+        if (n.start_tick <= st.playheadTick && st.playheadTick < n.start_tick + n.duration_ticks) sounding.add(n.pitch_midi);
+      });
+    }
+    if (st.previewKey !== null) sounding.add(st.previewKey);
+    ctx.fillStyle = "#f5a524";
+    sounding.forEach((p) => {
+      const y = g.pitchToY(p);
+      if (y + kh >= RULER_HEIGHT_PX && y <= h) ctx.fillRect(0, Math.max(y, RULER_HEIGHT_PX), KEYBOARD_WIDTH_PX, kh - 1);
+    });
     const px = g.tickToX(st.playheadTick);
     if (px >= KEYBOARD_WIDTH_PX) {
       ctx.fillStyle = "#ff4d4f";

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from keycraft.services.domain import Note
 from keycraft.services.notes import edits
@@ -31,6 +33,32 @@ class EditingSession:
         self._clipboard: tuple[Note, ...] = ()
         self._next_id = 0
         self.replace_all(notes, record=False)
+
+    # --- pickling ----------------------------------------------------------------------
+    # Reflex pickles backend state after events; thousands of Note objects pickle slowly,
+    # so the notes travel as one flat array of ints instead.
+    def __getstate__(self) -> dict[str, object]:
+        flat = array("q")
+        for note in self._notes.values():
+            flat.extend((note.start_tick, note.duration_ticks, note.pitch_midi, note.velocity))
+        return {
+            "ids": list(self._notes),
+            "flat": flat.tobytes(),
+            "history": self._history,
+            "clipboard": self._clipboard,
+            "next_id": self._next_id,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        flat = array("q")
+        flat.frombytes(state["flat"])
+        self._notes = {
+            note_id: Note(flat[4 * i], flat[4 * i + 1], flat[4 * i + 2], flat[4 * i + 3])
+            for i, note_id in enumerate(state["ids"])
+        }
+        self._history = state["history"]
+        self._clipboard = state["clipboard"]
+        self._next_id = state["next_id"]
 
     # --- reading ----------------------------------------------------------------------
     @property
