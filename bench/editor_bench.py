@@ -39,6 +39,7 @@ class Figures:
     delete_save_ms: list[float]
     paste_100_save_ms: list[float]
     play_start_ms: list[float]
+    play_failures: int = 0
 
 
 def bench_notes() -> tuple[Note, ...]:
@@ -214,24 +215,28 @@ def run(app: RunningApp) -> Figures:
             page.keyboard.press(" ")
             try:
                 page.wait_for_function("window.__keycraft.firstSoundMs !== null", timeout=5000)
-            except PlaywrightTimeout as exc:
+                figures.play_start_ms.append(float(page.evaluate("window.__keycraft.firstSoundMs")))
+            except PlaywrightTimeout:
                 state = page.evaluate(
                     "[window.__keycraft.transportState, window.__keycraft.playheadTick,"
-                    " window.__keycraft.instrument, window.__keycraft.playLatencyMs]"
+                    " window.__keycraft.instrument, window.__keycraft.mounts]"
                 )
-                raise RuntimeError(
-                    f"no note sounded; transport, tick, instrument: {state}"
-                ) from exc
-            figures.play_start_ms.append(float(page.evaluate("window.__keycraft.firstSoundMs")))
+                print(
+                    f"play: no note sounded within 5 s (transport, tick, samples, mounts) {state}"
+                )
+                figures.play_failures += 1
             page.get_by_test_id("stop").click()
+            page.wait_for_function("window.__keycraft.transportState === 'stopped'")
         browser.close()
     return figures
 
 
 def summary(figures: Figures) -> dict[str, dict[str, float]]:
     """Median, p95 and worst of each figure."""
-    out = {}
+    out: dict[str, dict[str, float]] = {"play_failures": {"count": figures.play_failures}}
     for name, values in asdict(figures).items():
+        if not isinstance(values, list):
+            continue
         out[name] = {
             "median": round(statistics.median(values), 1),
             "p95": round(p95(values), 1),

@@ -815,7 +815,11 @@ export function PianoRoll(props) {
       zoom: (factor) => zoomBy(factor),
       focus: () => containerRef.current && containerRef.current.focus({ preventScroll: true }),
     };
+    window.__keycraftMounts = (window.__keycraftMounts || 0) + 1;
     window.__keycraft = {
+      get mounts() {
+        return window.__keycraftMounts;
+      },
       get noteCount() {
         return st.notes.size;
       },
