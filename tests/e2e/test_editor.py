@@ -274,3 +274,61 @@ def test_signed_out_visitors_and_strangers_get_no_midi(
     stranger = signed_in_context(browser, app, create_user(app))
     assert stranger.request.get(f"{app.url}/api/projects/{project_id}/midi").status == 404
     stranger.close()
+
+
+def test_select_copy_paste_duplicate_quantize_and_transpose(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    notes = (Note(0, 240, 60, 90), Note(250, 230, 64, 90), Note(1920, 480, 48, 90))
+    project_id = _seed(app, user_id, notes)
+    _open(page, app, project_id)
+
+    def stored() -> set[Note]:
+        return set(_stored(app, user_id, project_id).notes)
+
+    # Rubber-band the first two notes with the select tool.
+    page.get_by_test_id("tool").get_by_role("radio").nth(1).click()
+    x0, y0 = _point(page, 0, 66)
+    x1, y1 = _point(page, 700, 59)
+    page.mouse.move(x0 - 1, y0)
+    page.mouse.down()
+    page.mouse.move(x1, y1, steps=5)
+    page.mouse.up()
+    expect(page.get_by_test_id("selection-count")).to_have_text("2")
+
+    # Quantize snaps the off-grid note (250 → 240, 230 ticks → 240).
+    page.keyboard.press("q")
+    _wait_for(lambda: Note(240, 240, 64, 90) in stored(), "quantize")
+
+    # Copy, move the playhead to bar 3 by clicking the ruler, paste there.
+    page.keyboard.press("Control+c")
+    ruler_x, _ = _point(page, 3840, 60)
+    roll_top = page.get_by_test_id("piano-roll").bounding_box()
+    assert roll_top is not None
+    page.mouse.click(ruler_x - 1, roll_top["y"] + 8)
+    page.get_by_test_id("piano-roll").focus()
+    page.keyboard.press("Control+v")
+    expect(page.get_by_test_id("note-count")).to_have_text("5")
+    _wait_for(lambda: {Note(3840, 240, 60, 90), Note(4080, 240, 64, 90)} <= stored(), "paste")
+
+    # The pasted notes are selected: duplicate them right after themselves.
+    page.keyboard.press("Control+d")
+    expect(page.get_by_test_id("note-count")).to_have_text("7")
+    _wait_for(lambda: {Note(4320, 240, 60, 90), Note(4560, 240, 64, 90)} <= stored(), "dup")
+
+    # The toolbar transposes the selection (the duplicates) an octave up.
+    page.get_by_test_id("transpose-octave-up").click()
+    _wait_for(lambda: {Note(4320, 240, 72, 90), Note(4560, 240, 76, 90)} <= stored(), "octave")
+
+    # Arrow keys move the selection by a grid step and a semitone; undo walks back.
+    page.get_by_test_id("piano-roll").focus()
+    page.keyboard.press("ArrowDown")
+    _wait_for(lambda: Note(4320, 240, 71, 90) in stored(), "semitone down")
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    _wait_for(lambda: Note(4320, 240, 60, 90) in stored(), "undo twice")
+    assert len(stored()) == 7
+    page.keyboard.press("?")
+    expect(page.get_by_test_id("shortcut-help")).to_be_visible()
+    assert console.errors == []

@@ -887,6 +887,8 @@ export function PianoRoll(props) {
     <div
       ref={containerRef}
       tabIndex={0}
+      role="application"
+      aria-label="Piano roll: press ? for keyboard shortcuts"
       data-testid="piano-roll"
       onKeyDown={onKeyDown}
       style={{ width: "100%", height: `${heightPx}px`, outline: "none", borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)" }}
