@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from typing import Any
 
 import reflex as rx
@@ -455,7 +456,7 @@ class EditorState(rx.State):
             return
         if title == self._project.title:
             return
-        self._project = _with_title(self._project, title)
+        self._project = replace(self._project, title=title)
         self.title = title
         await self._save()
 
@@ -556,12 +557,6 @@ class EditorState(rx.State):
     def back_to_projects(self) -> EventSpec:
         """Leave for the project list (everything is already saved)."""
         return rx.redirect(PROJECTS.path)
-
-
-def _with_title(project: Project, title: str) -> Project:
-    from dataclasses import replace
-
-    return replace(project, title=title)
 
 
 def _int_or(value: str, default: int) -> int:

@@ -12,7 +12,7 @@ from keycraft.routes import editor_url
 from keycraft.services import projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import TimeSignature
+from keycraft.services.domain import Note, TimeSignature
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.notes.timing import bar_length_ticks
 from keycraft.services.transcriber_client import (
@@ -277,7 +277,7 @@ class TranscriptionState(rx.State):
             self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
         return rx.redirect(editor_url(created.id))
 
-    async def _merge(self, notes: list[Any]) -> None:
+    async def _merge(self, notes: list[Note]) -> None:
         async with self:
             editor = await self.get_state(EditorState)
             numerator, denominator = editor.time_signature.split("/")
