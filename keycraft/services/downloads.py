@@ -10,7 +10,7 @@ from datetime import datetime
 from keycraft.services.domain import Project, QuotaDecision
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.notes.midi_io import export_midi
-from keycraft.services.plans import download_limit
+from keycraft.services.plans import Plan, download_limit
 from keycraft.services.repository.port import Repository
 
 
@@ -46,22 +46,32 @@ def midi_filename(title: str) -> str:
     return f"{stem or 'keycraft'}.mid"
 
 
-def quota_status(repo: Repository, user_id: str, now: datetime) -> QuotaStatus | None:
-    """Return the user's download counters as of ``now`` (None for an unknown user)."""
+def quota_status(
+    repo: Repository, user_id: str, now: datetime, plans: tuple[Plan, ...] = ()
+) -> QuotaStatus | None:
+    """Return the user's download counters as of ``now`` (None for an unknown user).
+
+    ``plans`` are the plans on offer (the Free plan alone when empty).
+    """
     user = repo.get_user(user_id)
     if user is None:
         return None
     quota = repo.get_quota(user_id)
     used = 0 if quota.reset_date <= now else quota.used
-    return QuotaStatus(used=used, limit=download_limit(user), reset_date=quota.reset_date)
+    return QuotaStatus(used=used, limit=download_limit(user, plans), reset_date=quota.reset_date)
 
 
 def download_project_midi(
-    repo: Repository, user_id: str, project_id: str, now: datetime
+    repo: Repository,
+    user_id: str,
+    project_id: str,
+    now: datetime,
+    plans: tuple[Plan, ...] = (),
 ) -> MidiDownload:
     """Export the user's saved project as MIDI, taking one download from their quota.
 
-    The project is checked first, so a wrong id never costs a download.
+    The project is checked first, so a wrong id never costs a download. ``plans`` are the
+    plans on offer (the Free plan alone when empty), which set the user's monthly limit.
 
     Raises:
         NotFound: no such project (or user) for this user.
@@ -71,7 +81,7 @@ def download_project_midi(
     project: Project | None = repo.get_project(user_id, project_id) if user else None
     if user is None or project is None:
         raise NotFound(project_id)
-    decision = repo.consume_download(user_id, download_limit(user), now)
+    decision = repo.consume_download(user_id, download_limit(user, plans), now)
     if not decision.granted:
         raise QuotaExhausted(decision)
     data = export_midi(project.notes, project.tempo_bpm, project.time_signature, project.title)

@@ -18,6 +18,7 @@ from keycraft.services.downloads import (
 )
 from keycraft.services.errors import NotFound
 from keycraft.services.notes.midi_io import import_midi
+from keycraft.services.plans import Plan
 from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
@@ -54,6 +55,18 @@ def test_downloads_count_against_the_free_quota_and_wrong_ids_cost_nothing(
     assert (refused.value.decision.used, refused.value.decision.limit) == (3, 3)
     status = quota_status(repo, user.id, now)
     assert status is not None and status.used == 3
+
+
+def test_a_paid_plan_raises_the_limit(repo: Repository) -> None:
+    pro = Plan(key="pro", name="Pro", monthly_downloads=5, price_cents=900)
+    user = repo.create_user(make_user(active_plans=("pro",)))
+    project = repo.create_project(make_project(user))
+    for _ in range(5):
+        download_project_midi(repo, user.id, project.id, T0, plans=(pro,))
+    with pytest.raises(QuotaExhausted):
+        download_project_midi(repo, user.id, project.id, T0, plans=(pro,))
+    status = quota_status(repo, user.id, T0, plans=(pro,))
+    assert status is not None and (status.used, status.limit) == (5, 5)
 
 
 def test_someone_elses_project_is_not_found(repo: Repository) -> None:
