@@ -26,6 +26,19 @@ HOME = PageRoute(
     ),
 )
 
+PROJECTS = PageRoute(
+    path="/projects",
+    title=f"Your projects — {PRODUCT_NAME}",
+    description="Your pieces: open, rename, duplicate or delete them, or start a new one.",
+)
+
+EDITOR = PageRoute(
+    path="/editor/[project_id]",
+    title=f"Editor — {PRODUCT_NAME}",
+    description="Edit, play and export the notes of a piece in the piano roll.",
+)
+
+
 SIGN_UP = PageRoute(
     path="/sign-up",
     title=f"Create your account — {PRODUCT_NAME}",
@@ -102,6 +115,8 @@ ALL_PAGES: tuple[PageRoute, ...] = (
     ADMIN_EXPERIMENTS,
     NOT_FOUND,
     BILLING_RETURN,
+    PROJECTS,
+    EDITOR,
 )
 """Every page of the app; ``keycraft.pages.PAGES`` supplies a component for each."""
 
@@ -142,6 +157,24 @@ OAUTH_CALLBACK_API = "/api/auth/oauth/{provider}/callback"
 ACCOUNT_PASSWORD_API = "/api/account/password"
 ACCOUNT_REVOKE_SESSION_API = "/api/account/sessions/revoke"
 ACCOUNT_DELETE_API = "/api/account/delete"
+
+PROJECT_MIDI_API = "/api/projects/{project_id}/midi"
+PROJECT_AUDIO_API = "/api/projects/{project_id}/audio"
+
+
+def editor_url(project_id: str) -> str:
+    """The editor page of one project."""
+    return f"/editor/{project_id}"
+
+
+def project_midi_url(project_id: str) -> str:
+    """Where the browser downloads a project's MIDI file."""
+    return PROJECT_MIDI_API.format(project_id=project_id)
+
+
+def project_audio_url(project_id: str) -> str:
+    """Where the editor streams a project's original recording."""
+    return PROJECT_AUDIO_API.format(project_id=project_id)
 
 
 def sign_in_url(next_path: str = "") -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
 
+from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp, start_app
 from tests.support.auth_services import (
     AUTH_TEST_SETTINGS,
@@ -14,6 +16,7 @@ from tests.support.auth_services import (
     new_oidc_config,
     start_oidc_provider,
 )
+from tests.support.contract_transcriber import ContractTranscriber, running_contract_transcriber
 from tests.support.dynamodb_local import start_dynamodb_local
 from tests.support.moto_s3 import start_moto_server
 from tests.support.scale_out import ScaleOutApp, start_scale_out_app
@@ -38,6 +41,13 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         yield endpoint
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def contract_transcriber() -> Iterator[ContractTranscriber]:
+    """A server speaking the transcriber's HTTP contract (stands in for the real service)."""
+    with running_contract_transcriber() as control:
+        yield control
 
 
 @pytest.fixture(scope="session")
@@ -94,10 +104,15 @@ def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app_env(
-    stripe_api: StripeApiServer, smtp_sink: SmtpSink, oidc_config: OidcConfig
+    stripe_api: StripeApiServer,
+    smtp_sink: SmtpSink,
+    oidc_config: OidcConfig,
+    contract_transcriber: ContractTranscriber,
 ) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
     return {
+        "TRANSCRIBER_URL": contract_transcriber.url,
+        "TRANSCRIBER_SECRET": contract_transcriber.secret,
         **billing_env(stripe_api),
         **smtp_sink.settings(),
         **oidc_config.settings(),
@@ -127,3 +142,25 @@ def scale_out_app(
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def dynamodb_app(
+    tmp_path_factory: pytest.TempPathFactory, dynamodb_endpoint: str, stripe_api: StripeApiServer
+) -> Iterator[RunningApp]:
+    """The app's API on DynamoDB Local (same routes the full app mounts)."""
+    running = start_api(
+        tmp_path_factory.mktemp("api-dynamodb"),
+        {
+            "REPOSITORY": "dynamodb",
+            "DYNAMODB_ENDPOINT_URL": dynamodb_endpoint,
+            "DYNAMODB_TABLE": f"api-{uuid.uuid4().hex[:8]}",
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            **billing_env(stripe_api),
+        },
+    )
+    try:
+        yield running
+    finally:
+        running.server.stop()

@@ -16,12 +16,15 @@ from keycraft.api.health import health
 from keycraft.api.media import MEDIA_ROUTE, media
 from keycraft.api.metrics import METRICS_ROUTE, metrics
 from keycraft.api.observability import RequestContextMiddleware
+from keycraft.api.projects import project_audio, project_midi
 from keycraft.api.seo import robots, sitemap
 from keycraft.routes import (
     CHECKOUT_API,
     EXPERIMENT_CSV_API,
     HEALTH_API,
     PORTAL_API,
+    PROJECT_AUDIO_API,
+    PROJECT_MIDI_API,
     ROBOTS_TXT,
     SITEMAP_XML,
 )
@@ -43,6 +46,8 @@ def build_api() -> Starlette:
         Route(WEBHOOK_API, stripe_webhook, methods=["POST"]),
         Route(CHECKOUT_API, checkout, methods=["GET"]),
         Route(PORTAL_API, portal, methods=["POST"]),
+        Route(PROJECT_MIDI_API, project_midi, methods=["GET"]),
+        Route(PROJECT_AUDIO_API, project_audio, methods=["GET"]),
         *auth_routes(),
     ]
     return Starlette(

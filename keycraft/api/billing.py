@@ -18,10 +18,21 @@ from keycraft.services.container import get_services
 from keycraft.services.errors import NotFound
 from keycraft.services.experiments.model import Metric
 from keycraft.services.experiments.service import record_conversion
+from keycraft.services.metrics import record_webhook_outcome
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_API = "/api/stripe/webhook"
+
+
+_METRIC_OUTCOME = {
+    "applied": "processed",
+    "stale": "processed",
+    "duplicate": "duplicate",
+    "ignored": "ignored",
+    "unmatched": "ignored",
+}
+"""Webhook outcomes as the metrics and the CloudWatch alarm count them."""
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -43,13 +54,17 @@ async def stripe_webhook(request: Request) -> Response:
             event, services.repository, services.plans, services.stripe, utc_now()
         )
     except InvalidSignature:
+        record_webhook_outcome("invalid")
         return _error(400, "bad_signature", "Signature verification failed.")
     except StripeUnavailable:
+        record_webhook_outcome("failed")
         # Non-2xx makes Stripe retry later, which is what we want while its API is down.
         return _error(503, "stripe_unavailable", "Stripe could not be reached; retry later.")
     except NotFound:
+        record_webhook_outcome("ignored")
         # The account was deleted meanwhile: acknowledge, or Stripe would retry for days.
         return JSONResponse({"received": True, "outcome": "unknown_user"})
+    record_webhook_outcome(_METRIC_OUTCOME[result.outcome], result.event_type)
     log.info("stripe event %s %s: %s", result.event_id, result.event_type, result.outcome)
     return JSONResponse({"received": True, "outcome": result.outcome})
 

@@ -2,11 +2,145 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Literal
+
 import httpx
 
+from keycraft.services.errors import DomainError
 
-class TranscriberUnavailable(Exception):
-    """The transcription service did not answer or is not ready."""
+TranscriberModel = Literal["basic-pitch", "transkun"]
+
+
+class TranscriptionError(DomainError):
+    """The transcriber could not turn this audio into notes."""
+
+
+class TranscriberUnavailable(TranscriptionError):
+    """The transcription service did not answer, or answered nonsense."""
+
+
+class TranscriberBusy(TranscriptionError):
+    """The service is working at capacity (HTTP 429); try again after ``retry_after_s``."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"retry after {retry_after_s}s")
+        self.retry_after_s = retry_after_s
+
+
+class AudioTooLarge(TranscriptionError):
+    """The file is over the service's size limit (HTTP 413)."""
+
+
+class UnsupportedAudio(TranscriptionError):
+    """The file is not an audio format the service reads (HTTP 415)."""
+
+
+class AudioRejected(TranscriptionError):
+    """The service refused the audio or the settings (HTTP 400/422), e.g. too long."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class TranscriberRefused(TranscriptionError):
+    """The service refused our shared secret (HTTP 401): a configuration problem."""
+
+
+class TranscriptionTimedOut(TranscriptionError):
+    """The service (HTTP 504) or the connection gave up before the notes were ready."""
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptionOptions:
+    """The knobs the service takes; None leaves the service's default."""
+
+    model: TranscriberModel = "basic-pitch"
+    onset_threshold: float | None = None
+    frame_threshold: float | None = None
+    min_note_ms: float | None = None
+    min_freq_hz: float | None = None
+    max_freq_hz: float | None = None
+    pitch_bends: bool = False
+    tempo_bpm: float | None = None
+
+    def form_fields(self) -> dict[str, str]:
+        """The multipart form fields for ``POST /transcribe``."""
+        fields = {"model": self.model, "pitch_bends": "true" if self.pitch_bends else "false"}
+        optional = {
+            "onset_threshold": self.onset_threshold,
+            "frame_threshold": self.frame_threshold,
+            "min_note_ms": self.min_note_ms,
+            "min_freq_hz": self.min_freq_hz,
+            "max_freq_hz": self.max_freq_hz,
+            "tempo_bpm": self.tempo_bpm,
+        }
+        fields.update({k: f"{v:g}" for k, v in optional.items() if v is not None})
+        return fields
+
+
+@dataclass(frozen=True, slots=True)
+class TranscribedNote:
+    """A note as the service reports it, in seconds."""
+
+    start_s: float
+    end_s: float
+    pitch_midi: int
+    velocity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Transcription:
+    """The service's answer."""
+
+    model: str
+    duration_s: float
+    processing_s: float
+    notes: tuple[TranscribedNote, ...]
+
+
+def _parse(body: Any) -> Transcription:
+    try:
+        notes = tuple(
+            TranscribedNote(
+                start_s=float(n["start_s"]),
+                end_s=float(n["end_s"]),
+                pitch_midi=int(n["pitch_midi"]),
+                velocity=int(n["velocity"]),
+            )
+            for n in body["notes"]
+        )
+        return Transcription(
+            model=str(body["model"]),
+            duration_s=float(body["duration_s"]),
+            processing_s=float(body["processing_s"]),
+            notes=notes,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TranscriberUnavailable("malformed response") from exc
+
+
+def _error_for(response: httpx.Response) -> TranscriptionError:
+    try:
+        code = str(response.json().get("error", ""))
+    except ValueError:
+        code = ""
+    status = response.status_code
+    if status == 429:
+        retry = response.headers.get("Retry-After", "")
+        return TranscriberBusy(int(retry) if retry.isdigit() else 30)
+    if status == 413:
+        return AudioTooLarge(code)
+    if status == 415:
+        return UnsupportedAudio(code)
+    if status in (400, 422):
+        return AudioRejected(code or str(status))
+    if status == 401:
+        return TranscriberRefused(code)
+    if status == 504:
+        return TranscriptionTimedOut(code)
+    return TranscriberUnavailable(f"HTTP {status}")
 
 
 class TranscriberClient:
@@ -28,3 +162,35 @@ class TranscriberClient:
         except httpx.HTTPError as exc:
             raise TranscriberUnavailable(type(exc).__name__) from exc
         return response.status_code == 200
+
+    async def transcribe(
+        self, audio: bytes, filename: str, content_type: str, options: TranscriptionOptions
+    ) -> Transcription:
+        """Upload ``audio`` to ``POST /transcribe?format=json`` and return the notes.
+
+        Cancelling the awaiting task closes the connection.
+
+        Raises:
+            TranscriptionError: a subclass naming what went wrong.
+        """
+        timeout = httpx.Timeout(connect=5.0, write=120.0, read=self._timeout_s, pool=5.0)
+        try:
+            async with httpx.AsyncClient(timeout=timeout) as client:
+                response = await client.post(
+                    f"{self._base_url}/transcribe",
+                    params={"format": "json"},
+                    headers=self._headers(),
+                    data=options.form_fields(),
+                    files={"audio": (filename, audio, content_type)},
+                )
+        except httpx.TimeoutException as exc:
+            raise TranscriptionTimedOut(type(exc).__name__) from exc
+        except httpx.HTTPError as exc:
+            raise TranscriberUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise _error_for(response)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise TranscriberUnavailable("response is not JSON") from exc
+        return _parse(body)

@@ -4,48 +4,23 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from keycraft.services.domain import User
-from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp
 from tests.support.signed_in import create_user
 from tests.support.stripe_api import (
     PRICE_PRO_YEARLY,
     StripeApiServer,
-    billing_env,
     checkout_completed,
     event,
     invoice,
     signed,
     subscription,
 )
-
-
-@pytest.fixture(scope="module")
-def dynamodb_app(
-    tmp_path_factory: pytest.TempPathFactory, dynamodb_endpoint: str, stripe_api: StripeApiServer
-) -> Iterator[RunningApp]:
-    """The app's API on DynamoDB Local (same routes the full app mounts)."""
-    running = start_api(
-        tmp_path_factory.mktemp("api-dynamodb"),
-        {
-            "REPOSITORY": "dynamodb",
-            "DYNAMODB_ENDPOINT_URL": dynamodb_endpoint,
-            "DYNAMODB_TABLE": f"billing-{uuid.uuid4().hex[:8]}",
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            **billing_env(stripe_api),
-        },
-    )
-    try:
-        yield running
-    finally:
-        running.server.stop()
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])

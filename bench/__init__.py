@@ -1,0 +1,1 @@
+"""Benchmarks run against the production build in Chromium."""

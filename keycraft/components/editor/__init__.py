@@ -1,0 +1,1 @@
+"""Sections of the editor page around the piano-roll canvas."""

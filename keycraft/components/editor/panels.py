@@ -1,0 +1,127 @@
+"""Below and beside the roll: the velocity lane, messages and the shortcut list."""
+
+import reflex as rx
+
+from keycraft.components.select_menu import select_menu
+from keycraft.state.editor import EditorState
+
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Space", "Play / pause"),
+    ("Click / drag on empty grid", "Draw a note (draw tool) or rubber-band select"),
+    ("Click, Shift+click", "Select, add to selection"),
+    ("Drag a note / its right edge", "Move / resize"),
+    ("↑ ↓", "Transpose selection a semitone"),
+    ("Shift + ↑ ↓", "Transpose selection an octave"),
+    ("← →", "Move selection one grid step"),
+    ("Del, Backspace", "Delete selection"),
+    ("Q", "Quantize selection to the grid"),
+    ("Ctrl/Cmd + A", "Select all"),
+    ("Ctrl/Cmd + C, X, V", "Copy, cut, paste at the playhead"),
+    ("Ctrl/Cmd + D", "Duplicate selection after itself"),
+    ("Ctrl/Cmd + Z", "Undo"),
+    ("Shift + Ctrl/Cmd + Z", "Redo"),
+    ("Ctrl/Cmd + wheel, Ctrl/Cmd + = −", "Zoom"),
+    ("Wheel, Shift + wheel", "Scroll vertically, horizontally"),
+    ("Click the ruler", "Move the playhead"),
+    ("Esc", "Clear selection"),
+    ("?", "This list"),
+)
+
+
+def velocity_lane() -> rx.Component:
+    """Sets the velocity of the selected notes."""
+    return rx.hstack(
+        rx.text("Velocity of selection", size="2", color_scheme="gray"),
+        rx.slider(
+            value=[EditorState.velocity],
+            min=1,
+            max=127,
+            step=1,
+            on_change=EditorState.set_velocity,
+            on_value_commit=EditorState.apply_velocity,
+            disabled=EditorState.selection_count == 0,
+            width="16rem",
+            data_testid="velocity",
+        ),
+        rx.text(EditorState.velocity, size="2", width="2rem"),
+        align="center",
+        spacing="3",
+    )
+
+
+def message_banner() -> rx.Component:
+    """The latest problem, dismissable."""
+    return rx.cond(
+        EditorState.message != "",
+        rx.callout.root(
+            rx.hstack(
+                rx.callout.icon(rx.icon("triangle_alert")),
+                rx.callout.text(EditorState.message, data_testid="editor-message"),
+                rx.spacer(),
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    size="1",
+                    variant="ghost",
+                    on_click=EditorState.dismiss_message,
+                    aria_label="Dismiss",
+                ),
+                align="center",
+                width="100%",
+            ),
+            color_scheme="red",
+            width="100%",
+        ),
+    )
+
+
+def shortcuts_dialog() -> rx.Component:
+    """Every keyboard shortcut of the roll."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Keyboard shortcuts"),
+            rx.table.root(
+                rx.table.body(
+                    *[
+                        rx.table.row(rx.table.cell(rx.code(keys)), rx.table.cell(action))
+                        for keys, action in SHORTCUTS
+                    ]
+                ),
+                size="1",
+            ),
+            rx.dialog.close(rx.button("Close", margin_top="1rem")),
+            data_testid="shortcut-help",
+        ),
+        open=EditorState.help_open,
+        on_open_change=EditorState.set_help_open,
+    )
+
+
+def track_dialog() -> rx.Component:
+    """Asks which track of a multi-track MIDI file to import."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Import which notes?"),
+            rx.dialog.description(
+                "This MIDI file has several tracks. Merge them into the piano part, or take one."
+            ),
+            rx.box(
+                select_menu(
+                    EditorState.track_options,
+                    EditorState.track_choice,
+                    EditorState.set_track_choice,
+                    "import-track",
+                    "Tracks to import",
+                ),
+                margin_y="1rem",
+            ),
+            rx.hstack(
+                rx.button("Cancel", variant="soft", on_click=EditorState.cancel_import),
+                rx.button(
+                    "Import", on_click=EditorState.confirm_import, data_testid="confirm-import"
+                ),
+                justify="end",
+                spacing="2",
+            ),
+        ),
+        open=EditorState.track_dialog_open,
+    )

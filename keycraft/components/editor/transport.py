@@ -1,0 +1,136 @@
+"""Playback controls: play/stop, tempo, metre, metronome, loop, volume, mute and solo."""
+
+# mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
+# calling them is how Reflex works, hence the "operator" ignores below.
+import reflex as rx
+
+from keycraft.components.piano_roll import transport_action
+from keycraft.components.select_menu import select_menu
+from keycraft.state.editor import TIME_SIGNATURE_OPTIONS, EditorState
+
+
+def _labelled(label: str, control: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, size="2", color_scheme="gray"), control, align="center", spacing="1"
+    )
+
+
+def _mixer() -> rx.Component:
+    return rx.cond(
+        EditorState.has_audio,
+        rx.hstack(
+            _labelled(
+                "Notes",
+                rx.switch(
+                    checked=~EditorState.midi_muted,
+                    on_change=lambda on: EditorState.set_midi_muted(~on),  # type: ignore[operator]
+                    aria_label="Notes audible",
+                ),
+            ),
+            _labelled(
+                "Recording",
+                rx.switch(
+                    checked=~EditorState.audio_muted,
+                    on_change=lambda on: EditorState.set_audio_muted(~on),  # type: ignore[operator]
+                    aria_label="Recording audible",
+                    data_testid="audio-audible",
+                ),
+            ),
+            rx.button("Solo notes", size="1", variant="soft", on_click=EditorState.solo_midi),
+            rx.button("Solo recording", size="1", variant="soft", on_click=EditorState.solo_audio),
+            spacing="2",
+            align="center",
+        ),
+    )
+
+
+def transport_bar() -> rx.Component:
+    """The row of playback controls below the toolbar."""
+    return rx.hstack(
+        rx.button(
+            rx.icon("play", size=16),
+            "Play / pause",
+            on_click=transport_action("toggle"),
+            data_testid="play",
+        ),
+        rx.button(
+            rx.icon("square", size=16),
+            "Stop",
+            variant="soft",
+            on_click=transport_action("stop"),
+            data_testid="stop",
+        ),
+        _labelled(
+            "BPM",
+            rx.input(
+                type="number",
+                default_value=EditorState.tempo_bpm.to_string(),
+                key=EditorState.load_revision.to_string() + EditorState.tempo_bpm.to_string(),
+                on_blur=EditorState.set_tempo,
+                min=20,
+                max=400,
+                step=1,
+                width="5rem",
+                data_testid="tempo",
+            ),
+        ),
+        _labelled(
+            "Metre",
+            select_menu(
+                TIME_SIGNATURE_OPTIONS,
+                EditorState.time_signature,
+                EditorState.set_time_signature,
+                "time-signature",
+                "Time signature",
+            ),
+        ),
+        _labelled(
+            "Metronome",
+            rx.switch(
+                checked=EditorState.metronome,
+                on_change=EditorState.set_metronome,
+                data_testid="metronome",
+            ),
+        ),
+        _labelled(
+            "Loop bars",
+            rx.hstack(
+                rx.switch(checked=EditorState.loop_enabled, on_change=EditorState.set_loop_enabled),
+                rx.input(
+                    type="number",
+                    value=EditorState.loop_start_bar.to_string(),
+                    on_change=EditorState.set_loop_start_bar,
+                    min=1,
+                    width="4rem",
+                    aria_label="Loop start bar",
+                ),
+                rx.text("to", size="2"),
+                rx.input(
+                    type="number",
+                    value=EditorState.loop_end_bar.to_string(),
+                    on_change=EditorState.set_loop_end_bar,
+                    min=2,
+                    width="4rem",
+                    aria_label="Loop end bar",
+                ),
+                align="center",
+                spacing="1",
+            ),
+        ),
+        _labelled(
+            "Volume",
+            rx.slider(
+                default_value=[-6],
+                min=-40,
+                max=6,
+                step=1,
+                on_value_commit=EditorState.set_volume_db,
+                width="7rem",
+            ),
+        ),
+        _mixer(),
+        align="center",
+        spacing="4",
+        wrap="wrap",
+        width="100%",
+    )

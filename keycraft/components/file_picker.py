@@ -1,0 +1,49 @@
+"""A button-like file picker whose real ``<input type=file>`` carries a test id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex_base.components.component import BaseComponent
+from reflex_components_core.el.elements.forms import Input
+
+
+def _tag_input(component: BaseComponent, test_id: str) -> bool:
+    # rx.upload builds its <input type=file> internally; find it to label it for tests
+    # and assistive technology (Playwright's set_input_files needs the input itself).
+    for child in component.children:
+        if isinstance(child, Input):  # an Input is a Component, which has custom_attrs
+            child.custom_attrs["data-testid"] = test_id
+            child.custom_attrs["aria-label"] = test_id.replace("-", " ")
+            return True
+        if _tag_input(child, test_id):
+            return True
+    return False
+
+
+def file_picker(
+    label: str,
+    icon: str,
+    upload_id: str,
+    test_id: str,
+    on_drop: Any,
+    accept: dict[str, list[str]],
+    max_size_bytes: int,
+) -> rx.Component:
+    """A single-file picker that uploads as soon as a file is chosen or dropped."""
+    picker = rx.upload(
+        rx.button(rx.icon(icon, size=16), label, variant="soft", size="2", type="button"),
+        id=upload_id,
+        multiple=False,
+        max_files=1,
+        accept=accept,
+        max_size=max_size_bytes,
+        no_drag=False,
+        on_drop=on_drop,
+        border="none",
+        padding="0",
+    )
+    if not _tag_input(picker, test_id):
+        raise RuntimeError("rx.upload no longer renders an input element")
+    return picker

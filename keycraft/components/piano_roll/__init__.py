@@ -1,0 +1,23 @@
+"""The piano-roll canvas (a local React component with Tone.js) wrapped for Reflex."""
+
+from keycraft.components.piano_roll.wrapper import (
+    CommandEvent,
+    CommitEvent,
+    NoteRow,
+    PianoRoll,
+    SelectionEvent,
+    piano_roll,
+    transport_action,
+    zoom_action,
+)
+
+__all__ = [
+    "CommandEvent",
+    "CommitEvent",
+    "NoteRow",
+    "PianoRoll",
+    "SelectionEvent",
+    "piano_roll",
+    "transport_action",
+    "zoom_action",
+]

@@ -1,0 +1,906 @@
+// The piano-roll canvas and Tone.js playback. Everything per-frame (drag, hover, playhead,
+// sounding keys) lives here; Python receives coarse commits (onCommit, onCommand, onSelect).
+import React, { useEffect, useRef } from "react";
+import * as Tone from "tone";
+
+const TICKS_PER_QUARTER = 480;
+const LOWEST_PITCH = 21;
+const HIGHEST_PITCH = 108;
+const KEYBOARD_WIDTH_PX = 64;
+const RULER_HEIGHT_PX = 24;
+const RESIZE_EDGE_PX = 6;
+const SCHEDULE_WINDOW_TICKS = 48;
+const MIN_PX_PER_BEAT = 12;
+const MAX_PX_PER_BEAT = 800;
+const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+const BLACK = new Set([1, 3, 6, 8, 10]);
+// Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
+const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
+
+const noteName = (pitch) => `${NOTE_NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
+const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
+// Quiet notes are blue, loud ones red; selected notes are lighter. Built once, not per frame.
+const VELOCITY_COLOURS = [50, 68].map((lightness) =>
+  Array.from({ length: 128 }, (_, velocity) => `hsl(${220 - (velocity / 127) * 220}, 70%, ${lightness}%)`)
+);
+const velocityColour = (velocity, selected) => VELOCITY_COLOURS[selected ? 1 : 0][velocity];
+const parseJson = (text, fallback) => {
+  try {
+    return text ? JSON.parse(text) : fallback;
+  } catch (e) {
+    return fallback;
+  }
+};
+
+let localIdCounter = 0;
+const newLocalId = () => `c${Date.now().toString(36)}${(localIdCounter++).toString(36)}`;
+
+function createPlayer(sampleBaseUrl, onStatus) {
+  const output = new Tone.Volume(0).toDestination();
+  const synth = new Tone.PolySynth(Tone.Synth, { envelope: { attack: 0.005, release: 0.6 } }).connect(output);
+  synth.maxPolyphony = 64;
+  const player = { output, synth, sampler: null, samplesReady: false, click: null };
+  const urls = {};
+  SAMPLE_NOTES.forEach((n) => (urls[n] = `${n.replace("#", "s")}.mp3`));
+  try {
+    player.sampler = new Tone.Sampler({
+      urls,
+      baseUrl: sampleBaseUrl,
+      release: 1,
+      onload: () => {
+        player.samplesReady = true;
+        onStatus("samples");
+      },
+      onerror: () => {
+        // The synth stays the instrument: playback never depends on samples loading.
+        player.sampler = null;
+        onStatus("synth");
+      },
+    }).connect(output);
+  } catch (e) {
+    player.sampler = null;
+    onStatus("synth");
+  }
+  player.click = new Tone.MembraneSynth({ octaves: 2, envelope: { attack: 0.001, decay: 0.08, sustain: 0 } }).connect(output);
+  player.click.volume.value = -10;
+  player.instrument = () => (player.samplesReady && player.sampler ? player.sampler : synth);
+  return player;
+}
+
+export function PianoRoll(props) {
+  const {
+    notesJson = "[]",
+    loadRevision = 0,
+    patchJson = "",
+    patchSeq = 0,
+    tempoBpm = 120,
+    beatsPerBar = 4,
+    beatUnit = 4,
+    snapTicks = 120,
+    tool = "draw",
+    showNoteNames = false,
+    metronome = false,
+    loopEnabled = false,
+    loopStartTick = 0,
+    loopEndTick = 7680,
+    volumeDb = -6,
+    audioUrl = "",
+    midiMuted = false,
+    audioMuted = false,
+    sampleBaseUrl = "/piano/",
+    heightPx = 560,
+    onCommit,
+    onCommand,
+    onSelect,
+  } = props;
+
+  const containerRef = useRef(null);
+  const canvasRef = useRef(null);
+  // Everything mutable lives in one ref so event handlers and the frame loop share it
+  // without re-rendering React on every pointer move.
+  const s = useRef(null);
+  if (s.current === null) {
+    s.current = {
+      notes: new Map(),
+      selected: new Set(),
+      view: { scrollXPx: 0, scrollYPx: 0, pxPerBeat: 96, keyHeightPx: 12 },
+      drag: null,
+      hover: null,
+      playheadTick: 0,
+      dirty: true,
+      props: {},
+      player: null,
+      sorted: null,
+      partDirty: true,
+      schedulerId: null,
+      headEventId: null,
+      warm: false,
+      metronomeId: null,
+      audio: null,
+      audioUrl: "",
+      instrument: "loading",
+      pressTime: 0,
+      playLatencyMs: null,
+      previewKey: null,
+      // A patch already in state when the component mounts belongs to an earlier load.
+      appliedPatchSeq: patchSeq,
+      // Read-only measurements for window.__keycraft (tests and bench/).
+      drawTimes: [],
+      staticCanvas: null,
+      staticKey: "",
+      loadedAtMs: null,
+      firstSoundMs: null,
+    };
+  }
+  s.current.props = props;
+  const st = s.current;
+  const callbacks = useRef({});
+  callbacks.current = { onCommit, onCommand, onSelect };
+
+  // ---------------------------------------------------------------- geometry
+  const geometry = () => {
+    const { scrollXPx, scrollYPx, pxPerBeat, keyHeightPx } = st.view;
+    return {
+      tickToX: (tick) => KEYBOARD_WIDTH_PX + (tick * pxPerBeat) / TICKS_PER_QUARTER - scrollXPx,
+      xToTick: (x) => Math.max(0, ((x - KEYBOARD_WIDTH_PX + scrollXPx) * TICKS_PER_QUARTER) / pxPerBeat),
+      pitchToY: (pitch) => RULER_HEIGHT_PX + (HIGHEST_PITCH - pitch) * keyHeightPx - scrollYPx,
+      yToPitch: (y) => HIGHEST_PITCH - Math.floor((y - RULER_HEIGHT_PX + scrollYPx) / keyHeightPx),
+      keyHeightPx,
+      pxPerBeat,
+    };
+  };
+  const stepTicks = () => (st.props.snapTicks > 0 ? st.props.snapTicks : 0);
+  const drawLength = () => (st.props.snapTicks > 0 ? st.props.snapTicks : TICKS_PER_QUARTER / 4);
+  const beatTicks = () => (TICKS_PER_QUARTER * 4) / (st.props.beatUnit || 4);
+  const barTicks = () => beatTicks() * (st.props.beatsPerBar || 4);
+
+  // ---------------------------------------------------------------- commits
+  const rowOf = (id, n) => ({ id, start_tick: n.start_tick, duration_ticks: n.duration_ticks, pitch_midi: n.pitch_midi, velocity: n.velocity });
+  const commit = (upserts, removedIds) => {
+    if (!upserts.length && !removedIds.length) return;
+    st.partDirty = true;
+    st.dirty = true;
+    const cb = callbacks.current.onCommit;
+    if (cb) cb({ upserts, removed_ids: removedIds });
+  };
+  const command = (name) => {
+    const cb = callbacks.current.onCommand;
+    if (cb) cb({ name, tick: Math.round(st.playheadTick) });
+  };
+  const publishSelection = () => {
+    const cb = callbacks.current.onSelect;
+    if (cb) cb({ ids: Array.from(st.selected) });
+  };
+
+  // ---------------------------------------------------------------- transport
+  const transport = () => Tone.getTransport();
+  const ensurePlayer = () => {
+    if (!st.player) {
+      // Tone's default 100 ms look-ahead is tuned for busy pages; 50 ms halves the delay
+      // between Space and sound while leaving room for main-thread hiccups.
+      Tone.getContext().lookAhead = 0.05;
+      st.player = createPlayer(st.props.sampleBaseUrl || "/piano/", (status) => {
+        st.instrument = status;
+      });
+    }
+    return st.player;
+  };
+  // Notes sorted by start, rebuilt lazily after edits; the scheduler binary-searches it.
+  const sortedNotes = () => {
+    if (st.partDirty || !st.sorted) {
+      st.sorted = Array.from(st.notes.values()).sort((a, b) => a.start_tick - b.start_tick);
+      st.partDirty = false;
+    }
+    return st.sorted;
+  };
+  // Schedule the notes starting in [fromTick, toTick) against audio time ``time`` (the
+  // moment fromTick sounds). A look-ahead window instead of one Tone event per note keeps
+  // starting playback of thousands of notes instant.
+  const scheduleRange = (fromTick, toTick, time) => {
+    if (st.props.midiMuted || !st.player) return;
+    const notes = sortedNotes();
+    let lo = 0;
+    let hi = notes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (notes[mid].start_tick < fromTick) lo = mid + 1;
+      else hi = mid;
+    }
+    const secondsPerTick = 60 / (transport().bpm.value * TICKS_PER_QUARTER);
+    const instrument = st.player.instrument();
+    for (let i = lo; i < notes.length && notes[i].start_tick < toTick; i++) {
+      const n = notes[i];
+      const at = time + (n.start_tick - fromTick) * secondsPerTick;
+      if (st.firstSoundMs === null && st.pressTime) {
+        // When this note will be heard: now plus how far ahead it is scheduled.
+        st.firstSoundMs = performance.now() - st.pressTime + Math.max(0, at - Tone.immediate()) * 1000;
+      }
+      instrument.triggerAttackRelease(Tone.Frequency(n.pitch_midi, "midi").toFrequency(), n.duration_ticks * secondsPerTick, at, n.velocity / 127);
+    }
+  };
+  const ensureScheduler = () => {
+    const t = transport();
+    if (st.schedulerId === null) {
+      st.schedulerId = t.scheduleRepeat((time) => {
+        const tick = Math.round(t.getTicksAtTime(time));
+        scheduleRange(tick, tick + SCHEDULE_WINDOW_TICKS, time);
+      }, `${SCHEDULE_WINDOW_TICKS}i`, 0);
+    }
+  };
+  const warmUp = () => {
+    // The first gesture unlocks audio and starts loading samples, so Space plays at once.
+    if (st.warm) return;
+    st.warm = true;
+    Tone.start().then(() => ensurePlayer());
+  };
+  const applyTransportSettings = () => {
+    const t = transport();
+    t.PPQ = TICKS_PER_QUARTER;
+    t.bpm.value = st.props.tempoBpm || 120;
+    t.timeSignature = [st.props.beatsPerBar || 4, st.props.beatUnit || 4];
+    t.loop = !!st.props.loopEnabled;
+    if (st.props.loopEndTick > st.props.loopStartTick) {
+      t.loopStart = `${st.props.loopStartTick}i`;
+      t.loopEnd = `${st.props.loopEndTick}i`;
+    }
+    if (st.player) {
+      st.player.output.volume.value = st.props.volumeDb;
+    }
+  };
+  const scheduleMetronome = () => {
+    const t = transport();
+    if (st.metronomeId !== null) {
+      t.clear(st.metronomeId);
+      st.metronomeId = null;
+    }
+    const player = ensurePlayer();
+    st.metronomeId = t.scheduleRepeat((time) => {
+      if (!st.props.metronome) return;
+      const tick = t.getTicksAtTime(time);
+      const downbeat = Math.round(tick) % barTicks() === 0;
+      player.click.triggerAttackRelease(downbeat ? "C6" : "G5", "32n", time);
+    }, `${beatTicks()}i`, 0);
+  };
+  const syncAudio = () => {
+    const url = st.props.audioUrl || "";
+    if (url === st.audioUrl) return;
+    st.audioUrl = url;
+    if (st.audio) {
+      st.audio.unsync().dispose();
+      st.audio = null;
+    }
+    if (url) {
+      const player = ensurePlayer();
+      st.audio = new Tone.Player({ url, onerror: () => (st.audio = null) }).connect(player.output);
+      st.audio.sync().start(0);
+    }
+  };
+  const play = async () => {
+    // Called synchronously from the key or click handler, so this is the press time.
+    st.pressTime = performance.now();
+    st.firstSoundMs = null;
+    await Tone.start();
+    ensurePlayer();
+    applyTransportSettings();
+    syncAudio();
+    ensureScheduler();
+    if (st.metronomeId === null) scheduleMetronome();
+    const t = transport();
+    const from = Math.round(st.playheadTick);
+    t.ticks = from;
+    // The repeating window fires on multiples of its length; cover the gap before the first.
+    const next = Math.ceil(from / SCHEDULE_WINDOW_TICKS) * SCHEDULE_WINDOW_TICKS;
+    clearHeadEvent();
+    if (next > from) {
+      st.headEventId = t.scheduleOnce((time) => {
+        st.headEventId = null;
+        scheduleRange(from, next, time);
+      }, `${from}i`);
+    }
+    t.start("+0.02");
+    st.playLatencyMs = performance.now() - st.pressTime;
+    st.dirty = true;
+  };
+  const clearHeadEvent = () => {
+    if (st.headEventId !== null) {
+      transport().clear(st.headEventId);
+      st.headEventId = null;
+    }
+  };
+  const pause = () => {
+    clearHeadEvent();
+    transport().pause();
+    st.dirty = true;
+  };
+  const stop = () => {
+    clearHeadEvent();
+    transport().stop();
+    st.playheadTick = st.props.loopEnabled ? st.props.loopStartTick : 0;
+    st.dirty = true;
+  };
+  const togglePlay = () => (transport().state === "started" ? pause() : play());
+  const seek = (tick) => {
+    st.playheadTick = Math.max(0, Math.round(tick));
+    if (transport().state === "started") transport().ticks = st.playheadTick;
+    st.dirty = true;
+  };
+  const previewPitch = (pitch, velocity) => {
+    if (st.props.midiMuted) return;
+    Tone.start().then(() => {
+      ensurePlayer().instrument().triggerAttackRelease(Tone.Frequency(pitch, "midi").toFrequency(), 0.3, undefined, (velocity || 90) / 127);
+    });
+  };
+  const zoomBy = (factor, anchorX) => {
+    const v = st.view;
+    const x = anchorX === undefined ? KEYBOARD_WIDTH_PX : anchorX;
+    const tickAtAnchor = geometry().xToTick(x);
+    v.pxPerBeat = clamp(v.pxPerBeat * factor, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
+    v.scrollXPx = Math.max(0, (tickAtAnchor * v.pxPerBeat) / TICKS_PER_QUARTER - (x - KEYBOARD_WIDTH_PX));
+    st.dirty = true;
+  };
+
+  // ---------------------------------------------------------------- hit testing
+  const noteAt = (x, y) => {
+    const g = geometry();
+    const pitch = g.yToPitch(y);
+    let found = null;
+    st.notes.forEach((n, id) => {
+      if (n.pitch_midi !== pitch) return;
+      const x0 = g.tickToX(n.start_tick);
+      const x1 = g.tickToX(n.start_tick + n.duration_ticks);
+      if (x >= x0 && x <= Math.max(x1, x0 + 3)) found = { id, n, nearEnd: x1 - x <= RESIZE_EDGE_PX && x1 - x0 > RESIZE_EDGE_PX * 2 };
+    });
+    return found;
+  };
+
+  // ---------------------------------------------------------------- pointer
+  const localPoint = (e) => {
+    const rect = canvasRef.current.getBoundingClientRect();
+    return { x: e.clientX - rect.left, y: e.clientY - rect.top };
+  };
+  const onPointerDown = (e) => {
+    containerRef.current.focus({ preventScroll: true });
+    const { x, y } = localPoint(e);
+    const g = geometry();
+    try {
+      canvasRef.current.setPointerCapture(e.pointerId);
+    } catch (err) {
+      // A pointer the browser no longer tracks: the drag still works without capture.
+    }
+    if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) {
+      seek(g.xToTick(x));
+      st.drag = { kind: "seek" };
+      return;
+    }
+    if (x < KEYBOARD_WIDTH_PX) {
+      const pitch = g.yToPitch(y);
+      if (pitch >= LOWEST_PITCH && pitch <= HIGHEST_PITCH) {
+        st.previewKey = pitch;
+        previewPitch(pitch);
+        st.dirty = true;
+      }
+      return;
+    }
+    const hit = noteAt(x, y);
+    const tick = g.xToTick(x);
+    const pitch = clamp(g.yToPitch(y), 0, 127);
+    if (hit) {
+      if (e.shiftKey) {
+        if (st.selected.has(hit.id)) st.selected.delete(hit.id);
+        else st.selected.add(hit.id);
+      } else if (!st.selected.has(hit.id)) {
+        st.selected = new Set([hit.id]);
+      }
+      if (!st.selected.has(hit.id)) {
+        publishSelection();
+        st.dirty = true;
+        return;
+      }
+      const origins = new Map();
+      st.selected.forEach((id) => origins.set(id, { ...st.notes.get(id) }));
+      st.drag = { kind: hit.nearEnd ? "resize" : "move", anchorId: hit.id, startTick: tick, startPitch: pitch, origins, moved: false, created: false };
+      previewPitch(hit.n.pitch_midi, hit.n.velocity);
+    } else if (st.props.tool === "draw") {
+      const start = stepTicks() > 0 ? Math.floor(tick / stepTicks()) * stepTicks() : Math.round(tick);
+      const id = newLocalId();
+      const n = { start_tick: start, duration_ticks: drawLength(), pitch_midi: pitch, velocity: 90 };
+      st.notes.set(id, n);
+      st.selected = new Set([id]);
+      st.drag = { kind: "resize", anchorId: id, startTick: tick, startPitch: pitch, origins: new Map([[id, { ...n }]]), moved: true, created: true };
+      previewPitch(pitch, 90);
+    } else {
+      if (!e.shiftKey) st.selected = new Set();
+      st.drag = { kind: "band", x0: x, y0: y, x1: x, y1: y, base: new Set(st.selected) };
+    }
+    st.dirty = true;
+  };
+  const onPointerMove = (e) => {
+    const { x, y } = localPoint(e);
+    const d = st.drag;
+    const g = geometry();
+    if (!d) {
+      const hit = x > KEYBOARD_WIDTH_PX && y > RULER_HEIGHT_PX ? noteAt(x, y) : null;
+      canvasRef.current.style.cursor = hit ? (hit.nearEnd ? "ew-resize" : "move") : st.props.tool === "draw" ? "crosshair" : "default";
+      return;
+    }
+    if (d.kind === "seek") {
+      seek(g.xToTick(x));
+      return;
+    }
+    if (d.kind === "band") {
+      d.x1 = x;
+      d.y1 = y;
+      const t0 = g.xToTick(Math.min(d.x0, d.x1));
+      const t1 = g.xToTick(Math.max(d.x0, d.x1));
+      const pHigh = g.yToPitch(Math.min(d.y0, d.y1));
+      const pLow = g.yToPitch(Math.max(d.y0, d.y1));
+      const sel = new Set(d.base);
+      st.notes.forEach((n, id) => {
+        if (n.pitch_midi >= pLow && n.pitch_midi <= pHigh && n.start_tick < t1 && n.start_tick + n.duration_ticks > t0) sel.add(id);
+      });
+      st.selected = sel;
+      st.dirty = true;
+      return;
+    }
+    const tick = g.xToTick(x);
+    const anchor = d.origins.get(d.anchorId);
+    if (d.kind === "move") {
+      const step = stepTicks();
+      const newStart = step > 0 ? snap(anchor.start_tick + (tick - d.startTick), step) : Math.max(0, Math.round(anchor.start_tick + tick - d.startTick));
+      let dt = newStart - anchor.start_tick;
+      let dp = clamp(g.yToPitch(y), 0, 127) - d.startPitch;
+      d.origins.forEach((o) => {
+        dt = Math.max(dt, -o.start_tick);
+        dp = clamp(dp, -o.pitch_midi, 127 - o.pitch_midi);
+      });
+      if (dp !== d.lastDp && dp !== 0) previewPitch(anchor.pitch_midi + dp, anchor.velocity);
+      d.lastDp = dp;
+      d.origins.forEach((o, id) => st.notes.set(id, { ...o, start_tick: o.start_tick + dt, pitch_midi: o.pitch_midi + dp }));
+      d.moved = d.moved || dt !== 0 || dp !== 0;
+    } else {
+      const step = stepTicks();
+      const end = step > 0 ? snap(tick, step) : Math.round(tick);
+      const dDur = end - (anchor.start_tick + anchor.duration_ticks);
+      d.origins.forEach((o, id) => st.notes.set(id, { ...o, duration_ticks: Math.max(step || 1, o.duration_ticks + dDur) }));
+      d.moved = true;
+    }
+    st.dirty = true;
+  };
+  const onPointerUp = () => {
+    const d = st.drag;
+    st.drag = null;
+    if (st.previewKey !== null) {
+      st.previewKey = null;
+      st.dirty = true;
+    }
+    if (!d) return;
+    if (d.kind === "band") {
+      publishSelection();
+    } else if (d.kind === "move" || d.kind === "resize") {
+      const upserts = [];
+      d.origins.forEach((o, id) => {
+        const n = st.notes.get(id);
+        if (d.created || n.start_tick !== o.start_tick || n.duration_ticks !== o.duration_ticks || n.pitch_midi !== o.pitch_midi) upserts.push(rowOf(id, n));
+      });
+      if (upserts.length) commit(upserts, []);
+      publishSelection();
+    }
+    st.dirty = true;
+  };
+  const onWheel = (e) => {
+    e.preventDefault();
+    const { x } = localPoint(e);
+    if (e.ctrlKey || e.metaKey) {
+      zoomBy(e.deltaY < 0 ? 1.15 : 1 / 1.15, x);
+      return;
+    }
+    const v = st.view;
+    const canvas = canvasRef.current;
+    const maxY = Math.max(0, (HIGHEST_PITCH - LOWEST_PITCH + 1) * v.keyHeightPx - (canvas.clientHeight - RULER_HEIGHT_PX));
+    if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+      v.scrollXPx = Math.max(0, v.scrollXPx + (e.shiftKey ? e.deltaY : e.deltaX));
+    } else {
+      v.scrollYPx = clamp(v.scrollYPx + e.deltaY, 0, maxY);
+    }
+    st.dirty = true;
+  };
+
+  // ---------------------------------------------------------------- keyboard
+  const moveSelection = (dt, dp) => {
+    if (!st.selected.size) return;
+    const upserts = [];
+    let okay = true;
+    st.selected.forEach((id) => {
+      const n = st.notes.get(id);
+      if (!n || n.start_tick + dt < 0 || n.pitch_midi + dp < 0 || n.pitch_midi + dp > 127) okay = false;
+    });
+    if (!okay) return;
+    st.selected.forEach((id) => {
+      const n = st.notes.get(id);
+      const moved = { ...n, start_tick: n.start_tick + dt, pitch_midi: n.pitch_midi + dp };
+      st.notes.set(id, moved);
+      upserts.push(rowOf(id, moved));
+    });
+    commit(upserts, []);
+  };
+  const onKeyDown = (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    const key = e.key;
+    let handled = true;
+    if (key === " ") {
+      togglePlay();
+    } else if (key === "Delete" || key === "Backspace") {
+      const ids = Array.from(st.selected);
+      ids.forEach((id) => st.notes.delete(id));
+      st.selected = new Set();
+      commit([], ids);
+      publishSelection();
+    } else if (key === "ArrowUp" || key === "ArrowDown") {
+      const dir = key === "ArrowUp" ? 1 : -1;
+      moveSelection(0, dir * (e.shiftKey ? 12 : 1));
+    } else if (key === "ArrowLeft" || key === "ArrowRight") {
+      const dir = key === "ArrowRight" ? 1 : -1;
+      moveSelection(dir * (stepTicks() || TICKS_PER_QUARTER / 4) * (e.shiftKey ? 4 : 1), 0);
+    } else if (mod && key.toLowerCase() === "a") {
+      st.selected = new Set(st.notes.keys());
+      publishSelection();
+    } else if (mod && key.toLowerCase() === "z") {
+      command(e.shiftKey ? "redo" : "undo");
+    } else if (mod && key.toLowerCase() === "y") {
+      command("redo");
+    } else if (mod && ["c", "x", "v", "d"].includes(key.toLowerCase())) {
+      command({ c: "copy", x: "cut", v: "paste", d: "duplicate" }[key.toLowerCase()]);
+    } else if (!mod && key.toLowerCase() === "q") {
+      command("quantize");
+    } else if (key === "?") {
+      command("help");
+    } else if (key === "Escape") {
+      st.selected = new Set();
+      publishSelection();
+    } else if (mod && (key === "=" || key === "+")) {
+      zoomBy(1.25);
+    } else if (mod && key === "-") {
+      zoomBy(1 / 1.25);
+    } else {
+      handled = false;
+    }
+    if (handled) {
+      e.preventDefault();
+      st.dirty = true;
+    }
+  };
+
+  // ---------------------------------------------------------------- drawing
+  // Everything that only changes with the view (rows, grid, ruler, keyboard) is drawn once
+  // into an offscreen canvas; each frame copies it and draws notes and overlays on top.
+  const drawStatic = (ctx, w, h, g) => {
+    const kh = g.keyHeightPx;
+    ctx.fillStyle = "#1c1f26";
+    ctx.fillRect(0, 0, w, h);
+    for (let p = HIGHEST_PITCH; p >= LOWEST_PITCH; p--) {
+      const y = g.pitchToY(p);
+      if (y > h || y + kh < RULER_HEIGHT_PX) continue;
+      ctx.fillStyle = BLACK.has(p % 12) ? "#23272f" : "#2a2f38";
+      ctx.fillRect(KEYBOARD_WIDTH_PX, y, w, kh);
+      if (p % 12 === 0) {
+        ctx.fillStyle = "#3a404c";
+        ctx.fillRect(KEYBOARD_WIDTH_PX, y + kh - 1, w, 1);
+      }
+    }
+    const t0 = g.xToTick(KEYBOARD_WIDTH_PX);
+    const t1 = g.xToTick(w);
+    const bar = barTicks();
+    const drawLines = (every, colour) => {
+      if (every <= 0 || (every * g.pxPerBeat) / TICKS_PER_QUARTER < 6) return;
+      ctx.fillStyle = colour;
+      for (let t = Math.floor(t0 / every) * every; t <= t1; t += every) {
+        ctx.fillRect(Math.round(g.tickToX(t)), RULER_HEIGHT_PX, 1, h);
+      }
+    };
+    drawLines(stepTicks(), "#30353f");
+    drawLines(beatTicks(), "#3b414d");
+    drawLines(bar, "#5a6170");
+    const loop = st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick;
+    if (loop) {
+      ctx.fillStyle = "rgba(120, 200, 120, 0.08)";
+      const lx = g.tickToX(st.props.loopStartTick);
+      ctx.fillRect(lx, RULER_HEIGHT_PX, g.tickToX(st.props.loopEndTick) - lx, h);
+    }
+    ctx.font = "10px sans-serif";
+    ctx.textBaseline = "middle";
+    for (let p = HIGHEST_PITCH; p >= LOWEST_PITCH; p--) {
+      const y = g.pitchToY(p);
+      if (y > h || y + kh < RULER_HEIGHT_PX) continue;
+      ctx.fillStyle = BLACK.has(p % 12) ? "#111" : "#f4f4f4";
+      ctx.fillRect(0, y, KEYBOARD_WIDTH_PX, kh);
+      ctx.fillStyle = "#999";
+      ctx.fillRect(0, y + kh - 1, KEYBOARD_WIDTH_PX, 1);
+      if (p % 12 === 0 && kh >= 8) {
+        ctx.fillStyle = "#333";
+        ctx.fillText(noteName(p), 30, y + kh / 2);
+      }
+    }
+    ctx.fillStyle = "#14161b";
+    ctx.fillRect(0, 0, w, RULER_HEIGHT_PX);
+    ctx.fillStyle = "#c8ccd4";
+    const barPx = (bar * g.pxPerBeat) / TICKS_PER_QUARTER;
+    const labelEvery = Math.max(1, Math.ceil(40 / barPx));
+    for (let b = Math.floor(t0 / bar); b * bar <= t1; b++) {
+      if (b % labelEvery) continue;
+      const x = g.tickToX(b * bar);
+      if (x < KEYBOARD_WIDTH_PX) continue;
+      ctx.fillRect(x, 12, 1, 12);
+      ctx.fillText(String(b + 1), x + 3, 10);
+    }
+    if (loop) {
+      ctx.fillStyle = "rgba(120, 200, 120, 0.6)";
+      const lx = g.tickToX(st.props.loopStartTick);
+      ctx.fillRect(lx, 18, g.tickToX(st.props.loopEndTick) - lx, 6);
+    }
+  };
+
+  const draw = () => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth;
+    const h = canvas.clientHeight;
+    const pw = Math.round(w * dpr);
+    const ph = Math.round(h * dpr);
+    if (canvas.width !== pw || canvas.height !== ph) {
+      canvas.width = pw;
+      canvas.height = ph;
+    }
+    if (st.drawTimes.length < 5000) st.drawTimes.push(performance.now());
+    const g = geometry();
+    const kh = g.keyHeightPx;
+    const v = st.view;
+    const P = st.props;
+    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.loopEnabled, P.loopStartTick, P.loopEndTick].join("|");
+    if (!st.staticCanvas) st.staticCanvas = document.createElement("canvas");
+    const backdrop = st.staticCanvas;
+    if (st.staticKey !== staticKey) {
+      backdrop.width = pw;
+      backdrop.height = ph;
+      const bctx = backdrop.getContext("2d");
+      bctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      drawStatic(bctx, w, h, g);
+      st.staticKey = staticKey;
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(backdrop, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    // Notes, culled to the visible window and clipped to the grid.
+    const t0 = g.xToTick(KEYBOARD_WIDTH_PX);
+    const t1 = g.xToTick(w);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(KEYBOARD_WIDTH_PX, RULER_HEIGHT_PX, w - KEYBOARD_WIDTH_PX, h - RULER_HEIGHT_PX);
+    ctx.clip();
+    const showNames = P.showNoteNames;
+    ctx.font = "10px sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.strokeStyle = "#ffffff";
+    ctx.lineWidth = 1.5;
+    st.notes.forEach((n, id) => {
+      if (n.start_tick > t1 || n.start_tick + n.duration_ticks < t0) return;
+      const y = g.pitchToY(n.pitch_midi);
+      if (y > h || y + kh < RULER_HEIGHT_PX) return;
+      const x = g.tickToX(n.start_tick);
+      const nw = Math.max(2, (n.duration_ticks * g.pxPerBeat) / TICKS_PER_QUARTER);
+      const selected = st.selected.has(id);
+      ctx.fillStyle = velocityColour(n.velocity, selected);
+      ctx.fillRect(x, y + 1, nw, kh - 2);
+      if (selected) ctx.strokeRect(x + 0.5, y + 1.5, nw - 1, kh - 3);
+      if (showNames && nw > 22 && kh >= 10) {
+        ctx.fillStyle = "#10131a";
+        ctx.fillText(noteName(n.pitch_midi), x + 3, y + kh / 2);
+      }
+    });
+    const d = st.drag;
+    if (d && d.kind === "band") {
+      ctx.strokeStyle = "#9fb4ff";
+      ctx.lineWidth = 1;
+      ctx.fillStyle = "rgba(159, 180, 255, 0.12)";
+      ctx.fillRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
+      ctx.strokeRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
+    }
+    ctx.restore();
+    // Keys sounding now: from the playhead while playing, plus a clicked key.
+    const sounding = new Set();
+    if (transport().state === "started") {
+      st.notes.forEach((n) => {
+        if (n.start_tick <= st.playheadTick && st.playheadTick < n.start_tick + n.duration_ticks) sounding.add(n.pitch_midi);
+      });
+    }
+    if (st.previewKey !== null) sounding.add(st.previewKey);
+    ctx.fillStyle = "#f5a524";
+    sounding.forEach((p) => {
+      const y = g.pitchToY(p);
+      if (y + kh >= RULER_HEIGHT_PX && y <= h) ctx.fillRect(0, Math.max(y, RULER_HEIGHT_PX), KEYBOARD_WIDTH_PX, kh - 1);
+    });
+    const px = g.tickToX(st.playheadTick);
+    if (px >= KEYBOARD_WIDTH_PX) {
+      ctx.fillStyle = "#ff4d4f";
+      ctx.fillRect(Math.round(px), 0, 2, h);
+    }
+  };
+
+  // ---------------------------------------------------------------- effects
+  useEffect(() => {
+    const notes = new Map();
+    parseJson(notesJson, []).forEach((r) => notes.set(r.id, { start_tick: r.start_tick, duration_ticks: r.duration_ticks, pitch_midi: r.pitch_midi, velocity: r.velocity }));
+    st.notes = notes;
+    st.selected = new Set();
+    st.appliedPatchSeq = st.props.patchSeq;
+    st.loadedAtMs = notes.size ? performance.now() : null;
+    st.partDirty = true;
+    st.dirty = true;
+    if (notes.size && st.view.scrollYPx === 0) {
+      // Start with the music in view rather than the top octave.
+      let sum = 0;
+      notes.forEach((n) => (sum += n.pitch_midi));
+      const mean = sum / notes.size;
+      const canvas = canvasRef.current;
+      const visibleRows = canvas ? (canvas.clientHeight - RULER_HEIGHT_PX) / st.view.keyHeightPx : 40;
+      st.view.scrollYPx = Math.max(0, (HIGHEST_PITCH - mean - visibleRows / 2) * st.view.keyHeightPx);
+    } else if (!notes.size && st.view.scrollYPx === 0) {
+      st.view.scrollYPx = (HIGHEST_PITCH - 84) * st.view.keyHeightPx;
+    }
+  }, [loadRevision]);
+
+  useEffect(() => {
+    if (patchSeq === st.appliedPatchSeq) return;
+    st.appliedPatchSeq = patchSeq;
+    const patch = parseJson(patchJson, null);
+    if (!patch) return;
+    (patch.removed_ids || []).forEach((id) => {
+      st.notes.delete(id);
+      st.selected.delete(id);
+    });
+    (patch.upserts || []).forEach((r) => st.notes.set(r.id, { start_tick: r.start_tick, duration_ticks: r.duration_ticks, pitch_midi: r.pitch_midi, velocity: r.velocity }));
+    if (Array.isArray(patch.select_ids)) st.selected = new Set(patch.select_ids);
+    st.partDirty = true;
+    st.dirty = true;
+  }, [patchSeq]);
+
+  useEffect(() => {
+    if (st.player || transport().state === "started") applyTransportSettings();
+    syncAudio();
+    if (st.audio) st.audio.mute = !!audioMuted;
+    st.dirty = true;
+  }, [tempoBpm, beatsPerBar, beatUnit, loopEnabled, loopStartTick, loopEndTick, volumeDb, audioUrl, audioMuted, midiMuted, snapTicks, showNoteNames, metronome]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    canvas.addEventListener("wheel", onWheel, { passive: false });
+    let frame = 0;
+    const loop = () => {
+      const t = transport();
+      if (t.state === "started") {
+        st.playheadTick = t.ticks;
+        // Keep the playhead on screen while playing.
+        const g = geometry();
+        const x = g.tickToX(st.playheadTick);
+        if (x > canvas.clientWidth - 40 || x < KEYBOARD_WIDTH_PX) {
+          st.view.scrollXPx = Math.max(0, (st.playheadTick * g.pxPerBeat) / TICKS_PER_QUARTER - 40);
+        }
+        st.dirty = true;
+      }
+      if (st.dirty) {
+        st.dirty = false;
+        draw();
+      }
+      frame = requestAnimationFrame(loop);
+    };
+    frame = requestAnimationFrame(loop);
+    const ro = new ResizeObserver(() => (st.dirty = true));
+    // Space plays from anywhere on the page that is not a text field or a button.
+    const onDocumentKey = (e) => {
+      const target = e.target;
+      const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
+      if (e.key === " " && !typing && !containerRef.current.contains(target)) {
+        e.preventDefault();
+        togglePlay();
+      }
+    };
+    document.addEventListener("keydown", onDocumentKey);
+    document.addEventListener("pointerdown", warmUp, { capture: true });
+    document.addEventListener("keydown", warmUp, { capture: true });
+    ro.observe(canvas);
+    window.keycraftPianoRoll = {
+      transport: (action) => (action === "play" ? play() : action === "pause" ? pause() : action === "toggle" ? togglePlay() : stop()),
+      zoom: (factor) => zoomBy(factor),
+      focus: () => containerRef.current && containerRef.current.focus({ preventScroll: true }),
+    };
+    window.__keycraftMounts = (window.__keycraftMounts || 0) + 1;
+    window.__keycraft = {
+      get mounts() {
+        return window.__keycraftMounts;
+      },
+      get noteCount() {
+        return st.notes.size;
+      },
+      get selectedCount() {
+        return st.selected.size;
+      },
+      get transportState() {
+        return transport().state;
+      },
+      get playheadTick() {
+        return st.playheadTick;
+      },
+      get instrument() {
+        return st.instrument;
+      },
+      get playLatencyMs() {
+        return st.playLatencyMs;
+      },
+      get pxPerBeat() {
+        return st.view.pxPerBeat;
+      },
+      notes: () => Array.from(st.notes, ([id, n]) => rowOf(id, n)),
+      get loadedAtMs() {
+        return st.loadedAtMs;
+      },
+      get firstSoundMs() {
+        return st.firstSoundMs;
+      },
+      get recording() {
+        return st.audio ? (st.audio.loaded ? "loaded" : "loading") : "none";
+      },
+      drawTimes: () => st.drawTimes.splice(0),
+      noteRect: (id) => {
+        const n = st.notes.get(id);
+        if (!n) return null;
+        const g = geometry();
+        const rect = canvasRef.current.getBoundingClientRect();
+        return { x: rect.left + g.tickToX(n.start_tick), y: rect.top + g.pitchToY(n.pitch_midi), width: (n.duration_ticks * g.pxPerBeat) / TICKS_PER_QUARTER, height: g.keyHeightPx };
+      },
+      pointFor: (tick, pitch) => {
+        const g = geometry();
+        const rect = canvasRef.current.getBoundingClientRect();
+        return { x: rect.left + g.tickToX(tick) + 1, y: rect.top + g.pitchToY(pitch) + g.keyHeightPx / 2 };
+      },
+    };
+    return () => {
+      cancelAnimationFrame(frame);
+      ro.disconnect();
+      document.removeEventListener("keydown", onDocumentKey);
+      document.removeEventListener("pointerdown", warmUp, { capture: true });
+      document.removeEventListener("keydown", warmUp, { capture: true });
+      canvas.removeEventListener("wheel", onWheel);
+      transport().stop();
+      if (st.schedulerId !== null) transport().clear(st.schedulerId);
+      if (st.metronomeId !== null) transport().clear(st.metronomeId);
+      if (st.audio) st.audio.dispose();
+      st.schedulerId = null;
+      st.metronomeId = null;
+      st.audio = null;
+      st.audioUrl = "";
+    };
+  }, []);
+
+  return (
+    <div
+      ref={containerRef}
+      tabIndex={0}
+      role="application"
+      aria-label="Piano roll: press ? for keyboard shortcuts"
+      data-testid="piano-roll"
+      onKeyDown={onKeyDown}
+      style={{ width: "100%", height: `${heightPx}px`, outline: "none", borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)" }}
+    >
+      <canvas
+        ref={canvasRef}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
+        style={{ width: "100%", height: "100%", display: "block", touchAction: "none" }}
+      />
+    </div>
+  );
+}

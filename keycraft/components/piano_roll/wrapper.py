@@ -1,0 +1,145 @@
+"""Python wrapper of ``piano_roll.jsx``: documented props and typed coarse events."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypedDict
+
+import reflex as rx
+from reflex.event import EventSpec, passthrough_event_spec
+
+TONE_PACKAGE = "tone@15.5.44"
+"""Tone.js, pinned exactly: the scheduling and sampler API the component is written for."""
+
+
+class NoteRow(TypedDict):
+    """One note as the component sends and receives it."""
+
+    id: str
+    start_tick: int
+    duration_ticks: int
+    pitch_midi: int
+    velocity: int
+
+
+class CommitEvent(TypedDict):
+    """A finished edit (pointer released, key pressed): notes upserted and ids removed."""
+
+    upserts: list[NoteRow]
+    removed_ids: list[str]
+
+
+class CommandEvent(TypedDict):
+    """A shortcut for the server: undo, redo, copy, cut, paste, duplicate, quantize, help.
+
+    ``tick`` is the playhead, where a paste lands.
+    """
+
+    name: str
+    tick: int
+
+
+class SelectionEvent(TypedDict):
+    """The ids selected once a click, rubber band or select-all has finished."""
+
+    ids: list[str]
+
+
+class PianoRoll(rx.NoSSRComponent):
+    """Canvas piano roll with Tone.js playback.
+
+    The component owns every per-frame interaction; Python sends the notes once per load
+    (``notes_json`` + ``load_revision``) and server-made edits as small patches
+    (``patch_json`` + ``patch_seq``), and receives only finished edits.
+    """
+
+    library = rx.asset("piano_roll.jsx", shared=True).importable_path
+    tag = "PianoRoll"
+    lib_dependencies: list[str] = [TONE_PACKAGE]
+
+    notes_json: rx.Var[str]
+    """All notes as a JSON list of ``NoteRow``; read when ``load_revision`` changes.
+
+    Default ``[]``.
+    """
+
+    load_revision: rx.Var[int]
+    """Bump to make the component replace its notes from ``notes_json``. Default 0."""
+
+    patch_json: rx.Var[str]
+    """A server edit ``{"upserts", "removed_ids", "select_ids"?}``, read on ``patch_seq``."""
+
+    patch_seq: rx.Var[int]
+    """Bump to apply ``patch_json`` once. Default 0 (nothing to apply)."""
+
+    tempo_bpm: rx.Var[float]
+    """Playback tempo in quarter notes per minute. Default 120."""
+
+    beats_per_bar: rx.Var[int]
+    """Time signature numerator. Default 4."""
+
+    beat_unit: rx.Var[int]
+    """Time signature denominator (2, 4, 8, 16). Default 4."""
+
+    snap_ticks: rx.Var[int]
+    """Snap grid step in ticks (480 per quarter); 0 turns snapping off. Default 120 (1/16)."""
+
+    tool: rx.Var[Literal["draw", "select"]]
+    """What a drag on empty grid does: draw a note or rubber-band select. Default draw."""
+
+    show_note_names: rx.Var[bool]
+    """Write note names (C4, F#3) on notes wide enough to hold them. Default False."""
+
+    metronome: rx.Var[bool]
+    """Click on every beat (accent on the bar) during playback. Default False."""
+
+    loop_enabled: rx.Var[bool]
+    """Loop playback between ``loop_start_tick`` and ``loop_end_tick``. Default False."""
+
+    loop_start_tick: rx.Var[int]
+    """Loop start in ticks. Default 0."""
+
+    loop_end_tick: rx.Var[int]
+    """Loop end in ticks. Default 7680 (four bars of 4/4)."""
+
+    volume_db: rx.Var[float]
+    """Output volume in decibels (0 is unity). Default -6."""
+
+    audio_url: rx.Var[str]
+    """URL of the original recording to play in sync under the notes; '' for none. Default ''."""
+
+    midi_muted: rx.Var[bool]
+    """Silence the notes (the original audio keeps playing). Default False."""
+
+    audio_muted: rx.Var[bool]
+    """Silence the original audio. Default False."""
+
+    sample_base_url: rx.Var[str]
+    """Folder URL of the piano samples (``C4.mp3``, ``Fs4.mp3`` ...). Default ``/piano/``."""
+
+    height_px: rx.Var[int]
+    """Height of the roll in CSS pixels. Default 560."""
+
+    # Annotated[EventHandler, spec] is what EventHandler[spec] builds; spelled out for mypy.
+    on_commit: Annotated[rx.EventHandler, passthrough_event_spec(CommitEvent)]
+    """A finished edit to persist."""
+
+    on_command: Annotated[rx.EventHandler, passthrough_event_spec(CommandEvent)]
+    """A keyboard shortcut for the server to carry out."""
+
+    on_select: Annotated[rx.EventHandler, passthrough_event_spec(SelectionEvent)]
+    """The selection after a finished click, band or select-all."""
+
+
+piano_roll = PianoRoll.create
+
+
+def transport_action(action: Literal["play", "pause", "stop", "toggle"]) -> EventSpec:
+    """An event that drives playback in the browser, with no round trip to the server."""
+    return rx.call_script(
+        f"window.keycraftPianoRoll && window.keycraftPianoRoll.transport({action!r})"
+    )
+
+
+def zoom_action(factor: float) -> EventSpec:
+    """An event that zooms the roll horizontally by ``factor`` around its left edge."""
+    return rx.call_script(f"window.keycraftPianoRoll && window.keycraftPianoRoll.zoom({factor})")

@@ -1,0 +1,147 @@
+"""The project list: a create form, one card per project, rename and delete dialogs."""
+
+# mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
+# calling them is how Reflex works, hence the "operator" ignores below.
+import reflex as rx
+
+from keycraft.state.projects import ProjectRow, ProjectsState
+
+
+def create_form() -> rx.Component:
+    """Title field and a button that creates a project and opens it."""
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                placeholder="New piece title",
+                value=ProjectsState.new_title,
+                on_change=ProjectsState.set_new_title,
+                max_length=120,
+                data_testid="new-project-title",
+                width="18rem",
+            ),
+            rx.button(rx.icon("plus", size=16), "New project", data_testid="new-project"),
+            spacing="2",
+        ),
+        on_submit=lambda _: ProjectsState.create(),  # type: ignore[operator]
+        reset_on_submit=False,
+    )
+
+
+def _project_card(row: ProjectRow) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.link(
+                    rx.text(row.title, weight="bold", size="4"),
+                    href=row.href,
+                    data_testid="project-link",
+                ),
+                rx.text(
+                    row.note_count,
+                    " notes · updated ",
+                    row.updated,
+                    size="2",
+                    color_scheme="gray",
+                ),
+                spacing="1",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.button(
+                "Rename",
+                variant="soft",
+                size="1",
+                on_click=ProjectsState.start_rename(row.id, row.title),  # type: ignore[operator]
+            ),
+            rx.button(
+                "Duplicate",
+                variant="soft",
+                size="1",
+                on_click=ProjectsState.duplicate(row.id),  # type: ignore[operator]
+                data_testid="duplicate-project",
+            ),
+            rx.button(
+                "Delete",
+                variant="soft",
+                color_scheme="red",
+                size="1",
+                on_click=ProjectsState.ask_delete(row.id),  # type: ignore[operator]
+                data_testid="delete-project",
+            ),
+            align="center",
+            width="100%",
+            spacing="2",
+        ),
+        width="100%",
+        data_testid="project-row",
+    )
+
+
+def project_cards() -> rx.Component:
+    """Every project, or a hint when there are none yet."""
+    return rx.cond(
+        ProjectsState.rows.length() > 0,
+        rx.vstack(rx.foreach(ProjectsState.rows, _project_card), width="100%", spacing="3"),
+        rx.cond(
+            ProjectsState.loaded,
+            rx.text("No projects yet. Create one, then draw notes or import a MIDI file."),
+            rx.spinner(),
+        ),
+    )
+
+
+def rename_dialog() -> rx.Component:
+    """Asks for the new title of a project."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Rename project"),
+            rx.input(
+                value=ProjectsState.rename_title,
+                on_change=ProjectsState.set_rename_title,
+                max_length=120,
+                data_testid="rename-title",
+            ),
+            rx.hstack(
+                rx.button("Cancel", variant="soft", on_click=ProjectsState.cancel_dialogs),
+                rx.button(
+                    "Rename", on_click=ProjectsState.confirm_rename, data_testid="rename-save"
+                ),
+                justify="end",
+                spacing="2",
+                margin_top="1rem",
+            ),
+        ),
+        open=ProjectsState.rename_id != "",
+        on_open_change=lambda _: ProjectsState.cancel_dialogs(),  # type: ignore[operator]
+    )
+
+
+def delete_dialog() -> rx.Component:
+    """Confirms deleting a project."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete this project?"),
+            rx.alert_dialog.description("Its notes cannot be recovered."),
+            rx.hstack(
+                rx.button("Cancel", variant="soft", on_click=ProjectsState.cancel_dialogs),
+                rx.button(
+                    "Delete",
+                    color_scheme="red",
+                    on_click=ProjectsState.confirm_delete,
+                    data_testid="confirm-delete",
+                ),
+                justify="end",
+                spacing="2",
+                margin_top="1rem",
+            ),
+        ),
+        open=ProjectsState.delete_id != "",
+    )
+
+
+def message_banner() -> rx.Component:
+    """The latest error, if any."""
+    return rx.cond(
+        ProjectsState.message != "",
+        rx.callout(ProjectsState.message, icon="triangle_alert", color_scheme="red"),
+    )

@@ -1,0 +1,84 @@
+"""The editor page: header, toolbar, transport, the piano roll and its panels."""
+
+import reflex as rx
+
+from keycraft.components.editor.header import editor_header
+from keycraft.components.editor.panels import (
+    message_banner,
+    shortcuts_dialog,
+    track_dialog,
+    velocity_lane,
+)
+from keycraft.components.editor.toolbar import editor_toolbar
+from keycraft.components.editor.transport import transport_bar
+from keycraft.components.layout import navbar
+from keycraft.components.piano_roll import piano_roll
+from keycraft.components.transcription_panel import retranscribe_panel
+from keycraft.routes import PROJECTS
+from keycraft.state.editor import EditorState
+
+
+def _roll() -> rx.Component:
+    return piano_roll(
+        notes_json=EditorState.notes_json,
+        load_revision=EditorState.load_revision,
+        patch_json=EditorState.patch_json,
+        patch_seq=EditorState.patch_seq,
+        tempo_bpm=EditorState.tempo_bpm,
+        beats_per_bar=EditorState.beats_per_bar,
+        beat_unit=EditorState.beat_unit,
+        snap_ticks=EditorState.snap_ticks,
+        tool=EditorState.tool,
+        show_note_names=EditorState.show_note_names,
+        metronome=EditorState.metronome,
+        loop_enabled=EditorState.loop_enabled,
+        loop_start_tick=EditorState.loop_start_tick,
+        loop_end_tick=EditorState.loop_end_tick,
+        volume_db=EditorState.volume_db,
+        audio_url=EditorState.audio_url,
+        midi_muted=EditorState.midi_muted,
+        audio_muted=EditorState.audio_muted,
+        sample_base_url="/piano/",
+        height_px=560,
+        on_commit=EditorState.commit,
+        on_command=EditorState.command,
+        on_select=EditorState.select,
+    )
+
+
+def _missing() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Project not found", size="6"),
+        rx.text("It may have been deleted, or it belongs to another account."),
+        rx.link("Back to your projects", href=PROJECTS.path),
+        spacing="3",
+    )
+
+
+def editor_page() -> rx.Component:
+    """Render the editor for the project in the URL."""
+    return rx.box(
+        navbar(),
+        rx.el.main(
+            rx.cond(
+                EditorState.missing,
+                _missing(),
+                rx.vstack(
+                    editor_header(),
+                    editor_toolbar(),
+                    transport_bar(),
+                    message_banner(),
+                    rx.cond(EditorState.loaded, _roll(), rx.skeleton(height="560px", width="100%")),
+                    velocity_lane(),
+                    retranscribe_panel(),
+                    shortcuts_dialog(),
+                    track_dialog(),
+                    spacing="3",
+                    width="100%",
+                ),
+            ),
+            padding="1rem 1.5rem",
+            width="100%",
+        ),
+        min_height="100vh",
+    )

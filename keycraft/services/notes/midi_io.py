@@ -1,0 +1,244 @@
+"""Standard MIDI files in and out: exact ticks at the editor's resolution."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import mido
+
+from keycraft.services.domain import DEFAULT_TEMPO_BPM, TICKS_PER_QUARTER, Note, TimeSignature
+from keycraft.services.errors import DomainError
+
+MAX_MIDI_BYTES = 5 * 1024 * 1024
+"""Largest MIDI file accepted for import."""
+
+PERCUSSION_CHANNEL = 9
+"""General MIDI channel 10 (0-based 9) holds drums, which have no place in a piano part."""
+
+_MELODIC_CHANNELS = tuple(c for c in range(16) if c != PERCUSSION_CHANNEL)
+
+
+class InvalidMidiFile(DomainError):
+    """The bytes are not a readable Standard MIDI File (or are too large)."""
+
+
+class UnsupportedMidiFile(DomainError):
+    """A readable MIDI file of a kind the editor does not take (type 2)."""
+
+
+class NoNotesInMidi(DomainError):
+    """A valid MIDI file without any piano notes."""
+
+
+@dataclass(frozen=True, slots=True)
+class TempoChange:
+    """A tempo that takes effect at ``tick``."""
+
+    tick: int
+    tempo_bpm: float
+
+
+@dataclass(frozen=True, slots=True)
+class MidiTrackInfo:
+    """A track of a MIDI file that holds piano notes, for choosing what to import."""
+
+    index: int
+    name: str
+    note_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedMidi:
+    """What a MIDI file gives the editor: merged notes plus the metre they are read in.
+
+    ``tempo_bpm`` is the tempo in force at tick 0; the full map is in ``tempo_changes``.
+    """
+
+    notes: tuple[Note, ...]
+    tempo_bpm: float
+    time_signature: TimeSignature
+    tempo_changes: tuple[TempoChange, ...]
+    track_count: int
+
+
+def _scale(tick: int, ticks_per_beat: int) -> int:
+    return round(tick * TICKS_PER_QUARTER / ticks_per_beat)
+
+
+def _read(data: bytes) -> mido.MidiFile:
+    if len(data) > MAX_MIDI_BYTES or not data.startswith(b"MThd"):
+        raise InvalidMidiFile("not a standard MIDI file")
+    try:
+        return mido.MidiFile(file=io.BytesIO(data), clip=True)
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise InvalidMidiFile(type(exc).__name__) from exc
+
+
+def midi_tracks(data: bytes) -> list[MidiTrackInfo]:
+    """List the tracks of a MIDI file that hold melodic notes.
+
+    Raises:
+        The same errors as :func:`import_midi`.
+    """
+    midi = _read(data)
+    if midi.type not in (0, 1):
+        raise UnsupportedMidiFile(f"type {midi.type}")
+    tracks = []
+    for index, track in enumerate(midi.tracks):
+        count = sum(
+            1
+            for m in track
+            if m.type == "note_on" and m.velocity > 0 and m.channel != PERCUSSION_CHANNEL
+        )
+        if count:
+            tracks.append(MidiTrackInfo(index, (track.name or "").strip()[:60], count))
+    if not tracks:
+        raise NoNotesInMidi("no notes")
+    return tracks
+
+
+def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> ImportedMidi:
+    """Parse a type 0 or 1 MIDI file, merging melodic tracks into one piano part.
+
+    Notes are matched first-on, first-off per channel and pitch; a note left sounding at
+    the end of its track ends there. Nothing is returned unless the whole file parsed.
+    Tempo and time signature are read from every track either way.
+
+    Args:
+        data: The file's bytes.
+        track_indices: The tracks whose notes to take (by index in the file); None for all.
+
+    Raises:
+        InvalidMidiFile: the bytes are not a MIDI file, or are corrupt.
+        UnsupportedMidiFile: a type 2 (sequence) file.
+        NoNotesInMidi: the file has no melodic notes.
+    """
+    midi = _read(data)
+    if midi.type not in (0, 1):
+        raise UnsupportedMidiFile(f"type {midi.type}")
+    ppq = midi.ticks_per_beat
+    if ppq <= 0:
+        raise InvalidMidiFile("SMPTE time division is not supported")
+    notes: list[Note] = []
+    tempos: list[TempoChange] = []
+    signatures: list[tuple[int, TimeSignature]] = []
+    for index, track in enumerate(midi.tracks):
+        take_notes = track_indices is None or index in track_indices
+        open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
+        tick = 0
+        for message in track:
+            tick += message.time
+            if message.type == "set_tempo":
+                tempos.append(
+                    TempoChange(_scale(tick, ppq), round(mido.tempo2bpm(message.tempo), 3))
+                )
+            elif message.type == "time_signature":
+                signatures.append((tick, TimeSignature(message.numerator, message.denominator)))
+            elif message.type in ("note_on", "note_off"):
+                if message.channel == PERCUSSION_CHANNEL or not take_notes:
+                    continue
+                key = (message.channel, message.note)
+                if message.type == "note_on" and message.velocity > 0:
+                    open_notes[key].append((tick, message.velocity))
+                elif open_notes[key]:
+                    start, velocity = open_notes[key].popleft()
+                    notes.append(_note(start, tick, message.note, velocity, ppq))
+        for (_, pitch), starts in open_notes.items():
+            notes.extend(_note(start, tick, pitch, velocity, ppq) for start, velocity in starts)
+    if not notes:
+        raise NoNotesInMidi("no notes")
+    tempos.sort(key=lambda t: t.tick)
+    signatures.sort(key=lambda s: s[0])
+    first_tempo = tempos[0].tempo_bpm if tempos and tempos[0].tick == 0 else DEFAULT_TEMPO_BPM
+    return ImportedMidi(
+        notes=tuple(sorted(notes, key=lambda n: (n.start_tick, n.pitch_midi))),
+        tempo_bpm=first_tempo,
+        time_signature=signatures[0][1] if signatures else TimeSignature(),
+        tempo_changes=tuple(tempos),
+        track_count=len(midi.tracks),
+    )
+
+
+def _note(start: int, end: int, pitch: int, velocity: int, ppq: int) -> Note:
+    start_tick = _scale(start, ppq)
+    # A zero-length note would be invisible and inaudible; keep it as one tick.
+    return Note(start_tick, max(1, _scale(end, ppq) - start_tick), pitch, velocity)
+
+
+def _assign_channels(notes: Iterable[Note]) -> list[tuple[Note, int]]:
+    """Give each note a channel so same-pitch notes never overlap on one channel.
+
+    MIDI cannot tell two overlapping notes of one pitch and channel apart; spreading them
+    over channels keeps the export exact when read back.
+    """
+    busy_until: dict[tuple[int, int], int] = {}
+    placed: list[tuple[Note, int]] = []
+    for note in sorted(notes, key=lambda n: (n.start_tick, n.pitch_midi, n.duration_ticks)):
+        channel = next(
+            (
+                c
+                for c in _MELODIC_CHANNELS
+                if busy_until.get((c, note.pitch_midi), -1) <= note.start_tick
+            ),
+            _MELODIC_CHANNELS[-1],
+        )
+        busy_until[(channel, note.pitch_midi)] = note.start_tick + note.duration_ticks
+        placed.append((note, channel))
+    return placed
+
+
+def export_midi(
+    notes: Iterable[Note], tempo_bpm: float, time_signature: TimeSignature, title: str = ""
+) -> bytes:
+    """Write ``notes`` as a type 0 MIDI file at ``TICKS_PER_QUARTER`` pulses per quarter.
+
+    Reading the result with :func:`import_midi` gives back exactly the same notes.
+    """
+    placed = _assign_channels(notes)
+    # (tick, order, message): note-offs sort before note-ons at the same tick.
+    events: list[tuple[int, int, mido.Message]] = []
+    for note, channel in placed:
+        events.append(
+            (
+                note.start_tick,
+                1,
+                mido.Message(
+                    "note_on", channel=channel, note=note.pitch_midi, velocity=note.velocity
+                ),
+            )
+        )
+        events.append(
+            (
+                note.start_tick + note.duration_ticks,
+                0,
+                mido.Message("note_off", channel=channel, note=note.pitch_midi, velocity=0),
+            )
+        )
+    events.sort(key=lambda e: (e[0], e[1]))
+    track = mido.MidiTrack()
+    if title:
+        track.append(mido.MetaMessage("track_name", name=title[:120], time=0))
+    track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo_bpm), time=0))
+    track.append(
+        mido.MetaMessage(
+            "time_signature",
+            numerator=time_signature.numerator,
+            denominator=time_signature.denominator,
+            time=0,
+        )
+    )
+    for channel in sorted({c for _, c in placed}):
+        track.append(mido.Message("program_change", channel=channel, program=0, time=0))
+    previous = 0
+    for tick, _, message in events:
+        track.append(message.copy(time=tick - previous))
+        previous = tick
+    track.append(mido.MetaMessage("end_of_track", time=0))
+    midi = mido.MidiFile(type=0, ticks_per_beat=TICKS_PER_QUARTER)
+    midi.tracks.append(track)
+    out = io.BytesIO()
+    midi.save(file=out)
+    return out.getvalue()

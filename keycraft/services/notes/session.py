@@ -1,0 +1,203 @@
+"""One editor session's notes, selection-free operations, clipboard and undo history."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from keycraft.services.domain import Note
+from keycraft.services.notes import edits
+from keycraft.services.notes.edits import EditorNote, NoteChangeset, NoteMap, UndoHistory
+
+
+@dataclass(frozen=True, slots=True)
+class ServerEdit:
+    """An edit made on the server that the browser must apply, and what to select after."""
+
+    changeset: NoteChangeset
+    select_ids: tuple[str, ...] | None = None
+
+
+class EditingSession:
+    """The notes being edited, keyed by ids stable for this session.
+
+    Plain Python (picklable), so a Reflex state can keep it in a backend-only variable.
+    Every method that changes notes records one undo step and returns what changed.
+    """
+
+    def __init__(self, notes: Iterable[Note] = ()) -> None:
+        self._notes: NoteMap = {}
+        self._history = UndoHistory()
+        self._clipboard: tuple[Note, ...] = ()
+        self._next_id = 0
+        self.replace_all(notes, record=False)
+
+    # --- pickling ----------------------------------------------------------------------
+    # Reflex pickles backend state after events; thousands of Note objects pickle slowly,
+    # so the notes travel as one flat array of ints instead.
+    def __getstate__(self) -> dict[str, object]:
+        flat = array("q")
+        for note in self._notes.values():
+            flat.extend((note.start_tick, note.duration_ticks, note.pitch_midi, note.velocity))
+        return {
+            "ids": list(self._notes),
+            "flat": flat.tobytes(),
+            "history": self._history,
+            "clipboard": self._clipboard,
+            "next_id": self._next_id,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        flat = array("q")
+        flat.frombytes(state["flat"])
+        self._notes = {
+            note_id: Note(flat[4 * i], flat[4 * i + 1], flat[4 * i + 2], flat[4 * i + 3])
+            for i, note_id in enumerate(state["ids"])
+        }
+        self._history = state["history"]
+        self._clipboard = state["clipboard"]
+        self._next_id = state["next_id"]
+
+    # --- reading ----------------------------------------------------------------------
+    @property
+    def notes(self) -> NoteMap:
+        """The current notes by id (do not mutate)."""
+        return self._notes
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether undo would change anything."""
+        return self._history.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        """Whether redo would change anything."""
+        return self._history.can_redo
+
+    @property
+    def clipboard_size(self) -> int:
+        """How many notes a paste would add."""
+        return len(self._clipboard)
+
+    def rows(self) -> list[dict[str, int | str]]:
+        """Every note as a JSON-ready row, in time order."""
+        ordered = sorted(self._notes.items(), key=lambda kv: (kv[1].start_tick, kv[1].pitch_midi))
+        return [edits.note_to_row(i, n) for i, n in ordered]
+
+    # --- changing ---------------------------------------------------------------------
+    def _fresh_ids(self, count: int) -> list[str]:
+        ids = [f"s{self._next_id + k}" for k in range(count)]
+        self._next_id += count
+        return ids
+
+    def _apply(self, changeset: NoteChangeset, record: bool = True) -> NoteChangeset:
+        self._notes, backward = edits.apply_changeset(self._notes, changeset)
+        if record:
+            self._history.record(changeset, backward)
+        return changeset
+
+    def replace_all(self, notes: Iterable[Note], record: bool = True) -> NoteChangeset:
+        """Swap every note for ``notes`` (import, a fresh load); undoable when recorded."""
+        incoming = list(notes)
+        changeset = NoteChangeset(
+            upserts=tuple(
+                EditorNote(i, n)
+                for i, n in zip(self._fresh_ids(len(incoming)), incoming, strict=True)
+            ),
+            removed_ids=tuple(self._notes),
+        )
+        return self._apply(changeset, record)
+
+    def commit(self, changeset: NoteChangeset) -> None:
+        """Apply an edit the browser already shows (draw, move, resize, delete)."""
+        self._apply(changeset)
+
+    def undo(self) -> ServerEdit | None:
+        """Undo the latest step; None when there is nothing to undo."""
+        step = self._history.undo()
+        if step is None:
+            return None
+        self._notes, _ = edits.apply_changeset(self._notes, step)
+        return ServerEdit(step, tuple(e.id for e in step.upserts))
+
+    def redo(self) -> ServerEdit | None:
+        """Redo the latest undone step; None when there is nothing to redo."""
+        step = self._history.redo()
+        if step is None:
+            return None
+        self._notes, _ = edits.apply_changeset(self._notes, step)
+        return ServerEdit(step, tuple(e.id for e in step.upserts))
+
+    def _edit(
+        self, ids: Sequence[str], make: Callable[[NoteMap, Sequence[str]], NoteChangeset]
+    ) -> ServerEdit | None:
+        changeset = make(self._notes, [i for i in ids if i in self._notes])
+        if changeset.is_empty():
+            return None
+        self._apply(changeset)
+        return ServerEdit(changeset, tuple(e.id for e in changeset.upserts))
+
+    def transpose(self, ids: Sequence[str], semitones: int) -> ServerEdit | None:
+        """Move the notes ``ids`` by ``semitones``."""
+        return self._edit(ids, lambda notes, chosen: edits.transpose(notes, chosen, semitones))
+
+    def quantize(self, ids: Sequence[str], step_ticks: int) -> ServerEdit | None:
+        """Snap the notes ``ids`` onto the grid."""
+        return self._edit(ids, lambda notes, chosen: edits.quantize(notes, chosen, step_ticks))
+
+    def set_velocity(self, ids: Sequence[str], velocity: int) -> ServerEdit | None:
+        """Give the notes ``ids`` one velocity."""
+        return self._edit(ids, lambda notes, chosen: edits.set_velocity(notes, chosen, velocity))
+
+    def delete(self, ids: Sequence[str]) -> ServerEdit | None:
+        """Remove the notes ``ids``."""
+        present = tuple(i for i in ids if i in self._notes)
+        if not present:
+            return None
+        return ServerEdit(self._apply(NoteChangeset(removed_ids=present)), ())
+
+    def copy(self, ids: Sequence[str]) -> int:
+        """Put the notes ``ids`` on the clipboard; return how many."""
+        chosen = [self._notes[i] for i in ids if i in self._notes]
+        if chosen:
+            self._clipboard = tuple(sorted(chosen, key=lambda n: (n.start_tick, n.pitch_midi)))
+        return len(chosen)
+
+    def cut(self, ids: Sequence[str]) -> ServerEdit | None:
+        """Copy then delete the notes ``ids``."""
+        self.copy(ids)
+        return self.delete(ids)
+
+    def paste(self, at_tick: int) -> ServerEdit | None:
+        """Add the clipboard's notes with the earliest at ``at_tick``; select them."""
+        if not self._clipboard:
+            return None
+        upserts = edits.copies_at(self._clipboard, at_tick, self._fresh_ids(len(self._clipboard)))
+        changeset = self._apply(NoteChangeset(upserts=upserts))
+        return ServerEdit(changeset, tuple(e.id for e in upserts))
+
+    def duplicate(self, ids: Sequence[str]) -> ServerEdit | None:
+        """Copy the notes ``ids`` to just after their own end; select the copies."""
+        chosen = [self._notes[i] for i in ids if i in self._notes]
+        if not chosen:
+            return None
+        start = min(n.start_tick for n in chosen)
+        end = max(n.start_tick + n.duration_ticks for n in chosen)
+        upserts = edits.copies_at(chosen, start + (end - start), self._fresh_ids(len(chosen)))
+        changeset = self._apply(NoteChangeset(upserts=upserts))
+        return ServerEdit(changeset, tuple(e.id for e in upserts))
+
+    def replace_range(
+        self, start_tick: int, end_tick: int, incoming: Iterable[Note]
+    ) -> ServerEdit | None:
+        """Replace the notes starting in ``[start_tick, end_tick)`` by ``incoming`` ones there."""
+        notes = list(incoming)
+        changeset = edits.replace_range(
+            self._notes, start_tick, end_tick, notes, self._fresh_ids(len(notes))
+        )
+        if changeset.is_empty():
+            return None
+        self._apply(changeset)
+        return ServerEdit(changeset, tuple(e.id for e in changeset.upserts))

@@ -1,0 +1,571 @@
+"""The editor page: loads a project, applies coarse commits, saves, imports and exports."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from keycraft.routes import PROJECTS, project_audio_url, project_midi_url
+from keycraft.services import downloads, projects
+from keycraft.services.clock import utc_now
+from keycraft.services.container import get_services
+from keycraft.services.domain import Note, Project, TimeSignature
+from keycraft.services.errors import Conflict, DomainError, NotFound
+from keycraft.services.notes import edits
+from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
+from keycraft.services.notes.midi_io import (
+    MAX_MIDI_BYTES,
+    InvalidMidiFile,
+    NoNotesInMidi,
+    UnsupportedMidiFile,
+    import_midi,
+    midi_tracks,
+)
+from keycraft.services.notes.session import EditingSession, ServerEdit
+from keycraft.services.notes.timing import bar_length_ticks
+from keycraft.state.auth import AuthState
+
+SNAP_OPTIONS: list[str] = [g.key for g in SNAP_GRIDS]
+TIME_SIGNATURE_OPTIONS: list[str] = ["2/4", "3/4", "4/4", "5/4", "6/8", "7/8", "9/8", "12/8"]
+
+SAVED, SAVING, SAVE_FAILED = "saved", "saving", "failed"
+ALL_TRACKS = "All tracks, merged"
+
+MESSAGES: dict[type[DomainError], str] = {
+    Conflict: "This project was changed in another tab. Reload the page to continue.",
+    NotFound: "This project no longer exists.",
+    edits.InvalidEdit: "That edit would put a note outside the piano's range.",
+    edits.TooManyNotes: f"A project can hold at most {edits.MAX_NOTES:,} notes.",
+    InvalidMidiFile: "That file is not a MIDI file, or it is damaged. Nothing was imported.",
+    UnsupportedMidiFile: "Type 2 MIDI files are not supported. Nothing was imported.",
+    NoNotesInMidi: "That MIDI file has no piano notes. Nothing was imported.",
+    projects.InvalidTitle: "A title needs 1 to 120 characters.",
+    projects.InvalidTempo: "Tempo must be between 20 and 400 BPM.",
+}
+SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with your next edit."
+
+
+def _message(error: DomainError) -> str:
+    return next((m for t, m in MESSAGES.items() if isinstance(error, t)), SAVE_FAILED_MESSAGE)
+
+
+class EditorState(rx.State):
+    """One open project. Notes live in the backend-only ``_session``; vars stay small."""
+
+    project_id: str = ""
+    title: str = ""
+    loaded: bool = False
+    missing: bool = False
+    tempo_bpm: rx.Field[float] = rx.field(120.0)
+    time_signature: rx.Field[str] = rx.field("4/4")
+    snap: rx.Field[str] = rx.field(DEFAULT_GRID.key)
+    tool: str = "draw"
+    show_note_names: bool = False
+    metronome: bool = False
+    loop_enabled: bool = False
+    loop_start_bar: rx.Field[int] = rx.field(1)
+    loop_end_bar: rx.Field[int] = rx.field(5)
+    volume_db: float = -6.0
+    midi_muted: bool = False
+    audio_muted: bool = False
+    has_audio: bool = False
+    velocity: int = 90
+
+    notes_json: str = "[]"
+    load_revision: rx.Field[int] = rx.field(0)
+    patch_json: str = ""
+    patch_seq: int = 0
+
+    note_count: int = 0
+    selection_count: int = 0
+    can_undo: bool = False
+    can_redo: bool = False
+    save_status: str = SAVED
+    message: str = ""
+    help_open: bool = False
+    track_dialog_open: bool = False
+    track_options: rx.Field[list[str]] = rx.field(default_factory=list)
+    track_choice: rx.Field[str] = rx.field("")
+
+    _session: EditingSession | None = None
+    _project: Project | None = None
+    _selected: tuple[str, ...] = ()
+    _pending_midi: bytes = b""
+    _track_indices: list[int] = []
+
+    # --- views -------------------------------------------------------------------------
+    @rx.var
+    def snap_ticks(self) -> int:
+        """The snap grid step in ticks (0 = off)."""
+        return grid_by_key(self.snap).step_ticks
+
+    @rx.var
+    def beats_per_bar(self) -> int:
+        """Time signature numerator."""
+        return int(self.time_signature.split("/")[0])
+
+    @rx.var
+    def beat_unit(self) -> int:
+        """Time signature denominator."""
+        return int(self.time_signature.split("/")[1])
+
+    @rx.var
+    def loop_start_tick(self) -> int:
+        """Loop start in ticks (bars count from 1)."""
+        return (self.loop_start_bar - 1) * self._bar_ticks()
+
+    @rx.var
+    def loop_end_tick(self) -> int:
+        """Loop end in ticks."""
+        return (self.loop_end_bar - 1) * self._bar_ticks()
+
+    @rx.var
+    def audio_url(self) -> str:
+        """The original recording's URL, or '' when the project has none."""
+        return project_audio_url(self.project_id) if self.has_audio else ""
+
+    @rx.var
+    def save_label(self) -> str:
+        """What the saved indicator says."""
+        return {SAVED: "Saved", SAVING: "Saving…", SAVE_FAILED: "Not saved"}[self.save_status]
+
+    def _bar_ticks(self) -> int:
+        numerator, denominator = self.time_signature.split("/")
+        return bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
+
+    # --- loading -----------------------------------------------------------------------
+    @rx.event
+    async def load(self) -> None:
+        """Open the project named in the URL, once the user is known."""
+        auth = await self.get_state(AuthState)
+        self.loaded = False
+        self.missing = False
+        self.message = ""
+        if not auth.user_id:
+            return
+        project_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        repo = get_services().repository
+        try:
+            project = await asyncio.to_thread(projects.open_project, repo, auth.user_id, project_id)
+        except NotFound:
+            self.missing = True
+            return
+        self._show(project)
+
+    def _show(self, project: Project) -> None:
+        self._project = project
+        self._session = EditingSession(project.notes)
+        self._selected = ()
+        self.project_id = project.id
+        self.title = project.title
+        self.tempo_bpm = project.tempo_bpm
+        ts = project.time_signature
+        self.time_signature = f"{ts.numerator}/{ts.denominator}"
+        self.has_audio = project.source_audio_key is not None
+        self.notes_json = json.dumps(self._session.rows(), separators=(",", ":"))
+        self.load_revision += 1
+        self.patch_json = ""
+        self.save_status = SAVED
+        self.loaded = True
+        self._refresh_counts()
+
+    def _refresh_counts(self) -> None:
+        session = self._session
+        self.note_count = len(session.notes) if session else 0
+        self.can_undo = bool(session and session.can_undo)
+        self.can_redo = bool(session and session.can_redo)
+        self.selection_count = len(self._selected)
+
+    # --- saving ------------------------------------------------------------------------
+    async def _save(self, **changes: Any) -> None:
+        """Persist the session's notes (and metre/tempo changes) at the loaded version."""
+        if self._project is None or self._session is None:
+            return
+        self.save_status = SAVING
+        repo = get_services().repository
+        notes = list(self._session.notes.values())
+        try:
+            self._project = await asyncio.to_thread(
+                projects.save_content, repo, self._project, notes, utc_now(), **changes
+            )
+        except DomainError as exc:
+            self.save_status = SAVE_FAILED
+            self.message = _message(exc)
+            return
+        self.save_status = SAVED
+        if self.message == SAVE_FAILED_MESSAGE:
+            self.message = ""
+
+    def _push(self, edit: ServerEdit | None) -> None:
+        """Send a server-made edit to the browser as a small patch."""
+        if edit is None:
+            return
+        payload = edits.changeset_to_payload(edit.changeset)
+        if edit.select_ids is not None:
+            payload["select_ids"] = list(edit.select_ids)
+            self._selected = edit.select_ids
+        self.patch_json = json.dumps(payload, separators=(",", ":"))
+        self.patch_seq += 1
+
+    # --- events from the piano roll ------------------------------------------------------
+    @rx.event
+    async def commit(self, changeset: dict[str, Any]) -> None:
+        """A finished edit from the roll (draw, move, resize, delete): apply and save it."""
+        if self._session is None:
+            return
+        try:
+            self._session.commit(edits.changeset_from_payload(changeset))
+        except DomainError as exc:
+            self.message = _message(exc)
+            # The browser shows an edit the server refused: resend the truth.
+            self._reload_notes()
+            return
+        self._refresh_counts()
+        await self._save()
+
+    def _reload_notes(self) -> None:
+        if self._session is not None:
+            self.notes_json = json.dumps(self._session.rows(), separators=(",", ":"))
+            self.load_revision += 1
+
+    @rx.event
+    def select(self, selection: dict[str, Any]) -> None:
+        """The roll's selection changed."""
+        ids = selection.get("ids") or []
+        self._selected = tuple(i for i in ids if isinstance(i, str))
+        self.selection_count = len(self._selected)
+
+    @rx.event
+    async def command(self, event: dict[str, Any]) -> EventSpec | None:
+        """A shortcut pressed in the roll."""
+        name = event.get("name")
+        tick = event.get("tick")
+        if name == "help":
+            self.help_open = True
+            return None
+        if name == "copy":
+            if self._session is not None:
+                self._session.copy(self._selected)
+            return None
+        await self._server_edit(str(name), tick if isinstance(tick, int) else 0)
+        return None
+
+    async def _server_edit(self, name: str, tick: int = 0, amount: int = 0) -> None:
+        session = self._session
+        if session is None:
+            return
+        operations = {
+            "undo": lambda: session.undo(),
+            "redo": lambda: session.redo(),
+            "cut": lambda: session.cut(self._selected),
+            "paste": lambda: session.paste(max(0, tick)),
+            "duplicate": lambda: session.duplicate(self._selected),
+            "quantize": lambda: session.quantize(self._selected, self.snap_ticks or 120),
+            "transpose": lambda: session.transpose(self._selected, amount),
+            "velocity": lambda: session.set_velocity(self._selected, amount),
+            "delete": lambda: session.delete(self._selected),
+        }
+        operation = operations.get(name)
+        if operation is None:
+            return
+        try:
+            edit = operation()
+        except DomainError as exc:
+            self.message = _message(exc)
+            return
+        if edit is None:
+            return
+        self._push(edit)
+        self._refresh_counts()
+        await self._save()
+
+    async def replace_range(self, start_tick: int, end_tick: int, notes: list[Note]) -> int:
+        """Swap the notes starting in ``[start_tick, end_tick)`` for ``notes`` there.
+
+        Called by re-transcription; one undoable step. Returns how many notes came in.
+        """
+        if self._session is None:
+            return 0
+        try:
+            edit = self._session.replace_range(start_tick, end_tick, notes)
+        except DomainError as exc:
+            self.message = _message(exc)
+            return 0
+        self._push(edit)
+        self._refresh_counts()
+        await self._save()
+        return len(edit.changeset.upserts) if edit else 0
+
+    # --- toolbar -----------------------------------------------------------------------
+    @rx.event
+    async def undo(self) -> None:
+        """Undo the latest edit."""
+        await self._server_edit("undo")
+
+    @rx.event
+    async def redo(self) -> None:
+        """Redo the latest undone edit."""
+        await self._server_edit("redo")
+
+    @rx.event
+    async def quantize(self) -> None:
+        """Snap the selection onto the grid."""
+        await self._server_edit("quantize")
+
+    @rx.event
+    async def transpose(self, semitones: int) -> None:
+        """Move the selection up or down by ``semitones``."""
+        await self._server_edit("transpose", amount=int(semitones))
+
+    @rx.event
+    def set_velocity(self, value: list[int | float]) -> None:
+        """Track the velocity slider while it moves (applied on commit)."""
+        self.velocity = int(value[0]) if value else self.velocity
+
+    @rx.event
+    async def apply_velocity(self, value: list[int | float]) -> None:
+        """Give the selection the slider's velocity."""
+        self.velocity = max(1, min(127, int(value[0]))) if value else self.velocity
+        await self._server_edit("velocity", amount=self.velocity)
+
+    @rx.event
+    async def delete_selection(self) -> None:
+        """Delete the selected notes."""
+        await self._server_edit("delete")
+
+    @rx.event
+    def select_all(self) -> None:
+        """Select every note."""
+        if self._session is None:
+            return
+        self._push(ServerEdit(edits.NoteChangeset(), tuple(self._session.notes)))
+        self.selection_count = len(self._selected)
+
+    @rx.event
+    def set_snap(self, value: str) -> None:
+        """Choose the snap grid."""
+        self.snap = grid_by_key(value).key
+
+    @rx.event
+    def set_tool(self, value: str | list[str]) -> None:
+        """Choose draw or select."""
+        choice = value if isinstance(value, str) else (value[0] if value else "draw")
+        self.tool = "select" if choice == "select" else "draw"
+
+    @rx.event
+    def set_show_note_names(self, value: bool) -> None:
+        """Show or hide note names on notes."""
+        self.show_note_names = bool(value)
+
+    @rx.event
+    def set_metronome(self, value: bool) -> None:
+        """Turn the metronome on or off."""
+        self.metronome = bool(value)
+
+    @rx.event
+    def set_loop_enabled(self, value: bool) -> None:
+        """Turn looping on or off."""
+        self.loop_enabled = bool(value)
+
+    @rx.event
+    def set_loop_start_bar(self, value: str) -> None:
+        """Set the first bar of the loop."""
+        self.loop_start_bar = max(1, _int_or(value, self.loop_start_bar))
+        self.loop_end_bar = max(self.loop_end_bar, self.loop_start_bar + 1)
+
+    @rx.event
+    def set_loop_end_bar(self, value: str) -> None:
+        """Set the bar where the loop ends (exclusive)."""
+        self.loop_end_bar = max(self.loop_start_bar + 1, _int_or(value, self.loop_end_bar))
+
+    @rx.event
+    def set_volume_db(self, value: list[int | float]) -> None:
+        """Set the output volume in decibels."""
+        self.volume_db = float(value[0]) if value else self.volume_db
+
+    @rx.event
+    def set_midi_muted(self, value: bool) -> None:
+        """Mute or unmute the notes."""
+        self.midi_muted = bool(value)
+
+    @rx.event
+    def set_audio_muted(self, value: bool) -> None:
+        """Mute or unmute the original recording."""
+        self.audio_muted = bool(value)
+
+    @rx.event
+    def solo_midi(self) -> None:
+        """Hear only the notes."""
+        self.midi_muted, self.audio_muted = False, True
+
+    @rx.event
+    def solo_audio(self) -> None:
+        """Hear only the original recording."""
+        self.midi_muted, self.audio_muted = True, False
+
+    @rx.event
+    def set_help_open(self, value: bool) -> None:
+        """Show or hide the shortcut list."""
+        self.help_open = bool(value)
+
+    @rx.event
+    def dismiss_message(self) -> None:
+        """Hide the current message."""
+        self.message = ""
+
+    @rx.event
+    async def set_tempo(self, value: str) -> None:
+        """Change the tempo (BPM) and save it."""
+        try:
+            tempo = projects.check_tempo(float(value))
+        except (ValueError, DomainError):
+            self.message = MESSAGES[projects.InvalidTempo]
+            return
+        self.tempo_bpm = tempo
+        await self._save(tempo_bpm=tempo)
+
+    @rx.event
+    async def set_time_signature(self, value: str) -> None:
+        """Change the time signature and save it."""
+        if value not in TIME_SIGNATURE_OPTIONS:
+            return
+        self.time_signature = value
+        numerator, denominator = value.split("/")
+        await self._save(time_signature=TimeSignature(int(numerator), int(denominator)))
+
+    @rx.event
+    def set_title(self, value: str) -> None:
+        """Track the title field while typing."""
+        self.title = value
+
+    @rx.event
+    async def save_title(self) -> None:
+        """Rename the project to the title field's text."""
+        if self._project is None:
+            return
+        try:
+            title = projects.clean_title(self.title)
+        except DomainError as exc:
+            self.message = _message(exc)
+            self.title = self._project.title
+            return
+        if title == self._project.title:
+            return
+        self._project = replace(self._project, title=title)
+        self.title = title
+        await self._save()
+
+    # --- MIDI in and out ---------------------------------------------------------------
+    @rx.event
+    async def import_midi(self, files: list[rx.UploadFile]) -> None:
+        """Read a MIDI file; import it, or first ask which track when it has several."""
+        if self._session is None or not files:
+            return
+        data = await files[0].read(MAX_MIDI_BYTES + 1)
+        try:
+            tracks = await asyncio.to_thread(midi_tracks, data)
+        except DomainError as exc:
+            self.message = _message(exc)
+            return
+        if len(tracks) == 1:
+            await self._import(data, None)
+            return
+        self._pending_midi = data
+        self._track_indices = [t.index for t in tracks]
+        self.track_options = [ALL_TRACKS] + [
+            f"Track {t.index}: {t.name or 'untitled'} ({t.note_count} notes)" for t in tracks
+        ]
+        self.track_choice = ALL_TRACKS
+        self.track_dialog_open = True
+
+    @rx.event
+    def set_track_choice(self, value: str) -> None:
+        """Choose which track(s) the import takes."""
+        if value in self.track_options:
+            self.track_choice = value
+
+    @rx.event
+    async def confirm_import(self) -> None:
+        """Import the pending file with the chosen track(s)."""
+        data, self._pending_midi = self._pending_midi, b""
+        self.track_dialog_open = False
+        if not data:
+            return
+        position = (
+            self.track_options.index(self.track_choice)
+            if self.track_choice in self.track_options
+            else 0
+        )
+        chosen = None if position == 0 else frozenset({self._track_indices[position - 1]})
+        await self._import(data, chosen)
+
+    @rx.event
+    def cancel_import(self) -> None:
+        """Drop the pending file; nothing changes."""
+        self._pending_midi = b""
+        self.track_dialog_open = False
+
+    async def _import(self, data: bytes, tracks: frozenset[int] | None) -> None:
+        """Replace the notes with the file's (one undoable step); nothing on error."""
+        if self._session is None:
+            return
+        try:
+            imported = await asyncio.to_thread(import_midi, data, tracks)
+            self._session.replace_all(imported.notes)
+        except DomainError as exc:
+            self.message = _message(exc)
+            return
+        ts = imported.time_signature
+        self.tempo_bpm = imported.tempo_bpm
+        self.time_signature = f"{ts.numerator}/{ts.denominator}"
+        self._selected = ()
+        self._reload_notes()
+        self._refresh_counts()
+        self.message = ""
+        await self._save(tempo_bpm=imported.tempo_bpm, time_signature=ts)
+
+    @rx.event
+    async def export_midi(self) -> EventSpec | None:
+        """Download the saved project as MIDI (the server counts the download)."""
+        if self._project is None:
+            return None
+        if self.save_status != SAVED:
+            await self._save()
+            if self.save_status != SAVED:
+                return None
+        auth = await self.get_state(AuthState)
+        services = get_services()
+        status = await asyncio.to_thread(
+            downloads.quota_status,
+            services.repository,
+            auth.user_id,
+            utc_now(),
+            plans=services.plans.plans,
+        )
+        if status is not None and status.used >= status.limit:
+            self.message = (
+                f"You have used all {status.limit} MIDI downloads of this month. "
+                "Upgrade your plan for more."
+            )
+            return None
+        return rx.download(
+            url=project_midi_url(self._project.id),
+            filename=downloads.midi_filename(self._project.title),
+        )
+
+    @rx.event
+    def back_to_projects(self) -> EventSpec:
+        """Leave for the project list (everything is already saved)."""
+        return rx.redirect(PROJECTS.path)
+
+
+def _int_or(value: str, default: int) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return default

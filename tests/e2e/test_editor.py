@@ -1,0 +1,334 @@
+"""Journeys in the piano-roll editor: projects, drawing, undo, MIDI in and out, playback."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import mido
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from keycraft.services.domain import Note, Project
+from keycraft.services.notes.midi_io import import_midi
+from tests.e2e.conftest import ConsoleLog
+from tests.support.app_server import RunningApp
+from tests.support.factories import make_project
+from tests.support.signed_in import create_user, signed_in_context
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture
+def user_page(browser: Browser, app: RunningApp, console: ConsoleLog) -> Iterator[tuple[Page, str]]:
+    """A page signed in as a fresh user, and that user's id."""
+    user = create_user(app)
+    context = signed_in_context(browser, app, user)
+    page = context.new_page()
+    page.on("console", console.on_console)
+    page.on("pageerror", lambda error: console.errors.append(str(error)))
+    yield page, user.id
+    context.close()
+
+
+def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stored(app: RunningApp, user_id: str, project_id: str) -> Project:
+    project = app.repository().get_project(user_id, project_id)
+    assert project is not None
+    return project
+
+
+def _open(page: Page, app: RunningApp, project_id: str) -> None:
+    page.goto(f"{app.url}/editor/{project_id}")
+    expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
+    page.wait_for_function("window.__keycraft !== undefined")
+
+
+def _point(page: Page, tick: int, pitch: int) -> tuple[float, float]:
+    point = page.evaluate(f"window.__keycraft.pointFor({tick}, {pitch})")
+    return point["x"], point["y"]
+
+
+def _seed(app: RunningApp, user_id: str, notes: tuple[Note, ...], title: str = "Seeded") -> str:
+    repo = app.repository()
+    user = repo.get_user(user_id)
+    assert user is not None
+    project = replace(make_project(user, title=title, notes=0), notes=notes)
+    repo.create_project(project)
+    return project.id
+
+
+def test_create_a_project_from_the_list_and_rename_duplicate_delete(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    page.goto(f"{app.url}/projects")
+    page.get_by_test_id("new-project-title").fill("Minuet in G")
+    page.get_by_test_id("new-project").click()
+    page.wait_for_url("**/editor/*", timeout=30_000)
+    expect(page.get_by_test_id("project-title")).to_have_value("Minuet in G")
+    expect(page.get_by_test_id("note-count")).to_have_text("0")
+    project_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    assert _stored(app, user_id, project_id).title == "Minuet in G"
+
+    page.get_by_test_id("project-title").fill("Minuet in G major")
+    page.get_by_test_id("project-title").press("Enter")
+    _wait_for(lambda: _stored(app, user_id, project_id).title == "Minuet in G major", "rename")
+
+    page.goto(f"{app.url}/projects")
+    expect(page.get_by_test_id("project-row")).to_have_count(1)
+    page.get_by_test_id("duplicate-project").click()
+    expect(page.get_by_test_id("project-row")).to_have_count(2)
+    expect(page.get_by_text("Minuet in G major (copy)")).to_be_visible()
+    page.get_by_test_id("delete-project").first.click()
+    page.get_by_test_id("confirm-delete").click()
+    expect(page.get_by_test_id("project-row")).to_have_count(1)
+    assert len(app.repository().list_projects(user_id)) == 1
+    assert console.errors == []
+
+
+def test_draw_move_delete_and_undo_notes_are_saved(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    project_id = _seed(app, user_id, ())
+    _open(page, app, project_id)
+    count = page.get_by_test_id("note-count")
+
+    x, y = _point(page, 0, 60)
+    page.mouse.click(x + 2, y)  # draw tool, 1/16 grid: a 120-tick C4 at tick 0
+    expect(count).to_have_text("1")
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == (Note(0, 120, 60, 90),), "draw")
+    expect(page.get_by_test_id("save-status")).to_have_text("Saved")
+
+    # Drag the note one beat later and a tone higher.
+    x, y = _point(page, 30, 60)
+    x2, y2 = _point(page, 510, 62)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move((x + x2) / 2, (y + y2) / 2, steps=4)
+    page.mouse.move(x2, y2, steps=4)
+    page.mouse.up()
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == (Note(480, 120, 62, 90),), "move")
+
+    page.keyboard.press("Delete")
+    expect(count).to_have_text("0")
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == (), "delete")
+
+    page.get_by_test_id("undo").click()
+    expect(count).to_have_text("1")
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == (Note(480, 120, 62, 90),), "undo")
+    page.get_by_test_id("redo").click()
+    expect(count).to_have_text("0")
+
+    # Nothing is lost on reload.
+    page.get_by_test_id("undo").click()
+    expect(count).to_have_text("1")
+    _wait_for(lambda: len(_stored(app, user_id, project_id).notes) == 1, "undo again")
+    page.reload()
+    expect(page.get_by_test_id("note-count")).to_have_text("1", timeout=30_000)
+    page.wait_for_function("window.__keycraft && window.__keycraft.noteCount === 1")
+    page.wait_for_timeout(300)  # a stale patch would show up as a second note here
+    assert page.evaluate("window.__keycraft.noteCount") == 1
+    assert console.errors == []
+
+
+def _midi_file(note_count: int) -> bytes:
+    midi = mido.MidiFile(type=1, ticks_per_beat=240)
+    conductor = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(100))])
+    melody = mido.MidiTrack()
+    for i in range(note_count):
+        melody.append(mido.Message("note_on", note=60 + i % 12, velocity=80, time=0))
+        melody.append(mido.Message("note_off", note=60 + i % 12, time=120))
+    bass = mido.MidiTrack(
+        [
+            mido.Message("note_on", note=36, velocity=70, time=0),
+            mido.Message("note_off", note=36, time=960),
+        ]
+    )
+    midi.tracks.extend([conductor, melody, bass])
+    out = io.BytesIO()
+    midi.save(file=out)
+    return out.getvalue()
+
+
+def test_import_a_midi_file_and_refuse_a_non_midi_one(
+    app: RunningApp, user_page: tuple[Page, str]
+) -> None:
+    page, user_id = user_page
+    project_id = _seed(app, user_id, (Note(0, 480, 60, 90),))
+    _open(page, app, project_id)
+    expect(page.get_by_test_id("note-count")).to_have_text("1")
+
+    page.get_by_test_id("import-midi").set_input_files(
+        {"name": "bad.mid", "mimeType": "audio/midi", "buffer": b"this is not midi"}
+    )
+    expect(page.get_by_test_id("editor-message")).to_contain_text("not a MIDI file")
+    expect(page.get_by_test_id("note-count")).to_have_text("1")
+
+    # Two note tracks: the editor asks which to take. First only the bass, then all.
+    data = _midi_file(36)
+    page.get_by_test_id("import-midi").set_input_files(
+        {"name": "scale.mid", "mimeType": "audio/midi", "buffer": data}
+    )
+    page.get_by_test_id("import-track").click()
+    page.get_by_role("option", name="Track 2: untitled (1 notes)").click()
+    page.get_by_test_id("confirm-import").click()
+    expect(page.get_by_test_id("note-count")).to_have_text("1")
+    _wait_for(
+        lambda: _stored(app, user_id, project_id).notes == (Note(0, 1920, 36, 70),), "bass only"
+    )
+    page.get_by_test_id("import-midi").set_input_files(
+        {"name": "scale.mid", "mimeType": "audio/midi", "buffer": data}
+    )
+    page.get_by_test_id("confirm-import").click()
+    expect(page.get_by_test_id("note-count")).to_have_text("37")
+    page.wait_for_function("window.__keycraft.noteCount === 37")
+    expected = import_midi(data).notes
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == expected, "import saved")
+    assert _stored(app, user_id, project_id).tempo_bpm == 100.0
+    expect(page.get_by_test_id("editor-message")).to_have_count(0)
+
+
+def test_play_and_stop_move_the_playhead(app: RunningApp, user_page: tuple[Page, str]) -> None:
+    page, user_id = user_page
+    notes = tuple(Note(i * 240, 240, 60 + i % 5, 90) for i in range(16))
+    project_id = _seed(app, user_id, notes)
+    _open(page, app, project_id)
+    page.get_by_test_id("play").click()
+    page.wait_for_function("window.__keycraft.transportState === 'started'")
+    page.wait_for_function("window.__keycraft.playheadTick > 240")
+    # The rendered piano samples load from assets/ (the synth is only the fallback).
+    page.wait_for_function("window.__keycraft.instrument === 'samples'")
+    page.get_by_test_id("stop").click()
+    page.wait_for_function("window.__keycraft.transportState === 'stopped'")
+    assert page.evaluate("window.__keycraft.playheadTick") == 0
+    # Space toggles playback from the roll.
+    page.get_by_test_id("piano-roll").focus()
+    page.keyboard.press(" ")
+    page.wait_for_function("window.__keycraft.transportState === 'started'")
+    page.keyboard.press(" ")
+    page.wait_for_function("window.__keycraft.transportState === 'paused'")
+    page.screenshot(path=str(SCREENSHOTS / "editor-playing.png"))
+
+
+def test_export_downloads_exactly_the_editor_notes_and_counts_the_quota(
+    app: RunningApp, user_page: tuple[Page, str]
+) -> None:
+    page, user_id = user_page
+    notes = (Note(0, 480, 60, 100), Note(240, 480, 60, 50), Note(7, 333, 108, 127))
+    project_id = _seed(app, user_id, notes, title="Étude Nr. 1")
+    _open(page, app, project_id)
+    # One edit in the browser first: the export must include it.
+    page.get_by_test_id("tempo").fill("96")
+    page.get_by_test_id("tempo").blur()
+    _wait_for(lambda: _stored(app, user_id, project_id).tempo_bpm == 96, "tempo saved")
+    x, y = _point(page, 1920, 72)
+    page.mouse.click(x + 2, y)
+    expect(page.get_by_test_id("note-count")).to_have_text("4")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-midi").click()
+    download = download_info.value
+    assert download.suggested_filename == "Etude-Nr.-1.mid"
+    path = download.path()
+    exported = import_midi(path.read_bytes())
+    expected = {*notes, Note(1920, 120, 72, 90)}
+    assert set(exported.notes) == expected and len(exported.notes) == 4
+    assert exported.tempo_bpm == pytest.approx(96)
+
+    # The Free plan allows three downloads a month; the fourth is refused with 402.
+    request = page.context.request
+    url = f"{app.url}/api/projects/{project_id}/midi"
+    assert request.get(url).status == 200
+    assert request.get(url).status == 200
+    refused = request.get(url)
+    assert refused.status == 402
+    body = refused.json()
+    assert body["error"] == "quota_exceeded"
+    assert (body["limit"], body["used"]) == (3, 3)
+    assert body["upgrade_url"].endswith("/pricing")
+    assert "reset_date" in body
+    page.get_by_test_id("export-midi").click()
+    expect(page.get_by_test_id("editor-message")).to_contain_text("used all 3 MIDI downloads")
+
+
+def test_signed_out_visitors_and_strangers_get_no_midi(
+    app: RunningApp, user_page: tuple[Page, str], browser: Browser
+) -> None:
+    page, user_id = user_page
+    project_id = _seed(app, user_id, (Note(0, 10, 60, 1),))
+    anonymous = browser.new_context()
+    assert anonymous.request.get(f"{app.url}/api/projects/{project_id}/midi").status == 401
+    anonymous.close()
+    stranger = signed_in_context(browser, app, create_user(app))
+    assert stranger.request.get(f"{app.url}/api/projects/{project_id}/midi").status == 404
+    stranger.close()
+
+
+def test_select_copy_paste_duplicate_quantize_and_transpose(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    notes = (Note(0, 240, 60, 90), Note(250, 230, 64, 90), Note(1920, 480, 48, 90))
+    project_id = _seed(app, user_id, notes)
+    _open(page, app, project_id)
+
+    def stored() -> set[Note]:
+        return set(_stored(app, user_id, project_id).notes)
+
+    # Rubber-band the first two notes with the select tool.
+    page.get_by_test_id("tool").get_by_role("radio").nth(1).click()
+    x0, y0 = _point(page, 0, 66)
+    x1, y1 = _point(page, 700, 59)
+    page.mouse.move(x0 - 1, y0)
+    page.mouse.down()
+    page.mouse.move(x1, y1, steps=5)
+    page.mouse.up()
+    expect(page.get_by_test_id("selection-count")).to_have_text("2")
+
+    # Quantize snaps the off-grid note (250 → 240, 230 ticks → 240).
+    page.keyboard.press("q")
+    _wait_for(lambda: Note(240, 240, 64, 90) in stored(), "quantize")
+
+    # Copy, move the playhead to bar 3 by clicking the ruler, paste there.
+    page.keyboard.press("Control+c")
+    ruler_x, _ = _point(page, 3840, 60)
+    roll_top = page.get_by_test_id("piano-roll").bounding_box()
+    assert roll_top is not None
+    page.mouse.click(ruler_x - 1, roll_top["y"] + 8)
+    page.get_by_test_id("piano-roll").focus()
+    page.keyboard.press("Control+v")
+    expect(page.get_by_test_id("note-count")).to_have_text("5")
+    _wait_for(lambda: {Note(3840, 240, 60, 90), Note(4080, 240, 64, 90)} <= stored(), "paste")
+
+    # The pasted notes are selected: duplicate them right after themselves.
+    page.keyboard.press("Control+d")
+    expect(page.get_by_test_id("note-count")).to_have_text("7")
+    _wait_for(lambda: {Note(4320, 240, 60, 90), Note(4560, 240, 64, 90)} <= stored(), "dup")
+
+    # The toolbar transposes the selection (the duplicates) an octave up.
+    page.get_by_test_id("transpose-octave-up").click()
+    _wait_for(lambda: {Note(4320, 240, 72, 90), Note(4560, 240, 76, 90)} <= stored(), "octave")
+
+    # Arrow keys move the selection by a grid step and a semitone; undo walks back.
+    page.get_by_test_id("piano-roll").focus()
+    page.keyboard.press("ArrowDown")
+    _wait_for(lambda: Note(4320, 240, 71, 90) in stored(), "semitone down")
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    _wait_for(lambda: Note(4320, 240, 60, 90) in stored(), "undo twice")
+    assert len(stored()) == 7
+    page.keyboard.press("?")
+    expect(page.get_by_test_id("shortcut-help")).to_be_visible()
+    assert console.errors == []

@@ -1,0 +1,77 @@
+"""The editing session: commits, server edits, clipboard and undo across them."""
+
+import pickle
+
+from keycraft.services.domain import Note
+from keycraft.services.notes.edits import EditorNote, NoteChangeset
+from keycraft.services.notes.session import EditingSession
+
+C4 = Note(0, 480, 60, 80)
+G4 = Note(480, 240, 67, 70)
+
+
+def _by_position(session: EditingSession) -> list[Note]:
+    return sorted(session.notes.values(), key=lambda n: (n.start_tick, n.pitch_midi))
+
+
+def test_loading_assigns_ids_without_an_undo_step() -> None:
+    session = EditingSession([G4, C4])
+    assert _by_position(session) == [C4, G4]
+    assert not session.can_undo
+    assert [r["pitch_midi"] for r in session.rows()] == [60, 67]
+
+
+def test_browser_commits_and_server_edits_share_one_history() -> None:
+    session = EditingSession([C4])
+    (c4_id,) = session.notes
+    session.commit(NoteChangeset(upserts=(EditorNote("c1", G4),)))
+    edit = session.transpose([c4_id, "c1"], 12)
+    assert edit is not None and set(edit.select_ids or ()) == {c4_id, "c1"}
+    assert {n.pitch_midi for n in session.notes.values()} == {72, 79}
+    session.undo()
+    session.undo()
+    assert _by_position(session) == [C4]
+    session.redo()
+    assert _by_position(session) == [C4, G4]
+
+
+def test_copy_paste_duplicate_cut_and_quantize() -> None:
+    session = EditingSession([C4, G4])
+    ids = list(session.notes)
+    assert session.copy(ids) == 2
+    pasted = session.paste(1920)
+    assert pasted is not None and len(pasted.changeset.upserts) == 2
+    assert {(n.start_tick, n.pitch_midi) for n in session.notes.values()} >= {
+        (1920, 60),
+        (2400, 67),
+    }
+    duplicated = session.duplicate(ids)
+    assert duplicated is not None
+    assert {e.note.start_tick for e in duplicated.changeset.upserts} == {720, 1200}
+    cut = session.cut(ids)
+    assert cut is not None and set(cut.changeset.removed_ids) == set(ids)
+    assert len(session.notes) == 4
+    off = session.notes[next(iter(session.notes))]
+    session.commit(NoteChangeset(upserts=(EditorNote("odd", Note(130, 100, 50, 9)),)))
+    quantized = session.quantize(["odd"], 120)
+    assert quantized is not None and session.notes["odd"] == Note(120, 120, 50, 9)
+    assert off in session.notes.values()
+    assert session.paste(0) is not None  # the clipboard survives the cut
+    assert session.delete(["nope"]) is None
+    assert session.transpose([], 1) is None
+
+
+def test_replace_all_is_one_undo_step_and_sessions_pickle() -> None:
+    session = EditingSession([C4])
+    session.replace_all([G4, G4])
+    assert len(session.notes) == 2
+    restored = pickle.loads(pickle.dumps(session))
+    restored.undo()
+    assert _by_position(restored) == [C4]
+
+
+def test_replace_range_keeps_edits_outside_it() -> None:
+    session = EditingSession([C4, Note(1920, 10, 40, 40)])
+    edit = session.replace_range(0, 1920, [Note(0, 100, 62, 70), Note(1920, 10, 41, 41)])
+    assert edit is not None
+    assert _by_position(session) == [Note(0, 100, 62, 70), Note(1920, 10, 40, 40)]

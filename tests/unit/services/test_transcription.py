@@ -1,0 +1,57 @@
+"""Upload checks and placing transcribed seconds onto ticks."""
+
+import pytest
+
+from keycraft.services.domain import Note
+from keycraft.services.transcriber_client import TranscribedNote, TranscriptionOptions
+from keycraft.services.transcription import (
+    MAX_AUDIO_BYTES,
+    AudioFileTooLarge,
+    EmptyAudioFile,
+    UnsupportedAudioFile,
+    check_audio,
+    notes_from_transcription,
+)
+
+
+def test_accepted_audio_gets_a_per_user_project_key() -> None:
+    upload = check_audio("u1", "C:\\music\\Nocturne Op.9.FLAC", 1000)
+    assert upload.suffix == ".flac"
+    assert upload.content_type == "audio/flac"
+    assert upload.title == "Nocturne Op.9"
+    assert upload.storage_key == f"users/u1/projects/{upload.project_id}/source.flac"
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "error"),
+    [
+        ("song.mid", 10, UnsupportedAudioFile),
+        ("song", 10, UnsupportedAudioFile),
+        ("song.wav", MAX_AUDIO_BYTES + 1, AudioFileTooLarge),
+        ("song.m4a", 0, EmptyAudioFile),
+    ],
+)
+def test_other_uploads_are_refused(name: str, size: int, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        check_audio("u1", name, size)
+
+
+def test_seconds_become_ticks_and_values_are_clamped() -> None:
+    notes = notes_from_transcription(
+        [
+            TranscribedNote(1.0, 1.5, 64, 200),
+            TranscribedNote(-0.1, 0.0, 130, 0),
+        ],
+        tempo_bpm=60,
+    )
+    assert notes == [Note(0, 1, 127, 1), Note(480, 240, 64, 127)]
+
+
+def test_options_only_send_what_is_set() -> None:
+    assert TranscriptionOptions().form_fields() == {"model": "basic-pitch", "pitch_bends": "false"}
+    fields = TranscriptionOptions(
+        frame_threshold=0.25, max_freq_hz=4186.0, tempo_bpm=90
+    ).form_fields()
+    assert fields["frame_threshold"] == "0.25"
+    assert fields["max_freq_hz"] == "4186"
+    assert fields["tempo_bpm"] == "90"
