@@ -7,6 +7,7 @@ from keycraft.components.editor.panels import (
     message_banner,
     shortcuts_dialog,
     track_dialog,
+    upgrade_dialog,
     velocity_lane,
 )
 from keycraft.components.editor.toolbar import editor_toolbar
@@ -73,6 +74,7 @@ def editor_page() -> rx.Component:
                     retranscribe_panel(),
                     shortcuts_dialog(),
                     track_dialog(),
+                    upgrade_dialog(),
                     spacing="3",
                     width="100%",
                 ),

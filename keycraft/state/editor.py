@@ -88,6 +88,10 @@ class EditorState(rx.State):
     save_status: str = SAVED
     message: str = ""
     help_open: bool = False
+    downloads_used: int = 0
+    downloads_limit: int = 0
+    downloads_reset: str = ""
+    upgrade_open: bool = False
     track_dialog_open: bool = False
     track_options: rx.Field[list[str]] = rx.field(default_factory=list)
     track_choice: rx.Field[str] = rx.field("")
@@ -156,6 +160,7 @@ class EditorState(rx.State):
             self.missing = True
             return
         self._show(project)
+        await self._refresh_quota(auth.user_id)
 
     def _show(self, project: Project) -> None:
         self._project = project
@@ -409,6 +414,31 @@ class EditorState(rx.State):
         self.midi_muted, self.audio_muted = True, False
 
     @rx.event
+    def set_upgrade_open(self, value: bool) -> None:
+        """Show or hide the "out of downloads" dialog."""
+        self.upgrade_open = bool(value)
+
+    @rx.var
+    def downloads_left(self) -> int:
+        """MIDI downloads left this month (the export menu's meter)."""
+        return max(0, self.downloads_limit - self.downloads_used)
+
+    async def _refresh_quota(self, user_id: str) -> downloads.QuotaStatus | None:
+        services = get_services()
+        status = await asyncio.to_thread(
+            downloads.quota_status,
+            services.repository,
+            user_id,
+            utc_now(),
+            plans=services.plans.plans,
+        )
+        if status is not None:
+            self.downloads_used = status.used
+            self.downloads_limit = status.limit
+            self.downloads_reset = f"{status.reset_date:%d %b %Y}"
+        return status
+
+    @rx.event
     def set_help_open(self, value: bool) -> None:
         """Show or hide the shortcut list."""
         self.help_open = bool(value)
@@ -539,20 +569,12 @@ class EditorState(rx.State):
             if self.save_status != SAVED:
                 return None
         auth = await self.get_state(AuthState)
-        services = get_services()
-        status = await asyncio.to_thread(
-            downloads.quota_status,
-            services.repository,
-            auth.user_id,
-            utc_now(),
-            plans=services.plans.plans,
-        )
+        status = await self._refresh_quota(auth.user_id)
         if status is not None and status.used >= status.limit:
-            self.message = (
-                f"You have used all {status.limit} MIDI downloads of this month. "
-                "Upgrade your plan for more."
-            )
+            self.upgrade_open = True
             return None
+        # The server counts the download when the browser fetches it; show it right away.
+        self.downloads_used += 1
         return rx.download(
             url=project_midi_url(self._project.id),
             filename=downloads.midi_filename(self._project.title),

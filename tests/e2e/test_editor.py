@@ -259,8 +259,12 @@ def test_export_downloads_exactly_the_editor_notes_and_counts_the_quota(
     assert (body["limit"], body["used"]) == (3, 3)
     assert body["upgrade_url"].endswith("/pricing")
     assert "reset_date" in body
+    page.reload()
+    expect(page.get_by_test_id("quota-meter")).to_have_text("0 of 3 left")
     page.get_by_test_id("export-midi").click()
-    expect(page.get_by_test_id("editor-message")).to_contain_text("used all 3 MIDI downloads")
+    dialog = page.get_by_test_id("upgrade-dialog")
+    expect(dialog).to_contain_text("3 downloads a month")
+    expect(page.get_by_test_id("upgrade-link")).to_have_attribute("href", "/pricing")
 
 
 def test_signed_out_visitors_and_strangers_get_no_midi(

@@ -2,7 +2,9 @@
 
 import reflex as rx
 
+from keycraft.components.link_button import link_button
 from keycraft.components.select_menu import select_menu
+from keycraft.routes import PRICING
 from keycraft.state.editor import EditorState
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -124,4 +126,30 @@ def track_dialog() -> rx.Component:
             ),
         ),
         open=EditorState.track_dialog_open,
+    )
+
+
+def upgrade_dialog() -> rx.Component:
+    """Shown when an export is refused because this month's downloads are used up."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("You have used this month's MIDI downloads"),
+            rx.dialog.description(
+                "Your plan includes ",
+                EditorState.downloads_limit,
+                " downloads a month; the next ones are available on ",
+                EditorState.downloads_reset,
+                ". Your notes stay saved, and a paid plan gives you more right away.",
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button("Not now", variant="soft", color_scheme="gray")),
+                link_button("See plans", href=PRICING.path, data_testid="upgrade-link"),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+            ),
+            data_testid="upgrade-dialog",
+        ),
+        open=EditorState.upgrade_open,
+        on_open_change=EditorState.set_upgrade_open,
     )

@@ -124,6 +124,18 @@ def editor_toolbar() -> rx.Component:
             on_click=EditorState.export_midi,
             data_testid="export-midi",
         ),
+        rx.tooltip(
+            rx.badge(
+                EditorState.downloads_left,
+                " of ",
+                EditorState.downloads_limit,
+                " left",
+                variant="soft",
+                color_scheme=rx.cond(EditorState.downloads_left > 0, "gray", "amber"),
+                data_testid="quota-meter",
+            ),
+            content="MIDI downloads left this month",
+        ),
         _icon_button(
             "keyboard",
             "Keyboard shortcuts (?)",
