@@ -7,8 +7,8 @@ export REFLEX_BUN_PATH="$ROOT/tools/node_modules/bun/bin/bun.exe"
 export REFLEX_DIR="$ROOT/.tools/reflex"
 export REFLEX_CHECK_LATEST_VERSION=0
 export REFLEX_TELEMETRY_ENABLED=false
-# Pointing at the public registry skips Reflex's probe of mirror registries.
-export NPM_CONFIG_REGISTRY="${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org/}"
+# Naming npm's configured registry explicitly skips Reflex's probe of mirror registries.
+export NPM_CONFIG_REGISTRY="${NPM_CONFIG_REGISTRY:-$(npm config get registry)}"
 export BUN_INSTALL_CACHE_DIR="$ROOT/.tools/bun-cache"
 export PATH="$VENV/bin:$PATH"
 

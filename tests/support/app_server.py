@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
@@ -19,6 +19,13 @@ from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok
 VENV_BIN = Path(sys.executable).parent
 
 
+@lru_cache(maxsize=1)
+def npm_registry() -> str:
+    """The registry npm is configured with; naming it skips Reflex's mirror probe."""
+    found = subprocess.run(["npm", "config", "get", "registry"], capture_output=True, text=True)
+    return found.stdout.strip()
+
+
 def reflex_env() -> dict[str, str]:
     """The environment Reflex needs to build offline (bun from npm, no version probe)."""
     return {
@@ -26,7 +33,7 @@ def reflex_env() -> dict[str, str]:
         "REFLEX_DIR": str(REPO_ROOT / ".tools/reflex"),
         "REFLEX_CHECK_LATEST_VERSION": "0",
         "REFLEX_TELEMETRY_ENABLED": "false",
-        "NPM_CONFIG_REGISTRY": "https://registry.npmjs.org/",
+        "NPM_CONFIG_REGISTRY": npm_registry(),
         "BUN_INSTALL_CACHE_DIR": str(REPO_ROOT / ".tools/bun-cache"),
         "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }

@@ -19,7 +19,7 @@ from transcriber.runtime import Deadline
 BASIC_PITCH_ONSET_F1 = 0.80
 BASIC_PITCH_OFFSET_F1 = 0.30
 TRANSKUN_ONSET_F1 = 0.97
-TRANSKUN_OFFSET_F1 = 0.85
+TRANSKUN_OFFSET_F1 = 0.60
 
 
 def _transcribe(name: str, wav: Path, tmp_path: Path) -> list[NoteEvent]:

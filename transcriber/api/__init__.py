@@ -1,0 +1,1 @@
+"""HTTP layer: blueprint and request parsing."""

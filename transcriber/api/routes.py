@@ -1,0 +1,148 @@
+"""HTTP endpoints: validate input, call the model, format the response."""
+
+from __future__ import annotations
+
+import hmac
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from transcriber.api.params import TranscribeRequest, parse_request
+from transcriber.audio.decode import AudioTooLong, CorruptAudio, UnsupportedAudio, decode_file
+from transcriber.domain import NoteEvent
+from transcriber.errors import (
+    BadParameter,
+    Busy,
+    TimedOut,
+    Unauthorized,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from transcriber.midi import midi_bytes, notes_to_midi
+from transcriber.runtime import Deadline, DeadlineExceeded
+from transcriber.service import ServiceState, state
+
+SECRET_HEADER = "X-Transcription-Secret"
+# Clients should wait about as long as a typical transcription before retrying.
+RETRY_AFTER_S = 30
+
+bp = Blueprint("transcriber", __name__)
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Liveness: the process answers."""
+    return jsonify(status="ok")
+
+
+@bp.get("/ready")
+def ready() -> tuple[Response, int]:
+    """Readiness: models are loaded and warmed."""
+    svc = state()
+    if not svc.ready:
+        return jsonify(ready=False), 503
+    return jsonify(ready=True, models=sorted(svc.models)), 200
+
+
+def _check_secret(svc: ServiceState) -> None:
+    expected = svc.settings.SECRET
+    if not expected:
+        return
+    given = request.headers.get(SECRET_HEADER, "")
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        raise Unauthorized(f"A valid {SECRET_HEADER} header is required.")
+
+
+@bp.post("/transcribe")
+def transcribe() -> Response:
+    """Transcribe the uploaded `audio` file to MIDI (default) or JSON notes."""
+    svc = state()
+    _check_secret(svc)
+    if not svc.busy.acquire(blocking=False):
+        raise Busy(
+            "Another transcription is in progress; retry later.",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    work_dir = Path(tempfile.mkdtemp(prefix="transcribe-", dir=svc.settings.TMP_DIR))
+    try:
+        deadline = Deadline(svc.settings.TIMEOUT_S)
+        params = parse_request(request.form, request.args, tuple(svc.models))
+        g.model = params.model
+        upload = request.files.get("audio")
+        if upload is None:
+            raise BadParameter("Upload the recording as the multipart file field 'audio'.")
+        audio_path = work_dir / "upload"
+        upload.save(audio_path)
+        return _run(svc, params, audio_path, work_dir, deadline)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        svc.busy.release()
+
+
+def _run(
+    svc: ServiceState,
+    params: TranscribeRequest,
+    audio_path: Path,
+    work_dir: Path,
+    deadline: Deadline,
+) -> Response:
+    model = svc.models[params.model]
+    started = time.perf_counter()
+    try:
+        recording = decode_file(
+            audio_path,
+            model.sample_rate_hz,
+            svc.settings.MAX_DURATION_S,
+            work_dir,
+            svc.settings.FFMPEG or None,
+        )
+        g.audio_duration_s = round(recording.duration_s, 3)
+        deadline.check()
+        notes = model.predict(recording.samples, params.options, deadline)
+    except UnsupportedAudio as exc:
+        raise UnsupportedMediaType(_sentence(exc)) from exc
+    except AudioTooLong as exc:
+        raise Unprocessable(_sentence(exc)) from exc
+    except CorruptAudio as exc:
+        raise Unprocessable(_sentence(exc)) from exc
+    except DeadlineExceeded as exc:
+        raise TimedOut(
+            f"The transcription did not finish within {svc.settings.TIMEOUT_S:g} s."
+        ) from exc
+    processing_s = round(time.perf_counter() - started, 3)
+    g.notes = len(notes)
+    if params.response_format == "json":
+        return jsonify(
+            model=params.model,
+            duration_s=recording.duration_s,
+            processing_s=processing_s,
+            notes=[_note_json(n, params.options.pitch_bends) for n in notes],
+        )
+    body = midi_bytes(notes_to_midi(notes, params.tempo_bpm, params.options.pitch_bends))
+    response = Response(body, mimetype="audio/midi")
+    response.headers["Content-Disposition"] = 'attachment; filename="transcription.mid"'
+    response.headers["X-Model"] = params.model
+    response.headers["X-Audio-Duration-S"] = f"{recording.duration_s:.3f}"
+    response.headers["X-Processing-S"] = f"{processing_s:.3f}"
+    return response
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _note_json(note: NoteEvent, with_bends: bool) -> dict[str, object]:
+    item: dict[str, object] = {
+        "start_s": round(note.start_s, 6),
+        "end_s": round(note.end_s, 6),
+        "pitch_midi": note.pitch_midi,
+        "velocity": note.velocity,
+    }
+    if with_bends and note.bends_third_semitones is not None:
+        item["bends"] = list(note.bends_third_semitones)
+    return item

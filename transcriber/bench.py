@@ -1,0 +1,240 @@
+"""Benchmark: speed against the reference Basic Pitch, transkun speed, memory and accuracy.
+
+Run `python -m transcriber.bench` (needs the dev requirements, FluidSynth and its GM
+soundfont). All speed figures compared with each other are measured in the same run on the
+same audio, and reported as ratios, because absolute timings vary with machine load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import torch
+
+from transcriber.audio.decode import decode_file
+from transcriber.domain import TranscriptionOptions
+from transcriber.evaluation.pieces import Piece, evaluation_set
+from transcriber.evaluation.render import render_midi
+from transcriber.evaluation.scoring import score_notes
+from transcriber.models.base import TranscriptionModel
+from transcriber.models.basic_pitch.adapter import BasicPitchModel
+from transcriber.models.transkun.adapter import TranskunModel
+from transcriber.runtime import Deadline
+
+LONG_INPUT_S = 30 * 60
+
+
+def _best_of(repeats: int, run: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def _reference_runner(path: Path, threads: int) -> Callable[[], object]:
+    """Spotify's `predict()` with an onnxruntime session capped at `threads`."""
+    logging.disable(logging.WARNING)
+    import basic_pitch
+    import onnxruntime as ort
+    from basic_pitch import inference
+
+    onnx_path = basic_pitch.build_icassp_2022_model_path(basic_pitch.FilenameSuffix.onnx)
+    model = inference.Model(onnx_path)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    model.model = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+    def run() -> object:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return inference.predict(str(path), model)
+
+    return run
+
+
+def _ours_runner(path: Path, model: BasicPitchModel, work: Path) -> Callable[[], object]:
+    def run() -> object:
+        rec = decode_file(path, model.sample_rate_hz, 1e9, work, None)
+        return model.predict(rec.samples, TranscriptionOptions(), Deadline.unlimited())
+
+    return run
+
+
+def bench_basic_pitch_speed(path: Path, work: Path, repeats: int) -> list[dict[str, float]]:
+    """Reference vs our end-to-end time on the same file for 1 and 2 threads."""
+    duration_s = sf.info(str(path)).duration
+    model = BasicPitchModel()
+    rows = []
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        reference = _reference_runner(path, threads)
+        ours = _ours_runner(path, model, work)
+        reference()  # warm caches and lazy imports for both sides
+        ours()
+        ref_s = _best_of(repeats, reference)
+        ours_s = _best_of(repeats, ours)
+        rows.append(
+            {
+                "threads": threads,
+                "reference_rtf": ref_s / duration_s,
+                "ours_rtf": ours_s / duration_s,
+                "speedup": ref_s / ours_s,
+            }
+        )
+    return rows
+
+
+def bench_transkun_speed(path: Path, work: Path, threads: int) -> dict[str, float]:
+    """Transkun real-time factor as shipped (gradient checkpointing on) and as we run it."""
+    torch.set_num_threads(threads)
+    model = TranskunModel()
+    rec = decode_file(path, model.sample_rate_hz, 1e9, work, None)
+    options = TranscriptionOptions()
+    model.warm_up()
+    ours_s = _best_of(1, lambda: model.predict(rec.samples, options, Deadline.unlimited()))
+    for module in model.network.modules():
+        if hasattr(module, "useGradientCheckpoint"):
+            module.useGradientCheckpoint = True
+    stock_s = _best_of(1, lambda: model.predict(rec.samples, options, Deadline.unlimited()))
+    return {
+        "threads": threads,
+        "clip_s": rec.duration_s,
+        "stock_rtf": stock_s / rec.duration_s,
+        "ours_rtf": ours_s / rec.duration_s,
+    }
+
+
+_CHILD_CODE = """
+import json, sys, time
+from pathlib import Path
+from transcriber.audio.decode import decode_file
+from transcriber.domain import TranscriptionOptions
+from transcriber.models.registry import get_model
+from transcriber.runtime import Deadline
+
+def peak_mib():
+    # VmHWM belongs to this process image only; ru_maxrss would include the forking parent.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+model = get_model("basic-pitch")
+loaded = peak_mib()
+started = time.perf_counter()
+rec = decode_file(Path(sys.argv[1]), 22050, 1e9, Path(sys.argv[2]), None)
+notes = model.predict(rec.samples, TranscriptionOptions(), Deadline.unlimited())
+print(json.dumps({"seconds": time.perf_counter() - started, "notes": len(notes),
+                  "peak_rss_mib": peak_mib(), "after_load_mib": loaded}))
+"""
+
+
+def measure_long_input_rss(path: Path, work: Path) -> dict[str, float]:
+    """Peak RSS of a fresh process transcribing `path` with basic-pitch."""
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD_CODE, str(path), str(work)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench_accuracy(
+    rendered: list[tuple[Piece, Path]], work: Path, transkun_pieces: int
+) -> dict[str, dict[str, float]]:
+    """Mean onset-only and onset+offset F1 per model on the rendered set."""
+    results: dict[str, dict[str, float]] = {}
+    models: list[tuple[str, TranscriptionModel, int]] = [
+        ("basic-pitch", BasicPitchModel(), len(rendered)),
+        ("transkun", TranskunModel(), transkun_pieces),
+    ]
+    for name, model, count in models:
+        scores = []
+        for piece, wav in rendered[:count]:
+            rec = decode_file(wav, model.sample_rate_hz, 1e9, work, None)
+            notes = model.predict(rec.samples, TranscriptionOptions(), Deadline.unlimited())
+            scores.append(score_notes(piece.notes, notes))
+        results[name] = {
+            "pieces": count,
+            "onset_f1": float(np.mean([s.onset_f1 for s in scores])),
+            "onset_offset_f1": float(np.mean([s.onset_offset_f1 for s in scores])),
+        }
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Render the evaluation audio, run every measurement and print a report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3, help="best-of repeats for speed")
+    parser.add_argument("--transkun-pieces", type=int, default=4, help="pieces scored by transkun")
+    parser.add_argument("--skip-long", action="store_true", help="skip the 30-minute RSS run")
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)
+
+    with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
+        work = Path(tmp)
+        rendered = [(p, render_midi(p.to_midi(), work / f"{p.name}.wav")) for p in evaluation_set()]
+        joined = np.concatenate([sf.read(str(w), dtype="float32")[0] for _, w in rendered])
+        speed_path = work / "joined.wav"
+        sf.write(speed_path, joined, 44100)
+        print(f"speed input: {len(joined) / 44100:.1f} s of rendered piano, 44.1 kHz stereo")
+
+        for row in bench_basic_pitch_speed(speed_path, work, args.repeats):
+            print(
+                f"basic-pitch end to end, {row['threads']} thread(s): "
+                f"reference RTF {row['reference_rtf']:.4f}, ours RTF {row['ours_rtf']:.4f}, "
+                f"speed-up x{row['speedup']:.2f}"
+            )
+
+        tk = bench_transkun_speed(rendered[0][1], work, threads=2)
+        print(
+            f"transkun, {tk['threads']} threads, {tk['clip_s']:.1f} s clip: "
+            f"RTF as shipped {tk['stock_rtf']:.2f}, RTF as run here {tk['ours_rtf']:.2f}"
+        )
+
+        if not args.skip_long:
+            reps = int(np.ceil(LONG_INPUT_S * 44100 / len(joined)))
+            long_path = work / "long.wav"
+            with sf.SoundFile(str(long_path), "w", 44100, 2, subtype="PCM_16") as f:
+                for _ in range(reps):
+                    f.write(joined)
+            rss = measure_long_input_rss(long_path, work)
+            print(
+                f"basic-pitch on a {reps * len(joined) / 44100 / 60:.1f} min input: "
+                f"peak RSS {rss['peak_rss_mib']:.0f} MiB ({rss['after_load_mib']:.0f} MiB after "
+                f"loading the model), {rss['seconds']:.0f} s, "
+                f"{rss['notes']:.0f} notes"
+            )
+            long_path.unlink()
+
+        accuracy = bench_accuracy(rendered, work, args.transkun_pieces)
+        for name, row in accuracy.items():
+            print(
+                f"{name} on {row['pieces']:.0f} pieces: mean onset F1 {row['onset_f1']:.3f}, "
+                f"mean onset+offset F1 {row['onset_offset_f1']:.3f}"
+            )
+    own_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(benchmark process peak RSS {own_rss_mib:.0f} MiB, {os.cpu_count()} CPUs)")
+
+
+if __name__ == "__main__":
+    main()

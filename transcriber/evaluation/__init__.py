@@ -1,0 +1,1 @@
+"""Evaluation material: written pieces, rendering and scoring."""

@@ -1,0 +1,1 @@
+"""Model adapters and the process-wide model registry."""

@@ -1,0 +1,1 @@
+"""Basic Pitch (ICASSP 2022) ported to PyTorch."""

@@ -1,0 +1,127 @@
+"""Basic Pitch model adapter: windows in, posteriorgrams stitched, notes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import torch
+
+from transcriber.domain import (
+    MODEL_BASIC_PITCH,
+    NoteEvent,
+    TranscriptionOptions,
+    velocity_from_amplitude,
+)
+from transcriber.models.basic_pitch import constants as c
+from transcriber.models.basic_pitch.network import BasicPitchNetwork
+from transcriber.models.basic_pitch.notes import FrameNote, decode_notes, frame_times_s
+from transcriber.models.basic_pitch.weights import read_state_dict, shipped_model_path
+from transcriber.models.basic_pitch.windowing import iter_window_batches, plan_windows, stitch_into
+from transcriber.runtime import Deadline
+
+# Eight windows (~13 s of audio) per forward pass: big enough to amortise per-call overhead,
+# small enough that activations stay around 100 MB.
+DEFAULT_BATCH_WINDOWS = 8
+
+
+@dataclass(frozen=True)
+class Activations:
+    """Stitched posteriorgrams for a whole recording (frames at ~86 Hz).
+
+    Attributes:
+        note: (n_frames, 88) frame activations.
+        onset: (n_frames, 88) onset activations.
+        contour: (n_frames, 264) contour activations, or None when not computed.
+    """
+
+    note: np.ndarray
+    onset: np.ndarray
+    contour: np.ndarray | None
+
+
+class BasicPitchModel:
+    """Spotify's Basic Pitch (ICASSP 2022) running on our PyTorch port."""
+
+    name = MODEL_BASIC_PITCH
+    sample_rate_hz = c.SAMPLE_RATE_HZ
+
+    def __init__(
+        self, weights_path: Path | None = None, batch_windows: int = DEFAULT_BATCH_WINDOWS
+    ):
+        """Load the network weights from the ONNX file shipped with `basic-pitch`.
+
+        Args:
+            weights_path: Override for the `nmp.onnx` location.
+            batch_windows: Windows per forward pass.
+        """
+        network = BasicPitchNetwork()
+        network.load_state_dict(read_state_dict(weights_path or shipped_model_path()))
+        network.eval()
+        # NHWC kernels pair with the NHWC activations built by the harmonic stack.
+        self.network: BasicPitchNetwork = cast(Any, network).to(memory_format=torch.channels_last)
+        self.batch_windows = batch_windows
+
+    def activations(
+        self, samples: np.ndarray, with_contour: bool = True, deadline: Deadline | None = None
+    ) -> Activations:
+        """Run the network over a recording.
+
+        Args:
+            samples: Mono float32 audio at 22.05 kHz.
+            with_contour: Whether to keep the contour output (needed for pitch bends).
+            deadline: Checked before each batch of windows.
+
+        Returns:
+            The stitched posteriorgrams.
+        """
+        samples = np.ascontiguousarray(samples, dtype=np.float32)
+        plan = plan_windows(len(samples))
+        note = np.zeros((plan.n_frames, c.N_PITCHES), dtype=np.float32)
+        onset = np.zeros_like(note)
+        contour = np.zeros((plan.n_frames, c.N_CONTOUR_BINS), np.float32) if with_contour else None
+        with torch.inference_mode():
+            for first, batch in iter_window_batches(samples, plan, self.batch_windows):
+                if deadline is not None:
+                    deadline.check()
+                out = self.network(torch.from_numpy(batch))
+                stitch_into(note, first, out.note.numpy())
+                stitch_into(onset, first, out.onset.numpy())
+                if contour is not None:
+                    stitch_into(contour, first, out.contour.numpy())
+        return Activations(note=note, onset=onset, contour=contour)
+
+    def frame_notes(
+        self, samples: np.ndarray, options: TranscriptionOptions, deadline: Deadline | None = None
+    ) -> tuple[list[FrameNote], int]:
+        """Transcribe to notes on the frame grid; also return the number of frames."""
+        acts = self.activations(samples, with_contour=options.pitch_bends, deadline=deadline)
+        if deadline is not None:
+            deadline.check()
+        # The activations are ours alone, so decoding may reuse their memory.
+        notes = decode_notes(acts.note, acts.onset, acts.contour, options, overwrite_input=True)
+        return notes, len(acts.note)
+
+    def predict(
+        self, samples: np.ndarray, options: TranscriptionOptions, deadline: Deadline
+    ) -> list[NoteEvent]:
+        """Transcribe mono float32 audio at 22.05 kHz into notes sorted by onset."""
+        found, n_frames = self.frame_notes(samples, options, deadline)
+        times_s = frame_times_s(n_frames)
+        events = [
+            NoteEvent(
+                start_s=float(times_s[n.start_frame]),
+                end_s=float(times_s[n.end_frame]),
+                pitch_midi=n.pitch_midi,
+                velocity=velocity_from_amplitude(n.amplitude),
+                bends_third_semitones=n.bends_third_semitones,
+            )
+            for n in found
+        ]
+        return sorted(events, key=lambda e: (e.start_s, e.pitch_midi, e.end_s))
+
+    def warm_up(self) -> None:
+        """Run one silent batch so kernels and thread pools are initialised."""
+        self.activations(np.zeros(c.WINDOW_SAMPLES, dtype=np.float32))

@@ -1,0 +1,1 @@
+"""Transkun piano transcription model adapter."""
