@@ -80,10 +80,12 @@ def test_cloud_run_manifest_values() -> None:
 def test_gunicorn_config_binds_from_environment(
     env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("PORT", "TRANSCRIBER_PORT", "TRANSCRIBER_HOST"):
+    for name in ("PORT", "TRANSCRIBER_PORT", "TRANSCRIBER_HOST", "TRANSCRIBER_THREADS_HTTP"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert conf["bind"] == expected
-    assert conf["workers"] == 1 and conf["threads"] == 1 and conf["timeout"] == 1800
+    assert conf["workers"] == 1 and conf["timeout"] == 1800
+    # Locally a second thread answers "busy"; the image's command line pins one thread.
+    assert conf["threads"] == 2 and conf["worker_class"] == "gthread"
