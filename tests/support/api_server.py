@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.support.app_server import VENV_BIN, RunningApp
-from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok, wait_until
+from tests.support.app_server import VENV_BIN, RunningApp, migrated_env, serve
+from tests.support.processes import free_port
 
 
 def start_api(data_dir: Path, env: dict[str, str]) -> RunningApp:
@@ -18,40 +15,7 @@ def start_api(data_dir: Path, env: dict[str, str]) -> RunningApp:
     (e.g. DynamoDB Local) without a second frontend build.
     """
     port = free_port()
-    full_env = {
-        "DATABASE_URL": f"sqlite:///{data_dir / 'keycraft.db'}",
-        "MEDIA_DIR": str(data_dir / "media"),
-        "APP_URL": f"http://127.0.0.1:{port}",
-        "TRANSCRIBER_URL": f"http://127.0.0.1:{free_port()}",
-        **env,
-    }
-    subprocess.run(
-        [sys.executable, "-m", "keycraft.manage", "migrate"],
-        cwd=REPO_ROOT,
-        env={**os.environ, **full_env},
-        check=True,
-        capture_output=True,
-    )
-    log = data_dir / "api.log"
-    server = ServerProcess(
-        [
-            str(VENV_BIN / "granian"),
-            "--interface",
-            "asgi",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "keycraft.api:build_api",
-        ],
-        log=log,
-        env=full_env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: http_ok(f"{url}/api/health"), 60, "KeyCraft API", log)
-    except BaseException:
-        server.stop()
-        raise
-    return RunningApp(url=url, server=server, data_dir=data_dir, env=full_env)
+    full_env = migrated_env(data_dir, f"http://127.0.0.1:{port}", env)
+    args = [str(VENV_BIN / "granian"), "--interface", "asgi", "--factory"]
+    args += ["--host", "127.0.0.1", "--port", str(port), "keycraft.api:build_api"]
+    return serve(args, data_dir, full_env, port, ("/api/health",))

@@ -60,16 +60,14 @@ class RunningApp:
         return self._repository
 
 
-def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> RunningApp:
-    """Migrate a fresh database in ``data_dir``, then build and serve the app on a free port."""
-    port = free_port()
+def migrated_env(data_dir: Path, app_url: str, settings_env: dict[str, str]) -> dict[str, str]:
+    """Settings for a served app with its store in ``data_dir``, migrated and ready."""
     env = {
-        **reflex_env(),
         "DATABASE_URL": f"sqlite:///{data_dir / 'keycraft.db'}",
         "MEDIA_DIR": str(data_dir / "media"),
-        "APP_URL": f"http://localhost:{port}",
+        "APP_URL": app_url,
         "TRANSCRIBER_URL": f"http://127.0.0.1:{free_port()}",
-        **(settings_env or {}),
+        **settings_env,
     }
     subprocess.run(
         [sys.executable, "-m", "keycraft.manage", "migrate"],
@@ -78,26 +76,33 @@ def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> Run
         check=True,
         capture_output=True,
     )
-    log = data_dir / "app.log"
-    server = ServerProcess(
-        [
-            str(VENV_BIN / "reflex"),
-            "run",
-            "--env",
-            "prod",
-            "--single-port",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ],
-        log=log,
-        env=env,
-    )
+    return env
+
+
+def serve(
+    args: list[str], data_dir: Path, env: dict[str, str], port: int, ready_paths: tuple[str, ...]
+) -> RunningApp:
+    """Start ``args`` in its own process group and wait until every ready path answers 200."""
+    log = data_dir / f"server-{port}.log"
+    server = ServerProcess(args, log=log, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: http_ok(f"{url}/api/health") and http_ok(url), 300, "KeyCraft", log)
+        wait_until(
+            lambda: all(http_ok(f"{url}{path}") for path in ready_paths), 300, "KeyCraft", log
+        )
     except BaseException:
         server.stop()
         raise
     return RunningApp(url=url, server=server, data_dir=data_dir, env=env)
+
+
+def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> RunningApp:
+    """Migrate a fresh database in ``data_dir``, then build and serve the app on a free port."""
+    port = free_port()
+    env = {
+        **reflex_env(),
+        **migrated_env(data_dir, f"http://localhost:{port}", settings_env or {}),
+    }
+    args = [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port"]
+    args += ["--frontend-port", str(port), "--backend-port", str(port)]
+    return serve(args, data_dir, env, port, ("/api/health", "/"))
