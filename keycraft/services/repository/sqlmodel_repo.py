@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -374,9 +375,12 @@ class SqlModelRepository(SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, Sql
                     )
                 ).one()[0]
                 raise Conflict(project.id) if exists else NotFound(project.id)
-            row = db.get(ProjectRow, project.id)
-            assert row is not None  # just updated inside this transaction
-            return _project_from_row(row)
+            # Only created_at is unknown to the caller; re-reading and decoding every note
+            # after each save would cost more than the write itself on large projects.
+            created_at = db.execute(
+                select(col(ProjectRow.created_at)).where(col(ProjectRow.id) == project.id)
+            ).scalar_one()
+        return replace(project, version=expected_version + 1, created_at=aware(created_at))
 
     def delete_project(self, user_id: str, project_id: str) -> None:
         """See the port."""
