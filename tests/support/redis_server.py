@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.support.processes import ServerProcess, free_port, port_open, wait_until
+from tests.support.processes import ServerProcess, free_port, port_open
 
 
 def start_redis(workdir: Path) -> tuple[ServerProcess, str]:
@@ -31,9 +31,5 @@ def start_redis(workdir: Path) -> tuple[ServerProcess, str]:
         log=workdir / "redis.log",
         cwd=workdir,
     )
-    try:
-        wait_until(lambda: port_open(port), 30, "redis-server", workdir / "redis.log")
-    except BaseException:
-        server.stop()
-        raise
+    server.wait_ready(lambda: port_open(port), 30, "redis-server")
     return server, f"redis://127.0.0.1:{port}/0"
