@@ -1,0 +1,79 @@
+"""Autosave bookkeeping: one save in flight, edits during it coalesced, browser acks."""
+
+from keycraft.services.notes.autosave import STALE_SAVE_S, AutosaveTracker, SaveTicket
+
+
+def test_an_edit_needs_a_saver_and_a_second_edit_waits_for_it() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    assert tracker.needs_saver(0.0)
+    tracker.claim(0.0)
+    tracker.edited()
+    assert not tracker.needs_saver(0.1)
+
+
+def test_edits_arriving_during_a_save_are_saved_together_right_after() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.received(101)
+    tracker.claim(0.0)
+    first = tracker.begin(0.0)
+    assert first == SaveTicket(edit_count=1, client_seq=101)
+    for seq in (102, 103, 104):
+        tracker.edited()
+        tracker.received(seq)
+    tracker.finished(first)
+    assert tracker.dirty and tracker.saved_client_seq == 101
+    second = tracker.begin(0.2)
+    assert second == SaveTicket(edit_count=4, client_seq=104)
+    tracker.finished(second)
+    assert tracker.begin(0.3) is None
+    assert not tracker.dirty and tracker.in_flight_since_s is None
+    assert tracker.saved_client_seq == 104
+
+
+def test_events_that_change_nothing_are_acknowledged_at_once_when_idle() -> None:
+    tracker = AutosaveTracker()
+    tracker.received(7)
+    assert tracker.saved_client_seq == 7
+
+
+def test_events_during_a_save_are_acknowledged_when_it_ends() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.received(1)
+    tracker.claim(0.0)
+    ticket = tracker.begin(0.0)
+    assert ticket is not None
+    tracker.received(2)  # a copy: nothing to save
+    assert tracker.saved_client_seq == 0
+    tracker.finished(ticket)
+    assert tracker.saved_client_seq == 2
+
+
+def test_a_failed_save_stops_the_saver_and_the_next_edit_starts_one() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.received(1)
+    tracker.claim(0.0)
+    assert tracker.begin(0.0) is not None
+    tracker.failed()
+    assert tracker.dirty and tracker.saved_client_seq == 0
+    tracker.edited()
+    assert tracker.needs_saver(1.0)
+
+
+def test_a_saver_that_never_finished_is_replaced_after_a_while() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.claim(0.0)
+    assert not tracker.needs_saver(STALE_SAVE_S - 1)
+    assert tracker.needs_saver(STALE_SAVE_S + 1)
+
+
+def test_reset_forgets_edits_but_keeps_browser_numbers_growing() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.received(9)
+    tracker.reset()
+    assert not tracker.dirty and tracker.client_seq == 9
