@@ -41,9 +41,12 @@ def _roll() -> rx.Component:
         audio_muted=EditorState.audio_muted,
         sample_base_url="/piano/",
         height_px=560,
+        saved_seq=EditorState.saved_seq,
         on_commit=EditorState.commit,
         on_command=EditorState.command,
         on_select=EditorState.select,
+        on_tool_change=EditorState.change_tool,
+        on_loop_change=EditorState.change_loop,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -17,7 +18,9 @@ from keycraft.services.container import get_services
 from keycraft.services.domain import Note, Project, TimeSignature
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.notes import edits
+from keycraft.services.notes.autosave import AutosaveTracker, SaveTicket
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
+from keycraft.services.notes.loop import bar_number, loop_region, tick_at_bar
 from keycraft.services.notes.midi_io import (
     MAX_MIDI_BYTES,
     InvalidMidiFile,
@@ -48,6 +51,8 @@ MESSAGES: dict[type[DomainError], str] = {
     projects.InvalidTempo: "Tempo must be between 20 and 400 BPM.",
 }
 SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with your next edit."
+EXPORT_WHILE_SAVING_MESSAGE = "Your latest edit is still being saved. Export again in a moment."
+TOOLS = ("draw", "select")
 
 
 def _message(error: DomainError) -> str:
@@ -68,8 +73,8 @@ class EditorState(rx.State):
     show_note_names: bool = False
     metronome: bool = False
     loop_enabled: bool = False
-    loop_start_bar: rx.Field[int] = rx.field(1)
-    loop_end_bar: rx.Field[int] = rx.field(5)
+    loop_start_tick: rx.Field[int] = rx.field(0)
+    loop_end_tick: rx.Field[int] = rx.field(4 * 1920)
     volume_db: float = -6.0
     midi_muted: bool = False
     audio_muted: bool = False
@@ -86,6 +91,7 @@ class EditorState(rx.State):
     can_undo: bool = False
     can_redo: bool = False
     save_status: str = SAVED
+    saved_seq: int = 0
     message: str = ""
     help_open: bool = False
     downloads_used: int = 0
@@ -101,6 +107,7 @@ class EditorState(rx.State):
     _selected: tuple[str, ...] = ()
     _pending_midi: bytes = b""
     _track_indices: list[int] = []
+    _autosave: AutosaveTracker = AutosaveTracker()
 
     # --- views -------------------------------------------------------------------------
     @rx.var
@@ -119,14 +126,14 @@ class EditorState(rx.State):
         return int(self.time_signature.split("/")[1])
 
     @rx.var
-    def loop_start_tick(self) -> int:
-        """Loop start in ticks (bars count from 1)."""
-        return (self.loop_start_bar - 1) * self._bar_ticks()
+    def loop_start_bar(self) -> str:
+        """The loop start as a bar number for the bar input (bars count from 1)."""
+        return bar_number(self.loop_start_tick, self._bar_ticks())
 
     @rx.var
-    def loop_end_tick(self) -> int:
-        """Loop end in ticks."""
-        return (self.loop_end_bar - 1) * self._bar_ticks()
+    def loop_end_bar(self) -> str:
+        """The bar where the loop ends (exclusive), for the bar input."""
+        return bar_number(self.loop_end_tick, self._bar_ticks())
 
     @rx.var
     def audio_url(self) -> str:
@@ -153,6 +160,11 @@ class EditorState(rx.State):
         if not auth.user_id:
             return
         project_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        if self._project is not None and self._project.id == project_id and self._unsaved():
+            # A reload right after an edit: the notes here are newer than storage's, and
+            # the save still running will store them.
+            self._show_session()
+            return
         repo = get_services().repository
         try:
             project = await asyncio.to_thread(projects.open_project, repo, auth.user_id, project_id)
@@ -165,6 +177,13 @@ class EditorState(rx.State):
     def _show(self, project: Project) -> None:
         self._project = project
         self._session = EditingSession(project.notes)
+        self._autosave.reset()
+        self._show_session()
+
+    def _show_session(self) -> None:
+        project, session = self._project, self._session
+        if project is None or session is None:
+            return
         self._selected = ()
         self.project_id = project.id
         self.title = project.title
@@ -172,10 +191,11 @@ class EditorState(rx.State):
         ts = project.time_signature
         self.time_signature = f"{ts.numerator}/{ts.denominator}"
         self.has_audio = project.source_audio_key is not None
-        self.notes_json = json.dumps(self._session.rows(), separators=(",", ":"))
+        self.notes_json = json.dumps(session.rows(), separators=(",", ":"))
         self.load_revision += 1
         self.patch_json = ""
-        self.save_status = SAVED
+        self.save_status = SAVING if self._unsaved() else SAVED
+        self.saved_seq = self._autosave.saved_client_seq
         self.loaded = True
         self._refresh_counts()
 
@@ -187,24 +207,93 @@ class EditorState(rx.State):
         self.selection_count = len(self._selected)
 
     # --- saving ------------------------------------------------------------------------
-    async def _save(self, **changes: Any) -> None:
-        """Persist the session's notes (and metre/tempo changes) at the loaded version."""
+    # Edits apply to the session at once (one undo step each); storage gets the latest
+    # notes from one background saver at a time, which coalesces edits that arrive while
+    # it writes. Handlers that edit return ``_edited()``: the saver to start, or None.
+    def _unsaved(self) -> bool:
+        return self._autosave.dirty or self._autosave.in_flight_since_s is not None
+
+    def _received(self, event: dict[str, Any]) -> None:
+        seq = event.get("seq")
+        self._autosave.received(seq if isinstance(seq, int) else None)
+        self.saved_seq = self._autosave.saved_client_seq
+
+    def _edited(self) -> EventSpec | None:
+        """Mark the project changed; return the saver to start when none is running."""
         if self._project is None or self._session is None:
-            return
+            return None
+        self._autosave.edited()
         self.save_status = SAVING
-        repo = get_services().repository
-        notes = list(self._session.notes.values())
-        try:
-            self._project = await asyncio.to_thread(
-                projects.save_content, repo, self._project, notes, utc_now(), **changes
-            )
-        except DomainError as exc:
+        now_s = time.time()
+        if not self._autosave.needs_saver(now_s):
+            return None
+        self._autosave.claim(now_s)
+        return EditorState.autosave
+
+    def _begin_save(self) -> tuple[SaveTicket, Project, list[Note]] | None:
+        ticket = self._autosave.begin(time.time())
+        # Assigned, not only mutated in place, so a Redis-held state stores the tracker.
+        self.saved_seq = self._autosave.saved_client_seq
+        if ticket is None or self._project is None or self._session is None:
+            return None
+        self.save_status = SAVING
+        return ticket, self._project, list(self._session.notes.values())
+
+    def _end_save(
+        self, ticket: SaveTicket, saved: Project | None, error: DomainError | None
+    ) -> None:
+        if error is not None or saved is None or self._project is None:
+            self._autosave.failed()
             self.save_status = SAVE_FAILED
-            self.message = _message(exc)
+            self.message = _message(error) if error is not None else SAVE_FAILED_MESSAGE
             return
-        self.save_status = SAVED
-        if self.message == SAVE_FAILED_MESSAGE:
-            self.message = ""
+        # Title, tempo and metre may have changed while the save ran: keep them, take the
+        # stored version.
+        self._project = replace(self._project, version=saved.version, updated_at=saved.updated_at)
+        self._autosave.finished(ticket)
+        self.saved_seq = self._autosave.saved_client_seq
+        if not self._autosave.dirty:
+            self.save_status = SAVED
+            if self.message == SAVE_FAILED_MESSAGE:
+                self.message = ""
+
+    @rx.event(background=True)
+    async def autosave(self) -> None:
+        """Save until nothing is left unsaved; only one of these runs per open project."""
+        repo = get_services().repository
+        while True:
+            async with self:
+                job = self._begin_save()
+            if job is None:
+                return
+            ticket, project, notes = job
+            saved: Project | None = None
+            error: DomainError | None = None
+            try:
+                saved = await asyncio.to_thread(
+                    projects.save_content, repo, project, notes, utc_now()
+                )
+            except DomainError as exc:
+                error = exc
+            async with self:
+                self._end_save(ticket, saved, error)
+                if error is not None:
+                    return
+
+    async def _save_now(self) -> None:
+        """Save inline (export needs stored notes); only when no saver is running."""
+        job = self._begin_save()
+        if job is None:
+            return
+        ticket, project, notes = job
+        repo = get_services().repository
+        try:
+            saved = await asyncio.to_thread(projects.save_content, repo, project, notes, utc_now())
+        except DomainError as exc:
+            self._end_save(ticket, None, exc)
+            return
+        self._end_save(ticket, saved, None)
+        self._autosave.begin(time.time())  # clears the in-flight mark: nothing is left
 
     def _push(self, edit: ServerEdit | None) -> None:
         """Send a server-made edit to the browser as a small patch."""
@@ -219,19 +308,22 @@ class EditorState(rx.State):
 
     # --- events from the piano roll ------------------------------------------------------
     @rx.event
-    async def commit(self, changeset: dict[str, Any]) -> None:
+    def commit(self, changeset: dict[str, Any]) -> EventSpec | None:
         """A finished edit from the roll (draw, move, resize, delete): apply and save it."""
         if self._session is None:
-            return
+            return None
         try:
             self._session.commit(edits.changeset_from_payload(changeset))
         except DomainError as exc:
             self.message = _message(exc)
             # The browser shows an edit the server refused: resend the truth.
             self._reload_notes()
-            return
+            self._received(changeset)
+            return None
         self._refresh_counts()
-        await self._save()
+        saver = self._edited()
+        self._received(changeset)
+        return saver
 
     def _reload_notes(self) -> None:
         if self._session is not None:
@@ -246,24 +338,42 @@ class EditorState(rx.State):
         self.selection_count = len(self._selected)
 
     @rx.event
-    async def command(self, event: dict[str, Any]) -> EventSpec | None:
+    def command(self, event: dict[str, Any]) -> EventSpec | None:
         """A shortcut pressed in the roll."""
         name = event.get("name")
         tick = event.get("tick")
+        saver = None
         if name == "help":
             self.help_open = True
-            return None
-        if name == "copy":
+        elif name == "copy":
             if self._session is not None:
                 self._session.copy(self._selected)
-            return None
-        await self._server_edit(str(name), tick if isinstance(tick, int) else 0)
-        return None
+        else:
+            saver = self._server_edit(str(name), tick if isinstance(tick, int) else 0)
+        self._received(event)
+        return saver
 
-    async def _server_edit(self, name: str, tick: int = 0, amount: int = 0) -> None:
+    @rx.event
+    def change_tool(self, event: dict[str, Any]) -> None:
+        """The roll switched tools from the keyboard (D/B draw, S/V select)."""
+        tool = event.get("tool")
+        if tool in TOOLS:
+            self.tool = str(tool)
+
+    @rx.event
+    def change_loop(self, event: dict[str, Any]) -> None:
+        """A loop drawn or adjusted on the ruler: it becomes the loop, turned on."""
+        start, end = event.get("start_tick"), event.get("end_tick")
+        if not isinstance(start, int) or not isinstance(end, int):
+            return
+        region = loop_region(start, end)
+        self.loop_start_tick, self.loop_end_tick = region.start_tick, region.end_tick
+        self.loop_enabled = True
+
+    def _server_edit(self, name: str, tick: int = 0, amount: int = 0) -> EventSpec | None:
         session = self._session
         if session is None:
-            return
+            return None
         operations = {
             "undo": lambda: session.undo(),
             "redo": lambda: session.redo(),
@@ -277,55 +387,58 @@ class EditorState(rx.State):
         }
         operation = operations.get(name)
         if operation is None:
-            return
+            return None
         try:
             edit = operation()
         except DomainError as exc:
             self.message = _message(exc)
-            return
+            return None
         if edit is None:
-            return
+            return None
         self._push(edit)
         self._refresh_counts()
-        await self._save()
+        return self._edited()
 
-    async def replace_range(self, start_tick: int, end_tick: int, notes: list[Note]) -> int:
+    def replace_range(
+        self, start_tick: int, end_tick: int, notes: list[Note]
+    ) -> tuple[int, EventSpec | None]:
         """Swap the notes starting in ``[start_tick, end_tick)`` for ``notes`` there.
 
-        Called by re-transcription; one undoable step. Returns how many notes came in.
+        Called by re-transcription; one undoable step. Returns how many notes came in and
+        the saver to start (the caller returns it from its handler).
         """
         if self._session is None:
-            return 0
+            return 0, None
         try:
             edit = self._session.replace_range(start_tick, end_tick, notes)
         except DomainError as exc:
             self.message = _message(exc)
-            return 0
+            return 0, None
         self._push(edit)
         self._refresh_counts()
-        await self._save()
-        return len(edit.changeset.upserts) if edit else 0
+        saver = self._edited() if edit else None
+        return (len(edit.changeset.upserts) if edit else 0), saver
 
     # --- toolbar -----------------------------------------------------------------------
     @rx.event
-    async def undo(self) -> None:
+    def undo(self) -> EventSpec | None:
         """Undo the latest edit."""
-        await self._server_edit("undo")
+        return self._server_edit("undo")
 
     @rx.event
-    async def redo(self) -> None:
+    def redo(self) -> EventSpec | None:
         """Redo the latest undone edit."""
-        await self._server_edit("redo")
+        return self._server_edit("redo")
 
     @rx.event
-    async def quantize(self) -> None:
+    def quantize(self) -> EventSpec | None:
         """Snap the selection onto the grid."""
-        await self._server_edit("quantize")
+        return self._server_edit("quantize")
 
     @rx.event
-    async def transpose(self, semitones: int) -> None:
+    def transpose(self, semitones: int) -> EventSpec | None:
         """Move the selection up or down by ``semitones``."""
-        await self._server_edit("transpose", amount=int(semitones))
+        return self._server_edit("transpose", amount=int(semitones))
 
     @rx.event
     def set_velocity(self, value: list[int | float]) -> None:
@@ -333,15 +446,15 @@ class EditorState(rx.State):
         self.velocity = int(value[0]) if value else self.velocity
 
     @rx.event
-    async def apply_velocity(self, value: list[int | float]) -> None:
+    def apply_velocity(self, value: list[int | float]) -> EventSpec | None:
         """Give the selection the slider's velocity."""
         self.velocity = max(1, min(127, int(value[0]))) if value else self.velocity
-        await self._server_edit("velocity", amount=self.velocity)
+        return self._server_edit("velocity", amount=self.velocity)
 
     @rx.event
-    async def delete_selection(self) -> None:
+    def delete_selection(self) -> EventSpec | None:
         """Delete the selected notes."""
-        await self._server_edit("delete")
+        return self._server_edit("delete")
 
     @rx.event
     def select_all(self) -> None:
@@ -379,14 +492,20 @@ class EditorState(rx.State):
 
     @rx.event
     def set_loop_start_bar(self, value: str) -> None:
-        """Set the first bar of the loop."""
-        self.loop_start_bar = max(1, _int_or(value, self.loop_start_bar))
-        self.loop_end_bar = max(self.loop_end_bar, self.loop_start_bar + 1)
+        """Set the loop start from a bar number ("3", or "2.5" for mid-bar)."""
+        tick = tick_at_bar(value, self._bar_ticks())
+        if tick is None:
+            return
+        region = loop_region(tick, max(self.loop_end_tick, tick + self._bar_ticks()))
+        self.loop_start_tick, self.loop_end_tick = region.start_tick, region.end_tick
 
     @rx.event
     def set_loop_end_bar(self, value: str) -> None:
         """Set the bar where the loop ends (exclusive)."""
-        self.loop_end_bar = max(self.loop_start_bar + 1, _int_or(value, self.loop_end_bar))
+        tick = tick_at_bar(value, self._bar_ticks())
+        if tick is None:
+            return
+        self.loop_end_tick = max(self.loop_start_tick + self._bar_ticks() // 4, tick)
 
     @rx.event
     def set_volume_db(self, value: list[int | float]) -> None:
@@ -449,24 +568,29 @@ class EditorState(rx.State):
         self.message = ""
 
     @rx.event
-    async def set_tempo(self, value: str) -> None:
+    def set_tempo(self, value: str) -> EventSpec | None:
         """Change the tempo (BPM) and save it."""
         try:
             tempo = projects.check_tempo(float(value))
         except (ValueError, DomainError):
             self.message = MESSAGES[projects.InvalidTempo]
-            return
+            return None
         self.tempo_bpm = tempo
-        await self._save(tempo_bpm=tempo)
+        if self._project is None:
+            return None
+        self._project = replace(self._project, tempo_bpm=tempo)
+        return self._edited()
 
     @rx.event
-    async def set_time_signature(self, value: str) -> None:
+    def set_time_signature(self, value: str) -> EventSpec | None:
         """Change the time signature and save it."""
-        if value not in TIME_SIGNATURE_OPTIONS:
-            return
+        if value not in TIME_SIGNATURE_OPTIONS or self._project is None:
+            return None
         self.time_signature = value
         numerator, denominator = value.split("/")
-        await self._save(time_signature=TimeSignature(int(numerator), int(denominator)))
+        metre = TimeSignature(int(numerator), int(denominator))
+        self._project = replace(self._project, time_signature=metre)
+        return self._edited()
 
     @rx.event
     def set_title(self, value: str) -> None:
@@ -474,37 +598,36 @@ class EditorState(rx.State):
         self.title = value
 
     @rx.event
-    async def save_title(self) -> None:
+    def save_title(self) -> EventSpec | None:
         """Rename the project to the title field's text."""
         if self._project is None:
-            return
+            return None
         try:
             title = projects.clean_title(self.title)
         except DomainError as exc:
             self.message = _message(exc)
             self.title = self._project.title
-            return
+            return None
         if title == self._project.title:
-            return
+            return None
         self._project = replace(self._project, title=title)
         self.title = title
-        await self._save()
+        return self._edited()
 
     # --- MIDI in and out ---------------------------------------------------------------
     @rx.event
-    async def import_midi(self, files: list[rx.UploadFile]) -> None:
+    async def import_midi(self, files: list[rx.UploadFile]) -> EventSpec | None:
         """Read a MIDI file; import it, or first ask which track when it has several."""
         if self._session is None or not files:
-            return
+            return None
         data = await files[0].read(MAX_MIDI_BYTES + 1)
         try:
             tracks = await asyncio.to_thread(midi_tracks, data)
         except DomainError as exc:
             self.message = _message(exc)
-            return
+            return None
         if len(tracks) == 1:
-            await self._import(data, None)
-            return
+            return await self._import(data, None)
         self._pending_midi = data
         self._track_indices = [t.index for t in tracks]
         self.track_options = [ALL_TRACKS] + [
@@ -512,6 +635,7 @@ class EditorState(rx.State):
         ]
         self.track_choice = ALL_TRACKS
         self.track_dialog_open = True
+        return None
 
     @rx.event
     def set_track_choice(self, value: str) -> None:
@@ -520,19 +644,19 @@ class EditorState(rx.State):
             self.track_choice = value
 
     @rx.event
-    async def confirm_import(self) -> None:
+    async def confirm_import(self) -> EventSpec | None:
         """Import the pending file with the chosen track(s)."""
         data, self._pending_midi = self._pending_midi, b""
         self.track_dialog_open = False
         if not data:
-            return
+            return None
         position = (
             self.track_options.index(self.track_choice)
             if self.track_choice in self.track_options
             else 0
         )
         chosen = None if position == 0 else frozenset({self._track_indices[position - 1]})
-        await self._import(data, chosen)
+        return await self._import(data, chosen)
 
     @rx.event
     def cancel_import(self) -> None:
@@ -540,16 +664,16 @@ class EditorState(rx.State):
         self._pending_midi = b""
         self.track_dialog_open = False
 
-    async def _import(self, data: bytes, tracks: frozenset[int] | None) -> None:
+    async def _import(self, data: bytes, tracks: frozenset[int] | None) -> EventSpec | None:
         """Replace the notes with the file's (one undoable step); nothing on error."""
-        if self._session is None:
-            return
+        if self._session is None or self._project is None:
+            return None
         try:
             imported = await asyncio.to_thread(import_midi, data, tracks)
             self._session.replace_all(imported.notes)
         except DomainError as exc:
             self.message = _message(exc)
-            return
+            return None
         ts = imported.time_signature
         self.tempo_bpm = imported.tempo_bpm
         self.time_signature = f"{ts.numerator}/{ts.denominator}"
@@ -557,15 +681,19 @@ class EditorState(rx.State):
         self._reload_notes()
         self._refresh_counts()
         self.message = ""
-        await self._save(tempo_bpm=imported.tempo_bpm, time_signature=ts)
+        self._project = replace(self._project, tempo_bpm=imported.tempo_bpm, time_signature=ts)
+        return self._edited()
 
     @rx.event
     async def export_midi(self) -> EventSpec | None:
         """Download the saved project as MIDI (the server counts the download)."""
         if self._project is None:
             return None
-        if self.save_status != SAVED:
-            await self._save()
+        if self._autosave.in_flight_since_s is not None:
+            self.message = EXPORT_WHILE_SAVING_MESSAGE
+            return None
+        if self._autosave.dirty:
+            await self._save_now()
             if self.save_status != SAVED:
                 return None
         auth = await self.get_state(AuthState)
@@ -584,10 +712,3 @@ class EditorState(rx.State):
     def back_to_projects(self) -> EventSpec:
         """Leave for the project list (everything is already saved)."""
         return rx.redirect(PROJECTS.path)
-
-
-def _int_or(value: str, default: int) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return default

@@ -256,8 +256,7 @@ class TranscriptionState(rx.State):
             return None
         notes = notes_from_transcription(result.notes, tempo_bpm)
         if retranscribe:
-            await self._merge(notes)
-            return None
+            return await self._merge(notes)
         try:
             created = await asyncio.to_thread(
                 projects.create_project,
@@ -277,14 +276,16 @@ class TranscriptionState(rx.State):
             self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
         return rx.redirect(editor_url(created.id))
 
-    async def _merge(self, notes: list[Note]) -> None:
+    async def _merge(self, notes: list[Note]) -> EventSpec | None:
+        """Replace the chosen bars with ``notes``; return the editor's saver to start."""
         async with self:
             editor = await self.get_state(EditorState)
             numerator, denominator = editor.time_signature.split("/")
             bar = bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
             start, end = (self.range_start_bar - 1) * bar, (self.range_end_bar - 1) * bar
-            replaced = await editor.replace_range(start, end, notes)
+            replaced, saver = editor.replace_range(start, end, notes)
             self.status = IDLE
             self.message = (
                 f"Replaced bars {self.range_start_bar}–{self.range_end_bar - 1}: {replaced} notes."
             )
+        return saver

@@ -336,3 +336,235 @@ def test_select_copy_paste_duplicate_quantize_and_transpose(
     page.keyboard.press("?")
     expect(page.get_by_test_id("shortcut-help")).to_be_visible()
     assert console.errors == []
+
+
+def _drag(page: Page, start: tuple[float, float], end: tuple[float, float], steps: int = 6) -> None:
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=steps)
+    page.mouse.up()
+
+
+def _lane_point(page: Page, tick: int, velocity: int) -> tuple[float, float]:
+    point = page.evaluate(f"window.__keycraft.lanePointFor({tick}, {velocity})")
+    return point["x"], point["y"]
+
+
+def _open_tall(page: Page, app: RunningApp, project_id: str) -> None:
+    """Open the editor in a window tall enough to show the roll's lane and scrollbar."""
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    _open(page, app, project_id)
+    page.get_by_test_id("piano-roll").scroll_into_view_if_needed()
+
+
+def _ruler_y(page: Page) -> float:
+    box = page.get_by_test_id("piano-roll").bounding_box()
+    assert box is not None
+    return box["y"] + 8
+
+
+def test_velocity_lane_sets_the_selection_or_paints_bars_in_one_commit(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    notes = (Note(0, 240, 60, 90), Note(480, 240, 62, 90), Note(960, 240, 64, 90))
+    project_id = _seed(app, user_id, notes)
+    _open_tall(page, app, project_id)
+
+    def stored() -> set[Note]:
+        return set(_stored(app, user_id, project_id).notes)
+
+    # Select the first two notes, then drag the first one's bar down to 40: both follow.
+    x, y = _point(page, 60, 60)
+    page.mouse.click(x, y)
+    x, y = _point(page, 540, 62)
+    page.keyboard.down("Shift")
+    page.mouse.click(x, y)
+    page.keyboard.up("Shift")
+    expect(page.get_by_test_id("selection-count")).to_have_text("2")
+    _drag(page, _lane_point(page, 0, 90), _lane_point(page, 0, 40))
+
+    def velocities() -> list[int]:
+        return [n.velocity for n in sorted(stored(), key=lambda n: n.start_tick)]
+
+    # The lane is 64 px for 127 values: a pixel either way is a velocity or two.
+    _wait_for(lambda: velocities()[0] != 90, "selection velocity")
+    first, second, third = velocities()
+    assert first == second and abs(first - 40) <= 2 and third == 90
+    expected = stored()
+
+    # With nothing selected a drag across the lane paints every bar it crosses.
+    page.keyboard.press("Escape")
+    _drag(page, _lane_point(page, 0, 120), _lane_point(page, 1000, 120), steps=12)
+    _wait_for(lambda: velocities()[2] != 90, "painted velocity")
+    painted = velocities()
+    assert painted[0] == painted[1] == painted[2] and abs(painted[0] - 120) <= 2
+
+    # Each drag was one commit: one undo takes the paint back as a whole.
+    page.keyboard.press("Control+z")
+    _wait_for(lambda: stored() == expected, "undo paint")
+    assert console.errors == []
+
+
+def test_loop_is_drawn_and_adjusted_on_the_ruler_and_a_click_still_seeks(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    project_id = _seed(app, user_id, (Note(0, 480, 60, 90),))
+    _open(page, app, project_id)
+    ruler_y = _ruler_y(page)
+    start_x, _ = _point(page, 1920, 60)
+    end_x, _ = _point(page, 5760, 60)
+
+    page.keyboard.down("Shift")
+    _drag(page, (start_x, ruler_y), (end_x, ruler_y))
+    page.keyboard.up("Shift")
+    expect(page.get_by_test_id("loop-start-bar")).to_have_value("2")
+    expect(page.get_by_test_id("loop-end-bar")).to_have_value("4")
+    expect(page.get_by_test_id("loop-enabled")).to_have_attribute("data-state", "checked")
+    assert page.evaluate("window.__keycraft.loop") == {"enabled": True, "start": 1920, "end": 5760}
+
+    # Drag the end edge to the middle of bar 5 (snapped to the 1/16 grid).
+    middle_x, _ = _point(page, 8640, 60)
+    _drag(page, (end_x - 1, ruler_y), (middle_x, ruler_y))
+    expect(page.get_by_test_id("loop-end-bar")).to_have_value("5.5")
+
+    # A plain click on the ruler moves the playhead and leaves the loop alone.
+    seek_x, _ = _point(page, 960, 60)
+    page.mouse.click(seek_x, ruler_y)
+    assert abs(page.evaluate("window.__keycraft.playheadTick") - 960) < 20
+    assert page.evaluate("window.__keycraft.loop.end") == 8640
+
+    # The bar inputs set the loop too.
+    page.get_by_test_id("loop-start-bar").fill("3")
+    page.get_by_test_id("loop-start-bar").blur()
+    page.wait_for_function("window.__keycraft.loop.start === 3840")
+    assert console.errors == []
+
+
+def test_scrollbars_wheel_zoom_and_home_end(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    notes = tuple(Note(i * 1920, 480, 48 + i % 24, 90) for i in range(40))
+    project_id = _seed(app, user_id, notes)
+    _open_tall(page, app, project_id)
+    view = "[window.__keycraft.scrollXPx, window.__keycraft.scrollYPx]"
+    assert page.evaluate("window.__keycraft.scrollXPx") == 0
+
+    # Drag the horizontal thumb to the right, the vertical one down.
+    thumb = page.evaluate("window.__keycraft.thumb('x')")
+    _drag(page, (thumb["x"], thumb["y"]), (thumb["x"] + 200, thumb["y"]))
+    scroll_x, scroll_y = page.evaluate(view)
+    assert scroll_x > 200
+    thumb = page.evaluate("window.__keycraft.thumb('y')")
+    _drag(page, (thumb["x"], thumb["y"]), (thumb["x"], thumb["y"] + 60))
+    assert page.evaluate("window.__keycraft.scrollYPx") > scroll_y
+
+    # Wheel scrolls vertically, Shift+wheel horizontally.
+    x, y = _point(page, 40 * 1920, 60)
+    box = page.get_by_test_id("piano-roll").bounding_box()
+    assert box is not None
+    centre = (box["x"] + box["width"] / 2, box["y"] + 200)
+    page.mouse.move(*centre)
+    page.get_by_test_id("piano-roll").focus()
+    page.evaluate("window.__keycraft.drawTimes()")
+    page.keyboard.press("Home")
+    assert page.evaluate(view)[0] == 0
+    before_y = page.evaluate("window.__keycraft.scrollYPx")
+    page.mouse.wheel(0, -60)
+    page.wait_for_function(f"window.__keycraft.scrollYPx < {before_y}")
+    page.keyboard.down("Shift")
+    page.mouse.wheel(0, 120)
+    page.keyboard.up("Shift")
+    page.wait_for_function("window.__keycraft.scrollXPx > 0")
+
+    # Ctrl+wheel zooms in time around the pointer; Alt+wheel makes the rows taller.
+    tick_at = "window.__keycraft.pointFor(0, 60).x"
+    before_px = page.evaluate("window.__keycraft.pxPerBeat")
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    page.wait_for_function(f"window.__keycraft.pxPerBeat > {before_px}")
+    before_key = page.evaluate("window.__keycraft.keyHeightPx")
+    page.keyboard.down("Alt")
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Alt")
+    page.wait_for_function(f"window.__keycraft.keyHeightPx > {before_key}")
+    assert page.evaluate(tick_at) is not None
+
+    # End jumps to the end of the music, Home back to the start.
+    page.keyboard.press("End")
+    assert page.evaluate("window.__keycraft.playheadTick") == 39 * 1920 + 480
+    assert page.evaluate("window.__keycraft.scrollXPx") > 0
+    page.keyboard.press("Home")
+    assert page.evaluate("window.__keycraft.playheadTick") == 0
+    assert page.evaluate("window.__keycraft.scrollXPx") == 0
+    assert x > 0 and y > 0
+    assert console.errors == []
+
+
+def test_tool_shortcuts_reach_the_toolbar_and_the_help(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    project_id = _seed(app, user_id, (Note(0, 480, 60, 90),))
+    _open(page, app, project_id)
+    radios = page.get_by_test_id("tool").get_by_role("radio")
+    page.get_by_test_id("piano-roll").focus()
+    page.keyboard.press("s")
+    expect(radios.nth(1)).to_have_attribute("aria-checked", "true")
+    assert page.evaluate("window.__keycraft.tool") == "select"
+    page.keyboard.press("b")
+    expect(radios.nth(0)).to_have_attribute("aria-checked", "true")
+    page.keyboard.press("v")
+    expect(radios.nth(1)).to_have_attribute("aria-checked", "true")
+    page.keyboard.press("d")
+    expect(radios.nth(0)).to_have_attribute("aria-checked", "true")
+    # The toolbar choice reaches the roll as well.
+    radios.nth(1).click()
+    page.wait_for_function("window.__keycraft.tool === 'select'")
+    page.get_by_test_id("piano-roll").focus()
+    page.keyboard.press("?")
+    help_text = page.get_by_test_id("shortcut-help")
+    for keys in ("D or B", "S or V", "Home, End", "Shift + drag the ruler", "Alt + wheel"):
+        expect(help_text).to_contain_text(keys)
+    assert console.errors == []
+
+
+def test_autosave_coalesces_a_burst_and_an_edit_survives_an_immediate_reload(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    project_id = _seed(app, user_id, (Note(0, 480, 40, 90),))
+    _open(page, app, project_id)
+    page.on("dialog", lambda dialog: dialog.accept())
+    version_before = _stored(app, user_id, project_id).version
+    x, y = _point(page, 60, 40)
+    page.mouse.click(x, y)
+    expect(page.get_by_test_id("selection-count")).to_have_text("1")
+
+    # Thirty key presses in one go: every one is an undo step, far fewer saves run.
+    unsaved = page.evaluate(
+        """() => {
+          const roll = document.querySelector('[data-testid="piano-roll"]');
+          for (let i = 0; i < 30; i++) {
+            roll.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }));
+          }
+          return window.__keycraft.unsaved;
+        }"""
+    )
+    assert unsaved is True
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == (Note(0, 480, 70, 90),), "burst")
+    page.wait_for_function("window.__keycraft.unsaved === false")
+    expect(page.get_by_test_id("save-status")).to_have_text("Saved")
+    saves = _stored(app, user_id, project_id).version - version_before
+    assert 1 <= saves < 30
+
+    # An edit, then a reload straight away: the edit is there afterwards.
+    page.keyboard.press("Delete")
+    page.reload()
+    expect(page.get_by_test_id("note-count")).to_have_text("0", timeout=30_000)
+    page.wait_for_function("window.__keycraft && window.__keycraft.noteCount === 0")
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == (), "delete saved")
+    assert console.errors == []

@@ -9,29 +9,36 @@ from keycraft.state.editor import EditorState
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Space", "Play / pause"),
+    ("D or B", "Draw tool"),
+    ("S or V", "Select tool"),
     ("Click / drag on empty grid", "Draw a note (draw tool) or rubber-band select"),
     ("Click, Shift+click", "Select, add to selection"),
     ("Drag a note / its right edge", "Move / resize"),
     ("↑ ↓", "Transpose selection a semitone"),
     ("Shift + ↑ ↓", "Transpose selection an octave"),
     ("← →", "Move selection one grid step"),
+    ("Shift + ← →", "Move selection four grid steps"),
     ("Del, Backspace", "Delete selection"),
     ("Q", "Quantize selection to the grid"),
     ("Ctrl/Cmd + A", "Select all"),
     ("Ctrl/Cmd + C, X, V", "Copy, cut, paste at the playhead"),
     ("Ctrl/Cmd + D", "Duplicate selection after itself"),
     ("Ctrl/Cmd + Z", "Undo"),
-    ("Shift + Ctrl/Cmd + Z", "Redo"),
-    ("Ctrl/Cmd + wheel, Ctrl/Cmd + = −", "Zoom"),
-    ("Wheel, Shift + wheel", "Scroll vertically, horizontally"),
-    ("Click the ruler", "Move the playhead"),
+    ("Shift + Ctrl/Cmd + Z, Ctrl/Cmd + Y", "Redo"),
+    ("Ctrl/Cmd + wheel, Ctrl/Cmd + = −", "Zoom in time (around the pointer)"),
+    ("Alt + wheel", "Zoom the keys (taller or shorter rows)"),
+    ("Wheel, Shift + wheel", "Scroll vertically, horizontally (or drag the scrollbars)"),
+    ("Home, End", "Jump to the start, to the end"),
+    ("Click / drag the ruler", "Move the playhead"),
+    ("Shift + drag the ruler", "Set the loop (drag its green edges to adjust)"),
+    ("Drag in the velocity lane", "Set velocity: a selected bar sets the whole selection"),
     ("Esc", "Clear selection"),
     ("?", "This list"),
 )
 
 
 def velocity_lane() -> rx.Component:
-    """Sets the velocity of the selected notes."""
+    """An exact velocity for the selected notes (the lane under the roll is for dragging)."""
     return rx.hstack(
         rx.text("Velocity of selection", size="2", color_scheme="gray"),
         rx.slider(

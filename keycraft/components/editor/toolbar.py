@@ -29,8 +29,15 @@ def _icon_button(icon: str, label: str, test_id: str, **props: object) -> rx.Com
 
 def _tools() -> rx.Component:
     return rx.segmented_control.root(
-        rx.segmented_control.item(rx.icon("pencil", size=14), value="draw"),
-        rx.segmented_control.item(rx.icon("mouse-pointer-2", size=14), value="select"),
+        rx.segmented_control.item(
+            rx.icon("pencil", size=14), value="draw", title="Draw (D)", aria_label="Draw (D)"
+        ),
+        rx.segmented_control.item(
+            rx.icon("mouse-pointer-2", size=14),
+            value="select",
+            title="Select (S)",
+            aria_label="Select (S)",
+        ),
         value=EditorState.tool,
         on_change=EditorState.set_tool,
         data_testid="tool",

@@ -95,23 +95,35 @@ def transport_bar() -> rx.Component:
         _labelled(
             "Loop bars",
             rx.hstack(
-                rx.switch(checked=EditorState.loop_enabled, on_change=EditorState.set_loop_enabled),
+                rx.switch(
+                    checked=EditorState.loop_enabled,
+                    on_change=EditorState.set_loop_enabled,
+                    data_testid="loop-enabled",
+                ),
+                # Keyed on the value so a loop drawn on the ruler replaces what is shown;
+                # typing is read on blur ("2.5" is the middle of bar 2).
                 rx.input(
                     type="number",
-                    value=EditorState.loop_start_bar.to_string(),
-                    on_change=EditorState.set_loop_start_bar,
+                    default_value=EditorState.loop_start_bar,
+                    key=EditorState.loop_start_bar,
+                    on_blur=EditorState.set_loop_start_bar,
                     min=1,
-                    width="4rem",
+                    step="any",
+                    width="4.5rem",
                     aria_label="Loop start bar",
+                    data_testid="loop-start-bar",
                 ),
                 rx.text("to", size="2"),
                 rx.input(
                     type="number",
-                    value=EditorState.loop_end_bar.to_string(),
-                    on_change=EditorState.set_loop_end_bar,
-                    min=2,
-                    width="4rem",
+                    default_value=EditorState.loop_end_bar,
+                    key=EditorState.loop_end_bar,
+                    on_blur=EditorState.set_loop_end_bar,
+                    min=1,
+                    step="any",
+                    width="4.5rem",
                     aria_label="Loop end bar",
+                    data_testid="loop-end-bar",
                 ),
                 align="center",
                 spacing="1",

@@ -3,9 +3,11 @@
 from keycraft.components.piano_roll.wrapper import (
     CommandEvent,
     CommitEvent,
+    LoopEvent,
     NoteRow,
     PianoRoll,
     SelectionEvent,
+    ToolEvent,
     piano_roll,
     transport_action,
     zoom_action,
@@ -14,9 +16,11 @@ from keycraft.components.piano_roll.wrapper import (
 __all__ = [
     "CommandEvent",
     "CommitEvent",
+    "LoopEvent",
     "NoteRow",
     "PianoRoll",
     "SelectionEvent",
+    "ToolEvent",
     "piano_roll",
     "transport_action",
     "zoom_action",

@@ -12,6 +12,13 @@ const RESIZE_EDGE_PX = 6;
 const SCHEDULE_WINDOW_TICKS = 48;
 const MIN_PX_PER_BEAT = 12;
 const MAX_PX_PER_BEAT = 800;
+const MIN_KEY_HEIGHT_PX = 5;
+const MAX_KEY_HEIGHT_PX = 32;
+const VELOCITY_LANE_HEIGHT_PX = 72;
+const VELOCITY_BAR_PX = 3;
+const SCROLLBAR_PX = 10;
+const MIN_THUMB_PX = 24;
+const LOOP_EDGE_PX = 6;
 const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 const BLACK = new Set([1, 3, 6, 8, 10]);
 // Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
@@ -90,9 +97,12 @@ export function PianoRoll(props) {
     audioMuted = false,
     sampleBaseUrl = "/piano/",
     heightPx = 560,
+    savedSeq = 0,
     onCommit,
     onCommand,
     onSelect,
+    onToolChange,
+    onLoopChange,
   } = props;
 
   const containerRef = useRef(null);
@@ -131,12 +141,25 @@ export function PianoRoll(props) {
       staticKey: "",
       loadedAtMs: null,
       firstSoundMs: null,
+      tool: tool,
+      // Unsaved-edit tracking: every commit and command carries a sequence number that
+      // grows across page loads; the server echoes the last one it saved as ``savedSeq``.
+      seq: Date.now() * 1000,
+      lastSentSeq: 0,
+      loopDraft: null,
+      extentTick: 0,
     };
   }
   s.current.props = props;
   const st = s.current;
+  // The toolbar's tool wins whenever it changes; a shortcut changes st.tool in between.
+  // Read during render, like the props, so a click right after the change sees it.
+  if (st.toolProp !== tool) {
+    st.toolProp = tool;
+    st.tool = tool;
+  }
   const callbacks = useRef({});
-  callbacks.current = { onCommit, onCommand, onSelect };
+  callbacks.current = { onCommit, onCommand, onSelect, onToolChange, onLoopChange };
 
   // ---------------------------------------------------------------- geometry
   const geometry = () => {
@@ -162,12 +185,18 @@ export function PianoRoll(props) {
     st.partDirty = true;
     st.dirty = true;
     const cb = callbacks.current.onCommit;
-    if (cb) cb({ upserts, removed_ids: removedIds });
+    if (cb) cb({ upserts, removed_ids: removedIds, seq: nextSeq() });
   };
   const command = (name) => {
     const cb = callbacks.current.onCommand;
-    if (cb) cb({ name, tick: Math.round(st.playheadTick) });
+    if (cb) cb({ name, tick: Math.round(st.playheadTick), seq: nextSeq() });
   };
+  const nextSeq = () => {
+    st.seq += 1;
+    st.lastSentSeq = st.seq;
+    return st.seq;
+  };
+  const hasUnsaved = () => st.lastSentSeq > (st.props.savedSeq || 0);
   const publishSelection = () => {
     const cb = callbacks.current.onSelect;
     if (cb) cb({ ids: Array.from(st.selected) });
@@ -239,10 +268,11 @@ export function PianoRoll(props) {
     t.PPQ = TICKS_PER_QUARTER;
     t.bpm.value = st.props.tempoBpm || 120;
     t.timeSignature = [st.props.beatsPerBar || 4, st.props.beatUnit || 4];
-    t.loop = !!st.props.loopEnabled;
-    if (st.props.loopEndTick > st.props.loopStartTick) {
-      t.loopStart = `${st.props.loopStartTick}i`;
-      t.loopEnd = `${st.props.loopEndTick}i`;
+    const region = loopRegion();
+    t.loop = region.enabled;
+    if (region.end > region.start) {
+      t.loopStart = `${region.start}i`;
+      t.loopEnd = `${region.end}i`;
     }
     if (st.player) {
       st.player.output.volume.value = st.props.volumeDb;
@@ -316,7 +346,7 @@ export function PianoRoll(props) {
   const stop = () => {
     clearHeadEvent();
     transport().stop();
-    st.playheadTick = st.props.loopEnabled ? st.props.loopStartTick : 0;
+    st.playheadTick = loopRegion().enabled ? loopRegion().start : 0;
     st.dirty = true;
   };
   const togglePlay = () => (transport().state === "started" ? pause() : play());
@@ -338,6 +368,267 @@ export function PianoRoll(props) {
     v.pxPerBeat = clamp(v.pxPerBeat * factor, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
     v.scrollXPx = Math.max(0, (tickAtAnchor * v.pxPerBeat) / TICKS_PER_QUARTER - (x - KEYBOARD_WIDTH_PX));
     st.dirty = true;
+  };
+
+  // ---------------------------------------------------------------- layout
+  // The grid sits between the ruler and the velocity lane; scrollbars take the right and
+  // bottom edges. Everything below reads this instead of the raw canvas size.
+  const layout = () => {
+    const canvas = canvasRef.current;
+    const w = canvas ? canvas.clientWidth : 0;
+    const h = canvas ? canvas.clientHeight : 0;
+    const laneBottom = h - SCROLLBAR_PX;
+    const laneTop = laneBottom - VELOCITY_LANE_HEIGHT_PX;
+    return { w, h, gridRight: w - SCROLLBAR_PX, gridBottom: laneTop, laneTop, laneBottom };
+  };
+  const maxScrollYPx = () => {
+    const L = layout();
+    return Math.max(0, (HIGHEST_PITCH - LOWEST_PITCH + 1) * st.view.keyHeightPx - (L.gridBottom - RULER_HEIGHT_PX));
+  };
+  const ticksToPx = (ticks) => (ticks * st.view.pxPerBeat) / TICKS_PER_QUARTER;
+  // The loop being dragged wins over the props until Python echoes the new bounds.
+  const loopRegion = () =>
+    st.loopDraft || { enabled: !!st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick, start: st.props.loopStartTick || 0, end: st.props.loopEndTick || 0 };
+  const setTool = (name) => {
+    if (st.tool === name) return;
+    st.tool = name;
+    const cb = callbacks.current.onToolChange;
+    if (cb) cb({ tool: name });
+  };
+
+  // ---------------------------------------------------------------- scrollbars
+  const contentEndTick = () => {
+    const region = loopRegion();
+    return Math.max(st.extentTick, region.enabled ? region.end : 0, st.playheadTick) + barTicks() * 4;
+  };
+  const hScrollbar = (L) => {
+    const viewPx = Math.max(1, L.gridRight - KEYBOARD_WIDTH_PX);
+    const contentPx = Math.max(viewPx, ticksToPx(contentEndTick()), st.view.scrollXPx + viewPx);
+    const trackPx = viewPx;
+    const thumbPx = Math.max(MIN_THUMB_PX, (viewPx / contentPx) * trackPx);
+    const range = Math.max(1, contentPx - viewPx);
+    const thumbAt = KEYBOARD_WIDTH_PX + (st.view.scrollXPx / range) * (trackPx - thumbPx);
+    return { axis: "x", trackStart: KEYBOARD_WIDTH_PX, trackPx, thumbPx, thumbAt, range };
+  };
+  const vScrollbar = (L) => {
+    const viewPx = Math.max(1, L.gridBottom - RULER_HEIGHT_PX);
+    const contentPx = Math.max(viewPx, (HIGHEST_PITCH - LOWEST_PITCH + 1) * st.view.keyHeightPx);
+    const thumbPx = Math.max(MIN_THUMB_PX, (viewPx / contentPx) * viewPx);
+    const range = Math.max(1, contentPx - viewPx);
+    const thumbAt = RULER_HEIGHT_PX + (st.view.scrollYPx / range) * (viewPx - thumbPx);
+    return { axis: "y", trackStart: RULER_HEIGHT_PX, trackPx: viewPx, thumbPx, thumbAt, range };
+  };
+  const scrollbarAt = (x, y, L) => {
+    if (y >= L.laneBottom && x >= KEYBOARD_WIDTH_PX && x < L.gridRight) return hScrollbar(L);
+    if (x >= L.gridRight && y >= RULER_HEIGHT_PX && y < L.gridBottom) return vScrollbar(L);
+    return null;
+  };
+  const dragScrollbar = (d, x, y) => {
+    const pos = d.bar.axis === "x" ? x : y;
+    const free = Math.max(1, d.bar.trackPx - d.bar.thumbPx);
+    const scroll = clamp(((pos - d.grab - d.bar.trackStart) / free) * d.bar.range, 0, d.bar.range);
+    if (d.bar.axis === "x") st.view.scrollXPx = scroll;
+    else st.view.scrollYPx = clamp(scroll, 0, maxScrollYPx());
+  };
+  const drawScrollbar = (ctx, bar, L) => {
+    const horizontal = bar.axis === "x";
+    ctx.fillStyle = "#14161b";
+    if (horizontal) ctx.fillRect(bar.trackStart, L.laneBottom, bar.trackPx, SCROLLBAR_PX);
+    else ctx.fillRect(L.gridRight, bar.trackStart, SCROLLBAR_PX, bar.trackPx);
+    ctx.fillStyle = st.drag && st.drag.kind === "scrollbar" && st.drag.bar.axis === bar.axis ? "#8a93a6" : "#5a6170";
+    if (horizontal) ctx.fillRect(bar.thumbAt, L.laneBottom + 2, bar.thumbPx, SCROLLBAR_PX - 4);
+    else ctx.fillRect(L.gridRight + 2, bar.thumbAt, SCROLLBAR_PX - 4, bar.thumbPx);
+  };
+  const zoomYBy = (factor, anchorY) => {
+    const v = st.view;
+    const offset = anchorY - RULER_HEIGHT_PX;
+    const rowsAbove = (offset + v.scrollYPx) / v.keyHeightPx;
+    v.keyHeightPx = clamp(v.keyHeightPx * factor, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
+    v.scrollYPx = clamp(rowsAbove * v.keyHeightPx - offset, 0, maxScrollYPx());
+    st.dirty = true;
+  };
+  // Home and End move the playhead (and the view) to the start or the end of the music.
+  const jumpTo = (tick) => {
+    seek(tick);
+    const L = layout();
+    const viewPx = L.gridRight - KEYBOARD_WIDTH_PX;
+    st.view.scrollXPx = Math.max(0, ticksToPx(tick) - (tick > 0 ? viewPx * 0.75 : 0));
+    st.dirty = true;
+  };
+
+  // ---------------------------------------------------------------- velocity lane
+  const laneVelocityAt = (y, L) => clamp(Math.round(((L.laneBottom - 4 - y) / (VELOCITY_LANE_HEIGHT_PX - 8)) * 126) + 1, 1, 127);
+  // Ids of notes whose velocity bar (at the note's start) lies between two x positions.
+  const laneBarsBetween = (xa, xb) => {
+    const g = geometry();
+    const lo = Math.min(xa, xb) - VELOCITY_BAR_PX;
+    const hi = Math.max(xa, xb) + 1;
+    const ids = [];
+    st.notes.forEach((n, id) => {
+      const x = g.tickToX(n.start_tick);
+      if (x >= lo && x <= hi) ids.push(id);
+    });
+    return ids;
+  };
+  const setLaneVelocity = (d, ids, velocity) => {
+    ids.forEach((id) => {
+      const n = st.notes.get(id);
+      if (!n) return;
+      if (!d.origins.has(id)) d.origins.set(id, n.velocity);
+      if (n.velocity !== velocity) st.notes.set(id, { ...n, velocity });
+    });
+  };
+  const startLaneDrag = (x, y, L) => {
+    const hits = laneBarsBetween(x, x);
+    // Dragging a selected note's bar sets the whole selection; otherwise the drag paints
+    // every bar it crosses.
+    const group = hits.some((id) => st.selected.has(id));
+    st.drag = { kind: "velocity", group, origins: new Map(), lastX: x };
+    setLaneVelocity(st.drag, group ? Array.from(st.selected) : hits, laneVelocityAt(y, L));
+  };
+  const moveLaneDrag = (d, x, y) => {
+    const L = layout();
+    setLaneVelocity(d, d.group ? Array.from(st.selected) : laneBarsBetween(d.lastX, x), laneVelocityAt(y, L));
+    d.lastX = x;
+  };
+  const endLaneDrag = (d) => {
+    const upserts = [];
+    d.origins.forEach((velocity, id) => {
+      const n = st.notes.get(id);
+      if (n && n.velocity !== velocity) upserts.push(rowOf(id, n));
+    });
+    commit(upserts, []);
+  };
+  const drawVelocityLane = (ctx, L, g) => {
+    ctx.fillStyle = "#171a20";
+    ctx.fillRect(0, L.laneTop, L.w, VELOCITY_LANE_HEIGHT_PX);
+    ctx.fillStyle = "#3a404c";
+    ctx.fillRect(0, L.laneTop, L.w, 1);
+    ctx.fillStyle = "#8a93a6";
+    ctx.font = "10px sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.fillText("Velocity", 8, L.laneTop + VELOCITY_LANE_HEIGHT_PX / 2);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(KEYBOARD_WIDTH_PX, L.laneTop + 1, L.gridRight - KEYBOARD_WIDTH_PX, VELOCITY_LANE_HEIGHT_PX - 1);
+    ctx.clip();
+    const t0 = g.xToTick(KEYBOARD_WIDTH_PX) - TICKS_PER_QUARTER;
+    const t1 = g.xToTick(L.gridRight);
+    const usable = VELOCITY_LANE_HEIGHT_PX - 8;
+    // Unselected bars first so selected ones (outlined) stay visible on top of chords.
+    [false, true].forEach((selectedPass) => {
+      st.notes.forEach((n, id) => {
+        if (n.start_tick < t0 || n.start_tick > t1 || st.selected.has(id) !== selectedPass) return;
+        const x = g.tickToX(n.start_tick);
+        const barH = Math.max(1, (n.velocity / 127) * usable);
+        ctx.fillStyle = velocityColour(n.velocity, selectedPass);
+        ctx.fillRect(x, L.laneBottom - 4 - barH, VELOCITY_BAR_PX, barH);
+        if (selectedPass) {
+          ctx.fillStyle = "#ffffff";
+          ctx.fillRect(x - 2, L.laneBottom - 4 - barH - 2, VELOCITY_BAR_PX + 4, 2);
+        }
+      });
+    });
+    ctx.restore();
+  };
+
+  // ---------------------------------------------------------------- loop on the ruler
+  // Shift+drag on the ruler draws a loop; its edges can be dragged; a plain click seeks.
+  const loopEdgeAt = (x) => {
+    const region = loopRegion();
+    if (!region.enabled) return null;
+    const g = geometry();
+    if (Math.abs(x - g.tickToX(region.start)) <= LOOP_EDGE_PX) return "start";
+    if (Math.abs(x - g.tickToX(region.end)) <= LOOP_EDGE_PX) return "end";
+    return null;
+  };
+  const startLoopDrag = (x, shiftKey) => {
+    const region = loopRegion();
+    const edge = loopEdgeAt(x);
+    if (edge) {
+      st.drag = { kind: "loop", fixed: edge === "start" ? region.end : region.start, moved: false };
+      return true;
+    }
+    if (!shiftKey) return false;
+    const anchor = snap(geometry().xToTick(x), stepTicks());
+    st.drag = { kind: "loop", fixed: anchor, moved: false, created: true };
+    st.loopDraft = { enabled: true, start: anchor, end: anchor + barTicks() };
+    return true;
+  };
+  const moveLoopDrag = (d, x) => {
+    const tick = snap(geometry().xToTick(x), stepTicks());
+    if (tick === d.fixed) return;
+    st.loopDraft = { enabled: true, start: Math.min(d.fixed, tick), end: Math.max(d.fixed, tick) };
+    d.moved = true;
+  };
+  const endLoopDrag = (d) => {
+    const region = loopRegion();
+    if (!d.moved && !d.created) {
+      st.loopDraft = null;
+      return;
+    }
+    const cb = callbacks.current.onLoopChange;
+    if (cb) cb({ start_tick: Math.round(region.start), end_tick: Math.round(region.end) });
+    if (transport().state === "started") applyTransportSettings();
+  };
+
+  // ---------------------------------------------------------------- chrome dispatch
+  // Pointer handling for everything around the notes (scrollbars, lane, loop), so the
+  // note handlers below stay as they were.
+  const chromePointerDown = (e, x, y) => {
+    const L = layout();
+    const bar = scrollbarAt(x, y, L);
+    if (bar) {
+      const thumbHit = (bar.axis === "x" ? x : y) - bar.thumbAt;
+      // A click on the track jumps there, keeping the thumb centred under the pointer.
+      const grab = thumbHit >= 0 && thumbHit <= bar.thumbPx ? thumbHit : bar.thumbPx / 2;
+      st.drag = { kind: "scrollbar", bar, grab };
+      dragScrollbar(st.drag, x, y);
+      return true;
+    }
+    if (x >= L.gridRight || y >= L.laneBottom) return true;
+    if (y >= L.laneTop) {
+      if (x > KEYBOARD_WIDTH_PX) startLaneDrag(x, y, L);
+      return true;
+    }
+    if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) return startLoopDrag(x, e.shiftKey);
+    return false;
+  };
+  const chromePointerMove = (d, x, y) => {
+    if (d.kind === "scrollbar") dragScrollbar(d, x, y);
+    else if (d.kind === "velocity") moveLaneDrag(d, x, y);
+    else if (d.kind === "loop") moveLoopDrag(d, x);
+    else return false;
+    st.dirty = true;
+    return true;
+  };
+  const chromePointerUp = (d) => {
+    if (d.kind === "velocity") endLaneDrag(d);
+    else if (d.kind === "loop") endLoopDrag(d);
+    else return d.kind === "scrollbar";
+    return true;
+  };
+  const chromeCursor = (x, y) => {
+    const L = layout();
+    if (scrollbarAt(x, y, L)) return "default";
+    if (y >= L.laneTop) return x > KEYBOARD_WIDTH_PX && y < L.laneBottom ? "ns-resize" : "default";
+    if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) return loopEdgeAt(x) ? "ew-resize" : "pointer";
+    return null;
+  };
+  // A gesture still in progress when the page hides is committed rather than lost.
+  const finishGesture = () => {
+    if (st.drag) onPointerUp();
+  };
+  // Keys that are not edits: tools and Home/End. Returns true when handled.
+  const onViewKey = (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    const key = e.key.toLowerCase();
+    if (key === "d" || key === "b") setTool("draw");
+    else if (key === "s" || key === "v") setTool("select");
+    else if (e.key === "Home") jumpTo(0);
+    else if (e.key === "End") jumpTo(st.extentTick);
+    else return false;
+    return true;
   };
 
   // ---------------------------------------------------------------- hit testing
@@ -367,6 +658,10 @@ export function PianoRoll(props) {
       canvasRef.current.setPointerCapture(e.pointerId);
     } catch (err) {
       // A pointer the browser no longer tracks: the drag still works without capture.
+    }
+    if (chromePointerDown(e, x, y)) {
+      st.dirty = true;
+      return;
     }
     if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) {
       seek(g.xToTick(x));
@@ -401,7 +696,7 @@ export function PianoRoll(props) {
       st.selected.forEach((id) => origins.set(id, { ...st.notes.get(id) }));
       st.drag = { kind: hit.nearEnd ? "resize" : "move", anchorId: hit.id, startTick: tick, startPitch: pitch, origins, moved: false, created: false };
       previewPitch(hit.n.pitch_midi, hit.n.velocity);
-    } else if (st.props.tool === "draw") {
+    } else if (st.tool === "draw") {
       const start = stepTicks() > 0 ? Math.floor(tick / stepTicks()) * stepTicks() : Math.round(tick);
       const id = newLocalId();
       const n = { start_tick: start, duration_ticks: drawLength(), pitch_midi: pitch, velocity: 90 };
@@ -419,9 +714,15 @@ export function PianoRoll(props) {
     const { x, y } = localPoint(e);
     const d = st.drag;
     const g = geometry();
+    if (d && chromePointerMove(d, x, y)) return;
     if (!d) {
+      const cursor = chromeCursor(x, y);
+      if (cursor) {
+        canvasRef.current.style.cursor = cursor;
+        return;
+      }
       const hit = x > KEYBOARD_WIDTH_PX && y > RULER_HEIGHT_PX ? noteAt(x, y) : null;
-      canvasRef.current.style.cursor = hit ? (hit.nearEnd ? "ew-resize" : "move") : st.props.tool === "draw" ? "crosshair" : "default";
+      canvasRef.current.style.cursor = hit ? (hit.nearEnd ? "ew-resize" : "move") : st.tool === "draw" ? "crosshair" : "default";
       return;
     }
     if (d.kind === "seek") {
@@ -475,6 +776,10 @@ export function PianoRoll(props) {
       st.dirty = true;
     }
     if (!d) return;
+    if (chromePointerUp(d)) {
+      st.dirty = true;
+      return;
+    }
     if (d.kind === "band") {
       publishSelection();
     } else if (d.kind === "move" || d.kind === "resize") {
@@ -495,11 +800,15 @@ export function PianoRoll(props) {
       zoomBy(e.deltaY < 0 ? 1.15 : 1 / 1.15, x);
       return;
     }
+    if (e.altKey) {
+      zoomYBy(e.deltaY < 0 ? 1.15 : 1 / 1.15, localPoint(e).y);
+      return;
+    }
     const v = st.view;
-    const canvas = canvasRef.current;
-    const maxY = Math.max(0, (HIGHEST_PITCH - LOWEST_PITCH + 1) * v.keyHeightPx - (canvas.clientHeight - RULER_HEIGHT_PX));
+    const maxY = maxScrollYPx();
     if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
-      v.scrollXPx = Math.max(0, v.scrollXPx + (e.shiftKey ? e.deltaY : e.deltaX));
+      // Some platforms turn Shift+wheel into a horizontal delta themselves.
+      v.scrollXPx = Math.max(0, v.scrollXPx + (e.shiftKey ? e.deltaY || e.deltaX : e.deltaX));
     } else {
       v.scrollYPx = clamp(v.scrollYPx + e.deltaY, 0, maxY);
     }
@@ -528,6 +837,11 @@ export function PianoRoll(props) {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key;
     let handled = true;
+    if (onViewKey(e)) {
+      e.preventDefault();
+      st.dirty = true;
+      return;
+    }
     if (key === " ") {
       togglePlay();
     } else if (key === "Delete" || key === "Backspace") {
@@ -601,11 +915,12 @@ export function PianoRoll(props) {
     drawLines(stepTicks(), "#30353f");
     drawLines(beatTicks(), "#3b414d");
     drawLines(bar, "#5a6170");
-    const loop = st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick;
+    const region = loopRegion();
+    const loop = region.enabled;
     if (loop) {
       ctx.fillStyle = "rgba(120, 200, 120, 0.08)";
-      const lx = g.tickToX(st.props.loopStartTick);
-      ctx.fillRect(lx, RULER_HEIGHT_PX, g.tickToX(st.props.loopEndTick) - lx, h);
+      const lx = g.tickToX(region.start);
+      ctx.fillRect(lx, RULER_HEIGHT_PX, g.tickToX(region.end) - lx, h);
     }
     ctx.font = "10px sans-serif";
     ctx.textBaseline = "middle";
@@ -634,9 +949,16 @@ export function PianoRoll(props) {
       ctx.fillText(String(b + 1), x + 3, 10);
     }
     if (loop) {
+      const lx = g.tickToX(region.start);
+      const rx = g.tickToX(region.end);
+      ctx.fillStyle = "rgba(120, 200, 120, 0.25)";
+      ctx.fillRect(lx, 0, rx - lx, RULER_HEIGHT_PX);
       ctx.fillStyle = "rgba(120, 200, 120, 0.6)";
-      const lx = g.tickToX(st.props.loopStartTick);
-      ctx.fillRect(lx, 18, g.tickToX(st.props.loopEndTick) - lx, 6);
+      ctx.fillRect(lx, 18, rx - lx, 6);
+      // Edge handles: drag them to adjust the loop.
+      ctx.fillStyle = "#78c878";
+      ctx.fillRect(lx - 1, 0, 3, RULER_HEIGHT_PX);
+      ctx.fillRect(rx - 2, 0, 3, RULER_HEIGHT_PX);
     }
   };
 
@@ -657,7 +979,8 @@ export function PianoRoll(props) {
     const kh = g.keyHeightPx;
     const v = st.view;
     const P = st.props;
-    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.loopEnabled, P.loopStartTick, P.loopEndTick].join("|");
+    const region = loopRegion();
+    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, region.enabled, region.start, region.end].join("|");
     if (!st.staticCanvas) st.staticCanvas = document.createElement("canvas");
     const backdrop = st.staticCanvas;
     if (st.staticKey !== staticKey) {
@@ -677,14 +1000,17 @@ export function PianoRoll(props) {
     const t1 = g.xToTick(w);
     ctx.save();
     ctx.beginPath();
-    ctx.rect(KEYBOARD_WIDTH_PX, RULER_HEIGHT_PX, w - KEYBOARD_WIDTH_PX, h - RULER_HEIGHT_PX);
+    const L = layout();
+    ctx.rect(KEYBOARD_WIDTH_PX, RULER_HEIGHT_PX, L.gridRight - KEYBOARD_WIDTH_PX, L.gridBottom - RULER_HEIGHT_PX);
     ctx.clip();
     const showNames = P.showNoteNames;
     ctx.font = "10px sans-serif";
     ctx.textBaseline = "middle";
     ctx.strokeStyle = "#ffffff";
     ctx.lineWidth = 1.5;
+    let extentTick = 0;
     st.notes.forEach((n, id) => {
+      if (n.start_tick + n.duration_ticks > extentTick) extentTick = n.start_tick + n.duration_ticks;
       if (n.start_tick > t1 || n.start_tick + n.duration_ticks < t0) return;
       const y = g.pitchToY(n.pitch_midi);
       if (y > h || y + kh < RULER_HEIGHT_PX) return;
@@ -708,6 +1034,8 @@ export function PianoRoll(props) {
       ctx.strokeRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
     }
     ctx.restore();
+    st.extentTick = extentTick;
+    drawVelocityLane(ctx, L, g);
     // Keys sounding now: from the playhead while playing, plus a clicked key.
     const sounding = new Set();
     if (transport().state === "started") {
@@ -719,13 +1047,17 @@ export function PianoRoll(props) {
     ctx.fillStyle = "#f5a524";
     sounding.forEach((p) => {
       const y = g.pitchToY(p);
-      if (y + kh >= RULER_HEIGHT_PX && y <= h) ctx.fillRect(0, Math.max(y, RULER_HEIGHT_PX), KEYBOARD_WIDTH_PX, kh - 1);
+      if (y + kh >= RULER_HEIGHT_PX && y <= L.gridBottom) ctx.fillRect(0, Math.max(y, RULER_HEIGHT_PX), KEYBOARD_WIDTH_PX, kh - 1);
     });
     const px = g.tickToX(st.playheadTick);
     if (px >= KEYBOARD_WIDTH_PX) {
       ctx.fillStyle = "#ff4d4f";
-      ctx.fillRect(Math.round(px), 0, 2, h);
+      ctx.fillRect(Math.round(px), 0, 2, L.laneBottom);
     }
+    drawScrollbar(ctx, hScrollbar(L), L);
+    drawScrollbar(ctx, vScrollbar(L), L);
+    ctx.fillStyle = "#14161b";
+    ctx.fillRect(L.gridRight, L.laneBottom, SCROLLBAR_PX, SCROLLBAR_PX);
   };
 
   // ---------------------------------------------------------------- effects
@@ -744,7 +1076,7 @@ export function PianoRoll(props) {
       notes.forEach((n) => (sum += n.pitch_midi));
       const mean = sum / notes.size;
       const canvas = canvasRef.current;
-      const visibleRows = canvas ? (canvas.clientHeight - RULER_HEIGHT_PX) / st.view.keyHeightPx : 40;
+      const visibleRows = canvas ? (layout().gridBottom - RULER_HEIGHT_PX) / st.view.keyHeightPx : 40;
       st.view.scrollYPx = Math.max(0, (HIGHEST_PITCH - mean - visibleRows / 2) * st.view.keyHeightPx);
     } else if (!notes.size && st.view.scrollYPx === 0) {
       st.view.scrollYPx = (HIGHEST_PITCH - 84) * st.view.keyHeightPx;
@@ -767,6 +1099,12 @@ export function PianoRoll(props) {
   }, [patchSeq]);
 
   useEffect(() => {
+    // Python echoed (or changed) the loop: its values replace the one being shown.
+    if (!st.drag || st.drag.kind !== "loop") st.loopDraft = null;
+    st.dirty = true;
+  }, [loopEnabled, loopStartTick, loopEndTick]);
+
+  useEffect(() => {
     if (st.player || transport().state === "started") applyTransportSettings();
     syncAudio();
     if (st.audio) st.audio.mute = !!audioMuted;
@@ -784,7 +1122,7 @@ export function PianoRoll(props) {
         // Keep the playhead on screen while playing.
         const g = geometry();
         const x = g.tickToX(st.playheadTick);
-        if (x > canvas.clientWidth - 40 || x < KEYBOARD_WIDTH_PX) {
+        if (x > canvas.clientWidth - SCROLLBAR_PX - 40 || x < KEYBOARD_WIDTH_PX) {
           st.view.scrollXPx = Math.max(0, (st.playheadTick * g.pxPerBeat) / TICKS_PER_QUARTER - 40);
         }
         st.dirty = true;
@@ -807,6 +1145,23 @@ export function PianoRoll(props) {
       }
     };
     document.addEventListener("keydown", onDocumentKey);
+    // Capture phase: these run before the page's own unload handlers close the socket, so a
+    // gesture in progress is still sent. The browser asks before leaving only while an edit
+    // has not been acknowledged as saved.
+    const onBeforeUnload = (e) => {
+      finishGesture();
+      if (hasUnsaved()) {
+        e.preventDefault();
+        e.returnValue = "";
+      }
+    };
+    const onPageHide = () => finishGesture();
+    const onVisibility = () => {
+      if (document.visibilityState === "hidden") finishGesture();
+    };
+    window.addEventListener("beforeunload", onBeforeUnload, { capture: true });
+    window.addEventListener("pagehide", onPageHide, { capture: true });
+    document.addEventListener("visibilitychange", onVisibility, { capture: true });
     document.addEventListener("pointerdown", warmUp, { capture: true });
     document.addEventListener("keydown", warmUp, { capture: true });
     ro.observe(canvas);
@@ -841,6 +1196,38 @@ export function PianoRoll(props) {
       get pxPerBeat() {
         return st.view.pxPerBeat;
       },
+      get keyHeightPx() {
+        return st.view.keyHeightPx;
+      },
+      get scrollXPx() {
+        return st.view.scrollXPx;
+      },
+      get scrollYPx() {
+        return st.view.scrollYPx;
+      },
+      get tool() {
+        return st.tool;
+      },
+      get loop() {
+        return loopRegion();
+      },
+      get unsaved() {
+        return hasUnsaved();
+      },
+      // Page coordinates of a velocity value above a tick in the lane, and of the thumbs.
+      lanePointFor: (tick, velocity) => {
+        const L = layout();
+        const rect = canvasRef.current.getBoundingClientRect();
+        const y = L.laneBottom - 4 - ((velocity - 1) / 126) * (VELOCITY_LANE_HEIGHT_PX - 8);
+        return { x: rect.left + geometry().tickToX(tick) + 1, y: rect.top + y };
+      },
+      thumb: (axis) => {
+        const L = layout();
+        const rect = canvasRef.current.getBoundingClientRect();
+        const bar = axis === "x" ? hScrollbar(L) : vScrollbar(L);
+        const along = bar.thumbAt + bar.thumbPx / 2;
+        return axis === "x" ? { x: rect.left + along, y: rect.top + L.laneBottom + SCROLLBAR_PX / 2 } : { x: rect.left + L.gridRight + SCROLLBAR_PX / 2, y: rect.top + along };
+      },
       notes: () => Array.from(st.notes, ([id, n]) => rowOf(id, n)),
       get loadedAtMs() {
         return st.loadedAtMs;
@@ -869,6 +1256,9 @@ export function PianoRoll(props) {
       cancelAnimationFrame(frame);
       ro.disconnect();
       document.removeEventListener("keydown", onDocumentKey);
+      window.removeEventListener("beforeunload", onBeforeUnload, { capture: true });
+      window.removeEventListener("pagehide", onPageHide, { capture: true });
+      document.removeEventListener("visibilitychange", onVisibility, { capture: true });
       document.removeEventListener("pointerdown", warmUp, { capture: true });
       document.removeEventListener("keydown", warmUp, { capture: true });
       canvas.removeEventListener("wheel", onWheel);

@@ -26,16 +26,32 @@ class CommitEvent(TypedDict):
 
     upserts: list[NoteRow]
     removed_ids: list[str]
+    seq: int
 
 
 class CommandEvent(TypedDict):
     """A shortcut for the server: undo, redo, copy, cut, paste, duplicate, quantize, help.
 
-    ``tick`` is the playhead, where a paste lands.
+    ``tick`` is the playhead, where a paste lands. ``seq`` numbers commits and commands
+    alike (growing across page loads) so the server can say which ones are saved.
     """
 
     name: str
     tick: int
+    seq: int
+
+
+class ToolEvent(TypedDict):
+    """The tool chosen from the keyboard in the roll: ``draw`` or ``select``."""
+
+    tool: str
+
+
+class LoopEvent(TypedDict):
+    """A loop drawn or adjusted on the ruler, snapped to the grid: ``[start_tick, end_tick)``."""
+
+    start_tick: int
+    end_tick: int
 
 
 class SelectionEvent(TypedDict):
@@ -117,7 +133,11 @@ class PianoRoll(rx.NoSSRComponent):
     """Folder URL of the piano samples (``C4.mp3``, ``Fs4.mp3`` ...). Default ``/piano/``."""
 
     height_px: rx.Var[int]
-    """Height of the roll in CSS pixels. Default 560."""
+    """Height of the roll in CSS pixels, velocity lane and scrollbars included. Default 560."""
+
+    saved_seq: rx.Var[int]
+    """The ``seq`` of the latest commit or command the server has saved. Until it catches up
+    with the last one sent, leaving the page asks for confirmation. Default 0."""
 
     # Annotated[EventHandler, spec] is what EventHandler[spec] builds; spelled out for mypy.
     on_commit: Annotated[rx.EventHandler, passthrough_event_spec(CommitEvent)]
@@ -128,6 +148,12 @@ class PianoRoll(rx.NoSSRComponent):
 
     on_select: Annotated[rx.EventHandler, passthrough_event_spec(SelectionEvent)]
     """The selection after a finished click, band or select-all."""
+
+    on_tool_change: Annotated[rx.EventHandler, passthrough_event_spec(ToolEvent)]
+    """A tool shortcut (D/B draw, S/V select) was pressed in the roll."""
+
+    on_loop_change: Annotated[rx.EventHandler, passthrough_event_spec(LoopEvent)]
+    """A loop was drawn (Shift+drag on the ruler) or its edge dragged; sent on release."""
 
 
 piano_roll = PianoRoll.create
