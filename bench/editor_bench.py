@@ -188,6 +188,7 @@ def run(app: RunningApp) -> Figures:
         page.keyboard.press("Escape")
         # Select 100 notes (i = 199..298): a rubber band over ticks 12030–17910.
         page.get_by_test_id("tool").get_by_role("radio").nth(1).click()
+        page.wait_for_function("window.__keycraft.tool === 'select'")
         band_start = page.evaluate("window.__keycraft.pointFor(12030, 72)")
         band_end = page.evaluate("window.__keycraft.pointFor(17910, 47)")
         x0, y0 = band_start["x"] - 1, band_start["y"]

@@ -293,6 +293,7 @@ def test_select_copy_paste_duplicate_quantize_and_transpose(
 
     # Rubber-band the first two notes with the select tool.
     page.get_by_test_id("tool").get_by_role("radio").nth(1).click()
+    page.wait_for_function("window.__keycraft.tool === 'select'")
     x0, y0 = _point(page, 0, 66)
     x1, y1 = _point(page, 700, 59)
     page.mouse.move(x0 - 1, y0)
