@@ -207,9 +207,11 @@ class EditorState(rx.State):
         self.selection_count = len(self._selected)
 
     # --- saving ------------------------------------------------------------------------
-    # Edits apply to the session at once (one undo step each); storage gets the latest
-    # notes from one background saver at a time, which coalesces edits that arrive while
-    # it writes. Handlers that edit return ``_edited()``: the saver to start, or None.
+    # Edits apply to the session at once (one undo step each). An edit made while nothing
+    # else is pending is saved inline, the quickest path. When the browser reports earlier
+    # events still unacknowledged (a key-repeat burst), or a save is already running, one
+    # background saver writes the latest notes, coalescing everything that arrives while
+    # it writes; never more than one save is in flight.
     def _unsaved(self) -> bool:
         return self._autosave.dirty or self._autosave.in_flight_since_s is not None
 
@@ -218,11 +220,30 @@ class EditorState(rx.State):
         self._autosave.received(seq if isinstance(seq, int) else None)
         self.saved_seq = self._autosave.saved_client_seq
 
+    async def _after_edit(
+        self, burst: bool = False, event: dict[str, Any] | None = None
+    ) -> EventSpec | None:
+        """Save an edit: inline when idle, else through the coalescing background saver.
+
+        ``event`` is the browser event that made the edit; it is counted only after the
+        edit, so its acknowledgement waits for the save.
+        """
+        self._autosave.edited()
+        if event is not None:
+            self._received(event)
+        if not burst and self._autosave.in_flight_since_s is None:
+            await self._save_now()
+            return None
+        return self._start_saver()
+
     def _edited(self) -> EventSpec | None:
         """Mark the project changed; return the saver to start when none is running."""
+        self._autosave.edited()
+        return self._start_saver()
+
+    def _start_saver(self) -> EventSpec | None:
         if self._project is None or self._session is None:
             return None
-        self._autosave.edited()
         self.save_status = SAVING
         now_s = time.time()
         if not self._autosave.needs_saver(now_s):
@@ -281,7 +302,7 @@ class EditorState(rx.State):
                     return
 
     async def _save_now(self) -> None:
-        """Save inline (export needs stored notes); only when no saver is running."""
+        """Save inline (an edit while idle, or before an export); never beside a saver."""
         job = self._begin_save()
         if job is None:
             return
@@ -308,7 +329,7 @@ class EditorState(rx.State):
 
     # --- events from the piano roll ------------------------------------------------------
     @rx.event
-    def commit(self, changeset: dict[str, Any]) -> EventSpec | None:
+    async def commit(self, changeset: dict[str, Any]) -> EventSpec | None:
         """A finished edit from the roll (draw, move, resize, delete): apply and save it."""
         if self._session is None:
             return None
@@ -321,9 +342,7 @@ class EditorState(rx.State):
             self._received(changeset)
             return None
         self._refresh_counts()
-        saver = self._edited()
-        self._received(changeset)
-        return saver
+        return await self._after_edit(_burst(changeset), changeset)
 
     def _reload_notes(self) -> None:
         if self._session is not None:
@@ -338,7 +357,7 @@ class EditorState(rx.State):
         self.selection_count = len(self._selected)
 
     @rx.event
-    def command(self, event: dict[str, Any]) -> EventSpec | None:
+    async def command(self, event: dict[str, Any]) -> EventSpec | None:
         """A shortcut pressed in the roll."""
         name = event.get("name")
         tick = event.get("tick")
@@ -349,7 +368,9 @@ class EditorState(rx.State):
             if self._session is not None:
                 self._session.copy(self._selected)
         else:
-            saver = self._server_edit(str(name), tick if isinstance(tick, int) else 0)
+            tick_value = tick if isinstance(tick, int) else 0
+            saver = await self._server_edit(str(name), tick_value, burst=_burst(event), event=event)
+        # Again after any save: a command that changed nothing is acknowledged here.
         self._received(event)
         return saver
 
@@ -370,7 +391,14 @@ class EditorState(rx.State):
         self.loop_start_tick, self.loop_end_tick = region.start_tick, region.end_tick
         self.loop_enabled = True
 
-    def _server_edit(self, name: str, tick: int = 0, amount: int = 0) -> EventSpec | None:
+    async def _server_edit(
+        self,
+        name: str,
+        tick: int = 0,
+        amount: int = 0,
+        burst: bool = False,
+        event: dict[str, Any] | None = None,
+    ) -> EventSpec | None:
         session = self._session
         if session is None:
             return None
@@ -397,7 +425,7 @@ class EditorState(rx.State):
             return None
         self._push(edit)
         self._refresh_counts()
-        return self._edited()
+        return await self._after_edit(burst, event)
 
     def replace_range(
         self, start_tick: int, end_tick: int, notes: list[Note]
@@ -421,24 +449,24 @@ class EditorState(rx.State):
 
     # --- toolbar -----------------------------------------------------------------------
     @rx.event
-    def undo(self) -> EventSpec | None:
+    async def undo(self) -> EventSpec | None:
         """Undo the latest edit."""
-        return self._server_edit("undo")
+        return await self._server_edit("undo")
 
     @rx.event
-    def redo(self) -> EventSpec | None:
+    async def redo(self) -> EventSpec | None:
         """Redo the latest undone edit."""
-        return self._server_edit("redo")
+        return await self._server_edit("redo")
 
     @rx.event
-    def quantize(self) -> EventSpec | None:
+    async def quantize(self) -> EventSpec | None:
         """Snap the selection onto the grid."""
-        return self._server_edit("quantize")
+        return await self._server_edit("quantize")
 
     @rx.event
-    def transpose(self, semitones: int) -> EventSpec | None:
+    async def transpose(self, semitones: int) -> EventSpec | None:
         """Move the selection up or down by ``semitones``."""
-        return self._server_edit("transpose", amount=int(semitones))
+        return await self._server_edit("transpose", amount=int(semitones))
 
     @rx.event
     def set_velocity(self, value: list[int | float]) -> None:
@@ -446,15 +474,15 @@ class EditorState(rx.State):
         self.velocity = int(value[0]) if value else self.velocity
 
     @rx.event
-    def apply_velocity(self, value: list[int | float]) -> EventSpec | None:
+    async def apply_velocity(self, value: list[int | float]) -> EventSpec | None:
         """Give the selection the slider's velocity."""
         self.velocity = max(1, min(127, int(value[0]))) if value else self.velocity
-        return self._server_edit("velocity", amount=self.velocity)
+        return await self._server_edit("velocity", amount=self.velocity)
 
     @rx.event
-    def delete_selection(self) -> EventSpec | None:
+    async def delete_selection(self) -> EventSpec | None:
         """Delete the selected notes."""
-        return self._server_edit("delete")
+        return await self._server_edit("delete")
 
     @rx.event
     def select_all(self) -> None:
@@ -568,7 +596,7 @@ class EditorState(rx.State):
         self.message = ""
 
     @rx.event
-    def set_tempo(self, value: str) -> EventSpec | None:
+    async def set_tempo(self, value: str) -> EventSpec | None:
         """Change the tempo (BPM) and save it."""
         try:
             tempo = projects.check_tempo(float(value))
@@ -579,10 +607,10 @@ class EditorState(rx.State):
         if self._project is None:
             return None
         self._project = replace(self._project, tempo_bpm=tempo)
-        return self._edited()
+        return await self._after_edit()
 
     @rx.event
-    def set_time_signature(self, value: str) -> EventSpec | None:
+    async def set_time_signature(self, value: str) -> EventSpec | None:
         """Change the time signature and save it."""
         if value not in TIME_SIGNATURE_OPTIONS or self._project is None:
             return None
@@ -590,7 +618,7 @@ class EditorState(rx.State):
         numerator, denominator = value.split("/")
         metre = TimeSignature(int(numerator), int(denominator))
         self._project = replace(self._project, time_signature=metre)
-        return self._edited()
+        return await self._after_edit()
 
     @rx.event
     def set_title(self, value: str) -> None:
@@ -598,7 +626,7 @@ class EditorState(rx.State):
         self.title = value
 
     @rx.event
-    def save_title(self) -> EventSpec | None:
+    async def save_title(self) -> EventSpec | None:
         """Rename the project to the title field's text."""
         if self._project is None:
             return None
@@ -612,7 +640,7 @@ class EditorState(rx.State):
             return None
         self._project = replace(self._project, title=title)
         self.title = title
-        return self._edited()
+        return await self._after_edit()
 
     # --- MIDI in and out ---------------------------------------------------------------
     @rx.event
@@ -682,7 +710,7 @@ class EditorState(rx.State):
         self._refresh_counts()
         self.message = ""
         self._project = replace(self._project, tempo_bpm=imported.tempo_bpm, time_signature=ts)
-        return self._edited()
+        return await self._after_edit()
 
     @rx.event
     async def export_midi(self) -> EventSpec | None:
@@ -712,3 +740,9 @@ class EditorState(rx.State):
     def back_to_projects(self) -> EventSpec:
         """Leave for the project list (everything is already saved)."""
         return rx.redirect(PROJECTS.path)
+
+
+def _burst(event: dict[str, Any]) -> bool:
+    """Whether the browser sent this while earlier events were still unacknowledged."""
+    unacked = event.get("unacked")
+    return isinstance(unacked, int) and unacked > 0

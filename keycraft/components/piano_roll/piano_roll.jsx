@@ -145,6 +145,7 @@ export function PianoRoll(props) {
       // Unsaved-edit tracking: every commit and command carries a sequence number that
       // grows across page loads; the server echoes the last one it saved as ``savedSeq``.
       seq: Date.now() * 1000,
+      seqBase: 0,
       lastSentSeq: 0,
       loopDraft: null,
       extentTick: 0,
@@ -154,6 +155,7 @@ export function PianoRoll(props) {
   const st = s.current;
   // The toolbar's tool wins whenever it changes; a shortcut changes st.tool in between.
   // Read during render, like the props, so a click right after the change sees it.
+  if (!st.seqBase) st.seqBase = st.seq;
   if (st.toolProp !== tool) {
     st.toolProp = tool;
     st.tool = tool;
@@ -185,11 +187,11 @@ export function PianoRoll(props) {
     st.partDirty = true;
     st.dirty = true;
     const cb = callbacks.current.onCommit;
-    if (cb) cb({ upserts, removed_ids: removedIds, seq: nextSeq() });
+    if (cb) cb({ upserts, removed_ids: removedIds, unacked: unackedCount(), seq: nextSeq() });
   };
   const command = (name) => {
     const cb = callbacks.current.onCommand;
-    if (cb) cb({ name, tick: Math.round(st.playheadTick), seq: nextSeq() });
+    if (cb) cb({ name, tick: Math.round(st.playheadTick), unacked: unackedCount(), seq: nextSeq() });
   };
   const nextSeq = () => {
     st.seq += 1;
@@ -197,6 +199,9 @@ export function PianoRoll(props) {
     return st.seq;
   };
   const hasUnsaved = () => st.lastSentSeq > (st.props.savedSeq || 0);
+  // How many events sent before this one still wait for their save: the server uses it to
+  // coalesce bursts. Acks from an earlier page load count as nothing pending here.
+  const unackedCount = () => (st.lastSentSeq ? Math.max(0, st.lastSentSeq - Math.max(st.props.savedSeq || 0, st.seqBase)) : 0);
   const publishSelection = () => {
     const cb = callbacks.current.onSelect;
     if (cb) cb({ ids: Array.from(st.selected) });
@@ -515,20 +520,24 @@ export function PianoRoll(props) {
     const t0 = g.xToTick(KEYBOARD_WIDTH_PX) - TICKS_PER_QUARTER;
     const t1 = g.xToTick(L.gridRight);
     const usable = VELOCITY_LANE_HEIGHT_PX - 8;
-    // Unselected bars first so selected ones (outlined) stay visible on top of chords.
-    [false, true].forEach((selectedPass) => {
-      st.notes.forEach((n, id) => {
-        if (n.start_tick < t0 || n.start_tick > t1 || st.selected.has(id) !== selectedPass) return;
-        const x = g.tickToX(n.start_tick);
-        const barH = Math.max(1, (n.velocity / 127) * usable);
-        ctx.fillStyle = velocityColour(n.velocity, selectedPass);
-        ctx.fillRect(x, L.laneBottom - 4 - barH, VELOCITY_BAR_PX, barH);
-        if (selectedPass) {
-          ctx.fillStyle = "#ffffff";
-          ctx.fillRect(x - 2, L.laneBottom - 4 - barH - 2, VELOCITY_BAR_PX + 4, 2);
-        }
-      });
+    const drawBar = (n, selected) => {
+      const x = g.tickToX(n.start_tick);
+      const barH = Math.max(1, (n.velocity / 127) * usable);
+      ctx.fillStyle = velocityColour(n.velocity, selected);
+      ctx.fillRect(x, L.laneBottom - 4 - barH, VELOCITY_BAR_PX, barH);
+      if (selected) {
+        ctx.fillStyle = "#ffffff";
+        ctx.fillRect(x - 2, L.laneBottom - 4 - barH - 2, VELOCITY_BAR_PX + 4, 2);
+      }
+    };
+    // Selected bars last, so they (outlined) stay visible on top of chords.
+    const selectedNotes = [];
+    st.notes.forEach((n, id) => {
+      if (n.start_tick < t0 || n.start_tick > t1) return;
+      if (st.selected.has(id)) selectedNotes.push(n);
+      else drawBar(n, false);
     });
+    selectedNotes.forEach((n) => drawBar(n, true));
     ctx.restore();
   };
 

@@ -26,6 +26,7 @@ class CommitEvent(TypedDict):
 
     upserts: list[NoteRow]
     removed_ids: list[str]
+    unacked: int
     seq: int
 
 
@@ -33,11 +34,13 @@ class CommandEvent(TypedDict):
     """A shortcut for the server: undo, redo, copy, cut, paste, duplicate, quantize, help.
 
     ``tick`` is the playhead, where a paste lands. ``seq`` numbers commits and commands
-    alike (growing across page loads) so the server can say which ones are saved.
+    alike (growing across page loads) so the server can say which ones are saved;
+    ``unacked`` counts earlier ones not acknowledged yet (a burst: the server coalesces).
     """
 
     name: str
     tick: int
+    unacked: int
     seq: int
 
 
