@@ -53,6 +53,8 @@ MESSAGES: dict[type[DomainError], str] = {
 SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with your next edit."
 EXPORT_WHILE_SAVING_MESSAGE = "Your latest edit is still being saved. Export again in a moment."
 TOOLS = ("draw", "select")
+BURST_UNACKED = 2
+"""Unacknowledged earlier events from which an edit is saved by the coalescing saver."""
 
 
 def _message(error: DomainError) -> str:
@@ -208,8 +210,8 @@ class EditorState(rx.State):
 
     # --- saving ------------------------------------------------------------------------
     # Edits apply to the session at once (one undo step each). An edit made while nothing
-    # else is pending is saved inline, the quickest path. When the browser reports earlier
-    # events still unacknowledged (a key-repeat burst), or a save is already running, one
+    # else is pending is saved inline, the quickest path. When the browser reports several
+    # earlier events still unacknowledged (a key-repeat burst), or a save is running, one
     # background saver writes the latest notes, coalescing everything that arrives while
     # it writes; never more than one save is in flight.
     def _unsaved(self) -> bool:
@@ -743,6 +745,10 @@ class EditorState(rx.State):
 
 
 def _burst(event: dict[str, Any]) -> bool:
-    """Whether the browser sent this while earlier events were still unacknowledged."""
+    """Whether the browser sent this while several earlier events were unacknowledged.
+
+    One is normal (its acknowledgement may still be on the way when the next key is
+    pressed); two or more mean edits arrive faster than they are saved.
+    """
     unacked = event.get("unacked")
-    return isinstance(unacked, int) and unacked > 0
+    return isinstance(unacked, int) and unacked >= BURST_UNACKED
