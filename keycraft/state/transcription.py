@@ -32,6 +32,7 @@ from keycraft.services.transcription import (
     check_audio,
     notes_from_transcription,
 )
+from keycraft.services.transcription_jobs import run_transcription
 from keycraft.state.auth import AuthState
 from keycraft.state.editor import EditorState
 
@@ -239,8 +240,11 @@ class TranscriptionState(rx.State):
             audio = await asyncio.to_thread(services.storage.get, key)
             suffix = key[key.rfind(".") :]
             content_type = AUDIO_TYPES.get(suffix, "application/octet-stream")
+            # Its own task: cancellable, and the job's request id stays inside it.
             task = asyncio.create_task(
-                services.transcriber.transcribe(audio, f"{filename}{suffix}", content_type, options)
+                run_transcription(
+                    services.transcriber, audio, f"{filename}{suffix}", content_type, options
+                )
             )
             while not task.done():
                 await asyncio.wait({task}, timeout=CANCEL_POLL_S)
