@@ -94,6 +94,9 @@ def _melody_midi() -> bytes:
 
 def _sign_in(page: Page, base_url: str, email: str) -> None:
     page.goto(f"{base_url}/sign-in?next=/projects")
+    # The form's ``next`` field comes from the page's state once the socket has synced it;
+    # a test that submits at once can beat that, a person typing a password cannot.
+    expect(page.locator("input[name='next']").first).to_have_value("/projects", timeout=30_000)
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_test_id("sign-in-submit").click()
