@@ -253,7 +253,8 @@ class TranscriptionState(rx.State):
             async with self:
                 self.status, self.message = FAILED, _message(exc)
             return None
-        notes = notes_from_transcription(result.notes, tempo_bpm)
+        tempo_changes = project.tempo_changes if project else ()
+        notes = notes_from_transcription(result.notes, tempo_bpm, tempo_changes=tempo_changes)
         if retranscribe:
             await self._merge(notes)
             return None
