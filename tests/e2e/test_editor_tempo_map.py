@@ -12,7 +12,7 @@ from keycraft.services.domain import TempoChange, TimeSignatureChange
 from keycraft.services.notes.midi_io import import_midi
 from keycraft.services.notes.timing import bar_lines, tick_to_seconds
 from tests.e2e.conftest import ConsoleLog
-from tests.e2e.test_editor import _open, _seed, _stored, _wait_for, user_page
+from tests.e2e.test_editor import SCREENSHOTS, _open, _seed, _stored, _wait_for, user_page
 from tests.support.app_server import RunningApp
 
 __all__ = ["user_page"]  # the signed-in page fixture, shared with test_editor
@@ -95,6 +95,7 @@ def test_imported_tempo_and_metre_maps_drive_the_roll_playback_and_export(
         (line.bar_number, line.tick) for line in bar_lines(signature_map, 9600)
     ]
     assert [b["tick"] for b in bars] == [0, 1440, 2880, 4800, 6720, 8640]
+    page.screenshot(path=str(SCREENSHOTS / "editor-tempo-map.png"))
 
     # Loop bars 3–4 (the first 4/4 bar): loop points, playhead and clicks follow the maps.
     page.get_by_label("Loop start bar").fill("3")
