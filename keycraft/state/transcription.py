@@ -12,9 +12,8 @@ from keycraft.routes import editor_url
 from keycraft.services import projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note, TimeSignature
+from keycraft.services.domain import Note
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.notes.timing import bar_length_ticks
 from keycraft.services.transcriber_client import (
     AudioRejected,
     AudioTooLarge,
@@ -258,7 +257,8 @@ class TranscriptionState(rx.State):
             async with self:
                 self.status, self.message = FAILED, _message(exc)
             return None
-        notes = notes_from_transcription(result.notes, tempo_bpm)
+        tempo_changes = project.tempo_changes if project else ()
+        notes = notes_from_transcription(result.notes, tempo_bpm, tempo_changes=tempo_changes)
         if retranscribe:
             await self._merge(notes)
             return None
@@ -284,9 +284,8 @@ class TranscriptionState(rx.State):
     async def _merge(self, notes: list[Note]) -> None:
         async with self:
             editor = await self.get_state(EditorState)
-            numerator, denominator = editor.time_signature.split("/")
-            bar = bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
-            start, end = (self.range_start_bar - 1) * bar, (self.range_end_bar - 1) * bar
+            start = editor._bar_start_tick(self.range_start_bar)
+            end = editor._bar_start_tick(self.range_end_bar)
             replaced = await editor.replace_range(start, end, notes)
             self.status = IDLE
             self.message = (
