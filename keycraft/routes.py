@@ -94,6 +94,9 @@ ADMIN_EXPERIMENTS = PageRoute(
     description="Results of running A/B experiments (staff only).",
 )
 
+STAFF_PAGES_PREFIX = "/admin/"
+"""Every page under this path is for staff: the server answers 403 to anyone else."""
+
 NOT_FOUND = PageRoute(
     path="404",
     title=f"Page not found — {PRODUCT_NAME}",

@@ -40,8 +40,10 @@ def test_staff_see_results_for_every_experiment_and_download_csv(
 def test_other_users_get_403_and_no_numbers(app: RunningApp, browser: Browser) -> None:
     context = signed_in_context(browser, app, create_user(app))
     page = context.new_page()
-    page.goto(f"{app.url}{RESULTS}")
+    response = page.goto(f"{app.url}{RESULTS}")
+    assert response is not None and response.status == 403
     expect(page.get_by_test_id("forbidden")).to_contain_text("403")
+    expect(page.get_by_role("link", name="Go to the home page")).to_have_attribute("href", "/")
     expect(page.get_by_test_id(f"experiment-{HERO_HEADLINE.key}")).to_have_count(0)
     assert context.request.get(f"{app.url}{CSV}").status == 403
     context.close()
