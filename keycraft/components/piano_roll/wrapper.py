@@ -119,6 +119,12 @@ class PianoRoll(rx.NoSSRComponent):
     height_px: rx.Var[int]
     """Height of the roll in CSS pixels. Default 560."""
 
+    read_only: rx.Var[bool]
+    """Show and play only: pointer edits and editing shortcuts are ignored, no commit or
+    command events are sent, Space plays only while the roll has focus, a plain wheel scrolls
+    the page, and neither samples nor ``audio_url`` load before the first play. Default False.
+    """
+
     # Annotated[EventHandler, spec] is what EventHandler[spec] builds; spelled out for mypy.
     on_commit: Annotated[rx.EventHandler, passthrough_event_spec(CommitEvent)]
     """A finished edit to persist."""
