@@ -139,7 +139,8 @@ SIGN_UP_PATH = "/sign-up"
 ROBOTS_TXT = "/robots.txt"
 SITEMAP_XML = "/sitemap.xml"
 EXPERIMENT_CSV_API = "/api/admin/experiments/{key}.csv"
-DEMO_MIDI = "/demo/minuet-in-g.mid"
+DEMO_MIDI = "/demo/minuet-in-g-transcribed.mid"
+DEMO_RECORDING = "/demo/minuet-in-g.mp3"
 OG_IMAGE = "/og-image.png"
 
 
