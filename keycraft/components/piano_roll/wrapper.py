@@ -140,7 +140,11 @@ piano_roll = PianoRoll.create
 
 
 def transport_action(action: Literal["play", "pause", "stop", "toggle"]) -> EventSpec:
-    """An event that drives playback in the browser, with no round trip to the server."""
+    """An event that drives playback in the browser, with no round trip to the server.
+
+    It reaches the roll through ``window.keycraftPianoRoll``, which the last mounted roll
+    claims: a page shows at most one roll (the editor's, or the landing page's demo).
+    """
     return rx.call_script(
         f"window.keycraftPianoRoll && window.keycraftPianoRoll.transport({action!r})"
     )
