@@ -36,9 +36,18 @@ class DemoPiece:
     @property
     def bars(self) -> int:
         """Whole bars the notes span."""
-        bar_ticks = self.beats_per_bar * TICKS_PER_QUARTER
         end_tick = max((n.start_tick + n.duration_ticks for n in self.notes), default=0)
-        return -(-end_tick // bar_ticks)
+        return -(-end_tick // self.bar_ticks)
+
+    @property
+    def bar_ticks(self) -> int:
+        """Length of one bar in ticks."""
+        return self.beats_per_bar * TICKS_PER_QUARTER
+
+    @property
+    def loop_end_tick(self) -> int:
+        """The end of the last bar: where the demo goes back to the start."""
+        return self.bars * self.bar_ticks
 
     def notes_json(self) -> str:
         """The notes as the piano roll's ``notes_json`` (a JSON list of rows, in time order)."""

@@ -84,6 +84,11 @@ def test_the_demo_plays_the_recording_under_moving_notes_then_stops(
     assert page.evaluate(f"{STATE}.firstSoundMs") is None
     page.get_by_role("radio", name="The notes").click()
     page.wait_for_function(f"() => {STATE}.firstSoundMs !== null")
+    # After the eighth bar the piece starts again rather than running into empty bars.
+    page.wait_for_function(
+        f"() => {STATE}.transportState === 'started' && {STATE}.playheadTick < 480",
+        timeout=20_000,
+    )
 
     page.get_by_test_id("demo-stop").click()
     page.wait_for_function(f"() => {STATE}.transportState === 'stopped'")

@@ -29,6 +29,10 @@ def _roll() -> rx.Component:
             beat_unit=4,
             snap_ticks=0,
             volume_db=DEMO_VOLUME_DB,
+            # The piece loops (recording included) until the visitor pauses or stops it.
+            loop_enabled=True,
+            loop_start_tick=0,
+            loop_end_tick=piece.loop_end_tick,
             audio_url=DEMO_RECORDING,
             midi_muted=DemoState.midi_muted,
             audio_muted=DemoState.audio_muted,

@@ -32,7 +32,7 @@ def test_midi_notes_are_read_and_rescaled_to_480_ticks_per_quarter(tmp_path: Pat
 
 def test_bars_round_up_to_whole_bars_and_rows_are_ready_for_the_roll() -> None:
     piece = DemoPiece((Note(0, 480, 60, 100), Note(1440, 10, 62, 80)), 120.0, 3)
-    assert piece.bars == 2
+    assert (piece.bars, piece.bar_ticks, piece.loop_end_tick) == (2, 1440, 2880)
     assert json.loads(piece.notes_json()) == [
         {"id": "d0", "start_tick": 0, "duration_ticks": 480, "pitch_midi": 60, "velocity": 100},
         {"id": "d1", "start_tick": 1440, "duration_ticks": 10, "pitch_midi": 62, "velocity": 80},
