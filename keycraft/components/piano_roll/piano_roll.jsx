@@ -197,6 +197,7 @@ export function PianoRoll(props) {
     audioMuted = false,
     sampleBaseUrl = "/piano/",
     heightPx = 560,
+    readOnly = false,
     onCommit,
     onCommand,
     onSelect,
@@ -380,7 +381,8 @@ export function PianoRoll(props) {
   };
   const warmUp = () => {
     // The first gesture unlocks audio and starts loading samples, so Space plays at once.
-    if (st.warm) return;
+    // A read-only roll (the landing demo) loads nothing until its own play is pressed.
+    if (st.warm || st.props.readOnly) return;
     st.warm = true;
     Tone.start().then(() => ensurePlayer());
   };
@@ -427,7 +429,8 @@ export function PianoRoll(props) {
   };
   const syncAudio = () => {
     const url = st.props.audioUrl || "";
-    if (url === st.audioUrl) return;
+    // Read-only: the recording is fetched by the first play, not when the page loads.
+    if (url === st.audioUrl || (st.props.readOnly && !st.player)) return;
     st.audioUrl = url;
     if (st.audio) {
       st.audio.unsync().dispose();
@@ -437,6 +440,7 @@ export function PianoRoll(props) {
       const player = ensurePlayer();
       st.audio = new Tone.Player({ url, onerror: () => (st.audio = null) }).connect(player.output);
       st.audio.sync().start(0);
+      st.audio.mute = !!st.props.audioMuted;
     }
   };
   const play = async () => {
@@ -447,6 +451,8 @@ export function PianoRoll(props) {
     ensurePlayer();
     applyTransportSettings();
     syncAudio();
+    // A recording still downloading would start late (or not at all): wait for it.
+    if (st.audio && !st.audio.loaded) await Tone.loaded().catch(() => null);
     ensureScheduler();
     if (st.metronomeId === null) scheduleMetronome();
     const t = transport();
@@ -525,6 +531,7 @@ export function PianoRoll(props) {
   };
   const onPointerDown = (e) => {
     containerRef.current.focus({ preventScroll: true });
+    if (st.props.readOnly) return;
     const { x, y } = localPoint(e);
     const g = geometry();
     try {
@@ -580,6 +587,7 @@ export function PianoRoll(props) {
     st.dirty = true;
   };
   const onPointerMove = (e) => {
+    if (st.props.readOnly) return;
     const { x, y } = localPoint(e);
     const d = st.drag;
     const g = geometry();
@@ -653,6 +661,8 @@ export function PianoRoll(props) {
     st.dirty = true;
   };
   const onWheel = (e) => {
+    // Read-only: a plain vertical wheel scrolls the page around the roll, not its rows.
+    if (st.props.readOnly && !(e.ctrlKey || e.metaKey || e.shiftKey) && Math.abs(e.deltaX) <= Math.abs(e.deltaY)) return;
     e.preventDefault();
     const { x } = localPoint(e);
     if (e.ctrlKey || e.metaKey) {
@@ -691,6 +701,8 @@ export function PianoRoll(props) {
   const onKeyDown = (e) => {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key;
+    // Read-only: Space plays and pauses, Ctrl +/- zoom; every editing shortcut is ignored.
+    if (st.props.readOnly && key !== " " && !(mod && ["=", "+", "-"].includes(key))) return;
     let handled = true;
     if (key === " ") {
       togglePlay();
@@ -969,6 +981,7 @@ export function PianoRoll(props) {
     const ro = new ResizeObserver(() => (st.dirty = true));
     // Space plays from anywhere on the page that is not a text field or a button.
     const onDocumentKey = (e) => {
+      if (st.props.readOnly) return; // on a page of text Space scrolls: only the focused roll plays
       const target = e.target;
       const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
       if (e.key === " " && !typing && !containerRef.current.contains(target)) {
@@ -1079,7 +1092,7 @@ export function PianoRoll(props) {
       ref={containerRef}
       tabIndex={0}
       role="application"
-      aria-label="Piano roll: press ? for keyboard shortcuts"
+      aria-label={readOnly ? "Piano roll, read-only: press Space to play or pause" : "Piano roll: press ? for keyboard shortcuts"}
       data-testid="piano-roll"
       onKeyDown={onKeyDown}
       style={{ width: "100%", height: `${heightPx}px`, outline: "none", borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)" }}
@@ -1090,7 +1103,7 @@ export function PianoRoll(props) {
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
-        style={{ width: "100%", height: "100%", display: "block", touchAction: "none" }}
+        style={{ width: "100%", height: "100%", display: "block", touchAction: readOnly ? "auto" : "none" }}
       />
     </div>
   );

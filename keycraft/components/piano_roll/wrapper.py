@@ -138,6 +138,12 @@ class PianoRoll(rx.NoSSRComponent):
     height_px: rx.Var[int]
     """Height of the roll in CSS pixels. Default 560."""
 
+    read_only: rx.Var[bool]
+    """Show and play only: pointer edits and editing shortcuts are ignored, no commit or
+    command events are sent, Space plays only while the roll has focus, a plain wheel scrolls
+    the page, and neither samples nor ``audio_url`` load before the first play. Default False.
+    """
+
     # Annotated[EventHandler, spec] is what EventHandler[spec] builds; spelled out for mypy.
     on_commit: Annotated[rx.EventHandler, passthrough_event_spec(CommitEvent)]
     """A finished edit to persist."""
@@ -153,7 +159,11 @@ piano_roll = PianoRoll.create
 
 
 def transport_action(action: Literal["play", "pause", "stop", "toggle"]) -> EventSpec:
-    """An event that drives playback in the browser, with no round trip to the server."""
+    """An event that drives playback in the browser, with no round trip to the server.
+
+    It reaches the roll through ``window.keycraftPianoRoll``, which the last mounted roll
+    claims: a page shows at most one roll (the editor's, or the landing page's demo).
+    """
     return rx.call_script(
         f"window.keycraftPianoRoll && window.keycraftPianoRoll.transport({action!r})"
     )
