@@ -12,9 +12,8 @@ from keycraft.routes import editor_url
 from keycraft.services import projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note, TimeSignature
+from keycraft.services.domain import Note
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.notes.timing import bar_length_ticks
 from keycraft.services.transcriber_client import (
     AudioRejected,
     AudioTooLarge,
@@ -32,6 +31,7 @@ from keycraft.services.transcription import (
     check_audio,
     notes_from_transcription,
 )
+from keycraft.services.transcription_jobs import run_transcription
 from keycraft.state.auth import AuthState
 from keycraft.state.editor import EditorState
 
@@ -239,8 +239,11 @@ class TranscriptionState(rx.State):
             audio = await asyncio.to_thread(services.storage.get, key)
             suffix = key[key.rfind(".") :]
             content_type = AUDIO_TYPES.get(suffix, "application/octet-stream")
+            # Its own task: cancellable, and the job's request id stays inside it.
             task = asyncio.create_task(
-                services.transcriber.transcribe(audio, f"{filename}{suffix}", content_type, options)
+                run_transcription(
+                    services.transcriber, audio, f"{filename}{suffix}", content_type, options
+                )
             )
             while not task.done():
                 await asyncio.wait({task}, timeout=CANCEL_POLL_S)
@@ -254,7 +257,8 @@ class TranscriptionState(rx.State):
             async with self:
                 self.status, self.message = FAILED, _message(exc)
             return None
-        notes = notes_from_transcription(result.notes, tempo_bpm)
+        tempo_changes = project.tempo_changes if project else ()
+        notes = notes_from_transcription(result.notes, tempo_bpm, tempo_changes=tempo_changes)
         if retranscribe:
             return await self._merge(notes)
         try:
@@ -280,9 +284,8 @@ class TranscriptionState(rx.State):
         """Replace the chosen bars with ``notes``; return the editor's saver to start."""
         async with self:
             editor = await self.get_state(EditorState)
-            numerator, denominator = editor.time_signature.split("/")
-            bar = bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
-            start, end = (self.range_start_bar - 1) * bar, (self.range_end_bar - 1) * bar
+            start = editor._bar_start_tick(self.range_start_bar)
+            end = editor._bar_start_tick(self.range_end_bar)
             replaced, saver = editor.replace_range(start, end, notes)
             self.status = IDLE
             self.message = (

@@ -422,7 +422,7 @@ def test_loop_is_drawn_and_adjusted_on_the_ruler_and_a_click_still_seeks(
     page.keyboard.up("Shift")
     expect(page.get_by_test_id("loop-start-bar")).to_have_value("2")
     expect(page.get_by_test_id("loop-end-bar")).to_have_value("4")
-    expect(page.get_by_test_id("loop-enabled")).to_have_attribute("data-state", "checked")
+    expect(page.get_by_test_id("loop")).to_have_attribute("data-state", "checked")
     assert page.evaluate("window.__keycraft.loop") == {"enabled": True, "start": 1920, "end": 5760}
 
     # Drag the end edge to the middle of bar 5 (snapped to the 1/16 grid).

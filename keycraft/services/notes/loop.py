@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from keycraft.services.domain import TimeSignatureChange
+from keycraft.services.notes.timing import bar_position, bar_start_tick
+
+MAX_BAR_NUMBER = 100_000
+"""Bar numbers past this are refused as typing mistakes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,18 +31,26 @@ def loop_region(start_tick: int, end_tick: int, min_length_ticks: int = 1) -> Lo
     return LoopRegion(start, max(end, start + max(1, min_length_ticks)))
 
 
-def bar_number(tick: int, bar_ticks: int) -> str:
-    """Return the 1-based bar where ``tick`` falls, with a fraction mid-bar ("2", "2.5")."""
-    value = round(1 + tick / bar_ticks, 2)
-    return f"{value:g}"
+def _bar_span(bar: int, signature_map: Sequence[TimeSignatureChange]) -> tuple[int, int]:
+    start = bar_start_tick(bar, signature_map)
+    return start, bar_start_tick(bar + 1, signature_map) - start
 
 
-def tick_at_bar(text: str, bar_ticks: int) -> int | None:
+def bar_number(tick: int, signature_map: Sequence[TimeSignatureChange]) -> str:
+    """Return the bar (from 1) where ``tick`` falls, with a fraction mid-bar ("2", "2.5")."""
+    bar = bar_position(max(0, tick), signature_map).bar_number
+    start, length = _bar_span(bar, signature_map)
+    return f"{round(bar + (tick - start) / length, 2):g}"
+
+
+def tick_at_bar(text: str, signature_map: Sequence[TimeSignatureChange]) -> int | None:
     """Return the tick of a typed bar number ("3", "2.5"), or None when it is not one."""
     try:
-        bar = float(text)
+        value = float(text)
     except ValueError:
         return None
-    if bar != bar or bar < 1 or bar > 100_000:  # NaN, before the first bar, absurd
+    if math.isnan(value) or value < 1 or value > MAX_BAR_NUMBER:
         return None
-    return round((bar - 1) * bar_ticks)
+    bar = math.floor(value)
+    start, length = _bar_span(bar, signature_map)
+    return start + round((value - bar) * length)
