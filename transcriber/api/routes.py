@@ -16,6 +16,7 @@ from transcriber.domain import NoteEvent
 from transcriber.errors import (
     BadParameter,
     Busy,
+    RecordingTooLong,
     TimedOut,
     Unauthorized,
     Unprocessable,
@@ -105,7 +106,7 @@ def _run(
     except UnsupportedAudio as exc:
         raise UnsupportedMediaType(_sentence(exc)) from exc
     except AudioTooLong as exc:
-        raise Unprocessable(_sentence(exc)) from exc
+        raise RecordingTooLong(_sentence(exc)) from exc
     except CorruptAudio as exc:
         raise Unprocessable(_sentence(exc)) from exc
     except DeadlineExceeded as exc:

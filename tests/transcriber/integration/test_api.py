@@ -171,6 +171,7 @@ def test_not_audio_is_415_and_corrupt_audio_is_422(
 def test_too_long_is_422(make_app: Callable[..., Flask], chord_wav: Path) -> None:
     response = _post(make_app(MAX_DURATION_S=1.0), chord_wav)
     assert response.status_code == 422
+    assert response.get_json()["error"] == "too_long"
     assert "maximum" in response.get_json()["message"]
 
 
