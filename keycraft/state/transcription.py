@@ -10,11 +10,18 @@ from reflex.event import EventSpec
 
 from keycraft.routes import editor_url
 from keycraft.services import projects
+from keycraft.services.audio_slice import (
+    AudioSlice,
+    RangeOutsideRecording,
+    UndecodableRecording,
+    notes_in_range,
+    slice_recording,
+)
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, TimeSignature
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.notes.timing import bar_length_ticks
+from keycraft.services.notes.timing import bar_length_ticks, ticks_to_seconds
 from keycraft.services.transcriber_client import (
     AudioRejected,
     AudioTooLarge,
@@ -50,9 +57,12 @@ MESSAGES: dict[type[DomainError], str] = {
     UnsupportedAudio: "The transcriber could not read that file as audio.",
     TranscriptionTimedOut: "The transcription took too long and was stopped. Try a shorter piece.",
     NotFound: "This project's recording is no longer available.",
+    UndecodableRecording: "This project's recording could not be read to re-transcribe it.",
+    RangeOutsideRecording: "Those bars are past the end of the recording.",
 }
 REJECTED_MESSAGES: dict[str, str] = {
     "too_long": "That recording is too long for the transcriber. Try a shorter excerpt.",
+    "unprocessable_audio": "The transcriber could not decode that recording. Is the file damaged?",
 }
 FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
 
@@ -217,9 +227,17 @@ class TranscriptionState(rx.State):
             return rx.cancel_upload(AUDIO_UPLOAD_ID)
         return None
 
+    def _range_ticks(self, editor: EditorState) -> tuple[int, int]:
+        numerator, denominator = editor.time_signature.split("/")
+        bar = bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
+        return (self.range_start_bar - 1) * bar, (self.range_end_bar - 1) * bar
+
     @rx.event(background=True)
     async def run(self) -> EventSpec | None:
-        """Send the audio to the transcriber, then open or merge the notes."""
+        """Send the audio to the transcriber, then open or merge the notes.
+
+        Re-transcription sends only the chosen bars (plus a little padding) of the recording.
+        """
         async with self:
             auth = await self.get_state(AuthState)
             editor = await self.get_state(EditorState)
@@ -232,13 +250,23 @@ class TranscriptionState(rx.State):
             filename = (self._pending_filename or "recording").rsplit(".", 1)[0]
             title = self._pending_title or "Recording"
             project_id = self._pending_project_id
+            start_tick, end_tick = self._range_ticks(editor)
+            bars = (self.range_start_bar, self.range_end_bar - 1)
+        start_s, end_s = (
+            ticks_to_seconds(start_tick, tempo_bpm),
+            ticks_to_seconds(end_tick, tempo_bpm),
+        )
         services = get_services()
+        piece: AudioSlice | None = None
         try:
             if not key:
                 raise NotFound("recording")
             audio = await asyncio.to_thread(services.storage.get, key)
             suffix = key[key.rfind(".") :]
             content_type = AUDIO_TYPES.get(suffix, "application/octet-stream")
+            if retranscribe:
+                piece = await asyncio.to_thread(slice_recording, audio, suffix, start_s, end_s)
+                audio, suffix, content_type = piece.wav_bytes, ".wav", AUDIO_TYPES[".wav"]
             task = asyncio.create_task(
                 services.transcriber.transcribe(audio, f"{filename}{suffix}", content_type, options)
             )
@@ -254,10 +282,13 @@ class TranscriptionState(rx.State):
             async with self:
                 self.status, self.message = FAILED, _message(exc)
             return None
-        notes = notes_from_transcription(result.notes, tempo_bpm)
-        if retranscribe:
-            await self._merge(notes)
+        if piece is not None:
+            in_range = notes_in_range(result.notes, piece, start_s, end_s)
+            await self._merge(
+                notes_from_transcription(in_range, tempo_bpm), start_tick, end_tick, bars
+            )
             return None
+        notes = notes_from_transcription(result.notes, tempo_bpm)
         try:
             created = await asyncio.to_thread(
                 projects.create_project,
@@ -277,14 +308,11 @@ class TranscriptionState(rx.State):
             self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
         return rx.redirect(editor_url(created.id))
 
-    async def _merge(self, notes: list[Note]) -> None:
+    async def _merge(
+        self, notes: list[Note], start_tick: int, end_tick: int, bars: tuple[int, int]
+    ) -> None:
         async with self:
             editor = await self.get_state(EditorState)
-            numerator, denominator = editor.time_signature.split("/")
-            bar = bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
-            start, end = (self.range_start_bar - 1) * bar, (self.range_end_bar - 1) * bar
-            replaced = await editor.replace_range(start, end, notes)
+            replaced = await editor.replace_range(start_tick, end_tick, notes)
             self.status = IDLE
-            self.message = (
-                f"Replaced bars {self.range_start_bar}–{self.range_end_bar - 1}: {replaced} notes."
-            )
+            self.message = f"Replaced bars {bars[0]}–{bars[1]}: {replaced} notes."
