@@ -16,11 +16,11 @@ from tests.support.auth_services import (
     new_oidc_config,
     start_oidc_provider,
 )
-from tests.support.contract_transcriber import ContractTranscriber, running_contract_transcriber
 from tests.support.dynamodb_local import start_dynamodb_local
 from tests.support.moto_s3 import start_moto_server
 from tests.support.scale_out import ScaleOutApp, start_scale_out_app
 from tests.support.stripe_api import StripeApiServer, billing_env
+from tests.support.transcriber_server import RealTranscriber, start_transcriber
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,10 +44,24 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def contract_transcriber() -> Iterator[ContractTranscriber]:
-    """A server speaking the transcriber's HTTP contract (stands in for the real service)."""
-    with running_contract_transcriber() as control:
-        yield control
+def transcriber_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealTranscriber]:
+    """The real transcription service, started but maybe still loading its models.
+
+    The app only needs its URL; depending on this instead of ``transcriber`` lets the
+    models load while the app builds.
+    """
+    server = start_transcriber(tmp_path_factory.mktemp("transcriber") / "server.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def transcriber(transcriber_process: RealTranscriber) -> RealTranscriber:
+    """The real transcription service with both models loaded (waits for ``/ready``)."""
+    transcriber_process.wait_ready()
+    return transcriber_process
 
 
 @pytest.fixture(scope="session")
@@ -107,12 +121,12 @@ def app_env(
     stripe_api: StripeApiServer,
     smtp_sink: SmtpSink,
     oidc_config: OidcConfig,
-    contract_transcriber: ContractTranscriber,
+    transcriber_process: RealTranscriber,
 ) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
     return {
-        "TRANSCRIBER_URL": contract_transcriber.url,
-        "TRANSCRIBER_SECRET": contract_transcriber.secret,
+        "TRANSCRIBER_URL": transcriber_process.url,
+        "TRANSCRIBER_SECRET": transcriber_process.secret,
         **billing_env(stripe_api),
         **smtp_sink.settings(),
         **oidc_config.settings(),
