@@ -22,6 +22,7 @@ from keycraft.services.container import get_services
 from keycraft.services.domain import Note, TimeSignature
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.notes.timing import bar_length_ticks, ticks_to_seconds
+from keycraft.services.projects import project_media_prefix
 from keycraft.services.transcriber_client import (
     AudioRejected,
     AudioTooLarge,
@@ -73,6 +74,17 @@ def _message(error: DomainError) -> str:
     if isinstance(error, AudioRejected):
         return REJECTED_MESSAGES.get(error.code, "The transcriber refused that file or setting.")
     return next((m for t, m in MESSAGES.items() if isinstance(error, t)), FALLBACK_MESSAGE)
+
+
+async def _forget_upload(user_id: str, project_id: str | None) -> None:
+    """Remove a new project's stored recording when no project will be made from it."""
+    if not project_id:
+        return
+    storage = get_services().storage
+    try:
+        await asyncio.to_thread(storage.delete_prefix, project_media_prefix(user_id, project_id))
+    except DomainError:
+        return  # an orphaned file costs storage only; the user's outcome is unchanged
 
 
 class TranscriptionState(rx.State):
@@ -270,17 +282,22 @@ class TranscriptionState(rx.State):
             task = asyncio.create_task(
                 services.transcriber.transcribe(audio, f"{filename}{suffix}", content_type, options)
             )
-            while not task.done():
+            cancelled = False
+            while not task.done() and not cancelled:
                 await asyncio.wait({task}, timeout=CANCEL_POLL_S)
                 async with self:
                     if self.cancel_requested:
                         task.cancel()
                         self.status, self.message = IDLE, "Transcription cancelled."
-                        return None
+                        cancelled = True
+            if cancelled:
+                await _forget_upload(user_id, None if retranscribe else project_id)
+                return None
             result = task.result()
         except DomainError as exc:
             async with self:
                 self.status, self.message = FAILED, _message(exc)
+            await _forget_upload(user_id, None if retranscribe else project_id)
             return None
         if piece is not None:
             in_range = notes_in_range(result.notes, piece, start_s, end_s)

@@ -95,6 +95,10 @@ def _onset_f1(piece: Piece, notes: tuple[Note, ...] | list[Note]) -> float:
     return score_notes(piece.notes, as_events(notes, TEMPO_BPM)).onset_f1
 
 
+def _stored_files(app: RunningApp, user_id: str) -> list[Path]:
+    return [p for p in (Path(app.env["MEDIA_DIR"]) / "users" / user_id).rglob("*") if p.is_file()]
+
+
 def _upload(page: Page, name: str, data: bytes, mime: str = "audio/wav") -> None:
     page.get_by_test_id("upload-audio").set_input_files(
         {"name": name, "mimeType": mime, "buffer": data}
@@ -264,6 +268,7 @@ def test_transcriber_errors_reach_the_user(
     expect(status).to_have_text("The transcriber is busy. Please try again in 30 seconds.")
     other.join()
     assert app.repository().list_projects(user_id) == []
+    assert _stored_files(app, user_id) == []  # refused recordings are not kept
 
 
 def test_a_running_transcription_can_be_cancelled(
@@ -285,4 +290,5 @@ def test_a_running_transcription_can_be_cancelled(
     _wait_for(lambda: len(transcriber.transcriptions()) == seen + 1, "the request to be logged")
     time.sleep(0.5)
     assert app.repository().list_projects(user_id) == []
+    assert _stored_files(app, user_id) == []
     assert "/projects" in page.url
