@@ -15,6 +15,7 @@ import soundfile as sf
 from flask import Flask
 from werkzeug.test import TestResponse
 
+from transcriber.config import FORM_OVERHEAD_BYTES
 from transcriber.service import state
 
 
@@ -148,8 +149,15 @@ def test_upload_over_limit_is_413(make_app: Callable[..., Flask]) -> None:
     assert response.get_json()["error"] == "payload_too_large"
 
 
+def test_a_recording_of_exactly_the_limit_is_not_too_large(make_app: Callable[..., Flask]) -> None:
+    app = make_app(MAX_UPLOAD_MB=1)
+    response = _post(app, b"\0" * (1024 * 1024), model="basic-pitch")
+    assert response.status_code == 415  # read, then refused as not audio
+
+
 def test_default_upload_limit_is_100_mb(make_app: Callable[..., Flask]) -> None:
-    assert make_app().config["MAX_CONTENT_LENGTH"] == 100 * 1024 * 1024
+    # A 100 MB recording plus its multipart form.
+    assert make_app().config["MAX_CONTENT_LENGTH"] == 100 * 1024 * 1024 + FORM_OVERHEAD_BYTES
 
 
 def test_not_audio_is_415_and_corrupt_audio_is_422(
