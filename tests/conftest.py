@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +35,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: "tests/e2e/" in str(item.fspath))
 
 
+EARLY_TRANSCRIBER = pytest.StashKey[RealTranscriber]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the transcriber as soon as the run is known to need it.
+
+    Its models take 20-70 s to load on two cores; started here, they load while the earlier
+    tiers run, and the first test that sends audio rarely waits.
+    """
+    if any("transcriber_process" in getattr(i, "fixturenames", ()) for i in session.items):
+        log = Path(tempfile.mkdtemp(prefix="keycraft-transcriber-")) / "server.log"
+        session.config.stash[EARLY_TRANSCRIBER] = start_transcriber(log)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the transcriber started at collection (also when its fixture never ran).
+
+    Its log is kept when the run failed, for the failure's context.
+    """
+    early = session.config.stash.get(EARLY_TRANSCRIBER, None)
+    if early is not None:
+        early.stop()
+        if exitstatus == 0:
+            shutil.rmtree(early.server.log.parent, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Endpoint URL of a real DynamoDB Local started for this test run."""
@@ -44,17 +73,19 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def transcriber_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealTranscriber]:
+def transcriber_process(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RealTranscriber]:
     """The real transcription service, started but maybe still loading its models.
 
     The app only needs its URL; depending on this instead of ``transcriber`` lets the
     models load while the app builds.
     """
-    server = start_transcriber(tmp_path_factory.mktemp("transcriber") / "server.log")
-    try:
-        yield server
-    finally:
-        server.stop()
+    server = request.config.stash.get(EARLY_TRANSCRIBER, None)
+    if server is None:  # e.g. a run that requests the fixture only dynamically
+        server = start_transcriber(tmp_path_factory.mktemp("transcriber") / "server.log")
+        request.config.stash[EARLY_TRANSCRIBER] = server
+    yield server
 
 
 @pytest.fixture(scope="session")
