@@ -94,6 +94,9 @@ ADMIN_EXPERIMENTS = PageRoute(
     description="Results of running A/B experiments (staff only).",
 )
 
+STAFF_PAGES_PREFIX = "/admin/"
+"""Every page under this path is for staff: the server answers 403 to anyone else."""
+
 NOT_FOUND = PageRoute(
     path="404",
     title=f"Page not found — {PRODUCT_NAME}",
@@ -136,7 +139,8 @@ SIGN_UP_PATH = "/sign-up"
 ROBOTS_TXT = "/robots.txt"
 SITEMAP_XML = "/sitemap.xml"
 EXPERIMENT_CSV_API = "/api/admin/experiments/{key}.csv"
-DEMO_MIDI = "/demo/minuet-in-g.mid"
+DEMO_MIDI = "/demo/minuet-in-g-transcribed.mid"
+DEMO_RECORDING = "/demo/minuet-in-g.mp3"
 OG_IMAGE = "/og-image.png"
 
 

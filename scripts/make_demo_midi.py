@@ -1,7 +1,7 @@
 """Writes assets/demo/minuet-in-g.mid: the first eight bars of the Minuet in G (BWV Anh. 114).
 
-Run once with ``.venv/bin/python scripts/make_demo_midi.py``; the file is committed. The
-landing page's demo piano roll reads it at build time.
+Run once with ``.venv/bin/python scripts/make_demo_midi.py``; the file is committed. It is the
+score that ``make_demo_recording.py`` renders and transcribes for the landing page's demo.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from tests.support.dynamodb_local import start_dynamodb_local
 from tests.support.moto_s3 import start_moto_server
 from tests.support.scale_out import ScaleOutApp, start_scale_out_app
 from tests.support.stripe_api import StripeApiServer, billing_env
-from tests.support.transcriber_server import RealTranscriber, start_transcriber
+from tests.support.transcriber_server import RealTranscriber, launch_transcriber
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -46,7 +46,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """
     if any("transcriber_process" in getattr(i, "fixturenames", ()) for i in session.items):
         log = Path(tempfile.mkdtemp(prefix="keycraft-transcriber-")) / "server.log"
-        session.config.stash[EARLY_TRANSCRIBER] = start_transcriber(log)
+        session.config.stash[EARLY_TRANSCRIBER] = launch_transcriber(log)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -83,7 +83,7 @@ def transcriber_process(
     """
     server = request.config.stash.get(EARLY_TRANSCRIBER, None)
     if server is None:  # e.g. a run that requests the fixture only dynamically
-        server = start_transcriber(tmp_path_factory.mktemp("transcriber") / "server.log")
+        server = launch_transcriber(tmp_path_factory.mktemp("transcriber") / "server.log")
         request.config.stash[EARLY_TRANSCRIBER] = server
     yield server
 

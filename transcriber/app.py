@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 from transcriber.api.routes import bp
 from transcriber.config import load_settings
 from transcriber.errors import ApiError
 from transcriber.models.registry import get_model
-from transcriber.request_log import configure, log_request
+from transcriber.observability import register_observability
+from transcriber.request_log import configure
 from transcriber.runtime import apply_thread_cap
 from transcriber.service import EXTENSION_KEY, ServiceState, state
 
@@ -46,7 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION_KEY] = svc
     app.register_blueprint(bp)
     _register_error_handlers(app)
-    _register_request_logging(app)
+    register_observability(app)
     for name in settings.MODELS:
         svc.models[name] = get_model(name, warm_up=settings.WARM_UP)
     svc.ready = True
@@ -84,25 +84,3 @@ def _register_error_handlers(app: Flask) -> None:
         app.logger.exception("unhandled error")
         g.error = "internal_error"
         return _error_response(500, "internal_error", "The server failed to process the request.")
-
-
-def _register_request_logging(app: Flask) -> None:
-    @app.before_request
-    def start_timer() -> None:
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def write_log_line(response: Response) -> Response:
-        log_request(
-            state().logger,
-            method=request.method,
-            path=request.path,
-            status=response.status_code,
-            ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
-            bytes_in=request.content_length or 0,
-            model=g.get("model"),
-            audio_s=g.get("audio_duration_s"),
-            notes=g.get("notes"),
-            error=g.get("error"),
-        )
-        return response

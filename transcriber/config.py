@@ -21,6 +21,8 @@ class Settings:
 
     Attributes:
         SECRET: Shared secret expected in `X-Transcription-Secret`; empty disables the check.
+        METRICS_TOKEN: Bearer token for `GET /metrics`. Empty: metrics are open only while
+            `SECRET` is empty too (a local service); with a secret set they are refused.
         THREADS: CPU threads for inference (torch, OpenMP, MKL).
         MAX_UPLOAD_MB: Largest accepted request body, in MiB.
         MAX_DURATION_S: Longest accepted recording, in seconds.
@@ -33,6 +35,7 @@ class Settings:
     """
 
     SECRET: str = ""
+    METRICS_TOKEN: str = ""
     THREADS: int = 2
     MAX_UPLOAD_MB: float = 100.0
     MAX_DURATION_S: float = 1800.0

@@ -37,6 +37,13 @@ class Unauthorized(ApiError):
     code = "unauthorized"
 
 
+class MetricsUnavailable(ApiError):
+    """``/metrics`` of a secret-protected service without a metrics token configured."""
+
+    status = 403
+    code = "metrics_disabled"
+
+
 class PayloadTooLarge(ApiError):
     """The request body exceeds the upload limit."""
 

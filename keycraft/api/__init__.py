@@ -18,6 +18,7 @@ from keycraft.api.metrics import METRICS_ROUTE, metrics
 from keycraft.api.observability import RequestContextMiddleware
 from keycraft.api.projects import project_audio, project_midi
 from keycraft.api.seo import robots, sitemap
+from keycraft.api.staff_pages import StaffPagesMiddleware
 from keycraft.routes import (
     CHECKOUT_API,
     EXPERIMENT_CSV_API,
@@ -34,7 +35,8 @@ def build_api() -> Starlette:
     """Return the Starlette app whose routes Reflex matches before its own.
 
     Its middleware wraps the Reflex backend too (Reflex mounts itself inside this app), so
-    every HTTP response carries ``X-Request-ID`` and is counted in the request metrics.
+    every HTTP response carries ``X-Request-ID`` and is counted in the request metrics, and
+    staff pages are refused with a 403 before their static files are served.
     """
     routes = [
         Route(HEALTH_API, health, methods=["GET"]),
@@ -51,5 +53,9 @@ def build_api() -> Starlette:
         *auth_routes(),
     ]
     return Starlette(
-        routes=routes, middleware=[Middleware(RequestContextMiddleware, routes=routes)]
+        routes=routes,
+        middleware=[
+            Middleware(RequestContextMiddleware, routes=routes),
+            Middleware(StaffPagesMiddleware),
+        ],
     )

@@ -18,6 +18,7 @@ from keycraft.api.auth_http import (
     see_other,
     settings,
     signed_in_redirect,
+    submitted_next,
     too_many_attempts,
 )
 from keycraft.routes import EMAIL_LINK, SIGN_IN, email_link_url, with_query
@@ -56,7 +57,7 @@ async def request_email_link(request: Request) -> Response:
     """Send a sign-in link; the answer is the same whether or not the account exists."""
     fields = await form_fields(request)
     next_value = next_from(request, fields.get("next"))
-    back = with_query(SIGN_IN.path, next=fields.get("next", ""))
+    back = with_query(SIGN_IN.path, next=submitted_next(request, fields.get("next")))
     try:
         email = normalise_email(fields.get("email", ""))
     except InvalidEmail:

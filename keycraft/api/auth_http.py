@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from typing import ParamSpec, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -68,9 +69,24 @@ def trusted(request: Request) -> frozenset[str]:
     return trusted_origins(settings(), request_origin(request))
 
 
+def submitted_next(request: Request, value: str | None) -> str:
+    """The ``next`` a form sent, or else the one in the URL of the page that sent it.
+
+    The forms fill their hidden ``next`` field once the page's state has synced; a form
+    submitted before that sends it empty, and the page's own address still says where the
+    visitor was going.
+    """
+    if value:
+        return value
+    referer = request.headers.get("referer", "")
+    if not referer or not origin_allowed(None, referer, trusted(request)):
+        return ""
+    return parse_qs(urlsplit(referer).query).get("next", [""])[0]
+
+
 def next_from(request: Request, value: str | None) -> str:
     """A safe destination after sign-in (same site only)."""
-    return safe_next(value, trusted(request))
+    return safe_next(submitted_next(request, value), trusted(request))
 
 
 def csrf_protected(endpoint: Endpoint) -> Endpoint:

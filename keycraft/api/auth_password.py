@@ -18,6 +18,7 @@ from keycraft.api.auth_http import (
     next_from,
     see_other,
     signed_in_redirect,
+    submitted_next,
     too_many_attempts,
 )
 from keycraft.routes import SIGN_IN, SIGN_UP, with_query
@@ -41,7 +42,7 @@ async def sign_up(request: Request) -> Response:
     """Create a password account, sign it in and send the verification link."""
     fields = await form_fields(request)
     destination = next_from(request, fields.get("next"))
-    back = with_query(SIGN_UP.path, next=fields.get("next", ""))
+    back = with_query(SIGN_UP.path, next=submitted_next(request, fields.get("next")))
     try:
         await hit_limits((limits().sign_up_ip, ip_address(request)))
     except RateLimited as limited:
@@ -76,7 +77,7 @@ async def sign_in(request: Request) -> Response:
     fields = await form_fields(request)
     email = fields.get("email", "").strip().lower()
     destination = next_from(request, fields.get("next"))
-    back = with_query(SIGN_IN.path, next=fields.get("next", ""))
+    back = with_query(SIGN_IN.path, next=submitted_next(request, fields.get("next")))
     try:
         await hit_limits(
             (limits().sign_in_ip, ip_address(request)), (limits().sign_in_account, email)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from keycraft.config import get_settings
-from keycraft.routes import ADMIN_EXPERIMENTS, PUBLIC_PAGES, SITEMAP_XML
+from keycraft.routes import PUBLIC_PAGES, SITEMAP_XML, STAFF_PAGES_PREFIX
 
 _CACHE = {"Cache-Control": "public, max-age=3600"}
 
@@ -19,7 +19,7 @@ def robots_text(app_url: str) -> str:
     return (
         "User-agent: *\n"
         "Allow: /\n"
-        f"Disallow: {ADMIN_EXPERIMENTS.path.rsplit('/', 1)[0]}/\n"
+        f"Disallow: {STAFF_PAGES_PREFIX}\n"
         "Disallow: /api/\n"
         f"Sitemap: {base}{SITEMAP_XML}\n"
     )

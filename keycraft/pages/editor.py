@@ -28,6 +28,8 @@ def _roll() -> rx.Component:
         tempo_bpm=EditorState.tempo_bpm,
         beats_per_bar=EditorState.beats_per_bar,
         beat_unit=EditorState.beat_unit,
+        tempo_map_json=EditorState.tempo_map_json,
+        time_signature_map_json=EditorState.time_signature_map_json,
         snap_ticks=EditorState.snap_ticks,
         tool=EditorState.tool,
         show_note_names=EditorState.show_note_names,

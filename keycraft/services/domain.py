@@ -88,6 +88,28 @@ class TimeSignature:
 
 
 @dataclass(frozen=True, slots=True)
+class TempoChange:
+    """A tempo, in quarter notes per minute, that takes effect at ``tick``."""
+
+    tick: int
+    tempo_bpm: float
+
+
+@dataclass(frozen=True, slots=True)
+class TimeSignatureChange:
+    """A time signature that takes effect at ``tick``; it starts a new bar there."""
+
+    tick: int
+    numerator: int = 4
+    denominator: int = 4
+
+    @property
+    def time_signature(self) -> TimeSignature:
+        """The signature itself, without its position."""
+        return TimeSignature(self.numerator, self.denominator)
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectSummary:
     """What a project list shows, without the notes."""
 
@@ -101,7 +123,12 @@ class ProjectSummary:
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """A piece being edited: notes plus the tempo and metre they are read in."""
+    """A piece being edited: notes plus the tempo and metre they are read in.
+
+    ``tempo_bpm`` and ``time_signature`` hold from tick 0; ``tempo_changes`` and
+    ``time_signature_changes`` are the later changes, at increasing ticks above 0 (empty for
+    a piece in one tempo and metre). ``tempo_map`` and ``time_signature_map`` join the two.
+    """
 
     id: str
     user_id: str
@@ -113,6 +140,22 @@ class Project:
     notes: tuple[Note, ...] = ()
     source_audio_key: str | None = None
     version: int = 1
+    tempo_changes: tuple[TempoChange, ...] = ()
+    time_signature_changes: tuple[TimeSignatureChange, ...] = ()
+
+    @property
+    def tempo_map(self) -> tuple[TempoChange, ...]:
+        """Every tempo of the piece, the first at tick 0."""
+        return (TempoChange(0, self.tempo_bpm), *self.tempo_changes)
+
+    @property
+    def time_signature_map(self) -> tuple[TimeSignatureChange, ...]:
+        """Every time signature of the piece, the first at tick 0."""
+        first = self.time_signature
+        return (
+            TimeSignatureChange(0, first.numerator, first.denominator),
+            *self.time_signature_changes,
+        )
 
     def summary(self) -> ProjectSummary:
         """Return the list-view summary of this project."""
@@ -141,3 +184,30 @@ def decode_notes(blob: bytes) -> tuple[Note, ...]:
         return ()
     rows = json.loads(zlib.decompress(blob))
     return tuple(Note(int(s), int(d), int(p), int(v)) for s, d, p, v in rows)
+
+
+def encode_tempo_changes(changes: tuple[TempoChange, ...] | list[TempoChange]) -> str:
+    """Pack tempo changes as compact JSON ``[[tick, tempo_bpm], ...]`` for storage."""
+    return json.dumps([[c.tick, c.tempo_bpm] for c in changes], separators=(",", ":"))
+
+
+def decode_tempo_changes(text: str | None) -> tuple[TempoChange, ...]:
+    """Inverse of :func:`encode_tempo_changes`; empty or missing text is no changes."""
+    if not text:
+        return ()
+    return tuple(TempoChange(int(tick), float(bpm)) for tick, bpm in json.loads(text))
+
+
+def encode_time_signature_changes(
+    changes: tuple[TimeSignatureChange, ...] | list[TimeSignatureChange],
+) -> str:
+    """Pack time-signature changes as compact JSON ``[[tick, numerator, denominator], ...]``."""
+    rows = [[c.tick, c.numerator, c.denominator] for c in changes]
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def decode_time_signature_changes(text: str | None) -> tuple[TimeSignatureChange, ...]:
+    """Inverse of :func:`encode_time_signature_changes`; empty text is no changes."""
+    if not text:
+        return ()
+    return tuple(TimeSignatureChange(int(t), int(n), int(d)) for t, n, d in json.loads(text))

@@ -84,5 +84,12 @@ def download_project_midi(
     decision = repo.consume_download(user_id, download_limit(user, plans), now)
     if not decision.granted:
         raise QuotaExhausted(decision)
-    data = export_midi(project.notes, project.tempo_bpm, project.time_signature, project.title)
+    data = export_midi(
+        project.notes,
+        project.tempo_bpm,
+        project.time_signature,
+        project.title,
+        tempo_changes=project.tempo_changes,
+        time_signature_changes=project.time_signature_changes,
+    )
     return MidiDownload(data=data, filename=midi_filename(project.title))

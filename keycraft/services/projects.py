@@ -8,7 +8,15 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from keycraft.services.domain import DEFAULT_TEMPO_BPM, Note, Project, ProjectSummary, TimeSignature
+from keycraft.services.domain import (
+    DEFAULT_TEMPO_BPM,
+    Note,
+    Project,
+    ProjectSummary,
+    TempoChange,
+    TimeSignature,
+    TimeSignatureChange,
+)
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
@@ -19,6 +27,9 @@ MAX_TEMPO_BPM = 400.0
 ALLOWED_NUMERATORS = range(1, 17)
 ALLOWED_DENOMINATORS = (2, 4, 8, 16)
 DEFAULT_TITLE = "Untitled piece"
+MAX_MAP_CHANGES = 2000
+"""Most tempo (or time-signature) changes a project keeps: a beat-by-beat tempo map of a
+long performance fits, and the stored map stays small beside the notes."""
 
 
 class InvalidTitle(DomainError):
@@ -58,6 +69,60 @@ def check_time_signature(time_signature: TimeSignature) -> TimeSignature:
     return time_signature
 
 
+class InvalidTempoMap(DomainError):
+    """Tempo or time-signature changes out of order, too many, or at tick 0 or before."""
+
+
+def check_tempo_changes(changes: Iterable[TempoChange]) -> tuple[TempoChange, ...]:
+    """Return the later tempo changes with each tempo checked like :func:`check_tempo`.
+
+    Raises:
+        InvalidTempo: a tempo outside the allowed range.
+        InvalidTempoMap: ticks not strictly increasing above 0, or too many changes.
+    """
+    checked = tuple(TempoChange(c.tick, check_tempo(c.tempo_bpm)) for c in changes)
+    _check_ticks([c.tick for c in checked])
+    return checked
+
+
+def check_time_signature_changes(
+    changes: Iterable[TimeSignatureChange],
+) -> tuple[TimeSignatureChange, ...]:
+    """Return the later time-signature changes if each is allowed and they are in order.
+
+    Raises:
+        InvalidTimeSignature: a signature the editor cannot draw.
+        InvalidTempoMap: ticks not strictly increasing above 0, or too many changes.
+    """
+    checked = tuple(changes)
+    for change in checked:
+        check_time_signature(change.time_signature)
+    _check_ticks([c.tick for c in checked])
+    return checked
+
+
+def _check_ticks(ticks: list[int]) -> None:
+    if len(ticks) > MAX_MAP_CHANGES:
+        raise InvalidTempoMap(f"{len(ticks)} changes")
+    if any(t <= 0 for t in ticks) or any(a >= b for a, b in zip(ticks, ticks[1:], strict=False)):
+        raise InvalidTempoMap("ticks out of order")
+
+
+def scale_tempo_map(project: Project, tempo_bpm: float) -> tuple[float, tuple[TempoChange, ...]]:
+    """Return the first tempo and later changes after setting the first tempo to ``tempo_bpm``.
+
+    Every later tempo is scaled by the same factor, so the piece keeps its shape (a
+    ritardando stays one) and simply plays faster or slower.
+
+    Raises:
+        InvalidTempo: the new tempo, or a scaled later one, is outside the allowed range.
+    """
+    first = check_tempo(tempo_bpm)
+    factor = first / project.tempo_bpm
+    scaled = (TempoChange(c.tick, c.tempo_bpm * factor) for c in project.tempo_changes)
+    return first, check_tempo_changes(scaled)
+
+
 def list_projects(repo: Repository, user_id: str) -> list[ProjectSummary]:
     """Return the user's projects, most recently updated first."""
     return repo.list_projects(user_id)
@@ -74,6 +139,8 @@ def create_project(
     time_signature: TimeSignature | None = None,
     source_audio_key: str | None = None,
     project_id: str | None = None,
+    tempo_changes: Iterable[TempoChange] = (),
+    time_signature_changes: Iterable[TimeSignatureChange] = (),
 ) -> Project:
     """Create and store a new project for ``user_id`` (with a fresh id unless given)."""
     project = Project(
@@ -86,6 +153,8 @@ def create_project(
         time_signature=check_time_signature(time_signature or TimeSignature()),
         notes=tuple(notes),
         source_audio_key=source_audio_key,
+        tempo_changes=check_tempo_changes(tempo_changes),
+        time_signature_changes=check_time_signature_changes(time_signature_changes),
     )
     return repo.create_project(project)
 
@@ -153,10 +222,16 @@ def save_content(
     *,
     tempo_bpm: float | None = None,
     time_signature: TimeSignature | None = None,
+    tempo_changes: Iterable[TempoChange] | None = None,
+    time_signature_changes: Iterable[TimeSignatureChange] | None = None,
 ) -> Project:
     """Save new notes (and optionally tempo/metre) over ``project`` at its version.
 
+    Each of ``tempo_bpm``, ``time_signature`` and the two change lists left as None keeps
+    the project's own.
+
     Raises:
+        InvalidTempo, InvalidTimeSignature, InvalidTempoMap: a tempo or metre not allowed.
         Conflict: another save (e.g. another tab) landed since ``project`` was read.
         NotFound: the project was deleted.
     """
@@ -166,6 +241,12 @@ def save_content(
         notes=ordered,
         tempo_bpm=project.tempo_bpm if tempo_bpm is None else check_tempo(tempo_bpm),
         time_signature=check_time_signature(time_signature or project.time_signature),
+        tempo_changes=project.tempo_changes
+        if tempo_changes is None
+        else check_tempo_changes(tempo_changes),
+        time_signature_changes=project.time_signature_changes
+        if time_signature_changes is None
+        else check_time_signature_changes(time_signature_changes),
         updated_at=now,
     )
     return repo.save_project(updated, project.version)

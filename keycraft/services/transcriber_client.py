@@ -8,6 +8,9 @@ from typing import Any, Literal
 import httpx
 
 from keycraft.services.errors import DomainError
+from keycraft.services.logs import request_id_var
+
+REQUEST_ID_HEADER = "X-Request-ID"
 
 TranscriberModel = Literal["basic-pitch", "transkun"]
 
@@ -152,7 +155,12 @@ class TranscriberClient:
         self._timeout_s = timeout_s
 
     def _headers(self) -> dict[str, str]:
-        return {"X-Transcription-Secret": self._secret} if self._secret else {}
+        headers = {"X-Transcription-Secret": self._secret} if self._secret else {}
+        # The service logs the same id, so one job can be followed across both services.
+        request_id = request_id_var.get()
+        if request_id:
+            headers[REQUEST_ID_HEADER] = request_id
+        return headers
 
     async def ready(self, timeout_s: float) -> bool:
         """Return whether the service answers ``/ready`` with 200 within ``timeout_s``."""
@@ -168,7 +176,8 @@ class TranscriberClient:
     ) -> Transcription:
         """Upload ``audio`` to ``POST /transcribe?format=json`` and return the notes.
 
-        Cancelling the awaiting task closes the connection.
+        Cancelling the awaiting task closes the connection. The current request id (see
+        ``keycraft.services.logs.request_id_var``) travels as ``X-Request-ID``.
 
         Raises:
             TranscriptionError: a subclass naming what went wrong.

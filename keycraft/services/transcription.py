@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from keycraft.services.domain import Note
+from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError
-from keycraft.services.notes.timing import seconds_to_ticks
+from keycraft.services.notes.timing import seconds_to_tick
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.transcriber_client import TranscribedNote
 
@@ -76,16 +76,24 @@ def check_audio(user_id: str, filename: str, size_bytes: int) -> AudioUpload:
     )
 
 
-def notes_from_transcription(notes: Iterable[TranscribedNote], tempo_bpm: float) -> list[Note]:
-    """Place the service's notes on the tick grid at ``tempo_bpm``.
+def notes_from_transcription(
+    notes: Iterable[TranscribedNote],
+    tempo_bpm: float,
+    *,
+    tempo_changes: Sequence[TempoChange] = (),
+) -> list[Note]:
+    """Place the service's notes on the tick grid at ``tempo_bpm`` (then ``tempo_changes``).
 
+    The recording plays in real seconds beside the notes, so a piece with tempo changes
+    places each note at the tick that the tempo map plays at that second.
     Out-of-range values are clamped (pitch 0–127, velocity 1–127); every note lasts at
     least one tick.
     """
+    tempo_map = (TempoChange(0, tempo_bpm), *tempo_changes)
     placed = []
     for n in notes:
-        start = max(0, seconds_to_ticks(max(0.0, n.start_s), tempo_bpm))
-        end = seconds_to_ticks(max(n.end_s, n.start_s), tempo_bpm)
+        start = max(0, round(seconds_to_tick(max(0.0, n.start_s), tempo_map)))
+        end = round(seconds_to_tick(max(n.end_s, n.start_s), tempo_map))
         placed.append(
             Note(
                 start_tick=start,

@@ -14,7 +14,7 @@ from keycraft.routes import PROJECTS, project_audio_url, project_midi_url
 from keycraft.services import downloads, projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note, Project, TimeSignature
+from keycraft.services.domain import Note, Project, TimeSignature, TimeSignatureChange
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.notes import edits
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
@@ -27,7 +27,7 @@ from keycraft.services.notes.midi_io import (
     midi_tracks,
 )
 from keycraft.services.notes.session import EditingSession, ServerEdit
-from keycraft.services.notes.timing import bar_length_ticks
+from keycraft.services.notes.timing import bar_start_tick
 from keycraft.state.auth import AuthState
 
 SNAP_OPTIONS: list[str] = [g.key for g in SNAP_GRIDS]
@@ -46,6 +46,8 @@ MESSAGES: dict[type[DomainError], str] = {
     NoNotesInMidi: "That MIDI file has no piano notes. Nothing was imported.",
     projects.InvalidTitle: "A title needs 1 to 120 characters.",
     projects.InvalidTempo: "Tempo must be between 20 and 400 BPM.",
+    projects.InvalidTimeSignature: "That time signature is not supported. Nothing was imported.",
+    projects.InvalidTempoMap: "Too many tempo or metre changes in that file. Nothing was imported.",
 }
 SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with your next edit."
 
@@ -63,6 +65,12 @@ class EditorState(rx.State):
     missing: bool = False
     tempo_bpm: rx.Field[float] = rx.field(120.0)
     time_signature: rx.Field[str] = rx.field("4/4")
+    # The whole maps for the roll, first entry at tick 0: [[tick, bpm], ...] and
+    # [[tick, numerator, denominator], ...]. Small, and sent only when tempo or metre change.
+    tempo_map_json: rx.Field[str] = rx.field("[[0,120.0]]")
+    time_signature_map_json: rx.Field[str] = rx.field("[[0,4,4]]")
+    tempo_change_count: int = 0
+    time_signature_change_count: int = 0
     snap: rx.Field[str] = rx.field(DEFAULT_GRID.key)
     tool: str = "draw"
     show_note_names: bool = False
@@ -120,13 +128,29 @@ class EditorState(rx.State):
 
     @rx.var
     def loop_start_tick(self) -> int:
-        """Loop start in ticks (bars count from 1)."""
-        return (self.loop_start_bar - 1) * self._bar_ticks()
+        """Loop start in ticks (bars count from 1), under the time-signature changes."""
+        return bar_start_tick(self.loop_start_bar, self._signature_map())
 
     @rx.var
     def loop_end_tick(self) -> int:
         """Loop end in ticks."""
-        return (self.loop_end_bar - 1) * self._bar_ticks()
+        return bar_start_tick(self.loop_end_bar, self._signature_map())
+
+    @rx.var
+    def tempo_map_note(self) -> str:
+        """What the tempo field does to a piece with tempo changes ('' without any)."""
+        if not self.tempo_change_count:
+            return ""
+        changes = "change" if self.tempo_change_count == 1 else "changes"
+        return f"{self.tempo_change_count} later tempo {changes} scale with this tempo"
+
+    @rx.var
+    def time_signature_map_note(self) -> str:
+        """Which bars the metre menu sets when the piece changes metre ('' when it does not)."""
+        if not self.time_signature_change_count:
+            return ""
+        changes = "change" if self.time_signature_change_count == 1 else "changes"
+        return f"until the first of {self.time_signature_change_count} metre {changes}"
 
     @rx.var
     def audio_url(self) -> str:
@@ -138,9 +162,13 @@ class EditorState(rx.State):
         """What the saved indicator says."""
         return {SAVED: "Saved", SAVING: "Saving…", SAVE_FAILED: "Not saved"}[self.save_status]
 
-    def _bar_ticks(self) -> int:
-        numerator, denominator = self.time_signature.split("/")
-        return bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
+    def _signature_map(self) -> tuple[TimeSignatureChange, ...]:
+        rows = json.loads(self.time_signature_map_json)
+        return tuple(TimeSignatureChange(int(t), int(n), int(d)) for t, n, d in rows)
+
+    def _bar_start_tick(self, bar_number: int) -> int:
+        """Where bar ``bar_number`` (from 1) starts under the project's time signatures."""
+        return bar_start_tick(max(1, bar_number), self._signature_map())
 
     # --- loading -----------------------------------------------------------------------
     @rx.event
@@ -168,9 +196,7 @@ class EditorState(rx.State):
         self._selected = ()
         self.project_id = project.id
         self.title = project.title
-        self.tempo_bpm = project.tempo_bpm
-        ts = project.time_signature
-        self.time_signature = f"{ts.numerator}/{ts.denominator}"
+        self._show_maps(project)
         self.has_audio = project.source_audio_key is not None
         self.notes_json = json.dumps(self._session.rows(), separators=(",", ":"))
         self.load_revision += 1
@@ -178,6 +204,18 @@ class EditorState(rx.State):
         self.save_status = SAVED
         self.loaded = True
         self._refresh_counts()
+
+    def _show_maps(self, project: Project) -> None:
+        """Show ``project``'s tempo and metre (tick 0 values and whole maps)."""
+        self.tempo_bpm = project.tempo_bpm
+        ts = project.time_signature
+        self.time_signature = f"{ts.numerator}/{ts.denominator}"
+        tempos = [[c.tick, c.tempo_bpm] for c in project.tempo_map]
+        signatures = [[c.tick, c.numerator, c.denominator] for c in project.time_signature_map]
+        self.tempo_map_json = json.dumps(tempos, separators=(",", ":"))
+        self.time_signature_map_json = json.dumps(signatures, separators=(",", ":"))
+        self.tempo_change_count = len(project.tempo_changes)
+        self.time_signature_change_count = len(project.time_signature_changes)
 
     def _refresh_counts(self) -> None:
         session = self._session
@@ -450,23 +488,26 @@ class EditorState(rx.State):
 
     @rx.event
     async def set_tempo(self, value: str) -> None:
-        """Change the tempo (BPM) and save it."""
+        """Change the first tempo (BPM) and save it; later tempo changes scale with it."""
+        if self._project is None:
+            return
         try:
-            tempo = projects.check_tempo(float(value))
+            tempo, changes = projects.scale_tempo_map(self._project, float(value))
         except (ValueError, DomainError):
             self.message = MESSAGES[projects.InvalidTempo]
             return
-        self.tempo_bpm = tempo
-        await self._save(tempo_bpm=tempo)
+        self._show_maps(replace(self._project, tempo_bpm=tempo, tempo_changes=changes))
+        await self._save(tempo_bpm=tempo, tempo_changes=changes)
 
     @rx.event
     async def set_time_signature(self, value: str) -> None:
         """Change the time signature and save it."""
-        if value not in TIME_SIGNATURE_OPTIONS:
+        if value not in TIME_SIGNATURE_OPTIONS or self._project is None:
             return
-        self.time_signature = value
         numerator, denominator = value.split("/")
-        await self._save(time_signature=TimeSignature(int(numerator), int(denominator)))
+        signature = TimeSignature(int(numerator), int(denominator))
+        self._show_maps(replace(self._project, time_signature=signature))
+        await self._save(time_signature=signature)
 
     @rx.event
     def set_title(self, value: str) -> None:
@@ -544,20 +585,35 @@ class EditorState(rx.State):
         """Replace the notes with the file's (one undoable step); nothing on error."""
         if self._session is None:
             return
+        if self._project is None:
+            return
         try:
             imported = await asyncio.to_thread(import_midi, data, tracks)
+            # The file's tempo and metre maps are checked before anything changes.
+            timed = replace(
+                self._project,
+                tempo_bpm=projects.check_tempo(imported.tempo_bpm),
+                time_signature=projects.check_time_signature(imported.time_signature),
+                tempo_changes=projects.check_tempo_changes(imported.tempo_changes),
+                time_signature_changes=projects.check_time_signature_changes(
+                    imported.time_signature_changes
+                ),
+            )
             self._session.replace_all(imported.notes)
         except DomainError as exc:
             self.message = _message(exc)
             return
-        ts = imported.time_signature
-        self.tempo_bpm = imported.tempo_bpm
-        self.time_signature = f"{ts.numerator}/{ts.denominator}"
+        self._show_maps(timed)
         self._selected = ()
         self._reload_notes()
         self._refresh_counts()
         self.message = ""
-        await self._save(tempo_bpm=imported.tempo_bpm, time_signature=ts)
+        await self._save(
+            tempo_bpm=timed.tempo_bpm,
+            time_signature=timed.time_signature,
+            tempo_changes=timed.tempo_changes,
+            time_signature_changes=timed.time_signature_changes,
+        )
 
     @rx.event
     async def export_midi(self) -> EventSpec | None:

@@ -19,9 +19,9 @@ from keycraft.services.audio_slice import (
 )
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note, TimeSignature
+from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.notes.timing import bar_length_ticks, ticks_to_seconds
+from keycraft.services.notes.timing import tick_to_seconds
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.transcriber_client import (
     AudioRejected,
@@ -40,6 +40,7 @@ from keycraft.services.transcription import (
     check_audio,
     notes_from_transcription,
 )
+from keycraft.services.transcription_jobs import run_transcription
 from keycraft.state.auth import AuthState
 from keycraft.state.editor import EditorState
 
@@ -239,11 +240,6 @@ class TranscriptionState(rx.State):
             return rx.cancel_upload(AUDIO_UPLOAD_ID)
         return None
 
-    def _range_ticks(self, editor: EditorState) -> tuple[int, int]:
-        numerator, denominator = editor.time_signature.split("/")
-        bar = bar_length_ticks(TimeSignature(int(numerator), int(denominator)))
-        return (self.range_start_bar - 1) * bar, (self.range_end_bar - 1) * bar
-
     @rx.event(background=True)
     async def run(self) -> EventSpec | None:
         """Send the audio to the transcriber, then open or merge the notes.
@@ -262,11 +258,15 @@ class TranscriptionState(rx.State):
             filename = (self._pending_filename or "recording").rsplit(".", 1)[0]
             title = self._pending_title or "Recording"
             project_id = self._pending_project_id
-            start_tick, end_tick = self._range_ticks(editor)
+            tempo_changes = project.tempo_changes if project else ()
+            start_tick = editor._bar_start_tick(self.range_start_bar)
+            end_tick = editor._bar_start_tick(self.range_end_bar)
             bars = (self.range_start_bar, self.range_end_bar - 1)
+        # The recording plays in real seconds: the bars' times follow the tempo map.
+        tempo_map = (TempoChange(0, tempo_bpm), *tempo_changes)
         start_s, end_s = (
-            ticks_to_seconds(start_tick, tempo_bpm),
-            ticks_to_seconds(end_tick, tempo_bpm),
+            tick_to_seconds(start_tick, tempo_map),
+            tick_to_seconds(end_tick, tempo_map),
         )
         services = get_services()
         piece: AudioSlice | None = None
@@ -279,8 +279,11 @@ class TranscriptionState(rx.State):
             if retranscribe:
                 piece = await asyncio.to_thread(slice_recording, audio, suffix, start_s, end_s)
                 audio, suffix, content_type = piece.wav_bytes, ".wav", AUDIO_TYPES[".wav"]
+            # Its own task: cancellable, and the job's request id stays inside it.
             task = asyncio.create_task(
-                services.transcriber.transcribe(audio, f"{filename}{suffix}", content_type, options)
+                run_transcription(
+                    services.transcriber, audio, f"{filename}{suffix}", content_type, options
+                )
             )
             cancelled = False
             while not task.done() and not cancelled:
@@ -301,11 +304,10 @@ class TranscriptionState(rx.State):
             return None
         if piece is not None:
             in_range = notes_in_range(result.notes, piece, start_s, end_s)
-            await self._merge(
-                notes_from_transcription(in_range, tempo_bpm), start_tick, end_tick, bars
-            )
+            placed = notes_from_transcription(in_range, tempo_bpm, tempo_changes=tempo_changes)
+            await self._merge(placed, start_tick, end_tick, bars)
             return None
-        notes = notes_from_transcription(result.notes, tempo_bpm)
+        notes = notes_from_transcription(result.notes, tempo_bpm, tempo_changes=tempo_changes)
         try:
             created = await asyncio.to_thread(
                 projects.create_project,

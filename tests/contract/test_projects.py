@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from keycraft.services.domain import TimeSignature
+from keycraft.services.domain import TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.repository.port import Repository
 from tests.support.factories import T0, make_notes, make_project, make_user
@@ -73,3 +73,53 @@ def test_three_thousand_notes_survive_a_round_trip(repo: Repository) -> None:
     loaded = repo.get_project(user.id, project.id)
     assert loaded is not None
     assert loaded.notes == project.notes
+
+
+def test_tempo_and_time_signature_changes_round_trip(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = replace(
+        make_project(user),
+        tempo_bpm=100.0,
+        time_signature=TimeSignature(3, 4),
+        tempo_changes=(TempoChange(1440, 75.5), TempoChange(2880, 150.0), TempoChange(5760, 96.25)),
+        time_signature_changes=(TimeSignatureChange(2880, 4, 4), TimeSignatureChange(9600, 6, 8)),
+    )
+    repo.create_project(project)
+    assert repo.get_project(user.id, project.id) == project
+    edited = replace(
+        project,
+        tempo_changes=(TempoChange(960, 60.0),),
+        time_signature_changes=(),
+        updated_at=T0 + timedelta(1),
+    )
+    saved = repo.save_project(edited, expected_version=1)
+    assert repo.get_project(user.id, project.id) == saved
+    assert saved.tempo_changes == (TempoChange(960, 60.0),)
+    assert saved.time_signature_changes == ()
+
+
+def test_a_project_without_changes_has_empty_maps(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = repo.create_project(make_project(user))
+    loaded = repo.get_project(user.id, project.id)
+    assert loaded is not None
+    assert (loaded.tempo_changes, loaded.time_signature_changes) == ((), ())
+    assert loaded.tempo_map == (TempoChange(0, 120.0),)
+    assert loaded.time_signature_map == (TimeSignatureChange(0, 4, 4),)
+
+
+def test_two_thousand_changes_and_three_thousand_notes_round_trip(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    tempos = tuple(TempoChange(480 * (i + 1), 40.0 + (i % 3000) / 10) for i in range(2000))
+    signatures = tuple(
+        TimeSignatureChange(1920 * (i + 1), 2 + i % 11, (4, 8)[i % 2]) for i in range(2000)
+    )
+    project = replace(
+        make_project(user),
+        notes=make_notes(3000),
+        tempo_changes=tempos,
+        time_signature_changes=signatures,
+    )
+    repo.create_project(project)
+    assert repo.get_project(user.id, project.id) == project
+    assert repo.list_projects(user.id)[0].note_count == 3000

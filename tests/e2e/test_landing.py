@@ -34,10 +34,9 @@ def test_landing_renders_every_section_without_console_errors(
     expect(page.get_by_test_id("hero-title")).to_contain_text("KeyCraft")
     for heading in ("Everything a learner needs", "How it works", "Simple pricing", "Questions"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
-    roll = page.get_by_test_id("demo-roll")
-    expect(roll).to_have_attribute(
-        "aria-label", "Piano roll of Minuet in G (BWV Anh. 114), bars 1–8: 45 notes"
-    )
+    demo = page.get_by_role("region", name="Live demo: Minuet in G (BWV Anh. 114), bars 1–8")
+    expect(demo.get_by_test_id("piano-roll")).to_be_visible()
+    expect(demo).to_contain_text("45 notes · 8 bars · 3/4")
     expect(page.get_by_test_id("plan-free")).to_contain_text("$0")
     page.wait_for_load_state("networkidle")
     # Nothing sticks out sideways on a phone.

@@ -98,6 +98,24 @@ def test_sign_in_goes_to_a_safe_next_page_only(app: RunningApp) -> None:
             assert response.headers["location"] == expected, next_path
 
 
+def test_a_form_sent_before_its_next_field_synced_uses_the_pages_own_next(
+    app: RunningApp,
+) -> None:
+    email = _email()
+    with page_client(app) as client:
+        sign_up(client, email)
+    referers = {
+        f"{app.url}/sign-in?next=%2Fprojects": "/projects",
+        f"{app.url}/sign-in?next=%2F%2Fevil.example%2F": "/",
+        "https://evil.example/sign-in?next=%2Fprojects": "/",  # not our page: ignored
+    }
+    for referer, expected in referers.items():
+        with page_client(app, Referer=referer) as client:
+            response = sign_in(client, email, PASSWORD, next_path="")
+            assert response.status_code == 303
+            assert response.headers["location"] == expected, referer
+
+
 def test_sign_in_is_rate_limited_per_account(app: RunningApp) -> None:
     email = _email()
     with page_client(app) as client:

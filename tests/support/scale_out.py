@@ -12,6 +12,7 @@ from tests.support.processes import ServerProcess, free_port
 from tests.support.redis_server import start_redis
 
 WORKERS = 2
+_PROC = Path("/proc")
 
 
 @dataclass
@@ -75,3 +76,35 @@ def start_scale_out_app(data_dir: Path, dynamodb_endpoint: str, s3_endpoint: str
         redis.stop()
         raise
     return ScaleOutApp(app=app, redis=redis, redis_url=redis_url, table=table, bucket=bucket)
+
+
+def _process_info(pid_dir: Path) -> tuple[int, int, bytes] | None:
+    """Parent pid, session id and command line of one ``/proc/<pid>``; None once it is gone."""
+    try:
+        stat = (pid_dir / "stat").read_text()
+        cmdline = (pid_dir / "cmdline").read_bytes()
+    except OSError:
+        return None
+    # Fields after the parenthesised command name: state, ppid, pgrp, session, ...
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[1]), int(fields[3]), cmdline
+
+
+def worker_pids(server: ServerProcess) -> list[int]:
+    """Pids of the server's forked worker processes (same command line as their parent).
+
+    The server runs in its own session, so its processes are those whose session id is the
+    server's pid; a Granian worker is a fork of the supervisor and keeps its command line.
+    """
+    session: dict[int, tuple[int, bytes]] = {}
+    for pid_dir in _PROC.iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        info = _process_info(pid_dir)
+        if info is not None and info[1] == server.process.pid:
+            session[int(pid_dir.name)] = (info[0], info[2])
+    return sorted(
+        pid
+        for pid, (parent, cmdline) in session.items()
+        if parent in session and session[parent][1] == cmdline and b"python" in cmdline
+    )

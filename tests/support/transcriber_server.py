@@ -1,5 +1,7 @@
 """The real transcription service, served by gunicorn as `make run` serves it, for tests.
 
+`launch_transcriber` serves both models for the whole run (the app and the transcription
+journeys use it); `start_transcriber` serves Basic Pitch alone for a test that owns it.
 Loading both models (transkun is the slow one) takes 10–40 s, so the process is started
 early and only the tests that send audio wait for ``/ready``: the app's build overlaps it.
 Its duration limit is lowered so tests reach the over-long error with a small file;
@@ -9,7 +11,6 @@ everything else is the service's production configuration.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from typing import Any
 
 import httpx
 
-from tests.support.processes import ServerProcess, free_port, http_ok
+from tests.support.app_server import VENV_BIN
+from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok
 
 SECRET = "test-transcriber-secret"
 MAX_DURATION_S = 90.0
@@ -61,14 +63,7 @@ class RealTranscriber:
 
     def request_log(self) -> list[dict[str, Any]]:
         """The service's one-JSON-object-per-request log lines seen so far."""
-        entries = []
-        for line in self.server.log.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
-                try:
-                    entries.append(json.loads(line))
-                except ValueError:
-                    continue
-        return entries
+        return json_log_lines(self.server.log)
 
     def transcriptions(self) -> list[dict[str, Any]]:
         """Log entries of ``POST /transcribe`` requests that carried a body, oldest first."""
@@ -81,7 +76,7 @@ class RealTranscriber:
         self.server.stop()
 
 
-def start_transcriber(log: Path) -> RealTranscriber:
+def launch_transcriber(log: Path) -> RealTranscriber:
     """Start gunicorn with the service's own config on a free port; do not wait for it."""
     port = free_port()
     env = {
@@ -93,7 +88,7 @@ def start_transcriber(log: Path) -> RealTranscriber:
     }
     # gunicorn's control socket defaults to one path per user: parallel runs would share it.
     args = [
-        str(Path(sys.executable).parent / "gunicorn"),
+        str(VENV_BIN / "gunicorn"),
         "-c",
         "transcriber/gunicorn.conf.py",
         "--no-control-socket",
@@ -101,3 +96,48 @@ def start_transcriber(log: Path) -> RealTranscriber:
     ]
     server = ServerProcess(args, log, env)
     return RealTranscriber(url=f"http://127.0.0.1:{port}", secret=SECRET, server=server)
+
+
+def start_transcriber(workdir: Path, secret: str) -> tuple[ServerProcess, str]:
+    """Start the service as deployed (gunicorn config of the repo); return it and its URL.
+
+    Its stdout, where it writes its JSON log lines, goes to ``workdir/transcriber.log``.
+    """
+    port = free_port()
+    (workdir / "tmp").mkdir(exist_ok=True)
+    env = {
+        "TRANSCRIBER_PORT": str(port),
+        "TRANSCRIBER_SECRET": secret,
+        "TRANSCRIBER_MODELS": "basic-pitch",
+        "TRANSCRIBER_WARM_UP": "false",
+        "TRANSCRIBER_THREADS": "1",
+        "TRANSCRIBER_TMP_DIR": str(workdir / "tmp"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    server = ServerProcess(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-c",
+            "transcriber/gunicorn.conf.py",
+            "--no-control-socket",
+            "transcriber:create_app()",
+        ],
+        log=workdir / "transcriber.log",
+        env=env,
+        cwd=REPO_ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    server.wait_ready(lambda: http_ok(f"{url}/ready"), 120, "transcriber")
+    return server, url
+
+
+def json_log_lines(log: Path) -> list[dict[str, object]]:
+    """The JSON objects among a server log's lines (gunicorn's own lines are plain text)."""
+    entries = []
+    for line in log.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                continue  # a line still being written
+    return entries

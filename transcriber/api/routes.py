@@ -12,17 +12,21 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from transcriber.api.params import TranscribeRequest, parse_request
 from transcriber.audio.decode import AudioTooLong, CorruptAudio, UnsupportedAudio, decode_file
-from transcriber.domain import NoteEvent
+from transcriber.domain import NoteEvent, Recording
 from transcriber.errors import (
+    ApiError,
     BadParameter,
     Busy,
+    MetricsUnavailable,
     RecordingTooLong,
     TimedOut,
     Unauthorized,
     Unprocessable,
     UnsupportedMediaType,
 )
+from transcriber.metrics import render_metrics
 from transcriber.midi import midi_bytes, notes_to_midi
+from transcriber.observability import OK_OUTCOME, record_transcription
 from transcriber.runtime import Deadline, DeadlineExceeded
 from transcriber.service import ServiceState, state
 
@@ -46,6 +50,32 @@ def ready() -> tuple[Response, int]:
     if not svc.ready:
         return jsonify(ready=False), 503
     return jsonify(ready=True, models=sorted(svc.models)), 200
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus exposition; guarded by its own token (see `Settings.METRICS_TOKEN`)."""
+    _check_metrics_token(state())
+    body, content_type = render_metrics()
+    response = Response(body, content_type=content_type)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _check_metrics_token(svc: ServiceState) -> None:
+    token = svc.settings.METRICS_TOKEN
+    if not token:
+        if svc.settings.SECRET:
+            # A protected service does not publish its metrics to whoever can reach it.
+            raise MetricsUnavailable("Set TRANSCRIBER_METRICS_TOKEN to enable /metrics.")
+        return
+    given = request.headers.get("Authorization", "")
+    expected = f"Bearer {token}"
+    if not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+        raise Unauthorized(
+            "A valid Authorization: Bearer token is required.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 def _check_secret(svc: ServiceState) -> None:
@@ -90,8 +120,44 @@ def _run(
     work_dir: Path,
     deadline: Deadline,
 ) -> Response:
-    model = svc.models[params.model]
     started = time.perf_counter()
+    try:
+        recording, notes = _transcribe(svc, params, audio_path, work_dir, deadline)
+    except Exception as exc:
+        outcome = exc.code if isinstance(exc, ApiError) else "internal_error"
+        record_transcription(
+            params.model, time.perf_counter() - started, outcome, g.get("audio_duration_s"), None
+        )
+        raise
+    elapsed_s = time.perf_counter() - started
+    processing_s = round(elapsed_s, 3)
+    g.notes = len(notes)
+    record_transcription(params.model, elapsed_s, OK_OUTCOME, recording.duration_s, len(notes))
+    if params.response_format == "json":
+        return jsonify(
+            model=params.model,
+            duration_s=recording.duration_s,
+            processing_s=processing_s,
+            notes=[_note_json(n, params.options.pitch_bends) for n in notes],
+        )
+    body = midi_bytes(notes_to_midi(notes, params.tempo_bpm, params.options.pitch_bends))
+    response = Response(body, mimetype="audio/midi")
+    response.headers["Content-Disposition"] = 'attachment; filename="transcription.mid"'
+    response.headers["X-Model"] = params.model
+    response.headers["X-Audio-Duration-S"] = f"{recording.duration_s:.3f}"
+    response.headers["X-Processing-S"] = f"{processing_s:.3f}"
+    return response
+
+
+def _transcribe(
+    svc: ServiceState,
+    params: TranscribeRequest,
+    audio_path: Path,
+    work_dir: Path,
+    deadline: Deadline,
+) -> tuple[Recording, list[NoteEvent]]:
+    """Decode and predict; decoding and time-budget failures become API errors."""
+    model = svc.models[params.model]
     try:
         recording = decode_file(
             audio_path,
@@ -113,22 +179,7 @@ def _run(
         raise TimedOut(
             f"The transcription did not finish within {svc.settings.TIMEOUT_S:g} s."
         ) from exc
-    processing_s = round(time.perf_counter() - started, 3)
-    g.notes = len(notes)
-    if params.response_format == "json":
-        return jsonify(
-            model=params.model,
-            duration_s=recording.duration_s,
-            processing_s=processing_s,
-            notes=[_note_json(n, params.options.pitch_bends) for n in notes],
-        )
-    body = midi_bytes(notes_to_midi(notes, params.tempo_bpm, params.options.pitch_bends))
-    response = Response(body, mimetype="audio/midi")
-    response.headers["Content-Disposition"] = 'attachment; filename="transcription.mid"'
-    response.headers["X-Model"] = params.model
-    response.headers["X-Audio-Duration-S"] = f"{recording.duration_s:.3f}"
-    response.headers["X-Processing-S"] = f"{processing_s:.3f}"
-    return response
+    return recording, list(notes)
 
 
 def _sentence(exc: Exception) -> str:

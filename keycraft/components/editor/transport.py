@@ -15,6 +15,11 @@ def _labelled(label: str, control: rx.Component) -> rx.Component:
     )
 
 
+def _map_note(note: rx.Var[str], test_id: str) -> rx.Component:
+    """A hint beside tempo or metre when the piece changes them later ('' shows nothing)."""
+    return rx.cond(note != "", rx.text(note, size="1", color_scheme="gray", data_testid=test_id))
+
+
 def _mixer() -> rx.Component:
     return rx.cond(
         EditorState.has_audio,
@@ -74,6 +79,7 @@ def transport_bar() -> rx.Component:
                 data_testid="tempo",
             ),
         ),
+        _map_note(EditorState.tempo_map_note, "tempo-map-note"),
         _labelled(
             "Metre",
             select_menu(
@@ -84,6 +90,7 @@ def transport_bar() -> rx.Component:
                 "Time signature",
             ),
         ),
+        _map_note(EditorState.time_signature_map_note, "time-signature-map-note"),
         _labelled(
             "Metronome",
             rx.switch(
@@ -95,7 +102,11 @@ def transport_bar() -> rx.Component:
         _labelled(
             "Loop bars",
             rx.hstack(
-                rx.switch(checked=EditorState.loop_enabled, on_change=EditorState.set_loop_enabled),
+                rx.switch(
+                    checked=EditorState.loop_enabled,
+                    on_change=EditorState.set_loop_enabled,
+                    data_testid="loop",
+                ),
                 rx.input(
                     type="number",
                     value=EditorState.loop_start_bar.to_string(),

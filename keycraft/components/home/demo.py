@@ -1,104 +1,119 @@
-"""The hero's live demo slot: a short piece drawn as a read-only piano roll.
+"""The hero's live demo: a transcribed piece playing in the editor's piano roll, read-only.
 
-Playback arrives with the editor's read-only piano-roll component; until then the demo
-shows the notes and offers the MIDI file itself.
+The roll is the editor's own component with ``read_only`` set. Tone.js arrives with the
+page; the piano samples and the recording are fetched only when the visitor presses play.
 """
 
 import reflex as rx
 
-from keycraft.routes import DEMO_MIDI
-from keycraft.services.demo_piece import RollLane, RollLayout, RollNote, demo_roll
+from keycraft.components.piano_roll import piano_roll, transport_action
+from keycraft.routes import DEMO_MIDI, DEMO_RECORDING
+from keycraft.services.demo_piece import demo_piece
+from keycraft.state.demo import DemoState
 
 DEMO_TITLE = "Minuet in G (BWV Anh. 114), bars 1–8"
+ROLL_HEIGHT_PX = 280
+DEMO_VOLUME_DB = -6.0
+"""The editor's default level; the component reads this prop unguarded, so always pass it."""
 
 
-def _lane(lane: RollLane) -> rx.Component:
+def _roll() -> rx.Component:
+    piece = demo_piece()
+    # The box keeps the roll's place while its script loads, so nothing below it jumps.
     return rx.box(
-        position="absolute",
-        left="0",
-        right="0",
-        top=f"{lane.top_pct:.3f}%",
-        height=f"{lane.height_pct:.3f}%",
-        background="var(--gray-a3)" if lane.is_black else "transparent",
-    )
-
-
-def _bar_line(left_pct: float) -> rx.Component:
-    return rx.box(
-        position="absolute",
-        top="0",
-        bottom="0",
-        left=f"{left_pct:.3f}%",
-        width="1px",
-        background="var(--gray-a5)",
-    )
-
-
-def _note(note: RollNote) -> rx.Component:
-    # Louder notes are more opaque, as in the editor.
-    return rx.box(
-        position="absolute",
-        left=f"{note.left_pct:.3f}%",
-        top=f"{note.top_pct:.3f}%",
-        width=f"calc({note.width_pct:.3f}% - 2px)",
-        height=f"{note.height_pct:.3f}%",
-        background="var(--accent-9)",
-        opacity=f"{0.55 + 0.45 * note.velocity / 127:.2f}",
-        border_radius="3px",
-        box_shadow="inset 0 0 0 1px var(--accent-11)",
-    )
-
-
-def _key(lane: RollLane) -> rx.Component:
-    return rx.box(
-        position="absolute",
-        left="0",
-        width="62%" if lane.is_black else "100%",
-        top=f"{lane.top_pct:.3f}%",
-        height=f"{lane.height_pct:.3f}%",
-        background="var(--gray-12)" if lane.is_black else "transparent",
-        border_radius="0 2px 2px 0",
-    )
-
-
-def _keyboard(layout: RollLayout) -> rx.Component:
-    # A narrow keyboard down the side tells the eye that height means pitch.
-    return rx.box(
-        *[_key(lane) for lane in layout.lanes],
-        position="relative",
-        width="1.5rem",
-        flex_shrink="0",
-        background="white",
-        border_right="1px solid var(--gray-a6)",
-    )
-
-
-def piano_roll(layout: RollLayout, label: str) -> rx.Component:
-    """A static, read-only piano roll (no JavaScript beyond the page's own)."""
-    return rx.flex(
-        _keyboard(layout),
-        rx.box(
-            *[_lane(lane) for lane in layout.lanes],
-            *[_bar_line(left) for left in layout.bar_lines_pct],
-            *[_note(note) for note in layout.notes],
-            position="relative",
-            flex="1",
+        piano_roll(
+            notes_json=piece.notes_json(),
+            load_revision=1,
+            tempo_bpm=piece.tempo_bpm,
+            beats_per_bar=piece.beats_per_bar,
+            beat_unit=4,
+            snap_ticks=0,
+            volume_db=DEMO_VOLUME_DB,
+            # The piece loops (recording included) until the visitor pauses or stops it.
+            loop_enabled=True,
+            loop_start_tick=0,
+            loop_end_tick=piece.loop_end_tick,
+            audio_url=DEMO_RECORDING,
+            midi_muted=DemoState.midi_muted,
+            audio_muted=DemoState.audio_muted,
+            height_px=ROLL_HEIGHT_PX,
+            read_only=True,
         ),
-        role="img",
-        aria_label=label,
         width="100%",
-        aspect_ratio="16 / 9",
-        overflow="hidden",
-        border_radius="var(--radius-3)",
-        background="var(--color-panel-solid)",
-        border="1px solid var(--gray-a5)",
+        min_height=f"{ROLL_HEIGHT_PX}px",
         data_testid="demo-roll",
     )
 
 
-def demo_piece() -> rx.Component:
-    """The demo card: title, the roll, and the MIDI file it was drawn from."""
-    layout = demo_roll()
+def _source_choice() -> rx.Component:
+    return rx.hstack(
+        rx.text("Hear", size="2", color_scheme="gray", id="demo-source-label"),
+        rx.segmented_control.root(
+            rx.segmented_control.item("The recording", value="recording"),
+            rx.segmented_control.item("The notes", value="notes"),
+            value=DemoState.source,
+            on_change=DemoState.set_source,
+            size="1",
+            aria_labelledby="demo-source-label",
+            data_testid="demo-source",
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def _controls() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("play", size=16, aria_hidden="true"),
+            "Play / pause",
+            size="2",
+            on_click=transport_action("toggle"),
+            data_testid="demo-play",
+        ),
+        rx.button(
+            rx.icon("square", size=16, aria_hidden="true"),
+            "Stop",
+            size="2",
+            variant="soft",
+            on_click=transport_action("stop"),
+            data_testid="demo-stop",
+        ),
+        _source_choice(),
+        align="center",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+def _caption() -> rx.Component:
+    piece = demo_piece()
+    return rx.hstack(
+        rx.text(
+            f"{len(piece.notes)} notes · {piece.bars} bars · 3/4, written down by our "
+            "transcriber from the recording",
+            size="1",
+            color_scheme="gray",
+        ),
+        rx.spacer(),
+        rx.link(
+            rx.hstack(
+                rx.icon("download", size=14, aria_hidden="true"),
+                rx.text("MIDI", size="1"),
+                spacing="1",
+                align="center",
+            ),
+            href=DEMO_MIDI,
+            download="minuet-in-g-transcribed.mid",
+            is_external=True,
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def demo_piece_card() -> rx.Component:
+    """The demo card: title, the playing roll, its controls, and the MIDI it shows."""
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -107,33 +122,15 @@ def demo_piece() -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            piano_roll(layout, f"Piano roll of {DEMO_TITLE}: {len(layout.notes)} notes"),
-            rx.hstack(
-                rx.text(
-                    f"{len(layout.notes)} notes · {len(layout.bar_lines_pct) + 1} bars · 3/4",
-                    size="1",
-                    color_scheme="gray",
-                ),
-                rx.spacer(),
-                rx.link(
-                    rx.hstack(
-                        rx.icon("download", size=14, aria_hidden="true"),
-                        rx.text("MIDI", size="1"),
-                        spacing="1",
-                        align="center",
-                    ),
-                    href=DEMO_MIDI,
-                    download="minuet-in-g.mid",
-                    is_external=True,
-                ),
-                width="100%",
-                align="center",
-            ),
+            _roll(),
+            _controls(),
+            _caption(),
             spacing="3",
             width="100%",
         ),
         size="2",
         width="100%",
-        aria_label="Live demo",
-        as_child=False,
+        min_width="0",
+        role="region",
+        aria_label=f"Live demo: {DEMO_TITLE}, transcribed",
     )

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from keycraft.components.experiments import experiment_slot
-from keycraft.components.home.demo import demo_piece
+from keycraft.components.home.demo import demo_piece_card
 from keycraft.components.link_button import link_button
 from keycraft.routes import PRICING, SIGN_UP_PATH
 from keycraft.services.experiments.catalog import HERO_HEADLINE
@@ -63,7 +63,7 @@ def hero() -> rx.Component:
     return rx.el.section(
         rx.grid(
             hero_copy(),
-            demo_piece(),
+            demo_piece_card(),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="8",
             align="center",

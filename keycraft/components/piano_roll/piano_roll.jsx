@@ -9,7 +9,12 @@ const HIGHEST_PITCH = 108;
 const KEYBOARD_WIDTH_PX = 64;
 const RULER_HEIGHT_PX = 24;
 const RESIZE_EDGE_PX = 6;
-const SCHEDULE_WINDOW_TICKS = 48;
+// The Transport runs a fixed clock, not the piece's tempo: 480 pulses per quarter at 125 BPM
+// is 1000 pulses a second, so a Transport tick is one millisecond of the piece, and the tempo
+// map (tickToSeconds) turns note ticks into those milliseconds.
+const CLOCK_BPM = 125;
+const CLOCK_TICKS_PER_SECOND = 1000;
+const SCHEDULE_WINDOW_MS = 50;
 const MIN_PX_PER_BEAT = 12;
 const MAX_PX_PER_BEAT = 800;
 const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
@@ -32,6 +37,106 @@ const parseJson = (text, fallback) => {
     return fallback;
   }
 };
+
+// ---------------------------------------------------------------- tempo and metre maps
+// These mirror keycraft/services/notes/timing.py (tick_to_seconds, seconds_to_tick,
+// bar_lines, beat_ticks, bar_start_tick); change both together.
+
+// The last index whose entry passes ``test`` (entries pass, then fail); 0 if none does.
+const lastIndexWhere = (list, test) => {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (test(list[mid])) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+};
+
+// [[tick, bpm], ...] (first at tick 0) -> [{tick, bpm, seconds}], ``seconds`` being when each
+// tempo starts, so conversions are a binary search. A missing or bad map is one tempo.
+function parseTempoMap(json, fallbackBpm) {
+  const rows = parseJson(json, []);
+  const valid = Array.isArray(rows) && rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0);
+  const changes = valid ? rows : [[0, fallbackBpm > 0 ? fallbackBpm : 120]];
+  let seconds = 0;
+  return changes.map(([tick, bpm], i) => {
+    if (i > 0) seconds += ((tick - changes[i - 1][0]) * 60) / (changes[i - 1][1] * TICKS_PER_QUARTER);
+    return { tick, bpm, seconds };
+  });
+}
+
+function tickToSeconds(tick, tempoMap) {
+  const c = tempoMap[lastIndexWhere(tempoMap, (e) => e.tick <= tick)];
+  return c.seconds + ((tick - c.tick) * 60) / (c.bpm * TICKS_PER_QUARTER);
+}
+
+function secondsToTick(seconds, tempoMap) {
+  const c = tempoMap[lastIndexWhere(tempoMap, (e) => e.seconds <= seconds)];
+  return c.tick + ((seconds - c.seconds) * c.bpm * TICKS_PER_QUARTER) / 60;
+}
+
+// [[tick, numerator, denominator], ...] (first at tick 0) -> one segment per signature with its
+// first bar number. A change starts a new bar, cutting short the bar it interrupts.
+function parseTimeSignatureMap(json, numerator, denominator) {
+  const rows = parseJson(json, []);
+  const valid = Array.isArray(rows) && rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0 && r[2] > 0);
+  const changes = valid ? rows : [[0, numerator || 4, denominator || 4]];
+  let bar = 1;
+  return changes.map(([tick, num, den], i) => {
+    const beatTicks = (TICKS_PER_QUARTER * 4) / den;
+    const endTick = i + 1 < changes.length ? changes[i + 1][0] : Infinity;
+    const segment = { tick, numerator: num, denominator: den, beatTicks, barTicks: beatTicks * num, endTick, bar };
+    if (endTick !== Infinity) bar += Math.ceil((endTick - tick) / segment.barTicks);
+    return segment;
+  });
+}
+
+// Bars starting in [fromTick, toTick): [{tick, bar}].
+function barLinesBetween(meterMap, fromTick, toTick) {
+  const lines = [];
+  for (const seg of meterMap) {
+    if (seg.endTick <= fromTick) continue;
+    if (seg.tick >= toTick) break;
+    for (let k = Math.max(0, Math.ceil((fromTick - seg.tick) / seg.barTicks)); ; k++) {
+      const tick = seg.tick + k * seg.barTicks;
+      if (tick >= seg.endTick || tick >= toTick) break;
+      lines.push({ tick, bar: seg.bar + k });
+    }
+  }
+  return lines;
+}
+
+// Beats in [fromTick, toTick): [{tick, downbeat}] (the denominator note of each signature).
+function beatsBetween(meterMap, fromTick, toTick) {
+  const beats = [];
+  for (const seg of meterMap) {
+    if (seg.endTick <= fromTick) continue;
+    if (seg.tick >= toTick) break;
+    for (let k = Math.max(0, Math.ceil((fromTick - seg.tick) / seg.beatTicks)); ; k++) {
+      const tick = seg.tick + k * seg.beatTicks;
+      if (tick >= seg.endTick || tick >= toTick) break;
+      beats.push({ tick, downbeat: (tick - seg.tick) % seg.barTicks === 0 });
+    }
+  }
+  return beats;
+}
+
+function barStartTick(bar, meterMap) {
+  for (const seg of meterMap) {
+    const tick = seg.tick + (bar - seg.bar) * seg.barTicks;
+    if (tick < seg.endTick) return tick;
+  }
+  return 0;
+}
+
+// The Transport position of a tick: whole clock ticks, rounded down so events on it still
+// fire, after forgiving float noise (5.8 s summed as 5.7999999 is still 5800 ms).
+const clockTicksAt = (tick, tempoMap) => Math.floor(tickToSeconds(tick, tempoMap) * CLOCK_TICKS_PER_SECOND + 1e-6);
+// The tick at a Transport position. Rounded to a millionth of a tick so float noise never puts
+// a window boundary just past a note or beat that starts exactly on it.
+const tickAtClock = (clockTicks, tempoMap) => Math.round(secondsToTick(clockTicks / CLOCK_TICKS_PER_SECOND, tempoMap) * 1e6) / 1e6;
 
 let localIdCounter = 0;
 const newLocalId = () => `c${Date.now().toString(36)}${(localIdCounter++).toString(36)}`;
@@ -77,6 +182,8 @@ export function PianoRoll(props) {
     tempoBpm = 120,
     beatsPerBar = 4,
     beatUnit = 4,
+    tempoMapJson = "",
+    timeSignatureMapJson = "",
     snapTicks = 120,
     tool = "draw",
     showNoteNames = false,
@@ -90,6 +197,7 @@ export function PianoRoll(props) {
     audioMuted = false,
     sampleBaseUrl = "/piano/",
     heightPx = 560,
+    readOnly = false,
     onCommit,
     onCommand,
     onSelect,
@@ -117,6 +225,13 @@ export function PianoRoll(props) {
       headEventId: null,
       warm: false,
       metronomeId: null,
+      loopListener: null,
+      tempoKey: null,
+      tempoMap: null,
+      meterKey: null,
+      meterMap: null,
+      clickTicks: [],
+      loopClockTicks: null,
       audio: null,
       audioUrl: "",
       instrument: "loading",
@@ -152,8 +267,23 @@ export function PianoRoll(props) {
   };
   const stepTicks = () => (st.props.snapTicks > 0 ? st.props.snapTicks : 0);
   const drawLength = () => (st.props.snapTicks > 0 ? st.props.snapTicks : TICKS_PER_QUARTER / 4);
-  const beatTicks = () => (TICKS_PER_QUARTER * 4) / (st.props.beatUnit || 4);
-  const barTicks = () => beatTicks() * (st.props.beatsPerBar || 4);
+  // The maps, re-parsed only when their props change.
+  const tempoMap = () => {
+    const key = `${st.props.tempoMapJson}|${st.props.tempoBpm}`;
+    if (st.tempoKey !== key) {
+      st.tempoKey = key;
+      st.tempoMap = parseTempoMap(st.props.tempoMapJson, st.props.tempoBpm);
+    }
+    return st.tempoMap;
+  };
+  const meterMap = () => {
+    const key = `${st.props.timeSignatureMapJson}|${st.props.beatsPerBar}|${st.props.beatUnit}`;
+    if (st.meterKey !== key) {
+      st.meterKey = key;
+      st.meterMap = parseTimeSignatureMap(st.props.timeSignatureMapJson, st.props.beatsPerBar, st.props.beatUnit);
+    }
+    return st.meterMap;
+  };
 
   // ---------------------------------------------------------------- commits
   const rowOf = (id, n) => ({ id, start_tick: n.start_tick, duration_ticks: n.duration_ticks, pitch_midi: n.pitch_midi, velocity: n.velocity });
@@ -194,11 +324,14 @@ export function PianoRoll(props) {
     }
     return st.sorted;
   };
-  // Schedule the notes starting in [fromTick, toTick) against audio time ``time`` (the
-  // moment fromTick sounds). A look-ahead window instead of one Tone event per note keeps
-  // starting playback of thousands of notes instant.
-  const scheduleRange = (fromTick, toTick, time) => {
+  // Schedule the notes starting in [fromTick, toTick) against audio time ``time``, the moment
+  // the piece is ``fromSeconds`` in. A look-ahead window instead of one Tone event per note
+  // keeps starting playback of thousands of notes instant.
+  const scheduleRange = (fromTick, toTick, time, fromSeconds) => {
     if (st.props.midiMuted || !st.player) return;
+    const P = st.props;
+    if (P.loopEnabled && P.loopEndTick > P.loopStartTick && fromTick < P.loopEndTick) toTick = Math.min(toTick, P.loopEndTick);
+    const tempo = tempoMap();
     const notes = sortedNotes();
     let lo = 0;
     let hi = notes.length;
@@ -207,42 +340,68 @@ export function PianoRoll(props) {
       if (notes[mid].start_tick < fromTick) lo = mid + 1;
       else hi = mid;
     }
-    const secondsPerTick = 60 / (transport().bpm.value * TICKS_PER_QUARTER);
     const instrument = st.player.instrument();
     for (let i = lo; i < notes.length && notes[i].start_tick < toTick; i++) {
       const n = notes[i];
-      const at = time + (n.start_tick - fromTick) * secondsPerTick;
+      const startSeconds = tickToSeconds(n.start_tick, tempo);
+      const at = time + startSeconds - fromSeconds;
       if (st.firstSoundMs === null && st.pressTime) {
         // When this note will be heard: now plus how far ahead it is scheduled.
         st.firstSoundMs = performance.now() - st.pressTime + Math.max(0, at - Tone.immediate()) * 1000;
       }
-      instrument.triggerAttackRelease(Tone.Frequency(n.pitch_midi, "midi").toFrequency(), n.duration_ticks * secondsPerTick, at, n.velocity / 127);
+      instrument.triggerAttackRelease(Tone.Frequency(n.pitch_midi, "midi").toFrequency(), tickToSeconds(n.start_tick + n.duration_ticks, tempo) - startSeconds, at, n.velocity / 127);
     }
+  };
+  // The window of notes the Transport reaches at audio time ``time`` (on a window boundary).
+  const scheduleWindowAt = (time, schedule) => {
+    const ms = Math.round(transport().getTicksAtTime(time));
+    const tempo = tempoMap();
+    schedule(tickAtClock(ms, tempo), tickAtClock(ms + SCHEDULE_WINDOW_MS, tempo), time, ms / CLOCK_TICKS_PER_SECOND);
+  };
+  // The part of a window before the next boundary, from ``tick`` (a play or a loop start).
+  const scheduleHeadGap = (tick, time, schedule) => {
+    const tempo = tempoMap();
+    const fromMs = clockTicksAt(tick, tempo);
+    const nextMs = Math.ceil(fromMs / SCHEDULE_WINDOW_MS) * SCHEDULE_WINDOW_MS;
+    if (nextMs > fromMs) schedule(tick, tickAtClock(nextMs, tempo), time, fromMs / CLOCK_TICKS_PER_SECOND);
   };
   const ensureScheduler = () => {
     const t = transport();
     if (st.schedulerId === null) {
-      st.schedulerId = t.scheduleRepeat((time) => {
-        const tick = Math.round(t.getTicksAtTime(time));
-        scheduleRange(tick, tick + SCHEDULE_WINDOW_TICKS, time);
-      }, `${SCHEDULE_WINDOW_TICKS}i`, 0);
+      st.schedulerId = t.scheduleRepeat((time) => scheduleWindowAt(time, scheduleRange), `${SCHEDULE_WINDOW_MS}i`, 0);
+    }
+    if (st.loopListener === null) {
+      // A loop jumps back to a point between window boundaries: cover the gap to the next.
+      st.loopListener = (time) => {
+        scheduleHeadGap(st.props.loopStartTick, time, scheduleRange);
+        scheduleHeadGap(st.props.loopStartTick, time, scheduleClicks);
+      };
+      t.on("loop", st.loopListener);
     }
   };
   const warmUp = () => {
     // The first gesture unlocks audio and starts loading samples, so Space plays at once.
-    if (st.warm) return;
+    // A read-only roll (the landing demo) loads nothing until its own play is pressed.
+    if (st.warm || st.props.readOnly) return;
     st.warm = true;
     Tone.start().then(() => ensurePlayer());
   };
   const applyTransportSettings = () => {
     const t = transport();
     t.PPQ = TICKS_PER_QUARTER;
-    t.bpm.value = st.props.tempoBpm || 120;
+    t.bpm.value = CLOCK_BPM;
     t.timeSignature = [st.props.beatsPerBar || 4, st.props.beatUnit || 4];
+    const previousKey = st.tempoKey;
+    const tempo = tempoMap();
+    if (previousKey !== null && previousKey !== st.tempoKey && t.state === "started") {
+      // A new tempo while playing: carry on from the same tick, now at its new time.
+      t.ticks = clockTicksAt(st.playheadTick, tempo);
+    }
     t.loop = !!st.props.loopEnabled;
     if (st.props.loopEndTick > st.props.loopStartTick) {
-      t.loopStart = `${st.props.loopStartTick}i`;
-      t.loopEnd = `${st.props.loopEndTick}i`;
+      st.loopClockTicks = [clockTicksAt(st.props.loopStartTick, tempo), clockTicksAt(st.props.loopEndTick, tempo)];
+      t.loopStart = `${st.loopClockTicks[0]}i`;
+      t.loopEnd = `${st.loopClockTicks[1]}i`;
     }
     if (st.player) {
       st.player.output.volume.value = st.props.volumeDb;
@@ -254,17 +413,24 @@ export function PianoRoll(props) {
       t.clear(st.metronomeId);
       st.metronomeId = null;
     }
-    const player = ensurePlayer();
-    st.metronomeId = t.scheduleRepeat((time) => {
-      if (!st.props.metronome) return;
-      const tick = t.getTicksAtTime(time);
-      const downbeat = Math.round(tick) % barTicks() === 0;
-      player.click.triggerAttackRelease(downbeat ? "C6" : "G5", "32n", time);
-    }, `${beatTicks()}i`, 0);
+    ensurePlayer();
+    // Clicks ride the same windows as the notes, on the beats of the signature in force.
+    st.metronomeId = t.scheduleRepeat((time) => scheduleWindowAt(time, scheduleClicks), `${SCHEDULE_WINDOW_MS}i`, 0);
+  };
+  const scheduleClicks = (fromTick, toTick, time, fromSeconds) => {
+    const P = st.props;
+    if (!P.metronome || !st.player) return;
+    if (P.loopEnabled && P.loopEndTick > P.loopStartTick && fromTick < P.loopEndTick) toTick = Math.min(toTick, P.loopEndTick);
+    const tempo = tempoMap();
+    beatsBetween(meterMap(), fromTick, toTick).forEach((beat) => {
+      if (st.clickTicks.length < 5000) st.clickTicks.push(beat.tick);
+      st.player.click.triggerAttackRelease(beat.downbeat ? "C6" : "G5", "32n", time + tickToSeconds(beat.tick, tempo) - fromSeconds);
+    });
   };
   const syncAudio = () => {
     const url = st.props.audioUrl || "";
-    if (url === st.audioUrl) return;
+    // Read-only: the recording is fetched by the first play, not when the page loads.
+    if (url === st.audioUrl || (st.props.readOnly && !st.player)) return;
     st.audioUrl = url;
     if (st.audio) {
       st.audio.unsync().dispose();
@@ -274,6 +440,7 @@ export function PianoRoll(props) {
       const player = ensurePlayer();
       st.audio = new Tone.Player({ url, onerror: () => (st.audio = null) }).connect(player.output);
       st.audio.sync().start(0);
+      st.audio.mute = !!st.props.audioMuted;
     }
   };
   const play = async () => {
@@ -284,19 +451,22 @@ export function PianoRoll(props) {
     ensurePlayer();
     applyTransportSettings();
     syncAudio();
+    // A recording still downloading would start late (or not at all): wait for it.
+    if (st.audio && !st.audio.loaded) await Tone.loaded().catch(() => null);
     ensureScheduler();
     if (st.metronomeId === null) scheduleMetronome();
     const t = transport();
     const from = Math.round(st.playheadTick);
-    t.ticks = from;
+    const fromMs = clockTicksAt(from, tempoMap());
+    t.ticks = fromMs;
     // The repeating window fires on multiples of its length; cover the gap before the first.
-    const next = Math.ceil(from / SCHEDULE_WINDOW_TICKS) * SCHEDULE_WINDOW_TICKS;
     clearHeadEvent();
-    if (next > from) {
+    if (fromMs % SCHEDULE_WINDOW_MS !== 0) {
       st.headEventId = t.scheduleOnce((time) => {
         st.headEventId = null;
-        scheduleRange(from, next, time);
-      }, `${from}i`);
+        scheduleHeadGap(from, time, scheduleRange);
+        scheduleHeadGap(from, time, scheduleClicks);
+      }, `${fromMs}i`);
     }
     t.start("+0.02");
     st.playLatencyMs = performance.now() - st.pressTime;
@@ -322,7 +492,7 @@ export function PianoRoll(props) {
   const togglePlay = () => (transport().state === "started" ? pause() : play());
   const seek = (tick) => {
     st.playheadTick = Math.max(0, Math.round(tick));
-    if (transport().state === "started") transport().ticks = st.playheadTick;
+    if (transport().state === "started") transport().ticks = clockTicksAt(st.playheadTick, tempoMap());
     st.dirty = true;
   };
   const previewPitch = (pitch, velocity) => {
@@ -361,6 +531,7 @@ export function PianoRoll(props) {
   };
   const onPointerDown = (e) => {
     containerRef.current.focus({ preventScroll: true });
+    if (st.props.readOnly) return;
     const { x, y } = localPoint(e);
     const g = geometry();
     try {
@@ -416,6 +587,7 @@ export function PianoRoll(props) {
     st.dirty = true;
   };
   const onPointerMove = (e) => {
+    if (st.props.readOnly) return;
     const { x, y } = localPoint(e);
     const d = st.drag;
     const g = geometry();
@@ -489,6 +661,8 @@ export function PianoRoll(props) {
     st.dirty = true;
   };
   const onWheel = (e) => {
+    // Read-only: a plain vertical wheel scrolls the page around the roll, not its rows.
+    if (st.props.readOnly && !(e.ctrlKey || e.metaKey || e.shiftKey) && Math.abs(e.deltaX) <= Math.abs(e.deltaY)) return;
     e.preventDefault();
     const { x } = localPoint(e);
     if (e.ctrlKey || e.metaKey) {
@@ -527,6 +701,8 @@ export function PianoRoll(props) {
   const onKeyDown = (e) => {
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key;
+    // Read-only: Space plays and pauses, Ctrl +/- zoom; every editing shortcut is ignored.
+    if (st.props.readOnly && key !== " " && !(mod && ["=", "+", "-"].includes(key))) return;
     let handled = true;
     if (key === " ") {
       togglePlay();
@@ -590,7 +766,8 @@ export function PianoRoll(props) {
     }
     const t0 = g.xToTick(KEYBOARD_WIDTH_PX);
     const t1 = g.xToTick(w);
-    const bar = barTicks();
+    const meter = meterMap();
+    const bars = barLinesBetween(meter, t0 - 1, t1 + 1);
     const drawLines = (every, colour) => {
       if (every <= 0 || (every * g.pxPerBeat) / TICKS_PER_QUARTER < 6) return;
       ctx.fillStyle = colour;
@@ -599,8 +776,13 @@ export function PianoRoll(props) {
       }
     };
     drawLines(stepTicks(), "#30353f");
-    drawLines(beatTicks(), "#3b414d");
-    drawLines(bar, "#5a6170");
+    const wideEnough = (ticks) => (ticks * g.pxPerBeat) / TICKS_PER_QUARTER >= 6;
+    const drawTicks = (ticks, colour) => {
+      ctx.fillStyle = colour;
+      ticks.forEach((t) => ctx.fillRect(Math.round(g.tickToX(t)), RULER_HEIGHT_PX, 1, h));
+    };
+    if (meter.every((seg) => wideEnough(seg.beatTicks))) drawTicks(beatsBetween(meter, t0 - 1, t1 + 1).map((b) => b.tick), "#3b414d");
+    if (meter.every((seg) => wideEnough(seg.barTicks))) drawTicks(bars.map((b) => b.tick), "#5a6170");
     const loop = st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick;
     if (loop) {
       ctx.fillStyle = "rgba(120, 200, 120, 0.08)";
@@ -624,15 +806,15 @@ export function PianoRoll(props) {
     ctx.fillStyle = "#14161b";
     ctx.fillRect(0, 0, w, RULER_HEIGHT_PX);
     ctx.fillStyle = "#c8ccd4";
-    const barPx = (bar * g.pxPerBeat) / TICKS_PER_QUARTER;
+    const barPx = (Math.min(...meter.map((seg) => seg.barTicks)) * g.pxPerBeat) / TICKS_PER_QUARTER;
     const labelEvery = Math.max(1, Math.ceil(40 / barPx));
-    for (let b = Math.floor(t0 / bar); b * bar <= t1; b++) {
-      if (b % labelEvery) continue;
-      const x = g.tickToX(b * bar);
-      if (x < KEYBOARD_WIDTH_PX) continue;
+    bars.forEach(({ tick, bar }) => {
+      if ((bar - 1) % labelEvery) return;
+      const x = g.tickToX(tick);
+      if (x < KEYBOARD_WIDTH_PX) return;
       ctx.fillRect(x, 12, 1, 12);
-      ctx.fillText(String(b + 1), x + 3, 10);
-    }
+      ctx.fillText(String(bar), x + 3, 10);
+    });
     if (loop) {
       ctx.fillStyle = "rgba(120, 200, 120, 0.6)";
       const lx = g.tickToX(st.props.loopStartTick);
@@ -657,7 +839,7 @@ export function PianoRoll(props) {
     const kh = g.keyHeightPx;
     const v = st.view;
     const P = st.props;
-    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.loopEnabled, P.loopStartTick, P.loopEndTick].join("|");
+    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.timeSignatureMapJson, P.loopEnabled, P.loopStartTick, P.loopEndTick].join("|");
     if (!st.staticCanvas) st.staticCanvas = document.createElement("canvas");
     const backdrop = st.staticCanvas;
     if (st.staticKey !== staticKey) {
@@ -771,7 +953,7 @@ export function PianoRoll(props) {
     syncAudio();
     if (st.audio) st.audio.mute = !!audioMuted;
     st.dirty = true;
-  }, [tempoBpm, beatsPerBar, beatUnit, loopEnabled, loopStartTick, loopEndTick, volumeDb, audioUrl, audioMuted, midiMuted, snapTicks, showNoteNames, metronome]);
+  }, [tempoBpm, tempoMapJson, timeSignatureMapJson, beatsPerBar, beatUnit, loopEnabled, loopStartTick, loopEndTick, volumeDb, audioUrl, audioMuted, midiMuted, snapTicks, showNoteNames, metronome]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -780,7 +962,7 @@ export function PianoRoll(props) {
     const loop = () => {
       const t = transport();
       if (t.state === "started") {
-        st.playheadTick = t.ticks;
+        st.playheadTick = secondsToTick(t.ticks / CLOCK_TICKS_PER_SECOND, tempoMap());
         // Keep the playhead on screen while playing.
         const g = geometry();
         const x = g.tickToX(st.playheadTick);
@@ -799,6 +981,7 @@ export function PianoRoll(props) {
     const ro = new ResizeObserver(() => (st.dirty = true));
     // Space plays from anywhere on the page that is not a text field or a button.
     const onDocumentKey = (e) => {
+      if (st.props.readOnly) return; // on a page of text Space scrolls: only the focused roll plays
       const target = e.target;
       const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName));
       if (e.key === " " && !typing && !containerRef.current.contains(target)) {
@@ -841,6 +1024,25 @@ export function PianoRoll(props) {
       get pxPerBeat() {
         return st.view.pxPerBeat;
       },
+      get tempoMap() {
+        return tempoMap().map((c) => [c.tick, c.bpm]);
+      },
+      get timeSignatureMap() {
+        return meterMap().map((seg) => [seg.tick, seg.numerator, seg.denominator]);
+      },
+      secondsAtTick: (tick) => tickToSeconds(tick, tempoMap()),
+      tickAtSeconds: (seconds) => secondsToTick(seconds, tempoMap()),
+      barLines: (toTick) => barLinesBetween(meterMap(), 0, toTick),
+      barStartTick: (bar) => barStartTick(bar, meterMap()),
+      // The Transport's loop points and position in seconds of the piece (its clock is 1 kHz;
+      // Tone's own loopEnd getter truncates to whole clock ticks).
+      get transportLoopSeconds() {
+        return st.loopClockTicks ? st.loopClockTicks.map((ticks) => ticks / CLOCK_TICKS_PER_SECOND) : null;
+      },
+      get transportSeconds() {
+        return transport().ticks / CLOCK_TICKS_PER_SECOND;
+      },
+      clickTicks: () => st.clickTicks.splice(0),
       notes: () => Array.from(st.notes, ([id, n]) => rowOf(id, n)),
       get loadedAtMs() {
         return st.loadedAtMs;
@@ -875,6 +1077,8 @@ export function PianoRoll(props) {
       transport().stop();
       if (st.schedulerId !== null) transport().clear(st.schedulerId);
       if (st.metronomeId !== null) transport().clear(st.metronomeId);
+      if (st.loopListener !== null) transport().off("loop", st.loopListener);
+      st.loopListener = null;
       if (st.audio) st.audio.dispose();
       st.schedulerId = null;
       st.metronomeId = null;
@@ -888,7 +1092,7 @@ export function PianoRoll(props) {
       ref={containerRef}
       tabIndex={0}
       role="application"
-      aria-label="Piano roll: press ? for keyboard shortcuts"
+      aria-label={readOnly ? "Piano roll, read-only: press Space to play or pause" : "Piano roll: press ? for keyboard shortcuts"}
       data-testid="piano-roll"
       onKeyDown={onKeyDown}
       style={{ width: "100%", height: `${heightPx}px`, outline: "none", borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)" }}
@@ -899,7 +1103,7 @@ export function PianoRoll(props) {
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
-        style={{ width: "100%", height: "100%", display: "block", touchAction: "none" }}
+        style={{ width: "100%", height: "100%", display: "block", touchAction: readOnly ? "auto" : "none" }}
       />
     </div>
   );

@@ -72,13 +72,32 @@ class PianoRoll(rx.NoSSRComponent):
     """Bump to apply ``patch_json`` once. Default 0 (nothing to apply)."""
 
     tempo_bpm: rx.Var[float]
-    """Playback tempo in quarter notes per minute. Default 120."""
+    """Tempo at tick 0 in quarter notes per minute, used when ``tempo_map_json`` is empty.
+
+    Default 120.
+    """
 
     beats_per_bar: rx.Var[int]
-    """Time signature numerator. Default 4."""
+    """Time signature numerator at tick 0, used when ``time_signature_map_json`` is empty.
+
+    Default 4.
+    """
 
     beat_unit: rx.Var[int]
-    """Time signature denominator (2, 4, 8, 16). Default 4."""
+    """Time signature denominator (2, 4, 8, 16) at tick 0, as ``beats_per_bar``. Default 4."""
+
+    tempo_map_json: rx.Var[str]
+    """Every tempo as JSON ``[[tick, bpm], ...]``: ticks at 480 per quarter, increasing, the
+    first 0; bpm in quarter notes per minute, each lasting until the next change. Playback,
+    seeking, the playhead, loop points and metronome convert ticks to seconds through it.
+    Default ``""`` (one tempo, ``tempo_bpm``).
+    """
+
+    time_signature_map_json: rx.Var[str]
+    """Every time signature as JSON ``[[tick, numerator, denominator], ...]``: ticks
+    increasing, the first 0; each change starts a new bar. Bar lines, bar numbers and
+    metronome beats follow it. Default ``""`` (one signature, ``beats_per_bar/beat_unit``).
+    """
 
     snap_ticks: rx.Var[int]
     """Snap grid step in ticks (480 per quarter); 0 turns snapping off. Default 120 (1/16)."""
@@ -119,6 +138,12 @@ class PianoRoll(rx.NoSSRComponent):
     height_px: rx.Var[int]
     """Height of the roll in CSS pixels. Default 560."""
 
+    read_only: rx.Var[bool]
+    """Show and play only: pointer edits and editing shortcuts are ignored, no commit or
+    command events are sent, Space plays only while the roll has focus, a plain wheel scrolls
+    the page, and neither samples nor ``audio_url`` load before the first play. Default False.
+    """
+
     # Annotated[EventHandler, spec] is what EventHandler[spec] builds; spelled out for mypy.
     on_commit: Annotated[rx.EventHandler, passthrough_event_spec(CommitEvent)]
     """A finished edit to persist."""
@@ -134,7 +159,11 @@ piano_roll = PianoRoll.create
 
 
 def transport_action(action: Literal["play", "pause", "stop", "toggle"]) -> EventSpec:
-    """An event that drives playback in the browser, with no round trip to the server."""
+    """An event that drives playback in the browser, with no round trip to the server.
+
+    It reaches the roll through ``window.keycraftPianoRoll``, which the last mounted roll
+    claims: a page shows at most one roll (the editor's, or the landing page's demo).
+    """
     return rx.call_script(
         f"window.keycraftPianoRoll && window.keycraftPianoRoll.transport({action!r})"
     )

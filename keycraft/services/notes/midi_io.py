@@ -9,7 +9,14 @@ from dataclasses import dataclass
 
 import mido
 
-from keycraft.services.domain import DEFAULT_TEMPO_BPM, TICKS_PER_QUARTER, Note, TimeSignature
+from keycraft.services.domain import (
+    DEFAULT_TEMPO_BPM,
+    TICKS_PER_QUARTER,
+    Note,
+    TempoChange,
+    TimeSignature,
+    TimeSignatureChange,
+)
 from keycraft.services.errors import DomainError
 
 MAX_MIDI_BYTES = 5 * 1024 * 1024
@@ -34,14 +41,6 @@ class NoNotesInMidi(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
-class TempoChange:
-    """A tempo that takes effect at ``tick``."""
-
-    tick: int
-    tempo_bpm: float
-
-
-@dataclass(frozen=True, slots=True)
 class MidiTrackInfo:
     """A track of a MIDI file that holds piano notes, for choosing what to import."""
 
@@ -52,9 +51,11 @@ class MidiTrackInfo:
 
 @dataclass(frozen=True, slots=True)
 class ImportedMidi:
-    """What a MIDI file gives the editor: merged notes plus the metre they are read in.
+    """What a MIDI file gives the editor: merged notes plus the tempo and metre maps.
 
-    ``tempo_bpm`` is the tempo in force at tick 0; the full map is in ``tempo_changes``.
+    ``tempo_bpm`` and ``time_signature`` are in force at tick 0 (120 BPM and 4/4 when the file
+    does not say); ``tempo_changes`` and ``time_signature_changes`` are the later changes, as
+    a :class:`~keycraft.services.domain.Project` keeps them.
     """
 
     notes: tuple[Note, ...]
@@ -62,6 +63,7 @@ class ImportedMidi:
     time_signature: TimeSignature
     tempo_changes: tuple[TempoChange, ...]
     track_count: int
+    time_signature_changes: tuple[TimeSignatureChange, ...] = ()
 
 
 def _scale(tick: int, ticks_per_beat: int) -> int:
@@ -124,7 +126,7 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
         raise InvalidMidiFile("SMPTE time division is not supported")
     notes: list[Note] = []
     tempos: list[TempoChange] = []
-    signatures: list[tuple[int, TimeSignature]] = []
+    signatures: list[TimeSignatureChange] = []
     for index, track in enumerate(midi.tracks):
         take_notes = track_indices is None or index in track_indices
         open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
@@ -136,7 +138,9 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
                     TempoChange(_scale(tick, ppq), round(mido.tempo2bpm(message.tempo), 3))
                 )
             elif message.type == "time_signature":
-                signatures.append((tick, TimeSignature(message.numerator, message.denominator)))
+                signatures.append(
+                    TimeSignatureChange(_scale(tick, ppq), message.numerator, message.denominator)
+                )
             elif message.type in ("note_on", "note_off"):
                 if message.channel == PERCUSSION_CHANNEL or not take_notes:
                     continue
@@ -150,16 +154,45 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
             notes.extend(_note(start, tick, pitch, velocity, ppq) for start, velocity in starts)
     if not notes:
         raise NoNotesInMidi("no notes")
-    tempos.sort(key=lambda t: t.tick)
-    signatures.sort(key=lambda s: s[0])
-    first_tempo = tempos[0].tempo_bpm if tempos and tempos[0].tick == 0 else DEFAULT_TEMPO_BPM
+    tempo_map = _tempo_map(tempos)
+    signature_map = _signature_map(signatures)
     return ImportedMidi(
         notes=tuple(sorted(notes, key=lambda n: (n.start_tick, n.pitch_midi))),
-        tempo_bpm=first_tempo,
-        time_signature=signatures[0][1] if signatures else TimeSignature(),
-        tempo_changes=tuple(tempos),
+        tempo_bpm=tempo_map[0].tempo_bpm,
+        time_signature=signature_map[0].time_signature,
+        tempo_changes=tempo_map[1:],
         track_count=len(midi.tracks),
+        time_signature_changes=signature_map[1:],
     )
+
+
+def _tempo_map(tempos: list[TempoChange]) -> tuple[TempoChange, ...]:
+    """Order tempo events into a map that starts at tick 0 and never repeats itself.
+
+    Several events at one tick (e.g. in different tracks) leave the last one read; a file
+    without a tempo at tick 0 plays at the MIDI default (120 BPM) until its first one.
+    """
+    at_tick = {0: DEFAULT_TEMPO_BPM} | {t.tick: t.tempo_bpm for t in sorted(tempos, key=_tick)}
+    result: list[TempoChange] = []
+    for tick in sorted(at_tick):
+        if not result or result[-1].tempo_bpm != at_tick[tick]:
+            result.append(TempoChange(tick, at_tick[tick]))
+    return tuple(result)
+
+
+def _signature_map(signatures: list[TimeSignatureChange]) -> tuple[TimeSignatureChange, ...]:
+    """Order time-signature events like :func:`_tempo_map` (4/4 until the first one)."""
+    at_tick = {0: TimeSignatureChange(0)} | {s.tick: s for s in sorted(signatures, key=_tick)}
+    result: list[TimeSignatureChange] = []
+    for tick in sorted(at_tick):
+        change = at_tick[tick]
+        if not result or result[-1].time_signature != change.time_signature:
+            result.append(TimeSignatureChange(tick, change.numerator, change.denominator))
+    return tuple(result)
+
+
+def _tick(change: TempoChange | TimeSignatureChange) -> int:
+    return change.tick
 
 
 def _note(start: int, end: int, pitch: int, velocity: int, ppq: int) -> Note:
@@ -191,15 +224,37 @@ def _assign_channels(notes: Iterable[Note]) -> list[tuple[Note, int]]:
 
 
 def export_midi(
-    notes: Iterable[Note], tempo_bpm: float, time_signature: TimeSignature, title: str = ""
+    notes: Iterable[Note],
+    tempo_bpm: float,
+    time_signature: TimeSignature,
+    title: str = "",
+    *,
+    tempo_changes: Iterable[TempoChange] = (),
+    time_signature_changes: Iterable[TimeSignatureChange] = (),
 ) -> bytes:
     """Write ``notes`` as a type 0 MIDI file at ``TICKS_PER_QUARTER`` pulses per quarter.
 
-    Reading the result with :func:`import_midi` gives back exactly the same notes.
+    ``tempo_bpm`` and ``time_signature`` are written at tick 0 and each later change at its
+    tick, in the one track (where :func:`import_midi` reads them, as it reads every track).
+    Reading the result with :func:`import_midi` gives back exactly the same notes and maps.
     """
     placed = _assign_channels(notes)
-    # (tick, order, message): note-offs sort before note-ons at the same tick.
-    events: list[tuple[int, int, mido.Message]] = []
+    # (tick, order, message): tempo and metre first, then note-offs before note-ons at a tick.
+    events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = []
+    for tempo in tempo_changes:
+        events.append(
+            (tempo.tick, -1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo.tempo_bpm)))
+        )
+    for change in time_signature_changes:
+        events.append(
+            (
+                change.tick,
+                -1,
+                mido.MetaMessage(
+                    "time_signature", numerator=change.numerator, denominator=change.denominator
+                ),
+            )
+        )
     for note, channel in placed:
         events.append(
             (

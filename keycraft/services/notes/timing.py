@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from keycraft.services.domain import TICKS_PER_QUARTER, TimeSignature
+from keycraft.services.domain import (
+    TICKS_PER_QUARTER,
+    TempoChange,
+    TimeSignature,
+    TimeSignatureChange,
+)
 
 LOWEST_PIANO_PITCH_MIDI = 21
 """A0, the lowest key of an 88-key piano."""
@@ -40,6 +48,146 @@ def beat_length_ticks(time_signature: TimeSignature) -> int:
 def bar_length_ticks(time_signature: TimeSignature) -> int:
     """Return the ticks in one bar of ``time_signature``."""
     return beat_length_ticks(time_signature) * time_signature.numerator
+
+
+def _check_starts_at_zero(changes: Sequence[TempoChange] | Sequence[TimeSignatureChange]) -> None:
+    if not changes or changes[0].tick != 0:
+        raise ValueError("a map needs its first entry at tick 0")
+
+
+def tick_to_seconds(tick: float, tempo_map: Sequence[TempoChange]) -> float:
+    """Return the seconds from tick 0 to ``tick`` under a tempo map.
+
+    Args:
+        tick: A position in ticks (fractions allowed).
+        tempo_map: Tempo changes sorted by tick, the first at tick 0; each lasts until the next.
+    """
+    _check_starts_at_zero(tempo_map)
+    seconds = 0.0
+    for change, following in zip(tempo_map, tempo_map[1:], strict=False):
+        if tick < following.tick:
+            break
+        seconds += (following.tick - change.tick) * seconds_per_tick(change.tempo_bpm)
+    else:
+        change = tempo_map[-1]
+    return seconds + (tick - change.tick) * seconds_per_tick(change.tempo_bpm)
+
+
+def seconds_to_tick(seconds: float, tempo_map: Sequence[TempoChange]) -> float:
+    """Return the (fractional) tick heard ``seconds`` after tick 0.
+
+    The inverse of :func:`tick_to_seconds` under the same ``tempo_map``.
+    """
+    _check_starts_at_zero(tempo_map)
+    elapsed_s = 0.0
+    for change, following in zip(tempo_map, tempo_map[1:], strict=False):
+        span_s = (following.tick - change.tick) * seconds_per_tick(change.tempo_bpm)
+        if seconds < elapsed_s + span_s:
+            break
+        elapsed_s += span_s
+    else:
+        change = tempo_map[-1]
+    return change.tick + (seconds - elapsed_s) / seconds_per_tick(change.tempo_bpm)
+
+
+@dataclass(frozen=True, slots=True)
+class BarLine:
+    """Where a bar starts: its number (the first bar is 1), tick and signature."""
+
+    bar_number: int
+    tick: int
+    time_signature: TimeSignature
+
+
+@dataclass(frozen=True, slots=True)
+class BarPosition:
+    """A tick read as bar and beat (both counted from 1) plus the ticks into that beat."""
+
+    bar_number: int
+    beat_number: int
+    ticks_into_beat: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """A stretch in one signature: from its change up to the next (``None``: forever)."""
+
+    start_tick: int
+    end_tick: int | None
+    first_bar_number: int
+    time_signature: TimeSignature
+
+
+def _segments(signature_map: Sequence[TimeSignatureChange]) -> Iterator[_Segment]:
+    _check_starts_at_zero(signature_map)
+    bar_number = 1
+    for index, change in enumerate(signature_map):
+        end = signature_map[index + 1].tick if index + 1 < len(signature_map) else None
+        signature = change.time_signature
+        yield _Segment(change.tick, end, bar_number, signature)
+        if end is not None:
+            # A change starts a new bar, so a bar it interrupts still counts as one.
+            bar_number += math.ceil((end - change.tick) / bar_length_ticks(signature))
+
+
+def bar_lines(signature_map: Sequence[TimeSignatureChange], end_tick: int) -> list[BarLine]:
+    """Return every bar that starts before ``end_tick`` under a time-signature map.
+
+    Each signature change starts a new bar at its tick, cutting short a bar it interrupts
+    (as MIDI files and notation programs read a change in the middle of a bar).
+    """
+    lines: list[BarLine] = []
+    for segment in _segments(signature_map):
+        bar_ticks = bar_length_ticks(segment.time_signature)
+        stop = end_tick if segment.end_tick is None else min(end_tick, segment.end_tick)
+        for index, tick in enumerate(range(segment.start_tick, stop, bar_ticks)):
+            lines.append(BarLine(segment.first_bar_number + index, tick, segment.time_signature))
+        if segment.end_tick is None or segment.end_tick >= end_tick:
+            break
+    return lines
+
+
+def beat_ticks(
+    signature_map: Sequence[TimeSignatureChange], start_tick: int, end_tick: int
+) -> list[int]:
+    """Return the ticks of every beat in ``[start_tick, end_tick)``.
+
+    A beat is the signature's denominator note; each bar's first beat is its downbeat, and a
+    bar cut short by a change keeps only the beats before it.
+    """
+    beats: list[int] = []
+    for segment in _segments(signature_map):
+        stop = end_tick if segment.end_tick is None else min(end_tick, segment.end_tick)
+        beat = beat_length_ticks(segment.time_signature)
+        bar = bar_length_ticks(segment.time_signature)
+        for bar_tick in range(segment.start_tick, stop, bar):
+            bar_end = min(bar_tick + bar, stop)
+            beats.extend(t for t in range(bar_tick, bar_end, beat) if t >= start_tick)
+        if segment.end_tick is None or segment.end_tick >= end_tick:
+            break
+    return beats
+
+
+def bar_start_tick(bar_number: int, signature_map: Sequence[TimeSignatureChange]) -> int:
+    """Return the tick where bar ``bar_number`` (counted from 1) starts."""
+    if bar_number < 1:
+        raise ValueError("bars count from 1")
+    for segment in _segments(signature_map):
+        offset = bar_number - segment.first_bar_number
+        tick = segment.start_tick + offset * bar_length_ticks(segment.time_signature)
+        if segment.end_tick is None or tick < segment.end_tick:
+            return tick
+    raise AssertionError("the last segment never ends")  # pragma: no cover
+
+
+def bar_position(tick: int, signature_map: Sequence[TimeSignatureChange]) -> BarPosition:
+    """Return the bar and beat that ``tick`` falls in under a time-signature map."""
+    starts = [change.tick for change in signature_map]
+    segment = list(_segments(signature_map))[bisect.bisect_right(starts, tick) - 1]
+    into_segment = tick - segment.start_tick
+    bars, into_bar = divmod(into_segment, bar_length_ticks(segment.time_signature))
+    beats, into_beat = divmod(into_bar, beat_length_ticks(segment.time_signature))
+    return BarPosition(segment.first_bar_number + bars, beats + 1, into_beat)
 
 
 def note_name(pitch_midi: int) -> str:

@@ -17,7 +17,11 @@ from keycraft.services.domain import (
     TimeSignature,
     User,
     decode_notes,
+    decode_tempo_changes,
+    decode_time_signature_changes,
     encode_notes,
+    encode_tempo_changes,
+    encode_time_signature_changes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
 from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
@@ -121,6 +125,9 @@ def _project_notes_item(project: Project) -> dict[str, Any]:
         PK: user_pk(project.user_id),
         SK: project_notes_sk(project.id),
         "notes": Binary(encode_notes(project.notes)),
+        # Content like the notes, so listing projects never reads the maps either.
+        "tempo_changes": encode_tempo_changes(project.tempo_changes),
+        "time_signature_changes": encode_time_signature_changes(project.time_signature_changes),
     }
 
 
@@ -148,6 +155,10 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
         notes=decode_notes(blob),
         source_audio_key=meta.get("source_audio_key"),
         version=int(meta["version"]),
+        tempo_changes=decode_tempo_changes((notes or {}).get("tempo_changes")),
+        time_signature_changes=decode_time_signature_changes(
+            (notes or {}).get("time_signature_changes")
+        ),
     )
 
 
@@ -360,6 +371,8 @@ class DynamoDbRepository(
             notes=project.notes,
             source_audio_key=project.source_audio_key,
             version=expected_version + 1,
+            tempo_changes=project.tempo_changes,
+            time_signature_changes=project.time_signature_changes,
         )
         try:
             with self._calls():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime, LargeBinary, String
+from sqlalchemy import JSON, Column, DateTime, LargeBinary, String, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -75,6 +75,14 @@ class ProjectRow(SQLModel, table=True):
     time_sig_den: int = 4
     note_count: int = 0
     notes_blob: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+    # Later tempo and time-signature changes as compact JSON (``domain.encode_tempo_changes``);
+    # "[]" for a piece in one tempo and metre. Text, not rows: they are read and written whole.
+    tempo_changes_json: str = Field(
+        default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
+    )
+    time_signature_changes_json: str = Field(
+        default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
+    )
     source_audio_key: str | None = Field(default=None, max_length=500)
     version: int = 1
     created_at: datetime = Field(sa_column=_utc_column())

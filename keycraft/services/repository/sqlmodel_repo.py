@@ -26,7 +26,11 @@ from keycraft.services.domain import (
     TimeSignature,
     User,
     decode_notes,
+    decode_tempo_changes,
+    decode_time_signature_changes,
     encode_notes,
+    encode_tempo_changes,
+    encode_time_signature_changes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
 from keycraft.services.repository.sql_auth import SqlAuthMixin
@@ -119,6 +123,8 @@ def _project_from_row(row: ProjectRow) -> Project:
         notes=notes,
         source_audio_key=row.source_audio_key,
         version=row.version,
+        tempo_changes=decode_tempo_changes(row.tempo_changes_json),
+        time_signature_changes=decode_time_signature_changes(row.time_signature_changes_json),
     )
 
 
@@ -130,6 +136,10 @@ def _project_values(project: Project) -> dict[str, Any]:
         "time_sig_den": project.time_signature.denominator,
         "note_count": len(project.notes),
         "notes_blob": encode_notes(project.notes),
+        "tempo_changes_json": encode_tempo_changes(project.tempo_changes),
+        "time_signature_changes_json": encode_time_signature_changes(
+            project.time_signature_changes
+        ),
         "source_audio_key": project.source_audio_key,
         "updated_at": project.updated_at,
     }

@@ -9,7 +9,7 @@ import pytest
 
 from keycraft.config import Settings
 from keycraft.manage import migrate
-from keycraft.services.domain import Note
+from keycraft.services.domain import Note, TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.downloads import (
     QuotaExhausted,
     download_project_midi,
@@ -83,3 +83,22 @@ def test_file_names_are_safe() -> None:
     assert midi_filename("Für Elise / WoO 59") == "Fur-Elise-WoO-59.mid"
     assert midi_filename("../..") == "keycraft.mid"
     assert midi_filename("   ") == "keycraft.mid"
+
+
+def test_the_downloaded_file_carries_the_tempo_and_metre_maps(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = replace(
+        make_project(user),
+        notes=(Note(0, 480, 60, 90), Note(3000, 480, 64, 70)),
+        tempo_bpm=100.0,
+        time_signature=TimeSignature(3, 4),
+        tempo_changes=(TempoChange(1440, 75.0), TempoChange(2880, 150.0)),
+        time_signature_changes=(TimeSignatureChange(2880, 4, 4),),
+    )
+    repo.create_project(project)
+    download = download_project_midi(repo, user.id, project.id, T0 + timedelta(hours=1))
+    imported = import_midi(download.data)
+    assert set(imported.notes) == set(project.notes)
+    assert (imported.tempo_bpm, imported.tempo_changes) == (100.0, project.tempo_changes)
+    assert imported.time_signature == TimeSignature(3, 4)
+    assert imported.time_signature_changes == project.time_signature_changes

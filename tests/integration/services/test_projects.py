@@ -10,7 +10,7 @@ import pytest
 from keycraft.config import Settings
 from keycraft.manage import migrate
 from keycraft.services import projects
-from keycraft.services.domain import Note, TimeSignature
+from keycraft.services.domain import Note, TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
@@ -89,3 +89,19 @@ def test_titles_must_be_non_empty_and_short(repo: Repository) -> None:
         projects.create_project(repo, user.id, "   ", T0)
     with pytest.raises(projects.InvalidTitle):
         projects.create_project(repo, user.id, "x" * 121, T0)
+
+
+def test_save_content_keeps_or_replaces_the_tempo_and_metre_maps(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    tempos = (TempoChange(1920, 90.0),)
+    signatures = (TimeSignatureChange(3840, 3, 4),)
+    created = projects.create_project(
+        repo, user.id, "Maps", T0, tempo_changes=tempos, time_signature_changes=signatures
+    )
+    kept = projects.save_content(repo, created, [Note(0, 480, 60, 80)], T0)
+    assert (kept.tempo_changes, kept.time_signature_changes) == (tempos, signatures)
+    cleared = projects.save_content(repo, kept, [], T0, tempo_changes=(), time_signature_changes=())
+    assert projects.open_project(repo, user.id, created.id) == cleared
+    assert (cleared.tempo_changes, cleared.time_signature_changes) == ((), ())
+    with pytest.raises(projects.InvalidTempoMap):
+        projects.save_content(repo, cleared, [], T0, tempo_changes=[TempoChange(0, 90.0)])

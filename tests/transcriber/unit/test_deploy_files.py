@@ -31,6 +31,9 @@ def test_requirements_are_pinned_and_exclude_heavy_runtimes() -> None:
         assert forbidden not in runtime
     assert _pins("requirements-nodeps.txt") == {"basic-pitch": "0.4.0", "transkun": "2.0.1"}
     assert "onnxruntime" in _pins("requirements-dev.txt")
+    # The metrics library is shared with the app; both images run the same version.
+    app_lock = (ROOT.parent / "requirements.lock").read_text()
+    assert f"prometheus_client=={runtime['prometheus-client']}" in app_lock.splitlines()
 
 
 def test_dockerfile_installs_the_pinned_requirements() -> None:

@@ -1,24 +1,20 @@
-"""Reading the demo MIDI and laying notes out as a piano roll."""
+"""Reading the demo MIDI and preparing the transcribed minuet for the piano roll."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import mido
-import pytest
 
 from keycraft.services.demo_piece import (
-    DEMO_MIDI_PATH,
-    demo_roll,
-    is_black_key,
+    SCORE_MIDI_PATH,
+    TRANSCRIPTION_MIDI_PATH,
+    DemoPiece,
+    demo_piece,
     read_midi_notes,
-    roll_layout,
 )
 from keycraft.services.domain import Note
-
-
-def test_black_keys() -> None:
-    assert [p for p in range(60, 72) if is_black_key(p)] == [61, 63, 66, 68, 70]
 
 
 def test_midi_notes_are_read_and_rescaled_to_480_ticks_per_quarter(tmp_path: Path) -> None:
@@ -34,24 +30,29 @@ def test_midi_notes_are_read_and_rescaled_to_480_ticks_per_quarter(tmp_path: Pat
     assert read_midi_notes(path) == (Note(0, 480, 60, 90), Note(240, 720, 64, 70))
 
 
-def test_layout_places_notes_in_percent_with_high_pitches_on_top() -> None:
-    notes = (Note(0, 480, 60, 100), Note(960, 960, 62, 100))
-    layout = roll_layout(notes, beats_per_bar=4, padding_semitones=0)
-    low, high = layout.notes
-    assert (layout.lowest_pitch_midi, layout.highest_pitch_midi) == (60, 62)
-    assert low.left_pct == 0 and low.width_pct == pytest.approx(25.0)
-    assert high.left_pct == pytest.approx(50.0) and high.width_pct == pytest.approx(50.0)
-    assert high.top_pct == 0 and low.top_pct == pytest.approx(200 / 3)
-    assert [lane.pitch_midi for lane in layout.lanes] == [62, 61, 60]
-    assert [lane.is_black for lane in layout.lanes] == [False, True, False]
-    assert layout.bar_lines_pct == ()
+def test_bars_round_up_to_whole_bars_and_rows_are_ready_for_the_roll() -> None:
+    piece = DemoPiece((Note(0, 480, 60, 100), Note(1440, 10, 62, 80)), 120.0, 3)
+    assert (piece.bars, piece.bar_ticks, piece.loop_end_tick) == (2, 1440, 2880)
+    assert json.loads(piece.notes_json()) == [
+        {"id": "d0", "start_tick": 0, "duration_ticks": 480, "pitch_midi": 60, "velocity": 100},
+        {"id": "d1", "start_tick": 1440, "duration_ticks": 10, "pitch_midi": 62, "velocity": 80},
+    ]
+    assert DemoPiece((), 120.0, 3).bars == 0
 
 
-def test_the_shipped_demo_is_eight_bars_of_three_four() -> None:
-    notes = read_midi_notes(DEMO_MIDI_PATH)
-    assert len(notes) == 45
-    assert max(n.start_tick + n.duration_ticks for n in notes) <= 8 * 3 * 480
-    layout = demo_roll()
-    assert len(layout.bar_lines_pct) == 7
-    assert all(n.left_pct >= 0 and n.left_pct + n.width_pct <= 100 for n in layout.notes)
-    assert roll_layout(()).notes == ()
+def test_the_shipped_transcription_matches_the_written_minuet() -> None:
+    written = read_midi_notes(SCORE_MIDI_PATH)
+    heard = read_midi_notes(TRANSCRIPTION_MIDI_PATH)
+    piece = demo_piece()
+    assert piece.notes == heard
+    assert (len(heard), piece.bars, piece.beats_per_bar) == (45, 8, 3)
+    # Every written note was heard: same pitch, onset within a 32nd note (60 ticks).
+    unmatched = list(heard)
+    for w in written:
+        match = next(
+            h
+            for h in unmatched
+            if h.pitch_midi == w.pitch_midi and abs(h.start_tick - w.start_tick) <= 60
+        )
+        unmatched.remove(match)
+    assert unmatched == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from keycraft.services.domain import Note
+from keycraft.services.domain import Note, TempoChange
 from keycraft.services.transcriber_client import TranscribedNote, TranscriptionOptions
 from keycraft.services.transcription import (
     MAX_AUDIO_BYTES,
@@ -45,6 +45,16 @@ def test_seconds_become_ticks_and_values_are_clamped() -> None:
         tempo_bpm=60,
     )
     assert notes == [Note(0, 1, 127, 1), Note(480, 240, 64, 127)]
+
+
+def test_seconds_become_ticks_through_the_projects_tempo_changes() -> None:
+    # 60 BPM for the first two beats (2 s), then 120 BPM: 3 s is one more beat.
+    notes = notes_from_transcription(
+        [TranscribedNote(1.0, 2.0, 60, 80), TranscribedNote(2.5, 3.0, 62, 80)],
+        tempo_bpm=60,
+        tempo_changes=(TempoChange(960, 120.0),),
+    )
+    assert notes == [Note(480, 480, 60, 80), Note(1440, 480, 62, 80)]
 
 
 def test_options_only_send_what_is_set() -> None:

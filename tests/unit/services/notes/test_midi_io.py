@@ -5,17 +5,18 @@ import io
 import mido
 import pytest
 
-from keycraft.services.domain import Note, TimeSignature
+from keycraft.services.domain import Note, TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.notes.midi_io import (
+    ImportedMidi,
     InvalidMidiFile,
     MidiTrackInfo,
     NoNotesInMidi,
-    TempoChange,
     UnsupportedMidiFile,
     export_midi,
     import_midi,
     midi_tracks,
 )
+from keycraft.services.notes.timing import tick_to_seconds
 
 
 def _save(midi: mido.MidiFile) -> bytes:
@@ -63,8 +64,9 @@ def test_type1_tracks_merge_with_tempo_map_and_time_signature_kept() -> None:
         Note(1490, 1, 50, 61),
     )
     assert imported.tempo_bpm == 90.0
-    assert imported.tempo_changes == (TempoChange(0, 90.0), TempoChange(1440, 60.0))
+    assert imported.tempo_changes == (TempoChange(1440, 60.0),)
     assert imported.time_signature == TimeSignature(3, 4)
+    assert imported.time_signature_changes == ()
     assert imported.track_count == 3
 
 
@@ -82,6 +84,7 @@ def test_type0_file_imports() -> None:
     assert imported.notes == (Note(10, 470, 60, 100),)
     assert imported.tempo_bpm == 120.0
     assert imported.time_signature == TimeSignature(4, 4)
+    assert (imported.tempo_changes, imported.time_signature_changes) == ((), ())
 
 
 @pytest.mark.parametrize(
@@ -136,3 +139,126 @@ def test_tracks_are_listed_and_one_can_be_chosen() -> None:
     assert left_only.time_signature == TimeSignature(3, 4)
     with pytest.raises(NoNotesInMidi):
         import_midi(data, frozenset({0}))
+
+
+# --- tempo and metre maps ---------------------------------------------------------------------
+# Tempos whose microseconds per quarter are whole numbers, so the file stores them exactly.
+TEMPO_MAP_AT_240_PPQ = ((0, 100.0), (720, 75.0), (1440, 150.0), (2880, 96.0))
+
+
+def _type1_with_maps() -> bytes:
+    """A 240 PPQ type 1 file: a conductor track with 3 tempo changes and 3/4 → 4/4 at bar 3."""
+    midi = mido.MidiFile(type=1, ticks_per_beat=240)
+    conductor: list[tuple[int, mido.MetaMessage]] = [
+        (tick, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm)))
+        for tick, bpm in TEMPO_MAP_AT_240_PPQ
+    ]
+    conductor += [
+        (0, mido.MetaMessage("time_signature", numerator=3, denominator=4)),
+        (1440, mido.MetaMessage("time_signature", numerator=4, denominator=4)),
+    ]
+    right = [
+        (t, p, 240, 70 + i % 50)
+        for i, (t, p) in enumerate((t, 60 + t % 13) for t in range(0, 4800, 120))
+    ]
+    left = [(t, 40 + t % 7, 700, 55) for t in range(0, 4800, 360)]
+    midi.tracks.append(_track(conductor))
+    for notes in (right, left):
+        events: list[tuple[int, mido.Message]] = []
+        for start, pitch, length, velocity in notes:
+            events.append((start, mido.Message("note_on", note=pitch, velocity=velocity)))
+            events.append((start + length, mido.Message("note_off", note=pitch)))
+        midi.tracks.append(_track(events))
+    return _save(midi)
+
+
+def _track(
+    events: list[tuple[int, mido.Message]] | list[tuple[int, mido.MetaMessage]],
+) -> mido.MidiTrack:
+    track = mido.MidiTrack()
+    previous = 0
+    for tick, message in sorted(events, key=lambda e: (e[0], e[1].type != "note_off")):
+        track.append(message.copy(time=tick - previous))
+        previous = tick
+    return track
+
+
+def _reexport(imported: ImportedMidi) -> bytes:
+    return export_midi(
+        imported.notes,
+        imported.tempo_bpm,
+        imported.time_signature,
+        tempo_changes=imported.tempo_changes,
+        time_signature_changes=imported.time_signature_changes,
+    )
+
+
+def test_import_keeps_the_tempo_map_and_the_time_signature_changes() -> None:
+    imported = import_midi(_type1_with_maps())
+    assert imported.tempo_bpm == 100.0
+    assert imported.tempo_changes == (
+        TempoChange(1440, 75.0),
+        TempoChange(2880, 150.0),
+        TempoChange(5760, 96.0),
+    )
+    assert imported.time_signature == TimeSignature(3, 4)
+    assert imported.time_signature_changes == (TimeSignatureChange(2880, 4, 4),)
+
+
+def test_type1_with_maps_exported_and_reimported_is_identical_in_ticks() -> None:
+    imported = import_midi(_type1_with_maps())
+    again = import_midi(_reexport(imported))
+    assert again.notes == imported.notes
+    assert (again.tempo_bpm, again.tempo_changes) == (imported.tempo_bpm, imported.tempo_changes)
+    assert (again.time_signature, again.time_signature_changes) == (
+        imported.time_signature,
+        imported.time_signature_changes,
+    )
+
+
+def _mido_note_on_seconds(data: bytes) -> list[tuple[int, float]]:
+    """(pitch, seconds) of every note-on, stepping through the file's tempo events with mido."""
+    midi = mido.MidiFile(file=io.BytesIO(data))
+    seconds, tempo = 0.0, mido.bpm2tempo(120)
+    found = []
+    for message in mido.merge_tracks(midi.tracks):
+        seconds += mido.tick2second(message.time, midi.ticks_per_beat, tempo)
+        if message.type == "set_tempo":
+            tempo = message.tempo
+        elif message.type == "note_on" and message.velocity > 0:
+            found.append((message.note, seconds))
+    return found
+
+
+def test_note_seconds_under_the_map_equal_what_mido_computes_from_the_file() -> None:
+    imported = import_midi(_type1_with_maps())
+    tempo_map = (TempoChange(0, imported.tempo_bpm), *imported.tempo_changes)
+    for data in (_type1_with_maps(), _reexport(imported)):
+        ours = sorted(
+            (tick_to_seconds(n.start_tick, tempo_map), n.pitch_midi) for n in imported.notes
+        )
+        theirs = sorted((at_s, pitch) for pitch, at_s in _mido_note_on_seconds(data))
+        assert [p for _, p in ours] == [p for _, p in theirs]
+        for (our_s, _), (their_s, _) in zip(ours, theirs, strict=True):
+            assert our_s == pytest.approx(their_s, rel=1e-9, abs=1e-12)
+    # Three beats at 100 BPM, three at 75, six at 150.
+    assert tick_to_seconds(5760, tempo_map) == pytest.approx(3 * 0.6 + 3 * 0.8 + 6 * 0.4)
+
+
+def test_repeated_and_redundant_map_events_collapse() -> None:
+    midi = mido.MidiFile(type=1, ticks_per_beat=480)
+    conductor = [
+        (0, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(120))),
+        (960, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(120))),  # no change
+        (1920, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(100))),
+        (1920, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(80))),  # the last one wins
+        (1920, mido.MetaMessage("time_signature", numerator=4, denominator=4)),  # 4/4 already
+    ]
+    notes = [
+        (0, mido.Message("note_on", note=60, velocity=9)),
+        (5, mido.Message("note_off", note=60)),
+    ]
+    midi.tracks.extend([_track(conductor), _track(notes)])
+    imported = import_midi(_save(midi))
+    assert imported.tempo_changes == (TempoChange(1920, 80.0),)
+    assert imported.time_signature_changes == ()

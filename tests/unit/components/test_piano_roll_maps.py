@@ -1,0 +1,113 @@
+"""The piano roll's tempo and metre maths (piano_roll.jsx) agrees with services/notes/timing.py.
+
+The jsx's top-level helpers run under bun (the JavaScript runtime Reflex builds with) on
+random maps; every answer must match the Python converters they mirror.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from keycraft.services.domain import TempoChange, TimeSignatureChange
+from keycraft.services.notes.timing import (
+    bar_lines,
+    bar_start_tick,
+    beat_ticks,
+    seconds_to_tick,
+    tick_to_seconds,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+JSX = REPO_ROOT / "keycraft/components/piano_roll/piano_roll.jsx"
+BUN = REPO_ROOT / "tools/node_modules/bun/bin/bun.exe"
+
+HARNESS = """
+const out = cases.map((c) => {
+  const tempo = parseTempoMap(JSON.stringify(c.tempo), 120);
+  const meter = parseTimeSignatureMap(JSON.stringify(c.meter), 4, 4);
+  return {
+    seconds: c.ticks.map((t) => tickToSeconds(t, tempo)),
+    ticks: c.seconds.map((s) => secondsToTick(s, tempo)),
+    bars: barLinesBetween(meter, 0, c.end_tick).map((b) => [b.bar, b.tick]),
+    beats: beatsBetween(meter, c.beat_from, c.end_tick).map((b) => b.tick),
+    bar_starts: c.bar_numbers.map((b) => barStartTick(b, meter)),
+  };
+});
+console.log(JSON.stringify(out));
+"""
+
+
+def _top_level_helpers() -> str:
+    """The jsx up to the component's local state, without its imports (React, Tone)."""
+    source = JSX.read_text()
+    helpers = source[: source.index("let localIdCounter")]
+    return "\n".join(line for line in helpers.splitlines() if not line.startswith("import "))
+
+
+def _run_js(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    completed = subprocess.run(
+        [str(BUN), "run", "-"],
+        input=f"{_top_level_helpers()}\nconst cases = {json.dumps(cases)};\n{HARNESS}",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=REPO_ROOT,
+    )
+    assert completed.returncode == 0, completed.stderr
+    result: list[dict[str, Any]] = json.loads(completed.stdout)
+    return result
+
+
+def _random_case(rng: random.Random) -> dict[str, Any]:
+    tempo_ticks = sorted(rng.sample(range(1, 40_000), rng.randint(0, 8)))
+    tempo = [[t, round(rng.uniform(20, 400), 2)] for t in [0, *tempo_ticks]]
+    meter_ticks = sorted(rng.sample(range(1, 40_000), rng.randint(0, 5)))
+    meter = [
+        [t, rng.choice((2, 3, 4, 5, 6, 7, 9, 12)), rng.choice((2, 4, 8, 16))]
+        for t in [0, *meter_ticks]
+    ]
+    return {
+        "tempo": tempo,
+        "meter": meter,
+        "ticks": [rng.randint(0, 50_000) for _ in range(10)] + tempo_ticks,
+        "seconds": [rng.uniform(0, 120) for _ in range(10)],
+        "end_tick": 50_000,
+        "beat_from": rng.randint(0, 20_000),
+        "bar_numbers": [rng.randint(1, 60) for _ in range(5)],
+    }
+
+
+@pytest.fixture(scope="module")
+def cases_and_answers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    rng = random.Random(1126)
+    cases = [_random_case(rng) for _ in range(150)]
+    return cases, _run_js(cases)
+
+
+def test_ticks_and_seconds_match_python(
+    cases_and_answers: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    for case, answer in zip(*cases_and_answers, strict=True):
+        tempo_map = tuple(TempoChange(t, b) for t, b in case["tempo"])
+        for tick, js_s in zip(case["ticks"], answer["seconds"], strict=True):
+            assert js_s == pytest.approx(tick_to_seconds(tick, tempo_map), rel=1e-12, abs=1e-12)
+        for seconds, js_tick in zip(case["seconds"], answer["ticks"], strict=True):
+            assert js_tick == pytest.approx(seconds_to_tick(seconds, tempo_map), rel=1e-9)
+
+
+def test_bars_beats_and_bar_starts_match_python(
+    cases_and_answers: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    for case, answer in zip(*cases_and_answers, strict=True):
+        meter = tuple(TimeSignatureChange(t, n, d) for t, n, d in case["meter"])
+        end = case["end_tick"]
+        assert answer["bars"] == [[b.bar_number, b.tick] for b in bar_lines(meter, end)]
+        assert answer["beats"] == beat_ticks(meter, case["beat_from"], end)
+        assert answer["bar_starts"] == [bar_start_tick(b, meter) for b in case["bar_numbers"]]
