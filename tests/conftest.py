@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -16,11 +19,11 @@ from tests.support.auth_services import (
     new_oidc_config,
     start_oidc_provider,
 )
-from tests.support.contract_transcriber import ContractTranscriber, running_contract_transcriber
 from tests.support.dynamodb_local import start_dynamodb_local
 from tests.support.moto_s3 import start_moto_server
 from tests.support.scale_out import ScaleOutApp, start_scale_out_app
 from tests.support.stripe_api import StripeApiServer, billing_env
+from tests.support.transcriber_server import RealTranscriber, launch_transcriber
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -30,6 +33,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ends, so ``asyncio.run`` in any test collected after the first e2e test would fail.
     """
     items.sort(key=lambda item: "tests/e2e/" in str(item.fspath))
+
+
+EARLY_TRANSCRIBER = pytest.StashKey[RealTranscriber]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the transcriber as soon as the run is known to need it.
+
+    Its models take 20-70 s to load on two cores; started here, they load while the earlier
+    tiers run, and the first test that sends audio rarely waits.
+    """
+    if any("transcriber_process" in getattr(i, "fixturenames", ()) for i in session.items):
+        log = Path(tempfile.mkdtemp(prefix="keycraft-transcriber-")) / "server.log"
+        session.config.stash[EARLY_TRANSCRIBER] = launch_transcriber(log)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the transcriber started at collection (also when its fixture never ran).
+
+    Its log is kept when the run failed, for the failure's context.
+    """
+    early = session.config.stash.get(EARLY_TRANSCRIBER, None)
+    if early is not None:
+        early.stop()
+        if exitstatus == 0:
+            shutil.rmtree(early.server.log.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +73,26 @@ def dynamodb_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(scope="session")
-def contract_transcriber() -> Iterator[ContractTranscriber]:
-    """A server speaking the transcriber's HTTP contract (stands in for the real service)."""
-    with running_contract_transcriber() as control:
-        yield control
+def transcriber_process(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RealTranscriber]:
+    """The real transcription service, started but maybe still loading its models.
+
+    The app only needs its URL; depending on this instead of ``transcriber`` lets the
+    models load while the app builds.
+    """
+    server = request.config.stash.get(EARLY_TRANSCRIBER, None)
+    if server is None:  # e.g. a run that requests the fixture only dynamically
+        server = launch_transcriber(tmp_path_factory.mktemp("transcriber") / "server.log")
+        request.config.stash[EARLY_TRANSCRIBER] = server
+    yield server
+
+
+@pytest.fixture(scope="session")
+def transcriber(transcriber_process: RealTranscriber) -> RealTranscriber:
+    """The real transcription service with both models loaded (waits for ``/ready``)."""
+    transcriber_process.wait_ready()
+    return transcriber_process
 
 
 @pytest.fixture(scope="session")
@@ -107,12 +152,12 @@ def app_env(
     stripe_api: StripeApiServer,
     smtp_sink: SmtpSink,
     oidc_config: OidcConfig,
-    contract_transcriber: ContractTranscriber,
+    transcriber_process: RealTranscriber,
 ) -> dict[str, str]:
     """Extra settings for the shared app; a feature that needs a server adds it here."""
     return {
-        "TRANSCRIBER_URL": contract_transcriber.url,
-        "TRANSCRIBER_SECRET": contract_transcriber.secret,
+        "TRANSCRIBER_URL": transcriber_process.url,
+        "TRANSCRIBER_SECRET": transcriber_process.secret,
         **billing_env(stripe_api),
         **smtp_sink.settings(),
         **oidc_config.settings(),

@@ -38,7 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_settings(overrides=test_config)
     apply_thread_cap(settings.THREADS)
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     # Keep whole uploads in temporary files rather than memory once they exceed 1 MiB.
     app.config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
     app.config["TESTING"] = bool(test_config)

@@ -11,6 +11,8 @@ from typing import Any
 from transcriber.domain import MODEL_NAMES
 
 ENV_PREFIX = "TRANSCRIBER_"
+FORM_OVERHEAD_BYTES = 64 * 1024
+"""Room for the multipart framing and form fields around a recording of the maximum size."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,15 @@ class Settings:
     def max_upload_bytes(self) -> int:
         """Upload limit in bytes."""
         return int(self.MAX_UPLOAD_MB * 1024 * 1024)
+
+    @property
+    def max_request_bytes(self) -> int:
+        """Request body limit: a recording of the upload limit plus its form must fit.
+
+        Callers (the web app) accept recordings up to the same size; without the margin a
+        recording of exactly that size would be refused mid-upload.
+        """
+        return self.max_upload_bytes + FORM_OVERHEAD_BYTES
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:

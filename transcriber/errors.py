@@ -65,6 +65,12 @@ class Unprocessable(ApiError):
     code = "unprocessable_audio"
 
 
+class RecordingTooLong(Unprocessable):
+    """The recording is longer than the configured maximum; callers may offer to trim it."""
+
+    code = "too_long"
+
+
 class Busy(ApiError):
     """Another transcription is running on this instance."""
 

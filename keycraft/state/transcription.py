@@ -10,10 +10,19 @@ from reflex.event import EventSpec
 
 from keycraft.routes import editor_url
 from keycraft.services import projects
+from keycraft.services.audio_slice import (
+    AudioSlice,
+    RangeOutsideRecording,
+    UndecodableRecording,
+    notes_in_range,
+    slice_recording,
+)
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note
+from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.notes.timing import tick_to_seconds
+from keycraft.services.projects import project_media_prefix
 from keycraft.services.transcriber_client import (
     AudioRejected,
     AudioTooLarge,
@@ -50,9 +59,12 @@ MESSAGES: dict[type[DomainError], str] = {
     UnsupportedAudio: "The transcriber could not read that file as audio.",
     TranscriptionTimedOut: "The transcription took too long and was stopped. Try a shorter piece.",
     NotFound: "This project's recording is no longer available.",
+    UndecodableRecording: "This project's recording could not be read to re-transcribe it.",
+    RangeOutsideRecording: "Those bars are past the end of the recording.",
 }
 REJECTED_MESSAGES: dict[str, str] = {
     "too_long": "That recording is too long for the transcriber. Try a shorter excerpt.",
+    "unprocessable_audio": "The transcriber could not decode that recording. Is the file damaged?",
 }
 FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
 
@@ -63,6 +75,17 @@ def _message(error: DomainError) -> str:
     if isinstance(error, AudioRejected):
         return REJECTED_MESSAGES.get(error.code, "The transcriber refused that file or setting.")
     return next((m for t, m in MESSAGES.items() if isinstance(error, t)), FALLBACK_MESSAGE)
+
+
+async def _forget_upload(user_id: str, project_id: str | None) -> None:
+    """Remove a new project's stored recording when no project will be made from it."""
+    if not project_id:
+        return
+    storage = get_services().storage
+    try:
+        await asyncio.to_thread(storage.delete_prefix, project_media_prefix(user_id, project_id))
+    except DomainError:
+        return  # an orphaned file costs storage only; the user's outcome is unchanged
 
 
 class TranscriptionState(rx.State):
@@ -219,7 +242,10 @@ class TranscriptionState(rx.State):
 
     @rx.event(background=True)
     async def run(self) -> EventSpec | None:
-        """Send the audio to the transcriber, then open or merge the notes."""
+        """Send the audio to the transcriber, then open or merge the notes.
+
+        Re-transcription sends only the chosen bars (plus a little padding) of the recording.
+        """
         async with self:
             auth = await self.get_state(AuthState)
             editor = await self.get_state(EditorState)
@@ -232,35 +258,55 @@ class TranscriptionState(rx.State):
             filename = (self._pending_filename or "recording").rsplit(".", 1)[0]
             title = self._pending_title or "Recording"
             project_id = self._pending_project_id
+            tempo_changes = project.tempo_changes if project else ()
+            start_tick = editor._bar_start_tick(self.range_start_bar)
+            end_tick = editor._bar_start_tick(self.range_end_bar)
+            bars = (self.range_start_bar, self.range_end_bar - 1)
+        # The recording plays in real seconds: the bars' times follow the tempo map.
+        tempo_map = (TempoChange(0, tempo_bpm), *tempo_changes)
+        start_s, end_s = (
+            tick_to_seconds(start_tick, tempo_map),
+            tick_to_seconds(end_tick, tempo_map),
+        )
         services = get_services()
+        piece: AudioSlice | None = None
         try:
             if not key:
                 raise NotFound("recording")
             audio = await asyncio.to_thread(services.storage.get, key)
             suffix = key[key.rfind(".") :]
             content_type = AUDIO_TYPES.get(suffix, "application/octet-stream")
+            if retranscribe:
+                piece = await asyncio.to_thread(slice_recording, audio, suffix, start_s, end_s)
+                audio, suffix, content_type = piece.wav_bytes, ".wav", AUDIO_TYPES[".wav"]
             # Its own task: cancellable, and the job's request id stays inside it.
             task = asyncio.create_task(
                 run_transcription(
                     services.transcriber, audio, f"{filename}{suffix}", content_type, options
                 )
             )
-            while not task.done():
+            cancelled = False
+            while not task.done() and not cancelled:
                 await asyncio.wait({task}, timeout=CANCEL_POLL_S)
                 async with self:
                     if self.cancel_requested:
                         task.cancel()
                         self.status, self.message = IDLE, "Transcription cancelled."
-                        return None
+                        cancelled = True
+            if cancelled:
+                await _forget_upload(user_id, None if retranscribe else project_id)
+                return None
             result = task.result()
         except DomainError as exc:
             async with self:
                 self.status, self.message = FAILED, _message(exc)
+            await _forget_upload(user_id, None if retranscribe else project_id)
             return None
-        tempo_changes = project.tempo_changes if project else ()
+        if piece is not None:
+            in_range = notes_in_range(result.notes, piece, start_s, end_s)
+            placed = notes_from_transcription(in_range, tempo_bpm, tempo_changes=tempo_changes)
+            return await self._merge(placed, start_tick, end_tick, bars)
         notes = notes_from_transcription(result.notes, tempo_bpm, tempo_changes=tempo_changes)
-        if retranscribe:
-            return await self._merge(notes)
         try:
             created = await asyncio.to_thread(
                 projects.create_project,
@@ -280,15 +326,13 @@ class TranscriptionState(rx.State):
             self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
         return rx.redirect(editor_url(created.id))
 
-    async def _merge(self, notes: list[Note]) -> EventSpec | None:
+    async def _merge(
+        self, notes: list[Note], start_tick: int, end_tick: int, bars: tuple[int, int]
+    ) -> EventSpec | None:
         """Replace the chosen bars with ``notes``; return the editor's saver to start."""
         async with self:
             editor = await self.get_state(EditorState)
-            start = editor._bar_start_tick(self.range_start_bar)
-            end = editor._bar_start_tick(self.range_end_bar)
-            replaced, saver = editor.replace_range(start, end, notes)
+            replaced, saver = editor.replace_range(start_tick, end_tick, notes)
             self.status = IDLE
-            self.message = (
-                f"Replaced bars {self.range_start_bar}–{self.range_end_bar - 1}: {replaced} notes."
-            )
+            self.message = f"Replaced bars {bars[0]}–{bars[1]}: {replaced} notes."
         return saver

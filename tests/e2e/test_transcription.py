@@ -1,40 +1,76 @@
-"""Journey: upload a recording, get a transcribed project, re-transcribe part of it.
+"""Journey: upload a recording, get a transcribed project, re-transcribe some bars of it.
 
-The app talks to tests/support/contract_transcriber.py, a server speaking the transcription
-service's HTTP contract (a naive pitch tracker), until the real service is on this branch.
+The app talks to the real transcription service (gunicorn, both models); recordings are
+pieces rendered with FluidSynth at test time, scored against their score with mir_eval.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Note, Project
 from tests.support.app_server import RunningApp
-from tests.support.contract_transcriber import ContractTranscriber, SineNote, sine_melody_wav
+from tests.support.factories import make_project
+from tests.support.recordings import as_events, melody, render_wav, tone_wav
 from tests.support.signed_in import create_user, signed_in_context
+from tests.support.transcriber_server import MAX_DURATION_S, RealTranscriber
+from transcriber.evaluation.pieces import Piece
+from transcriber.evaluation.scoring import score_notes
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
-MELODY = (SineNote(0.0, 0.5, 60), SineNote(0.5, 0.5, 64), SineNote(1.0, 1.0, 67))
-EXPECTED = (Note(0, 480, 60, 80), Note(480, 480, 64, 80), Note(960, 960, 67, 80))
+TEMPO_BPM = 120.0
+BAR_TICKS = 1920  # 4/4 at 480 ticks per quarter: 2 s per bar at 120 bpm
+PIECE = melody([60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62])  # 0.25–7.25 s
+SHORT_PIECE = melody([60, 64, 67], first_onset_s=0.2, step_s=0.4)
+SLOW_TONE_S = 80.0
+"""A recording the fast model needs a few seconds for: long enough to cancel or be busy."""
+TRANSCRIBE_TIMEOUT_MS = 480_000
+"""The accurate model runs a 16 s window whatever the clip's length: about a minute on two
+idle cores, several on a busy machine."""
+UPLOAD_BYTES_PER_S = 300_000  # throttled so the upload percentage is visible
+STATUS_RECORDER = """
+(() => {
+  let last = null;
+  const record = () => {
+    const el = document.querySelector('[data-testid="transcription-status"]');
+    const text = el ? el.textContent : null;
+    if (text && text !== last) { last = text; window.__recordStatus(text); }
+  };
+  new MutationObserver(record).observe(document, {
+    subtree: true, childList: true, characterData: true,
+  });
+})();
+"""
 
 
 @pytest.fixture
-def signed_in(browser: Browser, app: RunningApp) -> Iterator[tuple[Page, str]]:
+def signed_in(
+    browser: Browser, app: RunningApp, transcriber: RealTranscriber
+) -> Iterator[tuple[Page, str]]:
     user = create_user(app)
     context = signed_in_context(browser, app, user)
     yield context.new_page(), user.id
     context.close()
+    transcriber.wait_idle()  # an abandoned transcription must not make the next test busy
 
 
-@pytest.fixture(autouse=True)
-def _transcriber_idle(contract_transcriber: ContractTranscriber) -> None:
-    contract_transcriber.busy = False
-    contract_transcriber.delay_s = 0.0
+def _record_statuses(page: Page) -> list[str]:
+    """Every text the status line shows from now on, across navigations."""
+    statuses: list[str] = []
+
+    def record(text: str) -> None:
+        statuses.append(text)
+
+    page.expose_function("__recordStatus", record)
+    page.add_init_script(STATUS_RECORDER)
+    return statuses
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 15.0) -> None:
@@ -46,104 +82,213 @@ def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 15.0) -> 
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _only_project(app: RunningApp, user_id: str) -> Project:
-    summaries = app.repository().list_projects(user_id)
-    assert len(summaries) == 1
-    project = app.repository().get_project(user_id, summaries[0].id)
-    assert project is not None
-    return project
+def _projects(app: RunningApp, user_id: str) -> list[Project]:
+    found = []
+    for summary in app.repository().list_projects(user_id):
+        project = app.repository().get_project(user_id, summary.id)
+        assert project is not None
+        found.append(project)
+    return found
 
 
-def _upload(page: Page, name: str, data: bytes) -> None:
+def _onset_f1(piece: Piece, notes: tuple[Note, ...] | list[Note]) -> float:
+    return score_notes(piece.notes, as_events(notes, TEMPO_BPM)).onset_f1
+
+
+def _stored_files(app: RunningApp, user_id: str) -> list[Path]:
+    return [p for p in (Path(app.env["MEDIA_DIR"]) / "users" / user_id).rglob("*") if p.is_file()]
+
+
+def _upload(page: Page, name: str, data: bytes, mime: str = "audio/wav") -> None:
     page.get_by_test_id("upload-audio").set_input_files(
-        {"name": name, "mimeType": "audio/wav", "buffer": data}
+        {"name": name, "mimeType": mime, "buffer": data}
     )
 
 
-def test_a_recording_becomes_a_project_and_part_of_it_can_be_retranscribed(
-    app: RunningApp, signed_in: tuple[Page, str], contract_transcriber: ContractTranscriber
+def _throttle_uploads(page: Page) -> None:
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": UPLOAD_BYTES_PER_S,
+        },
+    )
+
+
+def _in_bars(notes: set[Note], first_bar: int, last_bar: int) -> set[Note]:
+    start, end = (first_bar - 1) * BAR_TICKS, last_bar * BAR_TICKS
+    return {n for n in notes if start <= n.start_tick < end}
+
+
+def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscribed(
+    app: RunningApp,
+    signed_in: tuple[Page, str],
+    transcriber: RealTranscriber,
+    tmp_path: Path,
 ) -> None:
     page, user_id = signed_in
+    statuses = _record_statuses(page)
     page.goto(f"{app.url}/projects")
-    page.get_by_test_id("transcribe-model").click()
+    expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
     page.screenshot(path=str(SCREENSHOTS / "projects.png"), full_page=True)
-    page.get_by_role("option", name="Piano – accurate").click()
-    _upload(page, "Arpeggio.wav", sine_melody_wav(MELODY))
-    page.wait_for_url("**/editor/*", timeout=30_000)
-    expect(page.get_by_test_id("note-count")).to_have_text("3")
-    expect(page.get_by_test_id("project-title")).to_have_value("Arpeggio")
-    project = _only_project(app, user_id)
-    assert project.notes == EXPECTED
+    wav = render_wav(PIECE, tmp_path)
+    _throttle_uploads(page)
+    _upload(page, "Scale.wav", wav)
+    page.wait_for_url("**/editor/*", timeout=60_000)
+    expect(page.get_by_test_id("project-title")).to_have_value("Scale")
+
+    # Upload percentage first, then the running state, then the editor.
+    uploading = [i for i, s in enumerate(statuses) if s.startswith("Uploading… ")]
+    running = statuses.index("Transcribing… this can take a minute.")
+    assert uploading and uploading[0] < running, statuses
+    assert all(statuses[i].endswith("%") for i in uploading)
+    (project,) = _projects(app, user_id)
+    assert _onset_f1(PIECE, project.notes) >= 0.8
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
     assert project.source_audio_key == f"users/{user_id}/projects/{project.id}/source.wav"
-    assert contract_transcriber.requests[-1]["model"] == "transkun"
-    audio = page.context.request.get(f"{app.url}/api/projects/{project.id}/audio")
-    assert audio.status == 200 and audio.body()[:4] == b"RIFF"
-    # The recording plays in sync under the notes.
-    page.get_by_test_id("play").click()
-    page.wait_for_function("window.__keycraft.recording === 'loaded'")
-    page.wait_for_function("window.__keycraft.transportState === 'started'")
-    page.get_by_test_id("audio-audible").click()  # mute the recording
-    page.get_by_test_id("stop").click()
+    whole = transcriber.transcriptions()[-1]
+    assert whole["model"] == "basic-pitch" and whole["audio_s"] > 7.25
     page.screenshot(path=str(SCREENSHOTS / "editor-transcribed.png"), full_page=True)
 
-    # A manual edit in bar 2, then a deletion in bar 1 that re-transcription will undo.
+    # A manual note in bar 1, and a deletion in bar 2 that re-transcribing bar 2 undoes.
     page.wait_for_function("window.__keycraft !== undefined")
-    point = page.evaluate("window.__keycraft.pointFor(1920, 72)")
+    point = page.evaluate("window.__keycraft.pointFor(960, 84)")
     page.mouse.click(point["x"] + 2, point["y"])
-    expect(page.get_by_test_id("note-count")).to_have_text("4")
-    target = page.evaluate("window.__keycraft.pointFor(500, 64)")
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes) + 1))
+    in_bar_2 = sorted(_in_bars(set(project.notes), 2, 2), key=lambda n: n.start_tick)
+    victim = in_bar_2[1]
+    target = page.evaluate(
+        f"window.__keycraft.pointFor({victim.start_tick + 10}, {victim.pitch_midi})"
+    )
     page.mouse.click(target["x"] + 2, target["y"])
     page.keyboard.press("Delete")
-    expect(page.get_by_test_id("note-count")).to_have_text("3")
-
-    page.get_by_label("Re-transcribe up to bar").fill("2")
-    page.get_by_test_id("retranscribe").click()
-    expect(page.get_by_test_id("transcription-status")).to_contain_text("Replaced bars 1–1")
-    expect(page.get_by_test_id("note-count")).to_have_text("4")
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
     _wait_for(
-        lambda: set(_only_project(app, user_id).notes) == {*EXPECTED, Note(1920, 120, 72, 90)},
-        "re-transcription saved",
+        lambda: (
+            victim not in _projects(app, user_id)[0].notes
+            and len(_projects(app, user_id)[0].notes) == len(project.notes)
+        ),
+        "edits saved",
     )
+    before = set(_projects(app, user_id)[0].notes)
+
+    page.get_by_label("Re-transcribe from bar").fill("2")
+    page.get_by_label("Re-transcribe up to bar").fill("3")
+    page.get_by_test_id("retranscribe").click()
+    expect(page.get_by_test_id("transcription-status")).to_contain_text(
+        "Replaced bars 2–2", timeout=60_000
+    )
+    _wait_for(
+        lambda: any(
+            n.pitch_midi == victim.pitch_midi and abs(n.start_tick - victim.start_tick) < 60
+            for n in _projects(app, user_id)[0].notes
+        ),
+        "re-transcribed bar 2 saved",
+    )
+    after = set(_projects(app, user_id)[0].notes)
+    # Bar 1 (with the manual note), bar 3 and later are untouched; bar 2 matches the score again.
+    assert after - _in_bars(after, 2, 2) == before - _in_bars(before, 2, 2)
+    assert any(n.pitch_midi == 84 for n in after)
+    bar_2_score = Piece("bar 2", tuple(n for n in PIECE.notes if 2.0 <= n.start_s < 4.0))
+    assert _onset_f1(bar_2_score, sorted(_in_bars(after, 2, 2), key=lambda n: n.start_tick)) >= 0.8
+    # Only bar 2 and half a second either side went to the transcriber.
+    sliced = transcriber.transcriptions()[-1]
+    assert sliced["audio_s"] == pytest.approx(3.0, abs=0.01)
+
+
+def test_upload_from_the_editor_with_the_accurate_model(
+    app: RunningApp, signed_in: tuple[Page, str], transcriber: RealTranscriber, tmp_path: Path
+) -> None:
+    page, user_id = signed_in
+    user = app.repository().get_user(user_id)
+    assert user is not None
+    blank = make_project(user, title="Blank", notes=0)
+    app.repository().create_project(blank)
+    page.goto(f"{app.url}/editor/{blank.id}")
+    expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
+    page.get_by_test_id("transcribe-model").click()
+    page.get_by_role("option", name="Piano – accurate").click()
+    _upload(page, "Triad.wav", render_wav(SHORT_PIECE, tmp_path))
+    expect(page.get_by_test_id("transcription-status")).to_have_text(
+        "Transcribing… this can take a minute.", timeout=30_000
+    )
+    page.wait_for_url(
+        lambda url: "/editor/" in url and blank.id not in url, timeout=TRANSCRIBE_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("project-title")).to_have_value("Triad")
+    transcribed = next(p for p in _projects(app, user_id) if p.id != blank.id)
+    assert _onset_f1(SHORT_PIECE, transcribed.notes) >= 0.8
+    assert transcriber.transcriptions()[-1]["model"] == "transkun"
 
 
 def test_transcriber_errors_reach_the_user(
-    app: RunningApp, signed_in: tuple[Page, str], contract_transcriber: ContractTranscriber
+    app: RunningApp, signed_in: tuple[Page, str], transcriber: RealTranscriber
 ) -> None:
     page, user_id = signed_in
     page.goto(f"{app.url}/projects")
     expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
-    contract_transcriber.busy = True
-    _upload(page, "take1.wav", sine_melody_wav(MELODY))
-    expect(page.get_by_test_id("transcription-status")).to_have_text(
-        "The transcriber is busy. Please try again in 7 seconds."
+    status = page.get_by_test_id("transcription-status")
+
+    _upload(page, "notes.txt", b"hello")
+    expect(status).to_have_text("Choose a WAV, MP3, FLAC, OGG or M4A file.")
+    _upload(page, "notes.wav", b"hello, not a recording")
+    expect(status).to_have_text("The transcriber could not read that file as audio.")
+    _upload(page, "broken.wav", b"RIFF not really a wave file")
+    expect(status).to_have_text(
+        "The transcriber could not decode that recording. Is the file damaged?"
     )
-    contract_transcriber.busy = False
-    _upload(page, "noise.wav", b"RIFF not really a wave file")
-    expect(page.get_by_test_id("transcription-status")).to_have_text(
-        "The transcriber could not read that file as audio."
+    _upload(page, "long.wav", tone_wav(MAX_DURATION_S + 5))
+    expect(status).to_have_text(
+        "That recording is too long for the transcriber. Try a shorter excerpt."
     )
-    page.get_by_test_id("upload-audio").set_input_files(
-        {"name": "notes.txt", "mimeType": "audio/wav", "buffer": b"hello"}
-    )
-    expect(page.get_by_test_id("transcription-status")).to_have_text(
-        "Choose a WAV, MP3, FLAC, OGG or M4A file."
-    )
+
+    # Someone else's long transcription keeps the service's one slot busy.
+    def occupy() -> None:
+        # Retried while the readiness probe below happens to hold the slot.
+        while (
+            httpx.post(
+                f"{transcriber.url}/transcribe",
+                headers={"X-Transcription-Secret": transcriber.secret},
+                data={"model": "basic-pitch"},
+                files={"audio": ("other.wav", tone_wav(SLOW_TONE_S), "audio/wav")},
+                timeout=120,
+            ).status_code
+            == 429
+        ):
+            time.sleep(0.05)
+
+    other = threading.Thread(target=occupy)
+    other.start()
+    _wait_for(lambda: not transcriber.is_idle(), "the other transcription to start")
+    _upload(page, "take1.wav", tone_wav(2.0))
+    expect(status).to_have_text("The transcriber is busy. Please try again in 30 seconds.")
+    other.join()
     assert app.repository().list_projects(user_id) == []
+    assert _stored_files(app, user_id) == []  # refused recordings are not kept
 
 
-def test_a_slow_transcription_shows_progress_and_can_be_cancelled(
-    app: RunningApp, signed_in: tuple[Page, str], contract_transcriber: ContractTranscriber
+def test_a_running_transcription_can_be_cancelled(
+    app: RunningApp, signed_in: tuple[Page, str], transcriber: RealTranscriber
 ) -> None:
     page, user_id = signed_in
     page.goto(f"{app.url}/projects")
     expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
-    contract_transcriber.delay_s = 5.0
-    _upload(page, "slow.wav", sine_melody_wav(MELODY))
+    seen = len(transcriber.transcriptions())
+    _upload(page, "slow.wav", tone_wav(SLOW_TONE_S))
     expect(page.get_by_test_id("transcription-status")).to_have_text(
         "Transcribing… this can take a minute."
     )
     page.get_by_test_id("cancel-transcription").click()
     expect(page.get_by_test_id("transcription-status")).to_have_text("Transcription cancelled.")
+    # The service got the recording and finishes the work it had started (one synchronous
+    # worker); its answer goes nowhere.
+    transcriber.wait_idle()
+    _wait_for(lambda: len(transcriber.transcriptions()) == seen + 1, "the request to be logged")
     time.sleep(0.5)
     assert app.repository().list_projects(user_id) == []
+    assert _stored_files(app, user_id) == []
     assert "/projects" in page.url

@@ -18,6 +18,7 @@ from transcriber.errors import (
     BadParameter,
     Busy,
     MetricsUnavailable,
+    RecordingTooLong,
     TimedOut,
     Unauthorized,
     Unprocessable,
@@ -171,7 +172,7 @@ def _transcribe(
     except UnsupportedAudio as exc:
         raise UnsupportedMediaType(_sentence(exc)) from exc
     except AudioTooLong as exc:
-        raise Unprocessable(_sentence(exc)) from exc
+        raise RecordingTooLong(_sentence(exc)) from exc
     except CorruptAudio as exc:
         raise Unprocessable(_sentence(exc)) from exc
     except DeadlineExceeded as exc:

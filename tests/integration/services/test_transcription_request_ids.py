@@ -20,11 +20,10 @@ from keycraft.services.transcription_jobs import (
     JOB_STARTED_MESSAGE,
     run_transcription,
 )
-from tests.support.contract_transcriber import SineNote, sine_melody_wav
+from tests.support.recordings import tone_wav
 from tests.support.transcriber_server import json_log_lines, start_transcriber
 
 SECRET = uuid.uuid4().hex
-MELODY = (SineNote(0.1, 0.5, 60), SineNote(0.7, 0.5, 67))
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +61,7 @@ def _app_job_lines(stream: io.StringIO) -> list[dict[str, object]]:
 
 def _transcribe(url: str) -> None:
     client = TranscriberClient(url, SECRET, timeout_s=60)
-    audio = sine_melody_wav(MELODY)
+    audio = tone_wav(1.2)
     result = asyncio.run(
         run_transcription(client, audio, "melody.wav", "audio/wav", TranscriptionOptions())
     )

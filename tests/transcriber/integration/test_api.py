@@ -15,6 +15,7 @@ import soundfile as sf
 from flask import Flask
 from werkzeug.test import TestResponse
 
+from transcriber.config import FORM_OVERHEAD_BYTES
 from transcriber.service import state
 
 
@@ -148,8 +149,15 @@ def test_upload_over_limit_is_413(make_app: Callable[..., Flask]) -> None:
     assert response.get_json()["error"] == "payload_too_large"
 
 
+def test_a_recording_of_exactly_the_limit_is_not_too_large(make_app: Callable[..., Flask]) -> None:
+    app = make_app(MAX_UPLOAD_MB=1)
+    response = _post(app, b"\0" * (1024 * 1024), model="basic-pitch")
+    assert response.status_code == 415  # read, then refused as not audio
+
+
 def test_default_upload_limit_is_100_mb(make_app: Callable[..., Flask]) -> None:
-    assert make_app().config["MAX_CONTENT_LENGTH"] == 100 * 1024 * 1024
+    # A 100 MB recording plus its multipart form.
+    assert make_app().config["MAX_CONTENT_LENGTH"] == 100 * 1024 * 1024 + FORM_OVERHEAD_BYTES
 
 
 def test_not_audio_is_415_and_corrupt_audio_is_422(
@@ -171,6 +179,7 @@ def test_not_audio_is_415_and_corrupt_audio_is_422(
 def test_too_long_is_422(make_app: Callable[..., Flask], chord_wav: Path) -> None:
     response = _post(make_app(MAX_DURATION_S=1.0), chord_wav)
     assert response.status_code == 422
+    assert response.get_json()["error"] == "too_long"
     assert "maximum" in response.get_json()["message"]
 
 

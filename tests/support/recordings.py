@@ -1,0 +1,60 @@
+"""Recordings for transcription tests: short pieces rendered with FluidSynth, plain tones.
+
+Pieces go through the same renderer as the transcriber's accuracy tests (FluidSynth and the
+Debian General MIDI soundfont), so the real models hear a piano, not sine waves.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from keycraft.services.domain import Note
+from keycraft.services.notes.timing import ticks_to_seconds
+from transcriber.domain import NoteEvent
+from transcriber.evaluation.pieces import Piece, ScoreNote
+from transcriber.evaluation.render import render_midi
+
+TONE_RATE_HZ = 8000
+"""Low rate for long test tones: the service resamples, and the files stay small."""
+
+
+def melody(pitches: Sequence[int], first_onset_s: float = 0.25, step_s: float = 0.5) -> Piece:
+    """One note at a time, each ``step_s`` apart and sounding 80% of that."""
+    notes = tuple(
+        ScoreNote(first_onset_s + i * step_s, first_onset_s + (i + 0.8) * step_s, pitch, 90)
+        for i, pitch in enumerate(pitches)
+    )
+    return Piece("melody", notes)
+
+
+def render_wav(piece: Piece, folder: Path) -> bytes:
+    """The piece played on the General MIDI piano, as 44.1 kHz stereo WAV bytes."""
+    return render_midi(piece.to_midi(), folder / f"{piece.name}.wav").read_bytes()
+
+
+def tone_wav(duration_s: float, pitch_midi: int = 69) -> bytes:
+    """A steady sine tone of ``duration_s`` as a small mono 16-bit WAV."""
+    t = np.arange(int(duration_s * TONE_RATE_HZ), dtype=np.float64) / TONE_RATE_HZ
+    freq_hz = 440.0 * 2 ** ((pitch_midi - 69) / 12)
+    samples = (0.2 * np.sin(2 * np.pi * freq_hz * t)).astype(np.float32)
+    out = io.BytesIO()
+    soundfile.write(out, samples, TONE_RATE_HZ, format="WAV", subtype="PCM_16")
+    return out.getvalue()
+
+
+def as_events(notes: Iterable[Note], tempo_bpm: float) -> list[NoteEvent]:
+    """Project notes (ticks) as timed events, for scoring against the rendered score."""
+    return [
+        NoteEvent(
+            start_s=ticks_to_seconds(n.start_tick, tempo_bpm),
+            end_s=ticks_to_seconds(n.start_tick + n.duration_ticks, tempo_bpm),
+            pitch_midi=n.pitch_midi,
+            velocity=n.velocity,
+        )
+        for n in notes
+    ]
