@@ -59,7 +59,8 @@ MESSAGES: dict[type[DomainError], str] = {
     projects.InvalidTempoMap: "Too many tempo or metre changes in that file. Nothing was imported.",
 }
 SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with your next edit."
-EXPORT_WHILE_SAVING_MESSAGE = "Your latest edit is still being saved. Export again in a moment."
+SAVING_BEFORE_EXPORT_MESSAGE = "Saving before export…"
+"""Shown while an export waits for the running save; the download starts when it ends."""
 TOOLS = ("draw", "select")
 MIN_LOOP_TICKS = TICKS_PER_QUARTER
 """The shortest loop the bar inputs make (a loop drawn on the ruler snaps to the grid)."""
@@ -327,14 +328,17 @@ class EditorState(rx.State):
                 self.message = ""
 
     @rx.event(background=True)
-    async def autosave(self) -> None:
-        """Save until nothing is left unsaved; only one of these runs per open project."""
+    async def autosave(self) -> EventSpec | None:
+        """Save until nothing is left unsaved; only one of these runs per open project.
+
+        An export asked for meanwhile runs once everything is saved (a failed save drops it).
+        """
         repo = get_services().repository
         while True:
             async with self:
                 job = self._begin_save()
-            if job is None:
-                return
+                if job is None:
+                    return await self._download() if self._autosave.take_export() else None
             ticket, project, notes = job
             saved: Project | None = None
             error: DomainError | None = None
@@ -347,7 +351,7 @@ class EditorState(rx.State):
             async with self:
                 self._end_save(ticket, saved, error)
                 if error is not None:
-                    return
+                    return None
 
     async def _save_now(self) -> None:
         """Save inline (an edit while idle, or before an export); never beside a saver."""
@@ -770,16 +774,30 @@ class EditorState(rx.State):
 
     @rx.event
     async def export_midi(self) -> EventSpec | None:
-        """Download the saved project as MIDI (the server counts the download)."""
+        """Download the saved project as MIDI (the server counts the download).
+
+        While the background saver runs, the export waits for it: the saver starts the
+        download once the latest notes are stored, or drops it if the save fails.
+        """
         if self._project is None:
             return None
         if self._autosave.in_flight_since_s is not None:
-            self.message = EXPORT_WHILE_SAVING_MESSAGE
-            return None
+            self._autosave.want_export()
+            self.message = SAVING_BEFORE_EXPORT_MESSAGE
+            # Restarts a saver taken as lost; a running one is left to finish.
+            return self._start_saver()
         if self._autosave.dirty:
             await self._save_now()
             if self.save_status != SAVED:
                 return None
+        return await self._download()
+
+    async def _download(self) -> EventSpec | None:
+        """The saved project's MIDI download, or the upgrade dialog when none is left."""
+        if self._project is None:
+            return None
+        if self.message == SAVING_BEFORE_EXPORT_MESSAGE:
+            self.message = ""
         auth = await self.get_state(AuthState)
         status = await self._refresh_quota(auth.user_id)
         if status is not None and status.used >= status.limit:

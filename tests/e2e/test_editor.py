@@ -569,3 +569,46 @@ def test_autosave_coalesces_a_burst_and_an_edit_survives_an_immediate_reload(
     page.wait_for_function("window.__keycraft && window.__keycraft.noteCount === 0")
     _wait_for(lambda: _stored(app, user_id, project_id).notes == (), "delete saved")
     assert console.errors == []
+
+
+# Records every text the editor's message banner shows, so a passing one is not missed.
+_WATCH_MESSAGES = """() => {
+  window.__messagesSeen = [];
+  new MutationObserver(() => {
+    const banner = document.querySelector('[data-testid="editor-message"]');
+    if (banner) window.__messagesSeen.push(banner.textContent);
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+}"""
+
+
+def test_export_right_after_a_burst_waits_for_the_save_and_downloads_the_final_notes(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    project_id = _seed(app, user_id, (Note(0, 480, 40, 90),), title="Burst")
+    _open(page, app, project_id)
+    x, y = _point(page, 60, 40)
+    page.mouse.click(x, y)
+    expect(page.get_by_test_id("selection-count")).to_have_text("1")
+    page.evaluate(_WATCH_MESSAGES)
+
+    # Thirty key presses and Export in one go: the export arrives while the saver runs.
+    with page.expect_download(timeout=20_000) as download_info:
+        page.evaluate(
+            """() => {
+              const roll = document.querySelector('[data-testid="piano-roll"]');
+              for (let i = 0; i < 30; i++) {
+                roll.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }));
+              }
+              document.querySelector('[data-testid="export-midi"]').click();
+            }"""
+        )
+    song = mido.MidiFile(file=io.BytesIO(download_info.value.path().read_bytes()))
+    pitches = [m.note for t in song.tracks for m in t if m.type == "note_on" and m.velocity > 0]
+    assert pitches == [70]
+    assert "Saving before export…" in page.evaluate("window.__messagesSeen")
+    expect(page.get_by_test_id("editor-message")).to_have_count(0)
+    assert _stored(app, user_id, project_id).notes == (Note(0, 480, 70, 90),)
+    # One click, one download counted.
+    expect(page.get_by_test_id("quota-meter")).to_have_text("2 of 3 left")
+    assert console.errors == []

@@ -2,7 +2,7 @@
 
 Plain data (picklable) kept in the editor state. The browser numbers its edits; the
 tracker says which number the latest finished save covers, so the page knows whether
-anything is still unsaved.
+anything is still unsaved. An export asked for while a save runs waits for it here.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class AutosaveTracker:
     client_seq: int = 0
     saved_client_seq: int = 0
     in_flight_since_s: float | None = None
+    export_wanted: bool = False
 
     def received(self, client_seq: int | None) -> None:
         """Note the number of an event from the browser (edit or not)."""
@@ -75,10 +76,29 @@ class AutosaveTracker:
             self.saved_client_seq = self.client_seq
 
     def failed(self) -> None:
-        """Record a failed save: the saver stops; the next edit tries again."""
+        """Record a failed save: the saver stops; the next edit tries again.
+
+        A wanted export is dropped: it would download notes older than the page shows.
+        """
         self.in_flight_since_s = None
+        self.export_wanted = False
+
+    def want_export(self) -> None:
+        """Note that an export waits for the running save to finish."""
+        self.export_wanted = True
+
+    def take_export(self) -> bool:
+        """Whether a wanted export can run now (everything saved, no save running).
+
+        True at most once per ``want_export``: the export is then no longer wanted.
+        """
+        ready = self.export_wanted and not self.dirty and self.in_flight_since_s is None
+        if ready:
+            self.export_wanted = False
+        return ready
 
     def reset(self) -> None:
         """Forget everything (a project was (re)loaded from storage)."""
         self.edit_count = self.saved_edit_count = 0
         self.in_flight_since_s = None
+        self.export_wanted = False

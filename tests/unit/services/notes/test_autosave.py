@@ -77,3 +77,47 @@ def test_reset_forgets_edits_but_keeps_browser_numbers_growing() -> None:
     tracker.received(9)
     tracker.reset()
     assert not tracker.dirty and tracker.client_seq == 9
+
+
+def test_an_export_asked_for_during_a_save_runs_once_everything_is_saved() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.claim(0.0)
+    first = tracker.begin(0.0)
+    assert first is not None
+    tracker.want_export()
+    tracker.edited()  # an edit arriving while the export waits is saved before it
+    assert not tracker.take_export()
+    tracker.finished(first)
+    assert not tracker.take_export()
+    second = tracker.begin(0.1)
+    assert second is not None
+    tracker.finished(second)
+    assert not tracker.take_export()  # the saver has not seen that it is done yet
+    assert tracker.begin(0.2) is None
+    assert tracker.take_export()
+    assert not tracker.take_export()  # one click, one download
+
+
+def test_a_failed_save_drops_the_export_waiting_for_it() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.claim(0.0)
+    assert tracker.begin(0.0) is not None
+    tracker.want_export()
+    tracker.failed()
+    assert not tracker.take_export()
+    tracker.edited()
+    tracker.claim(1.0)
+    ticket = tracker.begin(1.0)
+    assert ticket is not None
+    tracker.finished(ticket)
+    assert tracker.begin(1.1) is None
+    assert not tracker.take_export()
+
+
+def test_reset_drops_a_wanted_export() -> None:
+    tracker = AutosaveTracker()
+    tracker.want_export()
+    tracker.reset()
+    assert not tracker.take_export()
