@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from keycraft.routes import DEMO_RECORDING
+from keycraft.services.demo_piece import demo_piece
 from tests.support.app_server import RunningApp
 from tests.support.page_weight import MAX_FIRST_LOAD_BYTES, transferred_bytes
 from tests.support.visitors import DESKTOP, DESKTOP_UA, PHONE, PHONE_UA, visitor_context
@@ -40,6 +41,29 @@ _A_VISIBLE_NOTE = """() => {
 }"""
 
 
+# Every note of the piece inside the roll's visible window, in time and in pitch.
+_OUTSIDE_THE_VIEW = """() => {
+  const k = window.__keycraft;
+  const [firstTick, lastTick] = k.visibleTicks;
+  const [lowPitch, highPitch] = k.visiblePitches;
+  return k.notes().filter((n) => n.start_tick < firstTick
+    || n.start_tick + n.duration_ticks > lastTick
+    || n.pitch_midi < lowPitch || n.pitch_midi > highPitch);
+}"""
+
+
+def _assert_the_whole_piece_fills_the_view(page: Page) -> None:
+    assert page.evaluate(_OUTSIDE_THE_VIEW) == []
+    first_tick, last_tick = page.evaluate(f"{STATE}.visibleTicks")
+    piece = demo_piece()
+    # Filled, not merely shown: the eight bars span the width, the pitch range the height.
+    assert first_tick == pytest.approx(0, abs=1)
+    assert last_tick == pytest.approx(piece.loop_end_tick, rel=0.01)
+    low, high = page.evaluate(f"{STATE}.visiblePitches")
+    pitches = [n.pitch_midi for n in piece.notes]
+    assert high - low <= max(pitches) - min(pitches) + 2 * 2 + 2
+
+
 def _watch(page: Page) -> tuple[list[str], list[str]]:
     errors: list[str] = []
     requested: list[str] = []
@@ -68,6 +92,7 @@ def test_the_demo_plays_the_recording_under_moving_notes_then_stops(
     errors, requested = _watch(page)
     page.goto(app.url)
     page.wait_for_function(f"() => {STATE} && {STATE}.noteCount === {DEMO_NOTES}")
+    _assert_the_whole_piece_fills_the_view(page)
     page.wait_for_load_state("networkidle")
     # Samples and the recording wait for play; the page with Tone.js stays within budget.
     assert _media(requested) == []
@@ -80,6 +105,7 @@ def test_the_demo_plays_the_recording_under_moving_notes_then_stops(
     assert any(url.endswith(DEMO_RECORDING) for url in requested)
     page.wait_for_function(f"() => {STATE}.playheadTick > 960")  # past the second beat
     page.wait_for_function(_KEY_LIT)
+    _assert_the_whole_piece_fills_the_view(page)  # playing does not scroll it away
     # Hearing the recording, the notes are silent: none has been scheduled to sound yet.
     assert page.evaluate(f"{STATE}.firstSoundMs") is None
     page.get_by_role("radio", name="The notes").click()

@@ -38,6 +38,8 @@ def _roll() -> rx.Component:
             audio_muted=DemoState.audio_muted,
             height_px=ROLL_HEIGHT_PX,
             read_only=True,
+            # The whole piece at a glance, on a phone as on a desktop.
+            fit_to_notes=True,
         ),
         width="100%",
         min_height=f"{ROLL_HEIGHT_PX}px",

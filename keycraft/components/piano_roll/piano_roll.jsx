@@ -19,6 +19,8 @@ const MIN_PX_PER_BEAT = 12;
 const MAX_PX_PER_BEAT = 800;
 const MIN_KEY_HEIGHT_PX = 5;
 const MAX_KEY_HEIGHT_PX = 32;
+// Keys shown above and below the piece's pitch range when the view fits the notes.
+const FIT_MARGIN_KEYS = 2;
 const VELOCITY_LANE_HEIGHT_PX = 72;
 const VELOCITY_BAR_PX = 3;
 const SCROLLBAR_PX = 10;
@@ -206,6 +208,7 @@ export function PianoRoll(props) {
     heightPx = 560,
     savedSeq = 0,
     readOnly = false,
+    fitToNotes = false,
     onCommit,
     onCommand,
     onSelect,
@@ -544,6 +547,34 @@ export function PianoRoll(props) {
     const tickAtAnchor = geometry().xToTick(x);
     v.pxPerBeat = clamp(v.pxPerBeat * factor, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
     v.scrollXPx = Math.max(0, (tickAtAnchor * v.pxPerBeat) / TICKS_PER_QUARTER - (x - KEYBOARD_WIDTH_PX));
+    st.dirty = true;
+  };
+
+  // fitToNotes: the whole piece across the width (to the loop's end when it loops) and its
+  // pitch range, plus a margin, centred and as tall as the keys may be. Run on load and resize.
+  const fitView = () => {
+    if (!st.props.fitToNotes || !st.notes.size || !canvasRef.current) return;
+    const L = layout();
+    const viewWidthPx = L.gridRight - KEYBOARD_WIDTH_PX;
+    const viewHeightPx = L.gridBottom - RULER_HEIGHT_PX;
+    if (viewWidthPx <= 0 || viewHeightPx <= 0) return; // not laid out yet: the resize will call again
+    const region = loopRegion();
+    let endTick = region.enabled ? region.end : 0;
+    let low = HIGHEST_PITCH;
+    let high = LOWEST_PITCH;
+    st.notes.forEach((n) => {
+      endTick = Math.max(endTick, n.start_tick + n.duration_ticks);
+      low = Math.min(low, n.pitch_midi);
+      high = Math.max(high, n.pitch_midi);
+    });
+    const v = st.view;
+    // Below the editor's zoom-out limit if need be: a phone is narrower than 8 bars at 12 px a beat.
+    v.pxPerBeat = Math.min(MAX_PX_PER_BEAT, (viewWidthPx * TICKS_PER_QUARTER) / Math.max(1, endTick));
+    v.scrollXPx = 0;
+    const top = Math.min(HIGHEST_PITCH, high + FIT_MARGIN_KEYS);
+    const rows = top - Math.max(LOWEST_PITCH, low - FIT_MARGIN_KEYS) + 1;
+    v.keyHeightPx = clamp(viewHeightPx / rows, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
+    v.scrollYPx = clamp(((HIGHEST_PITCH - top) + rows / 2) * v.keyHeightPx - viewHeightPx / 2, 0, maxScrollYPx());
     st.dirty = true;
   };
 
@@ -1286,6 +1317,7 @@ export function PianoRoll(props) {
     } else if (!notes.size && st.view.scrollYPx === 0) {
       st.view.scrollYPx = (HIGHEST_PITCH - 84) * st.view.keyHeightPx;
     }
+    fitView();
   }, [loadRevision]);
 
   useEffect(() => {
@@ -1327,7 +1359,8 @@ export function PianoRoll(props) {
         // Keep the playhead on screen while playing.
         const g = geometry();
         const x = g.tickToX(st.playheadTick);
-        if (x > canvas.clientWidth - SCROLLBAR_PX - 40 || x < KEYBOARD_WIDTH_PX) {
+        // A view fitted to the notes already shows the whole piece: it stays put.
+        if (!st.props.fitToNotes && (x > canvas.clientWidth - SCROLLBAR_PX - 40 || x < KEYBOARD_WIDTH_PX)) {
           st.view.scrollXPx = Math.max(0, (st.playheadTick * g.pxPerBeat) / TICKS_PER_QUARTER - 40);
         }
         st.dirty = true;
@@ -1339,7 +1372,10 @@ export function PianoRoll(props) {
       frame = requestAnimationFrame(loop);
     };
     frame = requestAnimationFrame(loop);
-    const ro = new ResizeObserver(() => (st.dirty = true));
+    const ro = new ResizeObserver(() => {
+      fitView();
+      st.dirty = true;
+    });
     // Space plays from anywhere on the page that is not a text field or a button.
     const onDocumentKey = (e) => {
       if (st.props.readOnly) return; // on a page of text Space scrolls: only the focused roll plays
@@ -1410,6 +1446,19 @@ export function PianoRoll(props) {
       },
       get scrollYPx() {
         return st.view.scrollYPx;
+      },
+      // The grid's visible window: [first, last] tick across it, and the lowest and highest
+      // pitch whose whole row is in it.
+      get visibleTicks() {
+        const g = geometry();
+        return [g.xToTick(KEYBOARD_WIDTH_PX), g.xToTick(layout().gridRight)];
+      },
+      get visiblePitches() {
+        const v = st.view;
+        const viewHeightPx = layout().gridBottom - RULER_HEIGHT_PX;
+        const topRow = Math.ceil(v.scrollYPx / v.keyHeightPx - 1e-6);
+        const rowsEnd = Math.floor((v.scrollYPx + viewHeightPx) / v.keyHeightPx + 1e-6);
+        return [HIGHEST_PITCH - rowsEnd + 1, HIGHEST_PITCH - topRow];
       },
       get tool() {
         return st.tool;

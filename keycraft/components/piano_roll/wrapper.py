@@ -167,6 +167,13 @@ class PianoRoll(rx.NoSSRComponent):
     the page, and neither samples nor ``audio_url`` load before the first play. Default False.
     """
 
+    fit_to_notes: rx.Var[bool]
+    """Fit the view to the piece whenever the notes load and the roll is resized: its whole
+    length (to ``loop_end_tick`` when looping, if later) across the width, and its pitch range
+    plus two keys either side centred and as tall as fits (keys 5 to 32 px). The view then
+    stays put during playback. Meant for a ``read_only`` roll. Default False.
+    """
+
     # Annotated[EventHandler, spec] is what EventHandler[spec] builds; spelled out for mypy.
     on_commit: Annotated[rx.EventHandler, passthrough_event_spec(CommitEvent)]
     """A finished edit to persist."""
