@@ -156,7 +156,10 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
 
     # A manual note in bar 1, and a deletion in bar 2 that re-transcribing bar 2 undoes.
     page.wait_for_function("window.__keycraft !== undefined")
-    point = page.evaluate("window.__keycraft.pointFor(960, 84)")
+    # Two keys above the lowest row in view: on screen, and far below the scale's notes.
+    manual_pitch = page.evaluate("window.__keycraft.visiblePitches")[0] + 2
+    assert manual_pitch < min(n.pitch_midi for n in PIECE.notes) - 4
+    point = page.evaluate(f"window.__keycraft.pointFor(960, {manual_pitch})")
     page.mouse.click(point["x"] + 2, point["y"])
     expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes) + 1))
     in_bar_2 = sorted(_in_bars(set(project.notes), 2, 2), key=lambda n: n.start_tick)
@@ -192,7 +195,7 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     after = set(_projects(app, user_id)[0].notes)
     # Bar 1 (with the manual note), bar 3 and later are untouched; bar 2 matches the score again.
     assert after - _in_bars(after, 2, 2) == before - _in_bars(before, 2, 2)
-    assert any(n.pitch_midi == 84 for n in after)
+    assert any(n.pitch_midi == manual_pitch for n in after)
     bar_2_score = Piece("bar 2", tuple(n for n in PIECE.notes if 2.0 <= n.start_s < 4.0))
     assert _onset_f1(bar_2_score, sorted(_in_bars(after, 2, 2), key=lambda n: n.start_tick)) >= 0.8
     # Only bar 2 and half a second either side went to the transcriber.
