@@ -1,0 +1,121 @@
+"""A caller that hangs up frees the service: the real service under gunicorn, over real sockets."""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support.recordings import tone_wav
+from tests.support.transcriber_server import RealTranscriber, start_transcriber
+
+SECRET = uuid.uuid4().hex
+METRICS_TOKEN = uuid.uuid4().hex
+LONG_TONE_S = 150.0
+"""Long enough that Basic Pitch is still busy well after the caller leaves (a few seconds)."""
+CALLER_PATIENCE_S = 1.0
+IDLE_WITHIN_S = 5.0
+"""How soon the slot must be free again: a batch of windows plus the probing interval."""
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealTranscriber]:
+    """The service as deployed (Basic Pitch only), with its metrics readable by token."""
+    workdir = tmp_path_factory.mktemp("transcriber-disconnect")
+    server, url = start_transcriber(workdir, SECRET, {"TRANSCRIBER_METRICS_TOKEN": METRICS_TOKEN})
+    try:
+        yield RealTranscriber(url=url, secret=SECRET, server=server)
+    finally:
+        server.stop()
+
+
+def _raw_request(url: str, request_id: str, audio: bytes) -> bytes:
+    """The bytes of one ``POST /transcribe`` as an HTTP/1.1 client sends them."""
+    request = httpx.Request(
+        "POST",
+        f"{url}/transcribe?format=json",
+        headers={"X-Transcription-Secret": SECRET, "X-Request-ID": request_id},
+        data={"model": "basic-pitch"},
+        files={"audio": ("long.wav", audio, "audio/wav")},
+    )
+    body = request.read()
+    head = [f"POST {request.url.raw_path.decode()} HTTP/1.1"]
+    head += [f"{name}: {value}" for name, value in request.headers.items()]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def _metric(url: str, name: str, **labels: str) -> float:
+    text = httpx.get(
+        f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
+    ).text
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items())
+    )
+
+
+def _entries(service: RealTranscriber, request_id: str) -> list[dict[str, object]]:
+    return [e for e in service.request_log() if e.get("request_id") == request_id]
+
+
+def test_a_caller_that_hangs_up_frees_the_service_within_seconds(
+    service: RealTranscriber,
+) -> None:
+    request_id = uuid.uuid4().hex
+    gone_before = _metric(
+        service.url, "transcriber_transcriptions_total", model="basic-pitch", outcome="client_gone"
+    )
+    host, port = urlsplit(service.url).hostname, urlsplit(service.url).port
+    assert host is not None and port is not None
+    caller = socket.create_connection((host, port))
+    caller.sendall(_raw_request(service.url, request_id, tone_wav(LONG_TONE_S)))
+    time.sleep(CALLER_PATIENCE_S)
+    assert not service.is_idle()  # the work is under way and holds the only slot
+    caller.close()
+    left_at = time.monotonic()
+
+    service.wait_idle(timeout_s=IDLE_WITHIN_S)
+    freed_after_s = time.monotonic() - left_at
+    assert freed_after_s < IDLE_WITHIN_S
+
+    deadline = time.monotonic() + IDLE_WITHIN_S
+    while len(_entries(service, request_id)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the request line is written just after the slot is released
+    transcription, request = _entries(service, request_id)
+    assert transcription["event"] == "transcription"
+    assert transcription["outcome"] == "client_gone"
+    assert transcription["notes"] is None
+    assert request["event"] == "request"
+    assert request["status"] == 499
+    assert request["error"] == "client_gone"
+    assert _metric(
+        service.url, "transcriber_transcriptions_total", model="basic-pitch", outcome="client_gone"
+    ) == (gone_before + 1)
+    assert _metric(service.url, "transcriber_errors_total", kind="client_gone") >= 1
+    # Nothing was written to the closed socket, so gunicorn has no failure to report.
+    assert "Traceback" not in Path(service.server.log).read_text(errors="replace")
+    # The temp folder of the upload is gone, as after any request.
+    tmp_dir = service.server.log.parent / "tmp"
+    assert list(tmp_dir.iterdir()) == []
+
+
+def test_a_caller_that_waits_still_gets_its_notes(service: RealTranscriber) -> None:
+    response = httpx.post(
+        f"{service.url}/transcribe",
+        params={"format": "json"},
+        headers={"X-Transcription-Secret": SECRET},
+        data={"model": "basic-pitch"},
+        files={"audio": ("short.wav", tone_wav(3.0), "audio/wav")},
+        timeout=120,
+    )
+    assert response.status_code == 200
+    assert [n["pitch_midi"] for n in response.json()["notes"]] == [69]
