@@ -126,3 +126,28 @@ def test_a_caller_that_waits_still_gets_its_notes(service: RealTranscriber) -> N
     )
     assert response.status_code == 200
     assert [n["pitch_midi"] for n in response.json()["notes"]] == [69]
+
+
+def test_the_deployed_sync_worker_is_freed_too(tmp_path: Path) -> None:
+    """The image runs one synchronous worker (no busy thread): the next caller waits less."""
+    server, url = start_transcriber(tmp_path, SECRET, {"TRANSCRIBER_THREADS_HTTP": "1"})
+    try:
+        sync_service = RealTranscriber(url=url, secret=SECRET, server=server)
+        request_id = uuid.uuid4().hex
+        host, port = urlsplit(url).hostname, urlsplit(url).port
+        assert host is not None and port is not None
+        caller = socket.create_connection((host, port))
+        caller.sendall(_raw_request(url, request_id, "basic-pitch", tone_wav(LONG_TONE_S)))
+        time.sleep(CALLER_PATIENCE_S)
+        caller.close()
+        left_at = time.monotonic()
+        # Queued behind the abandoned work, this is answered once the worker is free.
+        assert sync_service.is_idle()
+        assert time.monotonic() - left_at < IDLE_WITHIN_S["basic-pitch"]
+        outcomes = [
+            e.get("outcome") for e in _entries(sync_service, request_id) if e["event"] != "request"
+        ]
+        assert outcomes == ["client_gone"]
+        assert "Traceback" not in server.log.read_text(errors="replace")
+    finally:
+        server.stop()
