@@ -177,11 +177,17 @@ def app(tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str]) -> It
 
 @pytest.fixture(scope="session")
 def scale_out_app(
-    tmp_path_factory: pytest.TempPathFactory, dynamodb_endpoint: str, s3_endpoint: str
+    tmp_path_factory: pytest.TempPathFactory,
+    dynamodb_endpoint: str,
+    s3_endpoint: str,
+    transcriber_process: RealTranscriber,
 ) -> Iterator[ScaleOutApp]:
-    """The app in scale-out mode (Redis state, 2 workers, DynamoDB Local, moto S3), built once."""
+    """The app in scale-out mode (Redis state, 2 workers, DynamoDB Local, moto S3), built once.
+
+    It reaches the run's real transcriber with its shared secret, as a remote service.
+    """
     running = start_scale_out_app(
-        tmp_path_factory.mktemp("scale-out"), dynamodb_endpoint, s3_endpoint
+        tmp_path_factory.mktemp("scale-out"), dynamodb_endpoint, s3_endpoint, transcriber_process
     )
     try:
         yield running

@@ -9,6 +9,7 @@ from flask import Flask, Response, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 from transcriber.api.routes import bp
+from transcriber.client_connection import DropResponseIfClientGone
 from transcriber.config import load_settings
 from transcriber.errors import ApiError
 from transcriber.models.registry import get_model
@@ -47,6 +48,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(bp)
     _register_error_handlers(app)
     register_observability(app)
+    # Abandoned requests end without a response; see `transcriber.client_connection`.
+    app.wsgi_app = DropResponseIfClientGone(app.wsgi_app)  # type: ignore[method-assign]
     for name in settings.MODELS:
         svc.models[name] = get_model(name, warm_up=settings.WARM_UP)
     svc.ready = True

@@ -44,7 +44,8 @@ TRANSCRIPTION_SECONDS = Histogram(
 )
 TRANSCRIPTIONS = Counter(
     "transcriber_transcriptions",
-    "Transcriptions that reached the model, by model and outcome (ok or the error code).",
+    "Transcriptions that reached the model, by model and outcome "
+    "(ok, the error code, or client_gone when the caller hung up).",
     ["model", "outcome"],
     registry=REGISTRY,
 )

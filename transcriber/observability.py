@@ -27,6 +27,8 @@ from transcriber.service import state
 
 BUSY_CODE = "busy"
 OK_OUTCOME = "ok"
+CLIENT_GONE_OUTCOME = "client_gone"
+"""Outcome (and error kind) of a transcription stopped because its caller disconnected."""
 
 
 def register_observability(app: Flask) -> None:
@@ -76,7 +78,7 @@ def record_transcription(
     Args:
         model: The model's name.
         processing_s: Decoding plus inference time, in seconds.
-        outcome: ``ok`` or the error code the request is answered with.
+        outcome: ``ok``, the error code the request is answered with, or ``client_gone``.
         audio_s: Length of the decoded recording in seconds; None if decoding failed.
         notes: Notes found; None unless the transcription succeeded.
     """

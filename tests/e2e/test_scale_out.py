@@ -1,7 +1,7 @@
 """The same app in scale-out mode: Redis-held state, two workers, DynamoDB and S3.
 
-The journey test signs in, imports a MIDI file and exports it; the others check health and
-metrics. All share one served app (``scale_out_app``).
+The journey test signs in, imports a MIDI file and exports it; the others check health (the
+remote transcriber included) and metrics. All share one served app (``scale_out_app``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tests.support.dynamodb_local import local_client
 from tests.support.moto_s3 import s3_client
 from tests.support.scale_out import WORKERS, ScaleOutApp, worker_pids
 from tests.support.signed_in import create_user
+from tests.support.transcriber_server import RealTranscriber
 
 PASSWORD = "Well-Tempered Clavier 1722"
 
@@ -39,13 +40,17 @@ def test_home_page_renders_and_connects_in_scale_out_mode(
     assert console.errors == []
 
 
-def test_health_reports_dynamodb_s3_and_redis_ok(scale_out_app: ScaleOutApp) -> None:
+def test_health_reports_dynamodb_s3_redis_and_the_remote_transcriber_ok(
+    scale_out_app: ScaleOutApp, transcriber: RealTranscriber
+) -> None:
     url = scale_out_app.app.url
+    assert scale_out_app.app.env["TRANSCRIBER_URL"] == transcriber.url
     body = httpx.get(f"{url}/api/health", timeout=10).json()
     assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["storage"]["ok"] is True
-    # The remote transcriber URL has nothing behind it here: reported, not crashed.
-    assert body["checks"]["transcriber"]["ok"] is False
+    # The real transcriber (models loaded: the fixture waited for its /ready), reached with
+    # its shared secret.
+    assert body["checks"]["transcriber"]["ok"] is True
     reflex_health = httpx.get(f"{url}/_health", timeout=10).json()
     assert reflex_health["redis"] is True
 

@@ -31,6 +31,9 @@ PIECE = melody([60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62])  # 0.25
 SHORT_PIECE = melody([60, 64, 67], first_onset_s=0.2, step_s=0.4)
 SLOW_TONE_S = 80.0
 """A recording the fast model needs a few seconds for: long enough to cancel or be busy."""
+IDLE_AFTER_CANCEL_S = 8.0
+"""How soon the service is free after a cancel: the app notices within its poll interval,
+then the service within one batch of windows."""
 TRANSCRIBE_TIMEOUT_MS = 480_000
 """The accurate model runs a 16 s window whatever the clip's length: about a minute on two
 idle cores, several on a busy machine."""
@@ -285,12 +288,19 @@ def test_a_running_transcription_can_be_cancelled(
     expect(page.get_by_test_id("transcription-status")).to_have_text(
         "Transcribing… this can take a minute."
     )
+    # The service holds the recording and is working on it.
+    _wait_for(lambda: not transcriber.is_idle(), "the transcriber to be busy with it")
     page.get_by_test_id("cancel-transcription").click()
     expect(page.get_by_test_id("transcription-status")).to_have_text("Transcription cancelled.")
-    # The service got the recording and finishes the work it had started (one synchronous
-    # worker); its answer goes nowhere.
-    transcriber.wait_idle()
+    cancelled_at = time.monotonic()
+    # Cancelling closes the app's connection, and the service stops the work it had started
+    # instead of computing an answer that goes nowhere: it is free again within seconds.
+    transcriber.wait_idle(timeout_s=IDLE_AFTER_CANCEL_S)
+    assert time.monotonic() - cancelled_at < IDLE_AFTER_CANCEL_S
     _wait_for(lambda: len(transcriber.transcriptions()) == seen + 1, "the request to be logged")
+    assert transcriber.transcriptions()[-1]["error"] == "client_gone"
+    outcomes = [e["outcome"] for e in transcriber.request_log() if e["event"] == "transcription"]
+    assert outcomes[-1] == "client_gone"
     time.sleep(0.5)
     assert app.repository().list_projects(user_id) == []
     assert _stored_files(app, user_id) == []

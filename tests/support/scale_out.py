@@ -8,8 +8,9 @@ from pathlib import Path
 
 from tests.support.app_server import RunningApp, start_app
 from tests.support.moto_s3 import MOTO_CREDENTIALS, new_bucket, s3_client
-from tests.support.processes import ServerProcess, free_port
+from tests.support.processes import ServerProcess
 from tests.support.redis_server import start_redis
+from tests.support.transcriber_server import RealTranscriber
 
 WORKERS = 2
 _PROC = Path("/proc")
@@ -38,6 +39,7 @@ def scale_out_env(
     s3_endpoint: str,
     table: str,
     bucket: str,
+    transcriber: RealTranscriber,
 ) -> dict[str, str]:
     """Settings of the scale-out mode (docs/deployment.md), pointed at local servers."""
     metrics_dir = data_dir / "metrics"
@@ -56,21 +58,28 @@ def scale_out_env(
         "S3_BUCKET": bucket,
         "S3_ENDPOINT_URL": s3_endpoint,
         **MOTO_CREDENTIALS,
-        # A remote transcriber with its secret; none answers there, which health reports.
-        "TRANSCRIBER_URL": f"http://127.0.0.1:{free_port()}",
-        "TRANSCRIBER_SECRET": uuid.uuid4().hex,
+        # The remote transcriber, reached over HTTP with its shared secret.
+        "TRANSCRIBER_URL": transcriber.url,
+        "TRANSCRIBER_SECRET": transcriber.secret,
         "SECRET_KEY": uuid.uuid4().hex,
         "KEYCRAFT_ENV": "prod",
     }
 
 
-def start_scale_out_app(data_dir: Path, dynamodb_endpoint: str, s3_endpoint: str) -> ScaleOutApp:
-    """Start Redis, create the bucket, then migrate (creates the table), build and serve the app."""
+def start_scale_out_app(
+    data_dir: Path, dynamodb_endpoint: str, s3_endpoint: str, transcriber: RealTranscriber
+) -> ScaleOutApp:
+    """Start Redis, create the bucket, then migrate (creates the table), build and serve the app.
+
+    ``transcriber`` may still be loading its models: the app only needs its URL and secret.
+    """
     redis, redis_url = start_redis(data_dir)
     try:
         table = f"scale-out-{uuid.uuid4().hex[:12]}"
         bucket = new_bucket(s3_client(s3_endpoint))
-        env = scale_out_env(data_dir, redis_url, dynamodb_endpoint, s3_endpoint, table, bucket)
+        env = scale_out_env(
+            data_dir, redis_url, dynamodb_endpoint, s3_endpoint, table, bucket, transcriber
+        )
         app = start_app(data_dir, env)
     except BaseException:
         redis.stop()

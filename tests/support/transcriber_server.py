@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,10 +99,13 @@ def launch_transcriber(log: Path) -> RealTranscriber:
     return RealTranscriber(url=f"http://127.0.0.1:{port}", secret=SECRET, server=server)
 
 
-def start_transcriber(workdir: Path, secret: str) -> tuple[ServerProcess, str]:
+def start_transcriber(
+    workdir: Path, secret: str, extra_env: Mapping[str, str] | None = None
+) -> tuple[ServerProcess, str]:
     """Start the service as deployed (gunicorn config of the repo); return it and its URL.
 
     Its stdout, where it writes its JSON log lines, goes to ``workdir/transcriber.log``.
+    ``extra_env`` adds ``TRANSCRIBER_*`` settings (e.g. a metrics token).
     """
     port = free_port()
     (workdir / "tmp").mkdir(exist_ok=True)
@@ -113,6 +117,7 @@ def start_transcriber(workdir: Path, secret: str) -> tuple[ServerProcess, str]:
         "TRANSCRIBER_THREADS": "1",
         "TRANSCRIBER_TMP_DIR": str(workdir / "tmp"),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     server = ServerProcess(
         [

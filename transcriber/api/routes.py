@@ -12,6 +12,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from transcriber.api.params import TranscribeRequest, parse_request
 from transcriber.audio.decode import AudioTooLong, CorruptAudio, UnsupportedAudio, decode_file
+from transcriber.client_connection import CLIENT_GONE_ENVIRON_KEY, client_gone_probe
 from transcriber.domain import NoteEvent, Recording
 from transcriber.errors import (
     ApiError,
@@ -26,13 +27,15 @@ from transcriber.errors import (
 )
 from transcriber.metrics import render_metrics
 from transcriber.midi import midi_bytes, notes_to_midi
-from transcriber.observability import OK_OUTCOME, record_transcription
-from transcriber.runtime import Deadline, DeadlineExceeded
+from transcriber.observability import CLIENT_GONE_OUTCOME, OK_OUTCOME, record_transcription
+from transcriber.runtime import ClientGone, Deadline, DeadlineExceeded
 from transcriber.service import ServiceState, state
 
 SECRET_HEADER = "X-Transcription-Secret"
 # Clients should wait about as long as a typical transcription before retrying.
 RETRY_AFTER_S = 30
+# Logged (never sent) for a request whose caller hung up: the common "client closed" status.
+CLIENT_CLOSED_STATUS = 499
 
 bp = Blueprint("transcriber", __name__)
 
@@ -99,7 +102,8 @@ def transcribe() -> Response:
         )
     work_dir = Path(tempfile.mkdtemp(prefix="transcribe-", dir=svc.settings.TMP_DIR))
     try:
-        deadline = Deadline(svc.settings.TIMEOUT_S)
+        # Checked between windows: a caller that hangs up frees the service within one window.
+        deadline = Deadline(svc.settings.TIMEOUT_S, client_gone_probe(request.environ))
         params = parse_request(request.form, request.args, tuple(svc.models))
         g.model = params.model
         upload = request.files.get("audio")
@@ -108,6 +112,11 @@ def transcribe() -> Response:
         audio_path = work_dir / "upload"
         upload.save(audio_path)
         return _run(svc, params, audio_path, work_dir, deadline)
+    except ClientGone:
+        # The request is still logged and counted; the middleware then writes no answer.
+        request.environ[CLIENT_GONE_ENVIRON_KEY] = True
+        g.error = CLIENT_GONE_OUTCOME
+        return Response(status=CLIENT_CLOSED_STATUS)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
         svc.busy.release()
@@ -124,7 +133,12 @@ def _run(
     try:
         recording, notes = _transcribe(svc, params, audio_path, work_dir, deadline)
     except Exception as exc:
-        outcome = exc.code if isinstance(exc, ApiError) else "internal_error"
+        if isinstance(exc, ApiError):
+            outcome = exc.code
+        elif isinstance(exc, ClientGone):
+            outcome = CLIENT_GONE_OUTCOME
+        else:
+            outcome = "internal_error"
         record_transcription(
             params.model, time.perf_counter() - started, outcome, g.get("audio_duration_s"), None
         )

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 
+from keycraft.services.logs import request_id_var
 from keycraft.services.transcriber_client import (
     AudioRejected,
     TranscriberBusy,
@@ -26,6 +30,8 @@ from transcriber.evaluation.scoring import score_notes
 PIECE = melody([60, 64, 67, 72, 67, 64])
 SLOW_TONE_S = 80.0
 """A recording basic-pitch needs a few seconds for, within the test service's limits."""
+IDLE_WITHIN_S = 5.0
+"""How soon the service is free again once its caller has hung up."""
 
 
 def _client(server: RealTranscriber, secret: str | None = None) -> TranscriberClient:
@@ -63,22 +69,67 @@ def test_each_service_error_becomes_its_own_domain_error(transcriber: RealTransc
     assert too_long.value.code == "too_long"
 
 
-def test_a_caller_that_gives_up_times_out_and_the_next_one_hears_busy(
+def _outcomes(server: RealTranscriber, request_id: str) -> list[object]:
+    """Outcomes the service logged for the transcriptions sent with ``request_id``."""
+    deadline = time.monotonic() + IDLE_WITHIN_S
+    while time.monotonic() < deadline:
+        found = [
+            e["outcome"]
+            for e in server.request_log()
+            if e.get("event") == "transcription" and e.get("request_id") == request_id
+        ]
+        if found:
+            return found
+        time.sleep(0.05)
+    return []
+
+
+def test_a_caller_that_gives_up_times_out_and_frees_the_service(
     transcriber: RealTranscriber,
 ) -> None:
+    transcriber.wait_idle()
     impatient = TranscriberClient(transcriber.url, transcriber.secret, timeout_s=0.5)
     slow = tone_wav(SLOW_TONE_S)
+    request_id = uuid.uuid4().hex
+
+    async def give_up() -> None:
+        request_id_var.set(request_id)
+        await impatient.transcribe(slow, "a.wav", "audio/wav", TranscriptionOptions())
+
     with pytest.raises(TranscriptionTimedOut):
-        asyncio.run(impatient.transcribe(slow, "a.wav", "audio/wav", TranscriptionOptions()))
-    # The service finishes the abandoned work (one slot), refusing others meanwhile.
-    with pytest.raises(TranscriberBusy) as busy:
-        asyncio.run(
-            _client(transcriber).transcribe(
-                tone_wav(1.0), "b.wav", "audio/wav", TranscriptionOptions()
-            )
-        )
-    assert busy.value.retry_after_s == 30
-    transcriber.wait_idle()
+        asyncio.run(give_up())
+    # The closed connection stops the work: the slot is free long before it would finish.
+    transcriber.wait_idle(timeout_s=IDLE_WITHIN_S)
+    assert _outcomes(transcriber, request_id) == ["client_gone"]
     nobody = TranscriberClient(f"http://127.0.0.1:{free_port()}", None, timeout_s=1)
     with pytest.raises(TranscriberUnavailable):
         asyncio.run(nobody.transcribe(slow, "a.wav", "audio/wav", TranscriptionOptions()))
+
+
+def test_cancelling_a_transcription_closes_its_connection_and_frees_the_service(
+    transcriber: RealTranscriber,
+) -> None:
+    transcriber.wait_idle()
+    client = _client(transcriber)
+    request_id = uuid.uuid4().hex
+
+    async def start_then_cancel() -> None:
+        request_id_var.set(request_id)
+        task = asyncio.create_task(
+            client.transcribe(tone_wav(SLOW_TONE_S), "a.wav", "audio/wav", TranscriptionOptions())
+        )
+        await asyncio.sleep(1.0)
+        # Meanwhile the service is busy with it and refuses others.
+        with pytest.raises(TranscriberBusy) as busy:
+            await client.transcribe(tone_wav(1.0), "b.wav", "audio/wav", TranscriptionOptions())
+        assert busy.value.retry_after_s == 30
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        assert task.cancelled()
+
+    asyncio.run(start_then_cancel())
+    cancelled_at = time.monotonic()
+    transcriber.wait_idle(timeout_s=IDLE_WITHIN_S)
+    assert time.monotonic() - cancelled_at < IDLE_WITHIN_S
+    assert _outcomes(transcriber, request_id) == ["client_gone"]

@@ -70,8 +70,13 @@ class TranskunModel:
         # transkun's classes are untyped; treat the network dynamically.
         self.network: Any = build_model(checkpoint_dir)
         self._deadline: Deadline | None = None
-        # transkun runs its front end once per segment: a cheap place to honour the deadline.
+        # transkun has no loop of ours to check the deadline in, so its modules do: the front
+        # end once per 16 s segment, then each encoder layer of the backbone. A segment takes
+        # tens of seconds on two cores, a layer one or two, so a spent budget or a caller that
+        # hung up is noticed within a layer.
         self.network.framewiseFeatureExtractor.register_forward_pre_hook(self._check_deadline)
+        for layer in self.network.backbone.encoderLayers:
+            layer.register_forward_pre_hook(self._check_deadline)
 
     def _check_deadline(self, module: nn.Module, args: Any) -> None:
         if self._deadline is not None:
