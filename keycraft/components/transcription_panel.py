@@ -2,6 +2,8 @@
 
 # mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
 # calling them is how Reflex works, hence the "operator" ignores below.
+from typing import Any
+
 import reflex as rx
 
 from keycraft.components.file_picker import file_picker
@@ -10,6 +12,8 @@ from keycraft.services.transcription import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
 from keycraft.state.transcription import (
     AUDIO_UPLOAD_ID,
+    DEFAULT_FRAME_THRESHOLD,
+    DEFAULT_ONSET_THRESHOLD,
     FAILED,
     MODEL_OPTIONS,
     TranscriptionState,
@@ -26,10 +30,35 @@ AUDIO_ACCEPT = {
 }
 
 
+def _knob(label: str, *controls: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, size="2", color_scheme="gray"), *controls, align="center", spacing="1"
+    )
+
+
+def _threshold(
+    label: str, default: float, value: float | rx.Var[float], on_commit: Any
+) -> rx.Component:
+    # State members: mypy sees a float and a namespace where Reflex passes a Var, a handler.
+    return _knob(
+        label,
+        rx.slider(
+            default_value=[default],
+            min=0.05,
+            max=0.95,
+            step=0.05,
+            on_value_commit=on_commit,
+            width="6rem",
+            aria_label=f"{label} threshold",
+        ),
+        rx.text(value, size="2"),
+    )
+
+
 def _knobs() -> rx.Component:
     return rx.hstack(
-        rx.hstack(
-            rx.text("Model", size="2", color_scheme="gray"),
+        _knob(
+            "Model",
             select_menu(
                 list(MODEL_OPTIONS),
                 TranscriptionState.model_label,
@@ -37,41 +66,21 @@ def _knobs() -> rx.Component:
                 "transcribe-model",
                 "Transcription model",
             ),
-            align="center",
-            spacing="1",
         ),
-        rx.hstack(
-            rx.text("Onset", size="2", color_scheme="gray"),
-            rx.slider(
-                default_value=[0.5],
-                min=0.05,
-                max=0.95,
-                step=0.05,
-                on_value_commit=TranscriptionState.set_onset_threshold,
-                width="6rem",
-                aria_label="Onset threshold",
-            ),
-            rx.text(TranscriptionState.onset_threshold, size="2"),
-            align="center",
-            spacing="1",
+        _threshold(
+            "Onset",
+            DEFAULT_ONSET_THRESHOLD,
+            TranscriptionState.onset_threshold,
+            TranscriptionState.set_onset_threshold,
         ),
-        rx.hstack(
-            rx.text("Frame", size="2", color_scheme="gray"),
-            rx.slider(
-                default_value=[0.3],
-                min=0.05,
-                max=0.95,
-                step=0.05,
-                on_value_commit=TranscriptionState.set_frame_threshold,
-                width="6rem",
-                aria_label="Frame threshold",
-            ),
-            rx.text(TranscriptionState.frame_threshold, size="2"),
-            align="center",
-            spacing="1",
+        _threshold(
+            "Frame",
+            DEFAULT_FRAME_THRESHOLD,
+            TranscriptionState.frame_threshold,
+            TranscriptionState.set_frame_threshold,
         ),
-        rx.hstack(
-            rx.text("Shortest note (ms)", size="2", color_scheme="gray"),
+        _knob(
+            "Shortest note (ms)",
             rx.input(
                 type="number",
                 value=TranscriptionState.min_note_ms.to_string(),
@@ -79,9 +88,8 @@ def _knobs() -> rx.Component:
                 min=10,
                 max=2000,
                 width="5rem",
+                aria_label="Shortest note in milliseconds",
             ),
-            align="center",
-            spacing="1",
         ),
         spacing="4",
         align="center",

@@ -88,12 +88,16 @@ async def _forget_upload(user_id: str, project_id: str | None) -> None:
         return  # an orphaned file costs storage only; the user's outcome is unchanged
 
 
+DEFAULT_ONSET_THRESHOLD = 0.5
+DEFAULT_FRAME_THRESHOLD = 0.3
+
+
 class TranscriptionState(rx.State):
     """Settings and progress of one transcription; the audio itself never enters state."""
 
     model_label: rx.Field[str] = rx.field("Fast")
-    onset_threshold: float = 0.5
-    frame_threshold: float = 0.3
+    onset_threshold: float = DEFAULT_ONSET_THRESHOLD
+    frame_threshold: float = DEFAULT_FRAME_THRESHOLD
     min_note_ms: rx.Field[int] = rx.field(60)
     range_start_bar: rx.Field[int] = rx.field(1)
     range_end_bar: rx.Field[int] = rx.field(9)

@@ -2,6 +2,8 @@
 
 # mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
 # calling them is how Reflex works, hence the "operator" ignores below.
+from typing import Any
+
 import reflex as rx
 
 from keycraft.components.piano_roll import transport_action
@@ -18,6 +20,22 @@ def _labelled(label: str, control: rx.Component) -> rx.Component:
 def _map_note(note: rx.Var[str], test_id: str) -> rx.Component:
     """A hint beside tempo or metre when the piece changes them later ('' shows nothing)."""
     return rx.cond(note != "", rx.text(note, size="1", color_scheme="gray", data_testid=test_id))
+
+
+def _loop_bar_input(value: rx.Var[str], on_blur: Any, label: str, test_id: str) -> rx.Component:
+    # Keyed on the value so a loop drawn on the ruler replaces what is shown; typing is
+    # read on blur ("2.5" is the middle of bar 2).
+    return rx.input(
+        type="number",
+        default_value=value,
+        key=value,
+        on_blur=on_blur,
+        min=1,
+        step="any",
+        width="4.5rem",
+        aria_label=label,
+        data_testid=test_id,
+    )
 
 
 def _mixer() -> rx.Component:
@@ -107,30 +125,18 @@ def transport_bar() -> rx.Component:
                     on_change=EditorState.set_loop_enabled,
                     data_testid="loop",
                 ),
-                # Keyed on the value so a loop drawn on the ruler replaces what is shown;
-                # typing is read on blur ("2.5" is the middle of bar 2).
-                rx.input(
-                    type="number",
-                    default_value=EditorState.loop_start_bar,
-                    key=EditorState.loop_start_bar,
-                    on_blur=EditorState.set_loop_start_bar,
-                    min=1,
-                    step="any",
-                    width="4.5rem",
-                    aria_label="Loop start bar",
-                    data_testid="loop-start-bar",
+                _loop_bar_input(
+                    EditorState.loop_start_bar,
+                    EditorState.set_loop_start_bar,
+                    "Loop start bar",
+                    "loop-start-bar",
                 ),
                 rx.text("to", size="2"),
-                rx.input(
-                    type="number",
-                    default_value=EditorState.loop_end_bar,
-                    key=EditorState.loop_end_bar,
-                    on_blur=EditorState.set_loop_end_bar,
-                    min=1,
-                    step="any",
-                    width="4.5rem",
-                    aria_label="Loop end bar",
-                    data_testid="loop-end-bar",
+                _loop_bar_input(
+                    EditorState.loop_end_bar,
+                    EditorState.set_loop_end_bar,
+                    "Loop end bar",
+                    "loop-end-bar",
                 ),
                 align="center",
                 spacing="1",
