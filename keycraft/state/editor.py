@@ -310,7 +310,11 @@ class EditorState(rx.State):
         return ticket, self._project, list(self._session.notes.values())
 
     def _end_save(
-        self, ticket: SaveTicket, saved: Project | None, error: DomainError | None
+        self,
+        ticket: SaveTicket,
+        saved: Project | None,
+        error: DomainError | None,
+        inline: bool = False,
     ) -> None:
         if error is not None or saved is None or self._project is None:
             self._autosave.failed()
@@ -320,7 +324,10 @@ class EditorState(rx.State):
         # Title, tempo and metre may have changed while the save ran: keep them, take the
         # stored version.
         self._project = replace(self._project, version=saved.version, updated_at=saved.updated_at)
-        self._autosave.finished(ticket)
+        if inline:
+            self._autosave.finished_inline(ticket)
+        else:
+            self._autosave.finished(ticket)
         self.saved_seq = self._autosave.saved_client_seq
         if not self._autosave.dirty:
             self.save_status = SAVED
@@ -365,8 +372,7 @@ class EditorState(rx.State):
         except DomainError as exc:
             self._end_save(ticket, None, exc)
             return
-        self._end_save(ticket, saved, None)
-        self._autosave.begin(time.time())  # clears the in-flight mark: nothing is left
+        self._end_save(ticket, saved, None, inline=True)
 
     def _push(self, edit: ServerEdit | None) -> None:
         """Send a server-made edit to the browser as a small patch."""

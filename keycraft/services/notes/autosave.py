@@ -75,6 +75,11 @@ class AutosaveTracker:
         if not self.dirty:
             self.saved_client_seq = self.client_seq
 
+    def finished_inline(self, ticket: SaveTicket) -> None:
+        """Record a successful inline save: it covered everything and no saver runs."""
+        self.finished(ticket)
+        self.in_flight_since_s = None
+
     def failed(self) -> None:
         """Record a failed save: the saver stops; the next edit tries again.
 

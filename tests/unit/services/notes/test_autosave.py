@@ -121,3 +121,16 @@ def test_reset_drops_a_wanted_export() -> None:
     tracker.want_export()
     tracker.reset()
     assert not tracker.take_export()
+
+
+def test_an_inline_save_leaves_no_saver_running() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    tracker.received(3)
+    ticket = tracker.begin(10.0)
+    assert ticket is not None and tracker.in_flight_since_s == 10.0
+    tracker.finished_inline(ticket)
+    assert not tracker.dirty and tracker.in_flight_since_s is None
+    assert tracker.saved_client_seq == 3
+    tracker.edited()
+    assert tracker.needs_saver(11.0)  # the next edit is not held back by a phantom saver
