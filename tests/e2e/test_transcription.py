@@ -6,12 +6,10 @@ pieces rendered with FluidSynth at test time, scored against their score with mi
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -253,26 +251,9 @@ def test_transcriber_errors_reach_the_user(
     )
 
     # Someone else's long transcription keeps the service's one slot busy.
-    def occupy() -> None:
-        # Retried while the readiness probe below happens to hold the slot.
-        while (
-            httpx.post(
-                f"{transcriber.url}/transcribe",
-                headers={"X-Transcription-Secret": transcriber.secret},
-                data={"model": "basic-pitch"},
-                files={"audio": ("other.wav", tone_wav(SLOW_TONE_S), "audio/wav")},
-                timeout=120,
-            ).status_code
-            == 429
-        ):
-            time.sleep(0.05)
-
-    other = threading.Thread(target=occupy)
-    other.start()
-    _wait_for(lambda: not transcriber.is_idle(), "the other transcription to start")
-    _upload(page, "take1.wav", tone_wav(2.0))
-    expect(status).to_have_text("The transcriber is busy. Please try again in 30 seconds.")
-    other.join()
+    with transcriber.occupied(tone_wav(SLOW_TONE_S)):
+        _upload(page, "take1.wav", tone_wav(2.0))
+        expect(status).to_have_text("The transcriber is busy. Please try again in 30 seconds.")
     assert app.repository().list_projects(user_id) == []
     assert _stored_files(app, user_id) == []  # refused recordings are not kept
 

@@ -10,12 +10,15 @@ everything else is the service's production configuration.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -27,6 +30,10 @@ MAX_DURATION_S = 90.0
 """Longest recording the test service accepts (production: 1800 s)."""
 READY_TIMEOUT_S = 240.0
 IDLE_PROBE_TIMEOUT_S = 5.0
+HUNG_UP_IDLE_WITHIN_S = 15.0
+"""How soon the service is free once a caller hangs up (tests assert tighter bounds)."""
+BUSY_WITHIN_S = 30.0
+"""How long a request sent now may take to reach the service and take its slot."""
 
 
 @dataclass
@@ -42,25 +49,45 @@ class RealTranscriber:
         self.server.wait_ready(lambda: http_ok(f"{self.url}/ready"), READY_TIMEOUT_S, "transcriber")
 
     def is_idle(self) -> bool:
-        """Whether a transcription would be accepted now rather than refused as busy.
+        """Whether the service's one transcription slot is free now (``GET /health``).
 
-        The service checks the secret, then takes its one work slot, then validates the
-        form: an empty form is therefore refused with 400 when idle and 429 when busy.
+        Reading the slot never takes it, so polling cannot turn a real caller away. A
+        synchronous worker answers only once it is free, so there this also waits for that.
         """
-        response = httpx.post(
-            f"{self.url}/transcribe",
-            headers={"X-Transcription-Secret": self.secret},
-            timeout=IDLE_PROBE_TIMEOUT_S,
-        )
-        return response.status_code != 429
+        response = httpx.get(f"{self.url}/health", timeout=IDLE_PROBE_TIMEOUT_S)
+        response.raise_for_status()
+        return not response.json()["busy"]
 
     def wait_idle(self, timeout_s: float = 480.0) -> None:
         """Wait until the current transcription (e.g. one whose caller left) has finished."""
+        self._wait_for(self.is_idle, timeout_s, "the transcriber stayed busy")
+
+    def wait_busy(self, timeout_s: float = BUSY_WITHIN_S) -> None:
+        """Wait until a transcription holds the slot (its request has reached the service)."""
+        self._wait_for(lambda: not self.is_idle(), timeout_s, "the transcriber never got busy")
+
+    @staticmethod
+    def _wait_for(condition: Callable[[], bool], timeout_s: float, failure: str) -> None:
         deadline = time.monotonic() + timeout_s
-        while not self.is_idle():
+        while not condition():
             if time.monotonic() > deadline:
-                raise AssertionError("the transcriber stayed busy")
-            time.sleep(0.25)
+                raise AssertionError(failure)
+            time.sleep(0.02)
+
+    @contextlib.contextmanager
+    def occupied(self, audio: bytes, model: str = "transkun") -> Iterator[None]:
+        """Keep the slot taken by someone else's transcription of ``audio`` for the block.
+
+        The caller hangs up on leaving, so the work stops within a few seconds instead of
+        running to the end; the service is idle again when the block has exited.
+        """
+        host, port = urlsplit(self.url).hostname, urlsplit(self.url).port
+        assert host is not None and port is not None
+        with socket.create_connection((host, port)) as caller:
+            caller.sendall(raw_transcribe_request(self.url, self.secret, model, audio))
+            self.wait_busy()
+            yield
+        self.wait_idle(timeout_s=HUNG_UP_IDLE_WITHIN_S)
 
     def request_log(self) -> list[dict[str, Any]]:
         """The service's one-JSON-object-per-request log lines seen so far."""
@@ -134,6 +161,26 @@ def start_transcriber(
     url = f"http://127.0.0.1:{port}"
     server.wait_ready(lambda: http_ok(f"{url}/ready"), 120, "transcriber")
     return server, url
+
+
+def raw_transcribe_request(
+    url: str, secret: str, model: str, audio: bytes, request_id: str | None = None
+) -> bytes:
+    """The bytes of one ``POST /transcribe`` as an HTTP/1.1 client sends them on a socket."""
+    headers = {"X-Transcription-Secret": secret}
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    request = httpx.Request(
+        "POST",
+        f"{url}/transcribe?format=json",
+        headers=headers,
+        data={"model": model},
+        files={"audio": ("long.wav", audio, "audio/wav")},
+    )
+    body = request.read()
+    head = [f"POST {request.url.raw_path.decode()} HTTP/1.1"]
+    head += [f"{name}: {value}" for name, value in request.headers.items()]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
 def json_log_lines(log: Path) -> list[dict[str, object]]:

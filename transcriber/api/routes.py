@@ -42,8 +42,12 @@ bp = Blueprint("transcriber", __name__)
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness: the process answers."""
-    return jsonify(status="ok")
+    """Liveness: the process answers, and whether its one transcription slot is taken.
+
+    ``busy`` lets a monitor (or a test) see the slot without trying to take it, which a probe
+    ``POST /transcribe`` would do for an instant and so could refuse a real caller.
+    """
+    return jsonify(status="ok", busy=state().busy.locked())
 
 
 @bp.get("/ready")

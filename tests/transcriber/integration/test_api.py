@@ -28,7 +28,7 @@ def _post(app: Flask, path: Path | bytes, query: str = "", **fields: str) -> Tes
 
 def test_health_and_ready(make_app: Callable[..., Flask]) -> None:
     client = make_app().test_client()
-    assert client.get("/health").get_json() == {"status": "ok"}
+    assert client.get("/health").get_json() == {"status": "ok", "busy": False}
     ready = client.get("/ready")
     assert ready.status_code == 200
     assert ready.get_json() == {"ready": True, "models": ["basic-pitch"]}

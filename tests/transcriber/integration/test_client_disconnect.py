@@ -14,13 +14,17 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.recordings import tone_wav
-from tests.support.transcriber_server import RealTranscriber, start_transcriber
+from tests.support.transcriber_server import (
+    RealTranscriber,
+    raw_transcribe_request,
+    start_transcriber,
+)
 
 SECRET = uuid.uuid4().hex
 METRICS_TOKEN = uuid.uuid4().hex
 LONG_TONE_S = 150.0
 """Long enough that either model is still busy well after the caller leaves."""
-CALLER_PATIENCE_S = 1.0
+UPLOAD_SAVED_WITHIN_S = 30.0
 IDLE_WITHIN_S = {"basic-pitch": 5.0, "transkun": 10.0}
 """How soon the slot must be free again: a batch of Basic Pitch windows, or one transkun
 encoder layer (one or two seconds on two cores, more on a loaded machine)."""
@@ -41,21 +45,6 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealTranscribe
         server.stop()
 
 
-def _raw_request(url: str, request_id: str, model: str, audio: bytes) -> bytes:
-    """The bytes of one ``POST /transcribe`` as an HTTP/1.1 client sends them."""
-    request = httpx.Request(
-        "POST",
-        f"{url}/transcribe?format=json",
-        headers={"X-Transcription-Secret": SECRET, "X-Request-ID": request_id},
-        data={"model": model},
-        files={"audio": ("long.wav", audio, "audio/wav")},
-    )
-    body = request.read()
-    head = [f"POST {request.url.raw_path.decode()} HTTP/1.1"]
-    head += [f"{name}: {value}" for name, value in request.headers.items()]
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
-
-
 def _metric(url: str, name: str, **labels: str) -> float:
     text = httpx.get(
         f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
@@ -66,6 +55,22 @@ def _metric(url: str, name: str, **labels: str) -> float:
         for sample in family.samples
         if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items())
     )
+
+
+def _wait_for_saved_upload(tmp_dir: Path, size: int) -> None:
+    """Wait until the service has saved a whole upload of ``size`` bytes and so transcribes it."""
+    deadline = time.monotonic() + UPLOAD_SAVED_WITHIN_S
+    while not any(_size(p) == size for p in tmp_dir.glob("transcribe-*/upload")):
+        if time.monotonic() > deadline:
+            raise AssertionError("the service never saved the upload")
+        time.sleep(0.02)
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # the request ended and its folder went between glob and stat
+        return None
 
 
 def _entries(service: RealTranscriber, request_id: str) -> list[dict[str, object]]:
@@ -84,8 +89,10 @@ def test_a_caller_that_hangs_up_frees_the_service_within_seconds(
     host, port = urlsplit(service.url).hostname, urlsplit(service.url).port
     assert host is not None and port is not None
     caller = socket.create_connection((host, port))
-    caller.sendall(_raw_request(service.url, request_id, model, tone_wav(LONG_TONE_S)))
-    time.sleep(CALLER_PATIENCE_S)
+    caller.sendall(
+        raw_transcribe_request(service.url, SECRET, model, tone_wav(LONG_TONE_S), request_id)
+    )
+    _wait_for_saved_upload(service.server.log.parent / "tmp", len(tone_wav(LONG_TONE_S)))
     assert not service.is_idle()  # the work is under way and holds the only slot
     caller.close()
     left_at = time.monotonic()
@@ -137,8 +144,11 @@ def test_the_deployed_sync_worker_is_freed_too(tmp_path: Path) -> None:
         host, port = urlsplit(url).hostname, urlsplit(url).port
         assert host is not None and port is not None
         caller = socket.create_connection((host, port))
-        caller.sendall(_raw_request(url, request_id, "basic-pitch", tone_wav(LONG_TONE_S)))
-        time.sleep(CALLER_PATIENCE_S)
+        caller.sendall(
+            raw_transcribe_request(url, SECRET, "basic-pitch", tone_wav(LONG_TONE_S), request_id)
+        )
+        # This worker answers nothing else while it works: the saved upload shows it started.
+        _wait_for_saved_upload(tmp_path / "tmp", len(tone_wav(LONG_TONE_S)))
         caller.close()
         left_at = time.monotonic()
         # Queued behind the abandoned work, this is answered once the worker is free.
