@@ -134,7 +134,6 @@ def checkout_url(plan_key: str) -> str:
 
 
 SIGN_IN_PATH = "/sign-in"
-SIGN_UP_PATH = "/sign-up"
 
 ROBOTS_TXT = "/robots.txt"
 SITEMAP_XML = "/sitemap.xml"

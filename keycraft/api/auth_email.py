@@ -14,9 +14,9 @@ from keycraft.api.auth_http import (
     hit_limits,
     ip_address,
     limits,
-    next_from,
     see_other,
     settings,
+    sign_in_destination,
     signed_in_redirect,
     submitted_next,
     too_many_attempts,
@@ -56,7 +56,7 @@ async def send_link(email: str, purpose: EmailTokenPurpose, next_path: str) -> s
 async def request_email_link(request: Request) -> Response:
     """Send a sign-in link; the answer is the same whether or not the account exists."""
     fields = await form_fields(request)
-    next_value = next_from(request, fields.get("next"))
+    next_value = sign_in_destination(request, fields.get("next"))
     back = with_query(SIGN_IN.path, next=submitted_next(request, fields.get("next")))
     try:
         email = normalise_email(fields.get("email", ""))
@@ -83,7 +83,7 @@ async def request_email_link(request: Request) -> Response:
 async def verify_email_link(request: Request) -> Response:
     """Use up the link's token and sign its address in (creating the account if new)."""
     fields = await form_fields(request)
-    destination = next_from(request, fields.get("next"))
+    destination = sign_in_destination(request, fields.get("next"))
     repo = get_services().repository
     try:
         user = await blocking(

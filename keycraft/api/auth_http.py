@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from keycraft.config import Settings
+from keycraft.routes import PROJECTS
 from keycraft.services.auth import rate_limits
 from keycraft.services.auth.rate_limits import AuthLimits, RateLimit
 from keycraft.services.auth.web import (
@@ -85,8 +86,17 @@ def submitted_next(request: Request, value: str | None) -> str:
 
 
 def next_from(request: Request, value: str | None) -> str:
-    """A safe destination after sign-in (same site only)."""
+    """A safe destination (same site only); the home page when none was asked for."""
     return safe_next(submitted_next(request, value), trusted(request))
+
+
+def sign_in_destination(request: Request, value: str | None) -> str:
+    """Where a visitor goes once signed in: the safe ``next`` they came for, else their projects.
+
+    Signing in is how people get to their work, so without a destination the project list
+    is the useful landing place (the home page only sells what they already have).
+    """
+    return safe_next(submitted_next(request, value), trusted(request), default=PROJECTS.path)
 
 
 def csrf_protected(endpoint: Endpoint) -> Endpoint:

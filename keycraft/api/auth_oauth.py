@@ -19,13 +19,13 @@ from starlette.responses import PlainTextResponse, Response
 from keycraft.api.auth_http import (
     blocking,
     current_user,
-    next_from,
     see_other,
     settings,
+    sign_in_destination,
     signed_in_redirect,
 )
 from keycraft.config import Settings
-from keycraft.routes import ACCOUNT, SIGN_IN, oauth_callback_url, with_query
+from keycraft.routes import ACCOUNT, PROJECTS, SIGN_IN, oauth_callback_url, with_query
 from keycraft.services.auth import accounts
 from keycraft.services.auth.accounts import ProviderIdentity
 from keycraft.services.auth.providers import (
@@ -112,7 +112,7 @@ async def oauth_start(request: Request) -> Response:
         return PlainTextResponse("Unknown sign-in provider.", 404)
     client = _registry(settings()).create_client(provider.key)
     request.scope["session"] = {
-        "next": next_from(request, request.query_params.get("next")),
+        "next": sign_in_destination(request, request.query_params.get("next")),
         "intent": "link" if request.query_params.get("intent") == "link" else "sign_in",
     }
     extra: dict[str, str] = {}
@@ -203,6 +203,6 @@ async def oauth_callback(request: Request) -> Response:
         # Linked to the signed-in account: their current session carries on.
         response = see_other(with_query(ACCOUNT.path, notice="provider_linked"))
     else:
-        response = await signed_in_redirect(request, user.id, str(saved.get("next", "/")))
+        response = await signed_in_redirect(request, user.id, str(saved.get("next", PROJECTS.path)))
     response.delete_cookie(STATE_COOKIE, path=STATE_COOKIE_PATH)
     return response

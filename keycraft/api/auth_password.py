@@ -15,8 +15,8 @@ from keycraft.api.auth_http import (
     hit_limits,
     ip_address,
     limits,
-    next_from,
     see_other,
+    sign_in_destination,
     signed_in_redirect,
     submitted_next,
     too_many_attempts,
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 async def sign_up(request: Request) -> Response:
     """Create a password account, sign it in and send the verification link."""
     fields = await form_fields(request)
-    destination = next_from(request, fields.get("next"))
+    destination = sign_in_destination(request, fields.get("next"))
     back = with_query(SIGN_UP.path, next=submitted_next(request, fields.get("next")))
     try:
         await hit_limits((limits().sign_up_ip, ip_address(request)))
@@ -76,7 +76,7 @@ async def sign_in(request: Request) -> Response:
     """Check email + password; one answer for unknown emails and wrong passwords."""
     fields = await form_fields(request)
     email = fields.get("email", "").strip().lower()
-    destination = next_from(request, fields.get("next"))
+    destination = sign_in_destination(request, fields.get("next"))
     back = with_query(SIGN_IN.path, next=submitted_next(request, fields.get("next")))
     try:
         await hit_limits(

@@ -3,14 +3,16 @@
 import reflex as rx
 
 from keycraft.components.auth.nav import auth_controls
-from keycraft.routes import HOME, PRICING, PRIVACY, PRODUCT_NAME, TERMS
+from keycraft.routes import HOME, PRICING, PRIVACY, PRODUCT_NAME, PROJECTS, TERMS
+from keycraft.state.auth import AuthState
 
 
-def _brand() -> rx.Component:
+def brand(name_display: str | list[str] = "inline") -> rx.Component:
+    """The logo and name, linking home; ``name_display`` can hide the name on small screens."""
     return rx.link(
         rx.hstack(
-            rx.icon("piano", size=24),
-            rx.text(PRODUCT_NAME, weight="bold", size="5"),
+            rx.icon("piano", size=24, aria_hidden="true"),
+            rx.text(PRODUCT_NAME, weight="bold", size="5", display=name_display),
             align="center",
             spacing="2",
         ),
@@ -22,11 +24,11 @@ def _brand() -> rx.Component:
     )
 
 
-def _skip_link() -> rx.Component:
-    # Visible only when focused, so keyboard users can jump past the navigation.
+def skip_link(label: str = "Skip to content", target_id: str = "main") -> rx.Component:
+    """A link past the navigation, visible only when focused (for keyboard users)."""
     return rx.el.a(
-        "Skip to content",
-        href="#main",
+        label,
+        href=f"#{target_id}",
         position="absolute",
         left="-9999px",
         _focus={
@@ -44,7 +46,7 @@ def navbar() -> rx.Component:
     """Top navigation bar."""
     return rx.el.header(
         rx.hstack(
-            _brand(),
+            brand(),
             rx.spacer(),
             rx.hstack(
                 rx.link("How it works", href="/#how-it-works", color_scheme="gray"),
@@ -54,16 +56,25 @@ def navbar() -> rx.Component:
                 spacing="5",
                 display=["none", "none", "flex"],
             ),
-            # Phones get the one link that matters most before signing up.
-            rx.link(
-                "Pricing", href=PRICING.path, color_scheme="gray", display=["flex", "flex", "none"]
+            # Phones get the one link that matters most before signing up; signed-in
+            # visitors' own links (projects, account) take that room instead.
+            rx.cond(
+                AuthState.signed_in,
+                rx.fragment(),
+                rx.link(
+                    "Pricing",
+                    href=PRICING.path,
+                    color_scheme="gray",
+                    display=["flex", "flex", "none"],
+                ),
             ),
             auth_controls(),
             align="center",
+            spacing=rx.breakpoints(initial="2", sm="3"),
             width="100%",
             max_width="1100px",
             margin_x="auto",
-            padding_x="1.5rem",
+            padding_x=rx.breakpoints(initial="1rem", sm="1.5rem"),
             padding_y="1rem",
         ),
         border_bottom="1px solid var(--gray-a4)",
@@ -77,6 +88,16 @@ def footer() -> rx.Component:
         rx.hstack(
             rx.text(f"© {PRODUCT_NAME}", size="2", color_scheme="gray"),
             rx.spacer(),
+            rx.cond(
+                AuthState.signed_in,
+                rx.link(
+                    "Your projects",
+                    href=PROJECTS.path,
+                    size="2",
+                    color_scheme="gray",
+                    data_testid="footer-projects",
+                ),
+            ),
             rx.link("Pricing", href=PRICING.path, size="2", color_scheme="gray"),
             rx.link("Privacy", href=PRIVACY.path, size="2", color_scheme="gray"),
             rx.link("Terms", href=TERMS.path, size="2", color_scheme="gray"),
@@ -97,7 +118,7 @@ def footer() -> rx.Component:
 def page_layout(*children: rx.Component) -> rx.Component:
     """Frame page content with the navbar and footer."""
     return rx.box(
-        _skip_link(),
+        skip_link(),
         navbar(),
         rx.el.main(
             *children,

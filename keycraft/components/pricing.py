@@ -2,8 +2,9 @@
 
 import reflex as rx
 
+from keycraft.components.auth.nav import start_button
 from keycraft.components.link_button import link_button
-from keycraft.routes import SIGN_UP_PATH, checkout_url
+from keycraft.routes import checkout_url
 from keycraft.services.pricing import PriceCard
 
 
@@ -22,7 +23,7 @@ def _feature(text: str) -> rx.Component:
 def _call_to_action(card: PriceCard, free_cta: str) -> rx.Component:
     variant = "solid" if card.highlighted or card.price == "$0" else "outline"
     if card.price == "$0":
-        return link_button(free_cta, href=SIGN_UP_PATH, size="3", width="100%", variant=variant)
+        return start_button(free_cta, size="3", width="100%", variant=variant)
     if not card.purchasable:
         # No Payment Link configured (e.g. a local run): say so instead of a dead button.
         return rx.button("Not on sale yet", size="3", width="100%", disabled=True)

@@ -11,6 +11,8 @@ from keycraft.components.auth.account import (
     sessions_section,
 )
 from keycraft.components.layout import page_layout
+from keycraft.components.link_button import link_button
+from keycraft.routes import PROJECTS
 from keycraft.state.account import AccountState
 
 
@@ -21,7 +23,19 @@ def account_page() -> rx.Component:
             rx.cond(
                 AccountState.loaded,
                 rx.vstack(
-                    rx.heading("Your account", as_="h1", size="7"),
+                    rx.hstack(
+                        rx.heading("Your account", as_="h1", size="7"),
+                        link_button(
+                            "Your projects",
+                            href=PROJECTS.path,
+                            variant="soft",
+                            data_testid="account-projects",
+                        ),
+                        justify="between",
+                        align="center",
+                        wrap="wrap",
+                        width="100%",
+                    ),
                     account_messages(),
                     profile_section(),
                     plan_section(),

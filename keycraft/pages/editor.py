@@ -1,7 +1,8 @@
-"""The editor page: header, toolbar, transport, the piano roll and its panels."""
+"""The editor page: its own app header, toolbar, transport, the piano roll and its panels."""
 
 import reflex as rx
 
+from keycraft.components.editor.app_header import editor_app_header
 from keycraft.components.editor.header import editor_header
 from keycraft.components.editor.panels import (
     message_banner,
@@ -12,11 +13,14 @@ from keycraft.components.editor.panels import (
 )
 from keycraft.components.editor.toolbar import editor_toolbar
 from keycraft.components.editor.transport import transport_bar
-from keycraft.components.layout import navbar
+from keycraft.components.layout import skip_link
 from keycraft.components.piano_roll import piano_roll
 from keycraft.components.transcription_panel import retranscribe_panel
 from keycraft.routes import PROJECTS
 from keycraft.state.editor import EditorState
+
+ROLL_ID = "roll"
+"""Where the skip link lands: the next Tab from there focuses the roll itself."""
 
 
 def _roll() -> rx.Component:
@@ -64,7 +68,8 @@ def _missing() -> rx.Component:
 def editor_page() -> rx.Component:
     """Render the editor for the project in the URL."""
     return rx.box(
-        navbar(),
+        skip_link("Skip to the piano roll", ROLL_ID),
+        editor_app_header(),
         rx.el.main(
             rx.cond(
                 EditorState.missing,
@@ -74,7 +79,14 @@ def editor_page() -> rx.Component:
                     editor_toolbar(),
                     transport_bar(),
                     message_banner(),
-                    rx.cond(EditorState.loaded, _roll(), rx.skeleton(height="560px", width="100%")),
+                    rx.box(
+                        rx.cond(
+                            EditorState.loaded, _roll(), rx.skeleton(height="560px", width="100%")
+                        ),
+                        id=ROLL_ID,
+                        width="100%",
+                        scroll_margin_top="1rem",
+                    ),
                     velocity_lane(),
                     retranscribe_panel(),
                     shortcuts_dialog(),
@@ -84,7 +96,8 @@ def editor_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            padding="1rem 1.5rem",
+            padding_y="1rem",
+            padding_x=rx.breakpoints(initial="1rem", sm="1.5rem"),
             width="100%",
         ),
         min_height="100vh",

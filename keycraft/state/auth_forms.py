@@ -62,8 +62,8 @@ class AuthFormState(rx.State):
         settings = get_services().settings
         self.error_message = message_for(ERROR_MESSAGES, query.get("error", ""))
         self.notice_message = message_for(NOTICE_MESSAGES, query.get("notice", ""))
-        raw_next = query.get("next", "")
-        self.next_path = safe_next(raw_next, trusted_origins(settings)) if raw_next else ""
+        # An unsafe ``next`` is dropped, so the server picks the usual landing page.
+        self.next_path = safe_next(query.get("next", ""), trusted_origins(settings), default="")
         self.token = query.get("token", "")[:200]
         self.link_sent = query.get("sent", "") == "1"
         link = query.get("dev_link", "")

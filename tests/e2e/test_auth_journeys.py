@@ -31,7 +31,7 @@ def test_sign_up_lands_signed_in_and_sign_out_ends_the_session(
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password").fill("gentle Nocturne 48")
     page.get_by_test_id("sign-up-submit").click()
-    page.wait_for_url(f"{app.url}/")
+    page.wait_for_url(re.compile(re.escape(f"{app.url}/projects") + "/?$"))
     page.get_by_test_id("nav-account").click()
     expect(page.get_by_test_id("account-email")).to_have_text(email)
     expect(page.get_by_test_id("account-plan")).to_contain_text("Free")
@@ -71,8 +71,8 @@ def test_sign_in_by_email_link(
     link = smtp_sink.wait_for_link(email)
     page.goto(link.replace(app.env["APP_URL"], app.url))
     page.get_by_test_id("email-link-confirm").click()
-    page.wait_for_url(f"{app.url}/")
-    page.goto(f"{app.url}/account")
+    page.wait_for_url(re.compile(re.escape(f"{app.url}/projects") + "/?$"))
+    page.get_by_test_id("nav-account").click()
     expect(page.get_by_test_id("account-email")).to_have_text(email)
     assert console.errors == []
 

@@ -30,6 +30,7 @@ def test_email_link_signs_in_a_new_address_once(app: RunningApp, smtp_sink: Smtp
         assert bridge(client)["authenticated"] is False  # opening the page alone signs nobody in
         used = client.post("/api/auth/email-link/verify", data={"token": _token(link)})
         assert used.status_code == 303
+        assert used.headers["location"] == "/projects"  # asked with no ``next``: their projects
         assert bridge(client)["user"]["email"] == email
     with page_client(app) as other:
         replay = other.post("/api/auth/email-link/verify", data={"token": _token(link)})

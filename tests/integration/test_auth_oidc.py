@@ -76,7 +76,8 @@ def test_oidc_links_to_an_existing_account_by_verified_email(
     before = app.repository().get_user_by_email(email)
     assert before is not None
     with _browser(app) as client:
-        _run_flow(client, email)
+        done = _run_flow(client, email)
+        assert done.headers["location"] == "/projects"  # started with no ``next``
         assert bridge(client)["user"]["id"] == before.id
     after = app.repository().get_user_by_email(email)
     # The address was never verified by its password owner, so that password is dropped.

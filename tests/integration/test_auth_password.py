@@ -24,7 +24,7 @@ def test_sign_up_sets_a_hardened_session_cookie_and_the_bridge_sees_the_user(
     with page_client(app) as client:
         response = sign_up(client, f"  {email.upper()} ")
         assert response.status_code == 303
-        assert response.headers["location"] == "/"
+        assert response.headers["location"] == "/projects"  # no ``next``: their projects
         cookie = response.headers["set-cookie"]
         assert cookie.startswith(f"{SESSION_COOKIE}=")
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
@@ -85,9 +85,9 @@ def test_sign_in_goes_to_a_safe_next_page_only(app: RunningApp) -> None:
         sign_up(client, email)
     attempts = {
         "/account": "/account",
-        "//evil.example/steal": "/",
-        "https://evil.example/": "/",
-        "/\\evil.example": "/",
+        "//evil.example/steal": "/projects",
+        "https://evil.example/": "/projects",
+        "/\\evil.example": "/projects",
         "http://sibling.keycraft.test/pricing": "http://sibling.keycraft.test/pricing",
     }
     assert len(attempts) <= PER_ACCOUNT_LIMIT  # (more edge cases are in the unit tests)
@@ -105,9 +105,9 @@ def test_a_form_sent_before_its_next_field_synced_uses_the_pages_own_next(
     with page_client(app) as client:
         sign_up(client, email)
     referers = {
-        f"{app.url}/sign-in?next=%2Fprojects": "/projects",
-        f"{app.url}/sign-in?next=%2F%2Fevil.example%2F": "/",
-        "https://evil.example/sign-in?next=%2Fprojects": "/",  # not our page: ignored
+        f"{app.url}/sign-in?next=%2Faccount": "/account",
+        f"{app.url}/sign-in?next=%2F%2Fevil.example%2F": "/projects",
+        "https://evil.example/sign-in?next=%2Faccount": "/projects",  # not our page: ignored
     }
     for referer, expected in referers.items():
         with page_client(app, Referer=referer) as client:

@@ -55,6 +55,7 @@ def velocity_lane() -> rx.Component:
         rx.text(EditorState.velocity, size="2", width="2rem"),
         align="center",
         spacing="3",
+        wrap="wrap",
     )
 
 

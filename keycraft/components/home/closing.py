@@ -2,8 +2,7 @@
 
 import reflex as rx
 
-from keycraft.components.link_button import link_button
-from keycraft.routes import SIGN_UP_PATH
+from keycraft.components.auth.nav import start_button
 
 
 def closing_call() -> rx.Component:
@@ -12,7 +11,7 @@ def closing_call() -> rx.Component:
         rx.vstack(
             rx.heading("Play it. See it. Fix it.", as_="h2", size="7"),
             rx.text("Your first transcriptions are free.", color_scheme="gray", size="4"),
-            link_button("Start free", href=SIGN_UP_PATH, size="3"),
+            start_button("Start free", size="3", data_testid="closing-cta"),
             align="center",
             spacing="4",
             text_align="center",

@@ -2,10 +2,11 @@
 
 import reflex as rx
 
+from keycraft.components.auth.nav import start_button
 from keycraft.components.experiments import experiment_slot
 from keycraft.components.home.demo import demo_piece_card
 from keycraft.components.link_button import link_button
-from keycraft.routes import PRICING, SIGN_UP_PATH
+from keycraft.routes import PRICING
 from keycraft.services.experiments.catalog import HERO_HEADLINE
 
 
@@ -32,7 +33,7 @@ def headline_outcome() -> rx.Component:
 
 def _calls_to_action() -> rx.Component:
     return rx.hstack(
-        link_button("Start free", href=SIGN_UP_PATH, size="3", data_testid="hero-cta"),
+        start_button("Start free", size="3", data_testid="hero-cta"),
         link_button("See pricing", href=PRICING.path, size="3", variant="outline"),
         spacing="3",
         wrap="wrap",

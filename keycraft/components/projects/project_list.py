@@ -17,10 +17,19 @@ def create_form() -> rx.Component:
                 on_change=ProjectsState.set_new_title,
                 max_length=120,
                 data_testid="new-project-title",
-                width="18rem",
+                aria_label="New piece title (optional)",
+                flex="1 1 12rem",
+                max_width="18rem",
             ),
-            rx.button(rx.icon("plus", size=16), "New project", data_testid="new-project"),
+            rx.button(
+                rx.icon("plus", size=16, aria_hidden="true"),
+                "New project",
+                size="2",
+                data_testid="new-project",
+            ),
             spacing="2",
+            wrap="wrap",
+            width="100%",
         ),
         on_submit=lambda _: ProjectsState.create(),  # type: ignore[operator]
         reset_on_submit=False,
@@ -77,16 +86,30 @@ def _project_card(row: ProjectRow) -> rx.Component:
     )
 
 
+def _empty_state() -> rx.Component:
+    # A first-time learner lands here right after signing up: say what to do next.
+    return rx.card(
+        rx.vstack(
+            rx.heading("No projects yet", as_="h2", size="4"),
+            rx.text(
+                "Two ways to start: upload a piano recording with “Transcribe a recording” "
+                "and it opens as a new project with its notes written out; or press "
+                "“New project”, then import a MIDI file or draw notes in the editor."
+            ),
+            spacing="2",
+        ),
+        width="100%",
+        variant="surface",
+        data_testid="projects-empty",
+    )
+
+
 def project_cards() -> rx.Component:
-    """Every project, or a hint when there are none yet."""
+    """Every project, or what to do next when there are none yet."""
     return rx.cond(
         ProjectsState.rows.length() > 0,
         rx.vstack(rx.foreach(ProjectsState.rows, _project_card), width="100%", spacing="3"),
-        rx.cond(
-            ProjectsState.loaded,
-            rx.text("No projects yet. Create one, then draw notes or import a MIDI file."),
-            rx.spinner(),
-        ),
+        rx.cond(ProjectsState.loaded, _empty_state(), rx.spinner()),
     )
 
 

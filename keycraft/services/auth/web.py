@@ -42,18 +42,20 @@ def origin_allowed(origin: str | None, referer: str | None, trusted: frozenset[s
     return False
 
 
-def safe_next(value: str | None, trusted: frozenset[str] = frozenset()) -> str:
-    r"""Return ``value`` if it is a same-site destination, else the default page.
+def safe_next(
+    value: str | None, trusted: frozenset[str] = frozenset(), default: str = DEFAULT_NEXT
+) -> str:
+    r"""Return ``value`` if it is a same-site destination, else ``default``.
 
     Paths must start with one ``/`` (``//host`` and ``/\host`` are other sites to a browser);
     absolute URLs are allowed only on a trusted origin (e.g. the marketing site).
     """
     if not value or len(value) > 2000 or any(ord(c) < 32 or c == "\\" for c in value):
-        return DEFAULT_NEXT
+        return default
     if value.startswith("/") and not value.startswith("//"):
         return value
     origin = origin_of(value)
-    return value if origin and origin in trusted else DEFAULT_NEXT
+    return value if origin and origin in trusted else default
 
 
 @dataclass(frozen=True, slots=True)

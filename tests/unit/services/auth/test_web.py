@@ -38,6 +38,16 @@ def test_safe_next_keeps_only_same_site_destinations(value: str | None, expected
     assert safe_next(value, TRUSTED) == expected
 
 
+@pytest.mark.parametrize("value", ["", None, "//evil.example", "https://evil.example/x", "account"])
+def test_safe_next_falls_back_to_the_callers_default(value: str | None) -> None:
+    assert safe_next(value, TRUSTED, default="/projects") == "/projects"
+    assert safe_next(value, TRUSTED, default="") == ""
+
+
+def test_a_safe_next_wins_over_the_default() -> None:
+    assert safe_next("/editor/p1", TRUSTED, default="/projects") == "/editor/p1"
+
+
 @pytest.mark.parametrize(
     ("origin", "referer", "allowed"),
     [
