@@ -24,11 +24,26 @@ def brand(name_display: str | list[str] = "inline") -> rx.Component:
     )
 
 
-def skip_link(label: str = "Skip to content", target_id: str = "main") -> rx.Component:
-    """A link past the navigation, visible only when focused (for keyboard users)."""
+def skip_link(
+    label: str = "Skip to content", target_id: str = "main", focus_selector: str = ""
+) -> rx.Component:
+    """A link past the navigation, visible only when focused (for keyboard users).
+
+    Args:
+        label: The link's text.
+        target_id: The id of the element the link scrolls to.
+        focus_selector: A CSS selector of the control that should get keyboard focus; the
+            client-side router handles ``#target`` links itself and leaves focus behind.
+    """
+    focus = (
+        {"on_click": rx.call_script(f"document.querySelector({focus_selector!r})?.focus()")}
+        if focus_selector
+        else {}
+    )
     return rx.el.a(
         label,
         href=f"#{target_id}",
+        **focus,
         position="absolute",
         left="-9999px",
         _focus={

@@ -20,7 +20,7 @@ from keycraft.routes import PROJECTS
 from keycraft.state.editor import EditorState
 
 ROLL_ID = "roll"
-"""Where the skip link lands: the next Tab from there focuses the roll itself."""
+"""Where the skip link lands; it focuses the roll inside, ready for keyboard shortcuts."""
 
 
 def _roll() -> rx.Component:
@@ -68,7 +68,7 @@ def _missing() -> rx.Component:
 def editor_page() -> rx.Component:
     """Render the editor for the project in the URL."""
     return rx.box(
-        skip_link("Skip to the piano roll", ROLL_ID),
+        skip_link("Skip to the piano roll", ROLL_ID, focus_selector=f"#{ROLL_ID} [tabindex='0']"),
         editor_app_header(),
         rx.el.main(
             rx.cond(
