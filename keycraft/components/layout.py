@@ -85,7 +85,7 @@ def navbar() -> rx.Component:
             ),
             auth_controls(),
             align="center",
-            spacing=rx.breakpoints(initial="2", sm="3"),
+            spacing=rx.breakpoints(initial="2", sm="3", md="5"),
             width="100%",
             max_width="1100px",
             margin_x="auto",

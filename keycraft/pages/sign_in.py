@@ -26,6 +26,6 @@ def sign_in_page() -> rx.Component:
                 email_link_form(),
                 sign_up_switch(),
             ),
-            on_mount=AuthFormState.load,
+            on_mount=[AuthFormState.load, AuthFormState.leave_if_signed_in],
         )
     )

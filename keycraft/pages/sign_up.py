@@ -26,6 +26,6 @@ def sign_up_page() -> rx.Component:
                 email_link_form(),
                 sign_in_switch(),
             ),
-            on_mount=AuthFormState.load,
+            on_mount=[AuthFormState.load, AuthFormState.leave_if_signed_in],
         )
     )

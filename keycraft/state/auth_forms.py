@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
-from keycraft.routes import EMAIL_LINK, oauth_start_url
+from keycraft.routes import EMAIL_LINK, PROJECTS, oauth_start_url
 from keycraft.services.auth.passwords import MIN_PASSWORD_CHARS
 from keycraft.services.auth.providers import enabled_providers
 from keycraft.services.auth.web import safe_next, trusted_origins
 from keycraft.services.container import get_services
+from keycraft.state.auth import AuthState, signed_in_user_id
 
 ERROR_MESSAGES: dict[str, str] = {
     "invalid_credentials": "That email and password don't match an account. Check both, or "
@@ -78,3 +80,18 @@ class AuthFormState(rx.State):
             }
             for p in enabled_providers(settings)
         ]
+
+    @rx.event
+    async def leave_if_signed_in(self) -> EventSpec | None:
+        """Send someone already signed in on to where they were going, or to their projects.
+
+        A call to action rendered before the session was known still points at sign-up;
+        the form has nothing to offer a signed-in visitor.
+        """
+        if not await signed_in_user_id(await self.get_state(AuthState)):
+            return None
+        query = self.router.url.query_parameters
+        settings = get_services().settings
+        return rx.redirect(
+            safe_next(query.get("next", ""), trusted_origins(settings), default=PROJECTS.path)
+        )

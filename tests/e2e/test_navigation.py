@@ -161,6 +161,19 @@ def test_signed_in_visitors_are_sent_to_their_projects_instead_of_sign_up(
     assert console.errors == []
 
 
+def test_signed_in_visitors_who_open_the_sign_in_forms_go_on_to_their_work(
+    app: RunningApp, signed_in: tuple[Page, User], console: ConsoleLog
+) -> None:
+    page, _ = signed_in
+    page.goto(f"{app.url}/sign-up")  # an old bookmark, or a click before the page knew them
+    page.wait_for_url(PROJECTS_PAGE)
+    page.goto(f"{app.url}/sign-in?next=%2Faccount")
+    page.wait_for_url(re.compile(r"/account/?$"))
+    page.goto(f"{app.url}/sign-in?next=%2F%2Fevil.example%2F")
+    page.wait_for_url(PROJECTS_PAGE)
+    assert console.errors == []
+
+
 def test_signing_in_from_the_nav_lands_on_the_projects(
     app: RunningApp, page: Page, console: ConsoleLog
 ) -> None:
