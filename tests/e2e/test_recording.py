@@ -19,6 +19,7 @@ notes, no per-note matching beyond mir_eval's own.
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,6 +126,19 @@ def _projects(app: RunningApp, user_id: str) -> list[Project]:
         assert project is not None
         found.append(project)
     return found
+
+
+def _stored_notes(
+    app: RunningApp, user_id: str, project_id: str, timeout_s: float = 15.0
+) -> list[tuple[int, int, int]]:
+    """The saved project's notes as (start_tick, pitch, velocity), once some are saved."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        stored = app.repository().get_project(user_id, project_id)
+        assert stored is not None
+        if stored.notes or time.monotonic() > deadline:
+            return sorted((n.start_tick, n.pitch_midi, n.velocity) for n in stored.notes)
+        time.sleep(0.05)
 
 
 def best_period_onset_f1(
@@ -253,5 +267,70 @@ def test_midi_recording_says_plainly_when_no_keyboard_can_be_used(
             "MIDI access was refused. Allow MIDI devices for this site in the browser's settings."
         )
         expect(page.get_by_role("button", name="Record MIDI")).to_be_enabled()
+    finally:
+        context.close()
+
+
+START_TAKE = """
+async () => {
+  const clock = await window.keycraftPianoRoll.startTake();
+  window.__take = clock;
+  return {
+    fromTick: clock.fromTick,
+    countInBeats: clock.countInBeats,
+    beatMs: clock.beatMs,
+    startsInMs: clock.startMs - performance.now(),
+    tickAfterOneSecond: clock.tickAtMs(1000),
+  };
+}
+"""
+
+
+def test_a_midi_take_starts_after_a_count_in_and_is_one_undo_step(
+    app: RunningApp, browser: Browser
+) -> None:
+    """The roll's half of MIDI recording, driven through the API the MIDI recorder calls.
+
+    No MIDI keyboard can be attached to headless Chromium: the message → note rules are
+    tested under bun (tests/unit/components/test_midi_take.py); here the real roll counts
+    in, plays with the metronome, and commits a take's notes through its normal commit.
+    """
+    context, page, user_id = _signed_in(browser, app)
+    try:
+        user = app.repository().get_user(user_id)
+        assert user is not None
+        project = make_project(user, title="Take", notes=0)
+        app.repository().create_project(project)
+        page.goto(f"{app.url}/editor/{project.id}")
+        page.wait_for_function("window.keycraftPianoRoll && window.__keycraft", timeout=30_000)
+        expect(page.get_by_test_id("metronome")).not_to_be_checked()
+
+        clock = page.evaluate(START_TAKE)
+        # One bar of 4/4 at 120 BPM counts in: four 500 ms beats, then the playhead's tick 0.
+        assert clock["fromTick"] == 0 and clock["countInBeats"] == 4
+        assert clock["beatMs"] == pytest.approx(500)
+        assert 1900 < clock["startsInMs"] < 2600
+        assert clock["tickAfterOneSecond"] == pytest.approx(960)
+        page.wait_for_function("window.__keycraft.transportState === 'started'")
+        # The metronome clicks through the take though its switch is off.
+        page.wait_for_function("window.__keycraft.playheadTick > 960")
+        clicks = page.evaluate("window.__keycraft.clickTicks()")
+        assert {0, 480, 960} <= set(clicks)
+
+        rows = [
+            {"start_tick": 0, "duration_ticks": 240, "pitch_midi": 60, "velocity": 90},
+            {"start_tick": 480, "duration_ticks": 240, "pitch_midi": 64, "velocity": 70},
+            {"start_tick": 960, "duration_ticks": 480, "pitch_midi": 67, "velocity": 50},
+        ]
+        assert page.evaluate("(rows) => window.keycraftPianoRoll.endTake(rows)", rows) == 3
+        expect(page.get_by_test_id("note-count")).to_have_text("3")
+        assert page.evaluate("window.__keycraft.transportState") != "started"
+        assert _stored_notes(app, user_id, project.id) == [
+            (0, 60, 90),
+            (480, 64, 70),
+            (960, 67, 50),
+        ]
+        page.get_by_test_id("undo").click()  # the whole take goes in one step
+        expect(page.get_by_test_id("note-count")).to_have_text("0")
     finally:
         context.close()

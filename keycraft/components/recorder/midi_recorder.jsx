@@ -33,6 +33,7 @@ export function MidiRecorder() {
   const [phase, setPhase] = useState("idle"); // idle | starting | counting | recording
   const [message, setMessage] = useState("");
   const [noteCount, setNoteCount] = useState(0);
+  const [beatsLeft, setBeatsLeft] = useState(0);
   const [device, setDevice] = useState("");
   const live = useRef({ access: null, take: null, clock: null, timer: 0, handler: null });
 
@@ -93,8 +94,12 @@ export function MidiRecorder() {
       if (L.take && L.take.receive(event.data, event.timeStamp)) setNoteCount(L.take.count);
     };
     listen(L.access, L.handler);
+    setBeatsLeft(clock.countInBeats);
     L.timer = setInterval(() => {
-      if (L.clock && performance.now() >= L.clock.startMs) setPhase("recording");
+      if (!L.clock) return;
+      const leftMs = L.clock.startMs - performance.now();
+      if (leftMs <= 0) setPhase("recording");
+      else setBeatsLeft(Math.min(L.clock.countInBeats, Math.ceil(leftMs / L.clock.beatMs)));
     }, 50);
     // A keyboard plugged in mid-take is heard from then on.
     L.access.onstatechange = () => {
@@ -114,7 +119,6 @@ export function MidiRecorder() {
   useEffect(() => () => live.current.take && finish(false), []);
 
   const taking = phase === "counting" || phase === "recording";
-  const countInLeft = phase === "counting" && live.current.clock ? live.current.clock.countInBeats : 0;
   return (
     <div role="group" aria-label="Record from a MIDI keyboard" data-testid="midi-recorder" style={{ display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8 }}>
       <button
@@ -130,7 +134,7 @@ export function MidiRecorder() {
       </button>
       {taking ? (
         <span role="status" data-testid="midi-take-status" style={{ fontSize: "var(--font-size-2)" }}>
-          {phase === "counting" ? `Count-in: ${countInLeft} beats…` : `Recording from ${device}: ${noteCount} notes`}
+          {phase === "counting" ? `Count-in… ${beatsLeft}` : `Recording from ${device}: ${noteCount} notes`}
         </span>
       ) : null}
       {message && !taking ? (
