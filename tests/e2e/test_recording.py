@@ -233,6 +233,30 @@ def test_a_microphone_take_is_transcribed_with_the_accurate_model(
         transcriber.wait_idle()
 
 
+def test_a_recording_stops_at_the_transcribers_limit_and_is_still_accepted(
+    app: RunningApp, microphone_browser: Browser, transcriber: RealTranscriber
+) -> None:
+    context, page, user_id = _signed_in(microphone_browser, app)
+    try:
+        page.goto(f"{app.url}/projects")
+        page.get_by_role("button", name="Record", exact=True).click(timeout=30_000)
+        expect(page.get_by_test_id("recorder-message")).to_have_text(
+            f"Recording stopped at {_clock(MAX_DURATION_S)}, "
+            "the longest recording the transcriber accepts.",
+            timeout=(MAX_DURATION_S + 30) * 1000,
+        )
+        expect(page.get_by_role("button", name="Stop")).to_have_count(0)
+        page.get_by_role("button", name="Transcribe this recording").click()  # the Fast model
+        page.wait_for_url("**/editor/*", timeout=TRANSCRIBE_TIMEOUT_MS)
+        job = transcriber.transcriptions()[-1]
+        # Just under the limit: the transcriber took the whole take.
+        assert MAX_DURATION_S - 1.5 <= float(job["audio_s"]) <= MAX_DURATION_S
+        assert len(_projects(app, user_id)) == 1
+    finally:
+        context.close()
+        transcriber.wait_idle()
+
+
 def test_refused_permission_and_a_missing_microphone_are_explained(
     app: RunningApp, refusing_browser: Browser, browser: Browser
 ) -> None:
