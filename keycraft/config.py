@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     transcriber_url: str = Field(default="http://127.0.0.1:8001", alias="TRANSCRIBER_URL")
     transcriber_secret: SecretStr | None = Field(default=None, alias="TRANSCRIBER_SECRET")
     transcriber_timeout_s: float = Field(default=1800.0, alias="TRANSCRIBER_TIMEOUT_S")
+    # The same variable sets the transcriber's own limit when both run from one environment.
+    transcriber_max_duration_s: float = Field(
+        default=1800.0, gt=0, alias="TRANSCRIBER_MAX_DURATION_S"
+    )
 
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(

@@ -23,7 +23,11 @@ from tests.support.dynamodb_local import start_dynamodb_local
 from tests.support.moto_s3 import start_moto_server
 from tests.support.scale_out import ScaleOutApp, start_scale_out_app
 from tests.support.stripe_api import StripeApiServer, billing_env
-from tests.support.transcriber_server import RealTranscriber, launch_transcriber
+from tests.support.transcriber_server import (
+    MAX_DURATION_S,
+    RealTranscriber,
+    launch_transcriber,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -158,6 +162,7 @@ def app_env(
     return {
         "TRANSCRIBER_URL": transcriber_process.url,
         "TRANSCRIBER_SECRET": transcriber_process.secret,
+        "TRANSCRIBER_MAX_DURATION_S": f"{MAX_DURATION_S:g}",
         **billing_env(stripe_api),
         **smtp_sink.settings(),
         **oidc_config.settings(),

@@ -23,6 +23,7 @@ AUDIO_TYPES = {
     ".flac": "audio/flac",
     ".ogg": "audio/ogg",
     ".m4a": "audio/mp4",
+    ".webm": "audio/webm",
 }
 
 

@@ -9,15 +9,24 @@ from reflex_base.components.component import BaseComponent
 from reflex_components_core.el.elements.forms import Input
 
 
-def _tag_input(component: BaseComponent, test_id: str) -> bool:
+def upload_input_id(upload_id: str) -> str:
+    """The DOM id of the ``<input type=file>`` of the picker ``upload_id``.
+
+    The browser recorder hands its take to this input, so a recording takes the upload path.
+    """
+    return f"{upload_id}-file"
+
+
+def _tag_input(component: BaseComponent, test_id: str, input_id: str) -> bool:
     # rx.upload builds its <input type=file> internally; find it to label it for tests
     # and assistive technology (Playwright's set_input_files needs the input itself).
     for child in component.children:
         if isinstance(child, Input):  # an Input is a Component, which has custom_attrs
             child.custom_attrs["data-testid"] = test_id
             child.custom_attrs["aria-label"] = test_id.replace("-", " ")
+            child.custom_attrs["id"] = input_id
             return True
-        if _tag_input(child, test_id):
+        if _tag_input(child, test_id, input_id):
             return True
     return False
 
@@ -44,6 +53,6 @@ def file_picker(
         border="none",
         padding="0",
     )
-    if not _tag_input(picker, test_id):
+    if not _tag_input(picker, test_id, upload_input_id(upload_id)):
         raise RuntimeError("rx.upload no longer renders an input element")
     return picker

@@ -6,7 +6,8 @@ from typing import Any
 
 import reflex as rx
 
-from keycraft.components.file_picker import file_picker
+from keycraft.components.file_picker import file_picker, upload_input_id
+from keycraft.components.recorder import audio_recorder
 from keycraft.components.select_menu import select_menu
 from keycraft.services.transcription import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
@@ -27,6 +28,7 @@ AUDIO_ACCEPT = {
     "audio/ogg": [".ogg"],
     "audio/mp4": [".m4a"],
     "audio/x-m4a": [".m4a"],
+    "audio/webm": [".webm"],
 }
 
 
@@ -129,7 +131,7 @@ def _progress() -> rx.Component:
 
 def _upload_button() -> rx.Component:
     return file_picker(
-        "Transcribe a recording",
+        "Upload a recording",
         "audio-lines",
         AUDIO_UPLOAD_ID,
         "upload-audio",
@@ -152,7 +154,8 @@ def transcription_panel() -> rx.Component:
                 rx.icon("audio-waveform", size=18),
                 rx.text("Audio → MIDI", weight="bold"),
                 rx.text(
-                    "WAV, MP3, FLAC, OGG or M4A up to 100 MB. The result opens as a new project.",
+                    "Record here, or upload WAV, MP3, FLAC, OGG, M4A or WebM up to 100 MB. "
+                    "The result opens as a new project.",
                     size="2",
                     color_scheme="gray",
                 ),
@@ -161,7 +164,18 @@ def transcription_panel() -> rx.Component:
                 wrap="wrap",
             ),
             _knobs(),
-            rx.hstack(_upload_button(), _progress(), align="center", spacing="3", wrap="wrap"),
+            rx.hstack(
+                _upload_button(),
+                audio_recorder(
+                    max_seconds=TranscriptionState.max_recording_s,
+                    upload_input_id=upload_input_id(AUDIO_UPLOAD_ID),
+                    disabled=TranscriptionState.busy,
+                ),
+                _progress(),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+            ),
             spacing="3",
             width="100%",
         ),

@@ -22,6 +22,7 @@ AUDIO_TYPES: dict[str, str] = {
     ".flac": "audio/flac",
     ".ogg": "audio/ogg",
     ".m4a": "audio/mp4",
+    ".webm": "audio/webm",
 }
 """Accepted file suffixes and the content type sent for each."""
 

@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
+from keycraft.config import get_settings
 from keycraft.routes import editor_url
 from keycraft.services import projects
 from keycraft.services.audio_slice import (
@@ -52,7 +53,7 @@ CANCEL_POLL_S = 0.2
 IDLE, UPLOADING, RUNNING, FAILED = "idle", "uploading", "running", "failed"
 
 MESSAGES: dict[type[DomainError], str] = {
-    UnsupportedAudioFile: "Choose a WAV, MP3, FLAC, OGG or M4A file.",
+    UnsupportedAudioFile: "Choose a WAV, MP3, FLAC, OGG, M4A or WebM file.",
     AudioFileTooLarge: "Recordings can be at most 100 MB.",
     EmptyAudioFile: "That file is empty.",
     AudioTooLarge: "That recording is too large for the transcriber.",
@@ -118,6 +119,11 @@ class TranscriptionState(rx.State):
     def busy(self) -> bool:
         """Whether a transcription is under way."""
         return self.status in (UPLOADING, RUNNING)
+
+    @rx.var
+    def max_recording_s(self) -> float:
+        """Longest recording the transcriber accepts: browser recordings stop there."""
+        return get_settings().transcriber_max_duration_s
 
     @rx.var
     def status_text(self) -> str:

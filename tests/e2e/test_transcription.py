@@ -238,7 +238,7 @@ def test_transcriber_errors_reach_the_user(
     status = page.get_by_test_id("transcription-status")
 
     _upload(page, "notes.txt", b"hello")
-    expect(status).to_have_text("Choose a WAV, MP3, FLAC, OGG or M4A file.")
+    expect(status).to_have_text("Choose a WAV, MP3, FLAC, OGG, M4A or WebM file.")
     _upload(page, "notes.wav", b"hello, not a recording")
     expect(status).to_have_text("The transcriber could not read that file as audio.")
     _upload(page, "broken.wav", b"RIFF not really a wave file")

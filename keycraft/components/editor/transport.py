@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from keycraft.components.piano_roll import transport_action
+from keycraft.components.recorder import midi_recorder
 from keycraft.components.select_menu import select_menu
 from keycraft.state.editor import TIME_SIGNATURE_OPTIONS, EditorState
 
@@ -154,6 +155,7 @@ def transport_bar() -> rx.Component:
             ),
         ),
         _mixer(),
+        midi_recorder(),
         align="center",
         spacing="4",
         wrap="wrap",

@@ -15,8 +15,8 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Which file formats can I upload and download?",
-        "Upload WAV, MP3, FLAC, OGG or M4A up to 100 MB. You download a standard MIDI file "
-        "that opens in any DAW, notation app or digital piano.",
+        "Record in the browser, or upload WAV, MP3, FLAC, OGG, M4A or WebM up to 100 MB. You "
+        "download a standard MIDI file that opens in any DAW, notation app or digital piano.",
     ),
     (
         "What does the free plan include?",

@@ -3,7 +3,7 @@
 import reflex as rx
 
 STEPS: tuple[tuple[str, str, str], ...] = (
-    ("mic", "Record or upload", "WAV, MP3, FLAC, OGG or M4A, up to 100 MB."),
+    ("mic", "Record or upload", "Record in the browser, or upload WAV, MP3, FLAC, OGG or M4A."),
     ("wand-sparkles", "Transcribe", "We turn the audio into notes in seconds to minutes."),
     ("pencil", "Fix and play", "Correct any note in the piano roll while listening."),
     ("download", "Download", "Export a standard MIDI file for any DAW or notation app."),

@@ -267,6 +267,8 @@ export function PianoRoll(props) {
       lastSentSeq: 0,
       loopDraft: null,
       extentTick: 0,
+      // A MIDI-keyboard take in progress (metronome on, loop off) or null.
+      take: null,
     };
   }
   s.current.props = props;
@@ -368,7 +370,7 @@ export function PianoRoll(props) {
     if (st.props.midiMuted || !st.player) return;
     const P = st.props;
     const region = loopRegion();
-    if (region.enabled && fromTick < region.end) toTick = Math.min(toTick, region.end);
+    if (region.enabled && !st.take && fromTick < region.end) toTick = Math.min(toTick, region.end);
     const tempo = tempoMap();
     const notes = sortedNotes();
     let lo = 0;
@@ -436,7 +438,7 @@ export function PianoRoll(props) {
       t.ticks = clockTicksAt(st.playheadTick, tempo);
     }
     const region = loopRegion();
-    t.loop = region.enabled;
+    t.loop = region.enabled && !st.take;
     if (region.end > region.start) {
       st.loopClockTicks = [clockTicksAt(region.start, tempo), clockTicksAt(region.end, tempo)];
       t.loopStart = `${st.loopClockTicks[0]}i`;
@@ -458,9 +460,9 @@ export function PianoRoll(props) {
   };
   const scheduleClicks = (fromTick, toTick, time, fromSeconds) => {
     const P = st.props;
-    if (!P.metronome || !st.player) return;
+    if (!(P.metronome || st.take) || !st.player) return;
     const region = loopRegion();
-    if (region.enabled && fromTick < region.end) toTick = Math.min(toTick, region.end);
+    if (region.enabled && !st.take && fromTick < region.end) toTick = Math.min(toTick, region.end);
     const tempo = tempoMap();
     beatsBetween(meterMap(), fromTick, toTick).forEach((beat) => {
       if (st.clickTicks.length < 5000) st.clickTicks.push(beat.tick);
@@ -495,8 +497,13 @@ export function PianoRoll(props) {
     if (st.audio && !st.audio.loaded) await Tone.loaded().catch(() => null);
     ensureScheduler();
     if (st.metronomeId === null) scheduleMetronome();
+    startTransport(Math.round(st.playheadTick), "+0.02");
+    st.playLatencyMs = performance.now() - st.pressTime;
+    st.dirty = true;
+  };
+  // Start the Transport at ``when`` (audio time, or "+s") playing from ``from`` (ticks).
+  const startTransport = (from, when) => {
     const t = transport();
-    const from = Math.round(st.playheadTick);
     const fromMs = clockTicksAt(from, tempoMap());
     t.ticks = fromMs;
     // The repeating window fires on multiples of its length; cover the gap before the first.
@@ -508,9 +515,74 @@ export function PianoRoll(props) {
         scheduleHeadGap(from, time, scheduleClicks);
       }, `${fromMs}i`);
     }
-    t.start("+0.02");
-    st.playLatencyMs = performance.now() - st.pressTime;
+    t.start(when);
+  };
+  // The performance.now() time at which audio scheduled for ``audioTime`` is heard.
+  const heardAtMs = (audioTime) => {
+    const raw = Tone.getContext().rawContext;
+    const stamp = typeof raw.getOutputTimestamp === "function" ? raw.getOutputTimestamp() : null;
+    if (stamp && stamp.performanceTime) return stamp.performanceTime + (audioTime - stamp.contextTime) * 1000;
+    return performance.now() + (audioTime - raw.currentTime) * 1000;
+  };
+
+  // ---------------------------------------------------------------- MIDI-keyboard takes
+  // One bar of count-in clicks (the metre at the playhead), then the Transport plays from
+  // the playhead with the metronome on and the loop off. Returns the take's clock: when its
+  // first tick is heard (performance.now() time, as MIDI events are stamped) and how
+  // milliseconds after that map to ticks at the tempo map.
+  const startTake = async () => {
+    if (st.props.readOnly) return null;
+    await Tone.start();
+    ensurePlayer();
+    if (transport().state === "started") pause();
+    st.take = { startedAt: performance.now() };
+    applyTransportSettings();
+    syncAudio();
+    ensureScheduler();
+    if (st.metronomeId === null) scheduleMetronome();
+    const tempo = tempoMap();
+    const from = Math.round(st.playheadTick);
+    const meter = meterMap().filter((seg) => seg.tick <= from).pop() || meterMap()[0];
+    const fromSeconds = tickToSeconds(from, tempo);
+    const beatSeconds = tickToSeconds(from + meter.beatTicks, tempo) - fromSeconds;
+    const firstClick = Tone.immediate() + 0.1;
+    for (let i = 0; i < meter.numerator; i++) {
+      st.player.click.triggerAttackRelease(i === 0 ? "C6" : "G5", "32n", firstClick + i * beatSeconds);
+    }
+    const startAt = firstClick + meter.numerator * beatSeconds;
+    startTransport(from, startAt);
     st.dirty = true;
+    return {
+      fromTick: from,
+      startMs: heardAtMs(startAt),
+      countInBeats: meter.numerator,
+      beatMs: beatSeconds * 1000,
+      tickAtMs: (ms) => secondsToTick(fromSeconds + ms / 1000, tempo),
+    };
+  };
+  // Stop the take where it got to and add its notes (rows without ids) as one commit: one
+  // step to undo. Returns how many notes were added.
+  const endTake = (rows) => {
+    if (!st.take) return 0;
+    st.take = null;
+    pause();
+    applyTransportSettings();
+    const upserts = [];
+    const ids = new Set();
+    (rows || []).forEach((r) => {
+      const id = newLocalId();
+      const n = { start_tick: r.start_tick, duration_ticks: r.duration_ticks, pitch_midi: r.pitch_midi, velocity: r.velocity };
+      st.notes.set(id, n);
+      ids.add(id);
+      upserts.push(rowOf(id, n));
+    });
+    if (upserts.length) {
+      st.selected = ids;
+      publishSelection();
+      commit(upserts, []);
+    }
+    st.dirty = true;
+    return upserts.length;
   };
   const clearHeadEvent = () => {
     if (st.headEventId !== null) {
@@ -1411,6 +1483,8 @@ export function PianoRoll(props) {
       transport: (action) => (action === "play" ? play() : action === "pause" ? pause() : action === "toggle" ? togglePlay() : stop()),
       zoom: (factor) => zoomBy(factor),
       focus: () => containerRef.current && containerRef.current.focus({ preventScroll: true }),
+      startTake: () => startTake(),
+      endTake: (rows) => endTake(rows),
     };
     window.__keycraftMounts = (window.__keycraftMounts || 0) + 1;
     window.__keycraft = {

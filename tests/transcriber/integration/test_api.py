@@ -202,6 +202,22 @@ def test_compressed_formats_go_through_ffmpeg(
     assert _post(make_app(), damaged).status_code == 422
 
 
+def test_a_browser_recording_in_streamed_webm_is_transcribed(
+    make_app: Callable[..., Flask], chord_wav: Path
+) -> None:
+    # MediaRecorder writes WebM/Opus as a stream: no duration and no cues, as ffmpeg writes
+    # WebM to a pipe. The browser recorder sends exactly that.
+    ffmpeg = shutil.which("ffmpeg")
+    assert ffmpeg, "ffmpeg must be installed for the test tier (Debian package 'ffmpeg')"
+    cmd = [ffmpeg, "-loglevel", "error", "-i", str(chord_wav), "-c:a", "libopus"]
+    webm = subprocess.run([*cmd, "-f", "webm", "pipe:1"], capture_output=True, check=True).stdout
+    assert webm.startswith(b"\x1a\x45\xdf\xa3")
+    response = _post(make_app(), webm, "?format=json")
+    assert response.status_code == 200
+    assert abs(response.get_json()["duration_s"] - sf.info(chord_wav).duration) < 0.1
+    assert {n["pitch_midi"] for n in response.get_json()["notes"]} >= {60, 64, 67}
+
+
 def test_second_request_while_busy_is_429(make_app: Callable[..., Flask], chord_wav: Path) -> None:
     app = make_app()
     lock = state(app).busy

@@ -68,15 +68,27 @@ def test_garbage_cannot_be_sliced() -> None:
         slice_recording(b"RIFF", ".wav", 0.0, 1.0, ffmpeg="no-such-ffmpeg")
 
 
-def test_compressed_recordings_go_through_ffmpeg(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "encode"),
+    [
+        (".m4a", ["-f", "mp4"]),
+        # A browser recording: WebM/Opus written as a stream (no duration, no cues).
+        (".webm", ["-c:a", "libopus", "-f", "webm"]),
+    ],
+)
+def test_compressed_recordings_go_through_ffmpeg(
+    tmp_path: Path, suffix: str, encode: list[str]
+) -> None:
     ffmpeg = shutil.which("ffmpeg")
     assert ffmpeg, "ffmpeg must be installed for the test tier (Debian package 'ffmpeg')"
     wav = tmp_path / "tone.wav"
-    t = np.arange(4 * 44100) / 44100
-    soundfile.write(wav, (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), 44100)
-    m4a = tmp_path / "tone.m4a"
-    subprocess.run([ffmpeg, "-loglevel", "error", "-i", str(wav), str(m4a)], check=True)
-    piece = slice_recording(m4a.read_bytes(), ".m4a", 1.0, 2.0, padding_s=0.25)
+    t = np.arange(4 * 48000) / 48000
+    soundfile.write(wav, (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), 48000)
+    cmd = [ffmpeg, "-loglevel", "error", "-i", str(wav), *encode]
+    output = "pipe:1" if suffix == ".webm" else str(tmp_path / f"tone{suffix}")
+    encoded = subprocess.run([*cmd, output], capture_output=True, check=True).stdout
+    audio = encoded if suffix == ".webm" else (tmp_path / f"tone{suffix}").read_bytes()
+    piece = slice_recording(audio, suffix, 1.0, 2.0, padding_s=0.25)
     assert piece.offset_s == pytest.approx(0.75)
     assert piece.duration_s == pytest.approx(1.5)
 

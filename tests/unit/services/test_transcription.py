@@ -22,6 +22,13 @@ def test_accepted_audio_gets_a_per_user_project_key() -> None:
     assert upload.storage_key == f"users/u1/projects/{upload.project_id}/source.flac"
 
 
+def test_a_browser_recording_in_webm_is_accepted() -> None:
+    upload = check_audio("u1", "Recording 2026-12-06 11.20.webm", 1000)
+    assert upload.content_type == "audio/webm"
+    assert upload.title == "Recording 2026-12-06 11.20"
+    assert upload.storage_key.endswith("/source.webm")
+
+
 @pytest.mark.parametrize(
     ("name", "size", "error"),
     [
