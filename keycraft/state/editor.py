@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
-from keycraft.routes import PROJECTS, project_audio_url, project_midi_url
+from keycraft.routes import PROJECTS, project_audio_url
 from keycraft.services import downloads, projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
@@ -23,6 +23,7 @@ from keycraft.services.domain import (
     TimeSignatureChange,
 )
 from keycraft.services.errors import Conflict, DomainError, NotFound
+from keycraft.services.metrics import DOWNLOADS
 from keycraft.services.notes import edits
 from keycraft.services.notes.autosave import AutosaveTracker, SaveTicket
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
@@ -799,22 +800,45 @@ class EditorState(rx.State):
         return await self._download()
 
     async def _download(self) -> EventSpec | None:
-        """The saved project's MIDI download, or the upgrade dialog when none is left."""
+        """Store the saved project's MIDI and start its download, counting one.
+
+        A failure before the download is counted shows a message and leaves the meter as
+        it is; none left opens the upgrade dialog.
+        """
         if self._project is None:
             return None
         if self.message == SAVING_BEFORE_EXPORT_MESSAGE:
             self.message = ""
         auth = await self.get_state(AuthState)
-        status = await self._refresh_quota(auth.user_id)
-        if status is not None and status.used >= status.limit:
+        services = get_services()
+        try:
+            delivered = await asyncio.to_thread(
+                downloads.export_project_midi,
+                services.repository,
+                services.storage,
+                auth.user_id,
+                self._project.id,
+                utc_now(),
+                link_ttl_s=services.settings.download_link_ttl_s,
+                plans=services.plans.plans,
+            )
+        except downloads.QuotaExhausted:
+            await self._refresh_quota(auth.user_id)
             self.upgrade_open = True
             return None
-        # The server counts the download when the browser fetches it; show it right away.
-        self.downloads_used += 1
-        return rx.download(
-            url=project_midi_url(self._project.id),
-            filename=downloads.midi_filename(self._project.title),
-        )
+        except DomainError as exc:
+            self.message = (
+                MESSAGES[NotFound] if isinstance(exc, NotFound) else downloads.EXPORT_FAILED_MESSAGE
+            )
+            await self._refresh_quota(auth.user_id)
+            return None
+        DOWNLOADS.labels(services.settings.storage).inc()
+        self.downloads_used = delivered.quota.used
+        self.downloads_limit = delivered.quota.limit
+        self.downloads_reset = f"{delivered.quota.reset_date:%d %b %Y}"
+        # A Var, not a str: rx.download takes only app paths as plain strings, and the link
+        # may be a presigned S3 or CloudFront URL.
+        return rx.download(url=rx.Var.create(delivered.url), filename=delivered.filename)
 
     @rx.event
     def back_to_projects(self) -> EventSpec:
