@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from keycraft.components.file_picker import file_picker
+from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
 from keycraft.services.transcription import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
@@ -18,6 +19,10 @@ from keycraft.state.transcription import (
     MODEL_OPTIONS,
     TranscriptionState,
 )
+from keycraft.state.transcription_here import TranscribeHereState
+
+UPLOAD_BUTTON_ID = "upload-audio-button"
+"""The upload button, where focus returns after the replace-or-new question."""
 
 AUDIO_ACCEPT = {
     "audio/wav": [".wav"],
@@ -127,32 +132,56 @@ def _progress() -> rx.Component:
     )
 
 
-def _upload_button() -> rx.Component:
+def _upload_button(into_open_project: bool) -> rx.Component:
+    files = rx.upload_files(
+        upload_id=AUDIO_UPLOAD_ID,
+        on_upload_progress=TranscriptionState.upload_progress,  # type: ignore[arg-type]
+    )
+    receive = (
+        TranscribeHereState.receive_audio if into_open_project else TranscriptionState.receive_audio
+    )
     return file_picker(
         "Transcribe a recording",
         "audio-lines",
         AUDIO_UPLOAD_ID,
         "upload-audio",
-        TranscriptionState.receive_audio(  # type: ignore[operator]
-            rx.upload_files(
-                upload_id=AUDIO_UPLOAD_ID,
-                on_upload_progress=TranscriptionState.upload_progress,  # type: ignore[arg-type]
-            )
-        ),
+        receive(files),  # type: ignore[operator]
         AUDIO_ACCEPT,
         MAX_AUDIO_BYTES,
+        button_id=UPLOAD_BUTTON_ID,
     )
 
 
-def transcription_panel() -> rx.Component:
-    """Upload a recording to get a new project (project list and editor)."""
+def _replace_dialog() -> rx.Component:
+    return replace_dialog(
+        open_=TranscribeHereState.replace_dialog_open,
+        title="This project already has notes",
+        description=(
+            "Replace them with the transcription (Undo brings them back) and keep the "
+            "recording with this project, or make a new project of the recording."
+        ),
+        on_replace=TranscribeHereState.replace_notes,
+        on_new_project=TranscribeHereState.add_as_new_project,
+        on_cancel=TranscribeHereState.cancel,
+        return_focus_id=UPLOAD_BUTTON_ID,
+        test_id="transcribe-choice",
+    )
+
+
+def transcription_panel(into_open_project: bool = False) -> rx.Component:
+    """Upload a recording: a new project (project list), or the open project's notes (editor)."""
+    where = (
+        "The notes fill this project."
+        if into_open_project
+        else "The result opens as a new project."
+    )
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.icon("audio-waveform", size=18),
                 rx.text("Audio → MIDI", weight="bold"),
                 rx.text(
-                    "WAV, MP3, FLAC, OGG or M4A up to 100 MB. The result opens as a new project.",
+                    f"WAV, MP3, FLAC, OGG or M4A up to 100 MB. {where}",
                     size="2",
                     color_scheme="gray",
                 ),
@@ -161,7 +190,14 @@ def transcription_panel() -> rx.Component:
                 wrap="wrap",
             ),
             _knobs(),
-            rx.hstack(_upload_button(), _progress(), align="center", spacing="3", wrap="wrap"),
+            rx.hstack(
+                _upload_button(into_open_project),
+                _progress(),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+            ),
+            *([_replace_dialog()] if into_open_project else []),
             spacing="3",
             width="100%",
         ),
@@ -213,5 +249,5 @@ def retranscribe_panel() -> rx.Component:
             ),
             width="100%",
         ),
-        transcription_panel(),
+        transcription_panel(into_open_project=True),
     )

@@ -28,14 +28,7 @@ from keycraft.services.notes import edits
 from keycraft.services.notes.autosave import AutosaveTracker, SaveTicket
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
 from keycraft.services.notes.loop import bar_number, loop_region, tick_at_bar
-from keycraft.services.notes.midi_io import (
-    MAX_MIDI_BYTES,
-    InvalidMidiFile,
-    NoNotesInMidi,
-    UnsupportedMidiFile,
-    import_midi,
-    midi_tracks,
-)
+from keycraft.services.notes.midi_io import InvalidMidiFile, NoNotesInMidi, UnsupportedMidiFile
 from keycraft.services.notes.session import EditingSession, ServerEdit
 from keycraft.services.notes.timing import bar_start_tick
 from keycraft.state.auth import AuthState
@@ -44,7 +37,6 @@ SNAP_OPTIONS: list[str] = [g.key for g in SNAP_GRIDS]
 TIME_SIGNATURE_OPTIONS: list[str] = ["2/4", "3/4", "4/4", "5/4", "6/8", "7/8", "9/8", "12/8"]
 
 SAVED, SAVING, SAVE_FAILED = "saved", "saving", "failed"
-ALL_TRACKS = "All tracks, merged"
 
 MESSAGES: dict[type[DomainError], str] = {
     Conflict: "This project was changed in another tab. Reload the page to continue.",
@@ -69,7 +61,8 @@ BURST_UNACKED = 2
 """Unacknowledged earlier events from which an edit is saved by the coalescing saver."""
 
 
-def _message(error: DomainError) -> str:
+def error_message(error: DomainError) -> str:
+    """The fixed sentence the editor shows for ``error``."""
     return next((m for t, m in MESSAGES.items() if isinstance(error, t)), SAVE_FAILED_MESSAGE)
 
 
@@ -118,15 +111,10 @@ class EditorState(rx.State):
     downloads_limit: int = 0
     downloads_reset: str = ""
     upgrade_open: bool = False
-    track_dialog_open: bool = False
-    track_options: rx.Field[list[str]] = rx.field(default_factory=list)
-    track_choice: rx.Field[str] = rx.field("")
 
     _session: EditingSession | None = None
     _project: Project | None = None
     _selected: tuple[str, ...] = ()
-    _pending_midi: bytes = b""
-    _track_indices: list[int] = []
     _autosave: AutosaveTracker = AutosaveTracker()
 
     # --- views -------------------------------------------------------------------------
@@ -320,7 +308,7 @@ class EditorState(rx.State):
         if error is not None or saved is None or self._project is None:
             self._autosave.failed()
             self.save_status = SAVE_FAILED
-            self.message = _message(error) if error is not None else SAVE_FAILED_MESSAGE
+            self.message = error_message(error) if error is not None else SAVE_FAILED_MESSAGE
             return
         # Title, tempo and metre may have changed while the save ran: keep them, take the
         # stored version.
@@ -395,7 +383,7 @@ class EditorState(rx.State):
         try:
             self._session.commit(edits.changeset_from_payload(changeset))
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             # The browser shows an edit the server refused: resend the truth.
             self._reload_notes()
             self._received(changeset)
@@ -478,7 +466,7 @@ class EditorState(rx.State):
         try:
             edit = operation()
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             return None
         if edit is None:
             return None
@@ -499,7 +487,7 @@ class EditorState(rx.State):
         try:
             edit = self._session.replace_range(start_tick, end_tick, notes)
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             return 0, None
         self._push(edit)
         self._refresh_counts()
@@ -692,7 +680,7 @@ class EditorState(rx.State):
         try:
             title = projects.clean_title(self.title)
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             self.title = self._project.title
             return None
         if title == self._project.title:
@@ -702,81 +690,29 @@ class EditorState(rx.State):
         return await self._after_edit()
 
     # --- MIDI in and out ---------------------------------------------------------------
-    @rx.event
-    async def import_midi(self, files: list[rx.UploadFile]) -> EventSpec | None:
-        """Read a MIDI file; import it, or first ask which track when it has several."""
-        if self._session is None or not files:
-            return None
-        data = await files[0].read(MAX_MIDI_BYTES + 1)
-        try:
-            tracks = await asyncio.to_thread(midi_tracks, data)
-        except DomainError as exc:
-            self.message = _message(exc)
-            return None
-        if len(tracks) == 1:
-            return await self._import(data, None)
-        self._pending_midi = data
-        self._track_indices = [t.index for t in tracks]
-        self.track_options = [ALL_TRACKS] + [
-            f"Track {t.index}: {t.name or 'untitled'} ({t.note_count} notes)" for t in tracks
-        ]
-        self.track_choice = ALL_TRACKS
-        self.track_dialog_open = True
-        return None
+    async def fill(
+        self, project: Project, notes: list[Note] | tuple[Note, ...]
+    ) -> EventSpec | None:
+        """Replace every note by ``notes`` and take ``project``'s tempo, metre and recording.
 
-    @rx.event
-    def set_track_choice(self, value: str) -> None:
-        """Choose which track(s) the import takes."""
-        if value in self.track_options:
-            self.track_choice = value
-
-    @rx.event
-    async def confirm_import(self) -> EventSpec | None:
-        """Import the pending file with the chosen track(s)."""
-        data, self._pending_midi = self._pending_midi, b""
-        self.track_dialog_open = False
-        if not data:
-            return None
-        position = (
-            self.track_options.index(self.track_choice)
-            if self.track_choice in self.track_options
-            else 0
-        )
-        chosen = None if position == 0 else frozenset({self._track_indices[position - 1]})
-        return await self._import(data, chosen)
-
-    @rx.event
-    def cancel_import(self) -> None:
-        """Drop the pending file; nothing changes."""
-        self._pending_midi = b""
-        self.track_dialog_open = False
-
-    async def _import(self, data: bytes, tracks: frozenset[int] | None) -> EventSpec | None:
-        """Replace the notes with the file's (one undoable step); nothing on error."""
+        Called by MIDI import and by transcription into the open project. The notes change
+        in one undoable step (undo brings the previous ones back; tempo, metre and
+        recording stay the new ones). Saves; returns the saver to start, if any.
+        """
         if self._session is None or self._project is None:
             return None
         try:
-            imported = await asyncio.to_thread(import_midi, data, tracks)
-            # The file's tempo and metre maps are checked before anything changes.
-            timed = replace(
-                self._project,
-                tempo_bpm=projects.check_tempo(imported.tempo_bpm),
-                time_signature=projects.check_time_signature(imported.time_signature),
-                tempo_changes=projects.check_tempo_changes(imported.tempo_changes),
-                time_signature_changes=projects.check_time_signature_changes(
-                    imported.time_signature_changes
-                ),
-            )
-            self._session.replace_all(imported.notes)
+            self._session.replace_all(notes)
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             return None
-        self._show_maps(timed)
+        self._show_maps(project)
+        self.has_audio = project.source_audio_key is not None
         self._selected = ()
         self._reload_notes()
         self._refresh_counts()
         self.message = ""
-        self._project = timed
+        self._project = replace(project, version=self._project.version)
         return await self._after_edit()
 
     @rx.event
