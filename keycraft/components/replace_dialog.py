@@ -38,19 +38,19 @@ def replace_dialog(
         test_id: ``data-testid`` of the dialog; its buttons add ``-replace``, ``-new``,
             ``-cancel``.
     """
+    cancel_id = f"{test_id}-cancel-button"
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(description),
             rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=on_cancel,
-                        data_testid=f"{test_id}-cancel",
-                    )
+                rx.button(
+                    "Cancel",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=on_cancel,
+                    id=cancel_id,
+                    data_testid=f"{test_id}-cancel",
                 ),
                 rx.button(
                     NEW_PROJECT_LABEL,
@@ -58,19 +58,19 @@ def replace_dialog(
                     on_click=on_new_project,
                     data_testid=f"{test_id}-new",
                 ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        REPLACE_LABEL,
-                        color_scheme="red",
-                        on_click=on_replace,
-                        data_testid=f"{test_id}-replace",
-                    )
+                rx.button(
+                    REPLACE_LABEL,
+                    color_scheme="red",
+                    on_click=on_replace,
+                    data_testid=f"{test_id}-replace",
                 ),
                 justify="end",
                 spacing="3",
                 margin_top="1rem",
                 wrap="wrap",
             ),
+            # The safe answer has focus first, as in any alert dialog.
+            on_open_auto_focus=rx.set_focus(cancel_id),
             on_escape_key_down=on_cancel,
             on_close_auto_focus=rx.set_focus(return_focus_id),
             data_testid=test_id,

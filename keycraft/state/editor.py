@@ -769,6 +769,8 @@ class EditorState(rx.State):
             await self._refresh_quota(auth.user_id)
             return None
         DOWNLOADS.labels(services.settings.storage).inc()
+        if self.message == downloads.EXPORT_FAILED_MESSAGE:
+            self.message = ""
         self.downloads_used = delivered.quota.used
         self.downloads_limit = delivered.quota.limit
         self.downloads_reset = f"{delivered.quota.reset_date:%d %b %Y}"
