@@ -44,6 +44,8 @@ class MidiDownload:
 
     data: bytes
     filename: str
+    title: str = ""
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,16 @@ def quota_status(
     return QuotaStatus(used=used, limit=download_limit(user, plans), reset_date=quota.reset_date)
 
 
+def export_key(user_id: str, project_id: str, midi: MidiDownload) -> str:
+    """Where an export is stored: one object per saved version of the project.
+
+    A new version gets a new key, so a cache in front of the store (CloudFront keeps
+    ``.mid`` files for a day) never serves the file of an earlier version.
+    """
+    name = export_key_name(midi.title)
+    return f"{project_prefix(user_id, project_id)}exports/v{midi.version}/{name}"
+
+
 def build_project_midi(repo: Repository, user_id: str, project_id: str) -> MidiDownload:
     """Write the user's saved project as a MIDI file; no download is counted.
 
@@ -110,7 +122,12 @@ def build_project_midi(repo: Repository, user_id: str, project_id: str) -> MidiD
         tempo_changes=project.tempo_changes,
         time_signature_changes=project.time_signature_changes,
     )
-    return MidiDownload(data=data, filename=midi_filename(project.title))
+    return MidiDownload(
+        data=data,
+        filename=midi_filename(project.title),
+        title=project.title,
+        version=project.version,
+    )
 
 
 def export_project_midi(
@@ -133,9 +150,9 @@ def export_project_midi(
     give back. A refund after the fact was rejected: the refund is a second write that can
     itself fail, or never run if the process stops between the two, and the download
     would stay spent. The price of this order is small: a request that loses the race for
-    the last download has stored a file nobody gets a link to; the next export overwrites
-    it and deleting the project removes it. A user already at the limit is refused
-    before any file is written.
+    the last download has stored a file nobody gets a link to (the same bytes as the
+    winner's, under the same key); deleting the project removes it. A user already at
+    the limit is refused before any file is written.
 
     Args:
         repo: Where users, projects and quotas live.
@@ -163,7 +180,7 @@ def export_project_midi(
             QuotaDecision(False, used, limit, quota.reset_date, quota.total_downloads)
         )
     midi = build_project_midi(repo, user_id, project_id)
-    key = f"{project_prefix(user_id, project_id)}exports/{export_key_name(midi.filename)}"
+    key = export_key(user_id, project_id, midi)
     storage.put(key, midi.data, "audio/midi")
     url = storage.download_url(key, midi.filename, link_ttl_s)
     decision = repo.consume_download(user_id, limit, now)

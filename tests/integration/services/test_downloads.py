@@ -60,10 +60,14 @@ def _export(
 
 def _fetch(storage: LocalStorage, delivered: DeliveredMidi) -> bytes:
     """What the link serves: the stored object its signed token names."""
+    return storage.get(_key(delivered))
+
+
+def _key(delivered: DeliveredMidi) -> str:
     token = unquote(delivered.url.split(MEDIA_LINK_PATH, 1)[1])
     link = SIGNER.verify(token, time.time())
     assert link.filename == delivered.filename
-    return storage.get(link.key)
+    return link.key
 
 
 def test_downloads_count_against_the_free_quota_and_wrong_ids_cost_nothing(
@@ -155,4 +159,6 @@ def test_a_store_that_refuses_the_write_costs_no_download(
     delivered = _export(repo, storage, user.id, project.id, T0)
     assert delivered.filename == "Nocturne – Op.9 月光.mid"
     assert delivered.quota.used == 1
+    # One object per saved version, under an ASCII name.
+    assert _key(delivered) == f"users/{user.id}/projects/{project.id}/exports/v1/Nocturne-Op.9.mid"
     assert _fetch(storage, delivered).startswith(b"MThd")
