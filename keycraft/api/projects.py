@@ -11,11 +11,15 @@ from keycraft.routes import PRICING
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import User
-from keycraft.services.downloads import QuotaExhausted, download_project_midi
-from keycraft.services.errors import NotFound
+from keycraft.services.downloads import (
+    EXPORT_FAILED_MESSAGE,
+    QuotaExhausted,
+    export_project_midi,
+)
+from keycraft.services.errors import NotFound, StorageUnavailable
 from keycraft.services.metrics import DOWNLOADS, QUOTA_DENIALS
+from keycraft.services.notes.midi_io import MidiExportFailed
 from keycraft.services.sessions import resolve_session, token_from_cookie_header
-from keycraft.services.storage.keys import project_prefix
 
 AUDIO_TYPES = {
     ".wav": "audio/wav",
@@ -49,12 +53,16 @@ async def project_midi(request: Request) -> Response:
     project_id = request.path_params["project_id"]
     services = get_services()
     try:
-        download = await asyncio.to_thread(
-            download_project_midi,
+        # The file goes to the media store and the browser follows a short-lived link to it
+        # (a signed local link, a presigned S3 URL or a signed CloudFront URL).
+        delivered = await asyncio.to_thread(
+            export_project_midi,
             services.repository,
+            services.storage,
             user.id,
             project_id,
             utc_now(),
+            link_ttl_s=services.settings.download_link_ttl_s,
             plans=services.plans.plans,
         )
     except NotFound:
@@ -71,15 +79,10 @@ async def project_midi(request: Request) -> Response:
             reset_date=decision.reset_date.isoformat(),
             upgrade_url=f"{services.settings.app_url.rstrip('/')}{PRICING.path}",
         )
-    # The file goes to the media store and the browser follows a short-lived link to it
-    # (a signed local link, a presigned S3 URL or a signed CloudFront URL).
-    key = f"{project_prefix(user.id, project_id)}exports/{download.filename}"
-    await asyncio.to_thread(services.storage.put, key, download.data, "audio/midi")
-    url = services.storage.download_url(
-        key, download.filename, services.settings.download_link_ttl_s
-    )
+    except (MidiExportFailed, StorageUnavailable):
+        return _error(503, "export_failed", EXPORT_FAILED_MESSAGE)
     DOWNLOADS.labels(services.settings.storage).inc()
-    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+    return RedirectResponse(delivered.url, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 async def project_audio(request: Request) -> Response:

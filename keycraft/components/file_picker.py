@@ -39,10 +39,18 @@ def file_picker(
     on_drop: Any,
     accept: dict[str, list[str]],
     max_size_bytes: int,
+    button_id: str | None = None,
 ) -> rx.Component:
-    """A single-file picker that uploads as soon as a file is chosen or dropped."""
+    """A single-file picker that uploads as soon as a file is chosen or dropped.
+
+    ``button_id`` names the visible button, so focus can be sent back to it.
+    """
+    named = {"id": button_id} if button_id else {}
+    button = rx.button(
+        rx.icon(icon, size=16), label, variant="soft", size="2", type="button", **named
+    )
     picker = rx.upload(
-        rx.button(rx.icon(icon, size=16), label, variant="soft", size="2", type="button"),
+        button,
         id=upload_id,
         multiple=False,
         max_files=1,

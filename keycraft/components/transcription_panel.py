@@ -8,6 +8,7 @@ import reflex as rx
 
 from keycraft.components.file_picker import file_picker, upload_input_id
 from keycraft.components.recorder import audio_recorder
+from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
 from keycraft.services.transcription import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
@@ -19,6 +20,10 @@ from keycraft.state.transcription import (
     MODEL_OPTIONS,
     TranscriptionState,
 )
+from keycraft.state.transcription_here import TranscribeHereState
+
+UPLOAD_BUTTON_ID = "upload-audio-button"
+"""The upload button, where focus returns after the replace-or-new question."""
 
 AUDIO_ACCEPT = {
     "audio/wav": [".wav"],
@@ -129,25 +134,49 @@ def _progress() -> rx.Component:
     )
 
 
-def _upload_button() -> rx.Component:
+def _upload_button(into_open_project: bool) -> rx.Component:
+    files = rx.upload_files(
+        upload_id=AUDIO_UPLOAD_ID,
+        on_upload_progress=TranscriptionState.upload_progress,  # type: ignore[arg-type]
+    )
+    receive = (
+        TranscribeHereState.receive_audio if into_open_project else TranscriptionState.receive_audio
+    )
     return file_picker(
         "Upload a recording",
         "audio-lines",
         AUDIO_UPLOAD_ID,
         "upload-audio",
-        TranscriptionState.receive_audio(  # type: ignore[operator]
-            rx.upload_files(
-                upload_id=AUDIO_UPLOAD_ID,
-                on_upload_progress=TranscriptionState.upload_progress,  # type: ignore[arg-type]
-            )
-        ),
+        receive(files),  # type: ignore[operator]
         AUDIO_ACCEPT,
         MAX_AUDIO_BYTES,
+        button_id=UPLOAD_BUTTON_ID,
     )
 
 
-def transcription_panel() -> rx.Component:
-    """Upload a recording to get a new project (project list and editor)."""
+def _replace_dialog() -> rx.Component:
+    return replace_dialog(
+        open_=TranscribeHereState.replace_dialog_open,
+        title="This project already has notes",
+        description=(
+            "Replace them with the transcription (Undo brings them back) and keep the "
+            "recording with this project, or make a new project of the recording."
+        ),
+        on_replace=TranscribeHereState.replace_notes,
+        on_new_project=TranscribeHereState.add_as_new_project,
+        on_cancel=TranscribeHereState.cancel,
+        return_focus_id=UPLOAD_BUTTON_ID,
+        test_id="transcribe-choice",
+    )
+
+
+def transcription_panel(into_open_project: bool = False) -> rx.Component:
+    """Upload a recording: a new project (project list), or the open project's notes (editor)."""
+    where = (
+        "The notes fill this project."
+        if into_open_project
+        else "The result opens as a new project."
+    )
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -155,7 +184,7 @@ def transcription_panel() -> rx.Component:
                 rx.text("Audio → MIDI", weight="bold"),
                 rx.text(
                     "Record here, or upload WAV, MP3, FLAC, OGG, M4A or WebM up to 100 MB. "
-                    "The result opens as a new project.",
+                    + where,
                     size="2",
                     color_scheme="gray",
                 ),
@@ -165,7 +194,7 @@ def transcription_panel() -> rx.Component:
             ),
             _knobs(),
             rx.hstack(
-                _upload_button(),
+                _upload_button(into_open_project),
                 audio_recorder(
                     max_seconds=TranscriptionState.max_recording_s,
                     upload_input_id=upload_input_id(AUDIO_UPLOAD_ID),
@@ -176,6 +205,7 @@ def transcription_panel() -> rx.Component:
                 spacing="3",
                 wrap="wrap",
             ),
+            *([_replace_dialog()] if into_open_project else []),
             spacing="3",
             width="100%",
         ),
@@ -227,5 +257,5 @@ def retranscribe_panel() -> rx.Component:
             ),
             width="100%",
         ),
-        transcription_panel(),
+        transcription_panel(into_open_project=True),
     )

@@ -5,6 +5,7 @@ import reflex as rx
 from keycraft.components.editor.app_header import editor_app_header
 from keycraft.components.editor.header import editor_header
 from keycraft.components.editor.panels import (
+    import_replace_dialog,
     message_banner,
     shortcuts_dialog,
     track_dialog,
@@ -91,6 +92,7 @@ def editor_page() -> rx.Component:
                     retranscribe_panel(),
                     shortcuts_dialog(),
                     track_dialog(),
+                    import_replace_dialog(),
                     upgrade_dialog(),
                     spacing="3",
                     width="100%",

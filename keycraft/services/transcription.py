@@ -11,6 +11,8 @@ from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError
 from keycraft.services.notes.timing import seconds_to_tick
 from keycraft.services.projects import project_media_prefix
+from keycraft.services.storage.keys import TEMP_PREFIX, temp_upload_key
+from keycraft.services.storage.port import Storage
 from keycraft.services.transcriber_client import TranscribedNote
 
 MAX_AUDIO_BYTES = 100 * 1024 * 1024
@@ -51,8 +53,14 @@ class AudioUpload:
     title: str
 
 
-def check_audio(user_id: str, filename: str, size_bytes: int) -> AudioUpload:
+def check_audio(
+    user_id: str, filename: str, size_bytes: int, *, staged: bool = False
+) -> AudioUpload:
     """Validate an upload's name and size and choose where it will be stored.
+
+    By default the upload goes straight where a new project's recording lives. A
+    ``staged`` upload (one that may end in the open project or in a new one, as the user
+    chooses) goes to the temporary prefix, which is purged by age if it is never placed.
 
     Raises:
         UnsupportedAudioFile, AudioFileTooLarge, EmptyAudioFile.
@@ -69,12 +77,48 @@ def check_audio(user_id: str, filename: str, size_bytes: int) -> AudioUpload:
     stem = PurePosixPath(name).stem.strip() or "Recording"
     return AudioUpload(
         project_id=project_id,
-        storage_key=f"{project_media_prefix(user_id, project_id)}source{suffix}",
+        storage_key=temp_upload_key(project_id, f"source{suffix}")
+        if staged
+        else recording_key(user_id, project_id, suffix),
         filename=name,
         suffix=suffix,
         content_type=AUDIO_TYPES[suffix],
         title=stem[:120],
     )
+
+
+def recording_key(user_id: str, project_id: str, suffix: str) -> str:
+    """Where a project's recording is stored (``suffix`` such as ``.wav``)."""
+    return f"{project_media_prefix(user_id, project_id)}source{suffix}"
+
+
+def place_recording(
+    storage: Storage, audio: bytes, from_key: str, user_id: str, project_id: str
+) -> str:
+    """Make ``audio`` (stored at ``from_key``) the recording of the project; return its key.
+
+    A staged upload is written to the project's place and its temporary copy removed; an
+    upload already in place is left as it is.
+
+    Raises:
+        StorageUnavailable: the store refused the write.
+    """
+    key = recording_key(user_id, project_id, PurePosixPath(from_key).suffix.lower())
+    if key == from_key:
+        return key
+    storage.put(key, audio, AUDIO_TYPES.get(PurePosixPath(key).suffix, "audio/wav"))
+    forget_staged(storage, from_key)
+    return key
+
+
+def forget_staged(storage: Storage, key: str) -> None:
+    """Delete a staged upload now (the age-based purge would otherwise take it later)."""
+    if not key.startswith(TEMP_PREFIX):
+        return
+    try:
+        storage.delete_prefix(key)
+    except DomainError:
+        return  # the purge removes it by age; the user's outcome is unchanged
 
 
 def notes_from_transcription(

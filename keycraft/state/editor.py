@@ -11,7 +11,7 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
-from keycraft.routes import PROJECTS, project_audio_url, project_midi_url
+from keycraft.routes import PROJECTS, project_audio_url
 from keycraft.services import downloads, projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
@@ -23,18 +23,12 @@ from keycraft.services.domain import (
     TimeSignatureChange,
 )
 from keycraft.services.errors import Conflict, DomainError, NotFound
+from keycraft.services.metrics import DOWNLOADS
 from keycraft.services.notes import edits
 from keycraft.services.notes.autosave import AutosaveTracker, SaveTicket
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
 from keycraft.services.notes.loop import bar_number, loop_region, tick_at_bar
-from keycraft.services.notes.midi_io import (
-    MAX_MIDI_BYTES,
-    InvalidMidiFile,
-    NoNotesInMidi,
-    UnsupportedMidiFile,
-    import_midi,
-    midi_tracks,
-)
+from keycraft.services.notes.midi_io import InvalidMidiFile, NoNotesInMidi, UnsupportedMidiFile
 from keycraft.services.notes.session import EditingSession, ServerEdit
 from keycraft.services.notes.timing import bar_start_tick
 from keycraft.state.auth import AuthState
@@ -43,7 +37,6 @@ SNAP_OPTIONS: list[str] = [g.key for g in SNAP_GRIDS]
 TIME_SIGNATURE_OPTIONS: list[str] = ["2/4", "3/4", "4/4", "5/4", "6/8", "7/8", "9/8", "12/8"]
 
 SAVED, SAVING, SAVE_FAILED = "saved", "saving", "failed"
-ALL_TRACKS = "All tracks, merged"
 
 MESSAGES: dict[type[DomainError], str] = {
     Conflict: "This project was changed in another tab. Reload the page to continue.",
@@ -68,7 +61,8 @@ BURST_UNACKED = 2
 """Unacknowledged earlier events from which an edit is saved by the coalescing saver."""
 
 
-def _message(error: DomainError) -> str:
+def error_message(error: DomainError) -> str:
+    """The fixed sentence the editor shows for ``error``."""
     return next((m for t, m in MESSAGES.items() if isinstance(error, t)), SAVE_FAILED_MESSAGE)
 
 
@@ -117,15 +111,10 @@ class EditorState(rx.State):
     downloads_limit: int = 0
     downloads_reset: str = ""
     upgrade_open: bool = False
-    track_dialog_open: bool = False
-    track_options: rx.Field[list[str]] = rx.field(default_factory=list)
-    track_choice: rx.Field[str] = rx.field("")
 
     _session: EditingSession | None = None
     _project: Project | None = None
     _selected: tuple[str, ...] = ()
-    _pending_midi: bytes = b""
-    _track_indices: list[int] = []
     _autosave: AutosaveTracker = AutosaveTracker()
 
     # --- views -------------------------------------------------------------------------
@@ -319,7 +308,7 @@ class EditorState(rx.State):
         if error is not None or saved is None or self._project is None:
             self._autosave.failed()
             self.save_status = SAVE_FAILED
-            self.message = _message(error) if error is not None else SAVE_FAILED_MESSAGE
+            self.message = error_message(error) if error is not None else SAVE_FAILED_MESSAGE
             return
         # Title, tempo and metre may have changed while the save ran: keep them, take the
         # stored version.
@@ -394,7 +383,7 @@ class EditorState(rx.State):
         try:
             self._session.commit(edits.changeset_from_payload(changeset))
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             # The browser shows an edit the server refused: resend the truth.
             self._reload_notes()
             self._received(changeset)
@@ -477,7 +466,7 @@ class EditorState(rx.State):
         try:
             edit = operation()
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             return None
         if edit is None:
             return None
@@ -498,7 +487,7 @@ class EditorState(rx.State):
         try:
             edit = self._session.replace_range(start_tick, end_tick, notes)
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             return 0, None
         self._push(edit)
         self._refresh_counts()
@@ -691,7 +680,7 @@ class EditorState(rx.State):
         try:
             title = projects.clean_title(self.title)
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             self.title = self._project.title
             return None
         if title == self._project.title:
@@ -701,81 +690,29 @@ class EditorState(rx.State):
         return await self._after_edit()
 
     # --- MIDI in and out ---------------------------------------------------------------
-    @rx.event
-    async def import_midi(self, files: list[rx.UploadFile]) -> EventSpec | None:
-        """Read a MIDI file; import it, or first ask which track when it has several."""
-        if self._session is None or not files:
-            return None
-        data = await files[0].read(MAX_MIDI_BYTES + 1)
-        try:
-            tracks = await asyncio.to_thread(midi_tracks, data)
-        except DomainError as exc:
-            self.message = _message(exc)
-            return None
-        if len(tracks) == 1:
-            return await self._import(data, None)
-        self._pending_midi = data
-        self._track_indices = [t.index for t in tracks]
-        self.track_options = [ALL_TRACKS] + [
-            f"Track {t.index}: {t.name or 'untitled'} ({t.note_count} notes)" for t in tracks
-        ]
-        self.track_choice = ALL_TRACKS
-        self.track_dialog_open = True
-        return None
+    async def fill(
+        self, project: Project, notes: list[Note] | tuple[Note, ...]
+    ) -> EventSpec | None:
+        """Replace every note by ``notes`` and take ``project``'s tempo, metre and recording.
 
-    @rx.event
-    def set_track_choice(self, value: str) -> None:
-        """Choose which track(s) the import takes."""
-        if value in self.track_options:
-            self.track_choice = value
-
-    @rx.event
-    async def confirm_import(self) -> EventSpec | None:
-        """Import the pending file with the chosen track(s)."""
-        data, self._pending_midi = self._pending_midi, b""
-        self.track_dialog_open = False
-        if not data:
-            return None
-        position = (
-            self.track_options.index(self.track_choice)
-            if self.track_choice in self.track_options
-            else 0
-        )
-        chosen = None if position == 0 else frozenset({self._track_indices[position - 1]})
-        return await self._import(data, chosen)
-
-    @rx.event
-    def cancel_import(self) -> None:
-        """Drop the pending file; nothing changes."""
-        self._pending_midi = b""
-        self.track_dialog_open = False
-
-    async def _import(self, data: bytes, tracks: frozenset[int] | None) -> EventSpec | None:
-        """Replace the notes with the file's (one undoable step); nothing on error."""
+        Called by MIDI import and by transcription into the open project. The notes change
+        in one undoable step (undo brings the previous ones back; tempo, metre and
+        recording stay the new ones). Saves; returns the saver to start, if any.
+        """
         if self._session is None or self._project is None:
             return None
         try:
-            imported = await asyncio.to_thread(import_midi, data, tracks)
-            # The file's tempo and metre maps are checked before anything changes.
-            timed = replace(
-                self._project,
-                tempo_bpm=projects.check_tempo(imported.tempo_bpm),
-                time_signature=projects.check_time_signature(imported.time_signature),
-                tempo_changes=projects.check_tempo_changes(imported.tempo_changes),
-                time_signature_changes=projects.check_time_signature_changes(
-                    imported.time_signature_changes
-                ),
-            )
-            self._session.replace_all(imported.notes)
+            self._session.replace_all(notes)
         except DomainError as exc:
-            self.message = _message(exc)
+            self.message = error_message(exc)
             return None
-        self._show_maps(timed)
+        self._show_maps(project)
+        self.has_audio = project.source_audio_key is not None
         self._selected = ()
         self._reload_notes()
         self._refresh_counts()
         self.message = ""
-        self._project = timed
+        self._project = replace(project, version=self._project.version)
         return await self._after_edit()
 
     @rx.event
@@ -799,22 +736,47 @@ class EditorState(rx.State):
         return await self._download()
 
     async def _download(self) -> EventSpec | None:
-        """The saved project's MIDI download, or the upgrade dialog when none is left."""
+        """Store the saved project's MIDI and start its download, counting one.
+
+        A failure before the download is counted shows a message and leaves the meter as
+        it is; none left opens the upgrade dialog.
+        """
         if self._project is None:
             return None
         if self.message == SAVING_BEFORE_EXPORT_MESSAGE:
             self.message = ""
         auth = await self.get_state(AuthState)
-        status = await self._refresh_quota(auth.user_id)
-        if status is not None and status.used >= status.limit:
+        services = get_services()
+        try:
+            delivered = await asyncio.to_thread(
+                downloads.export_project_midi,
+                services.repository,
+                services.storage,
+                auth.user_id,
+                self._project.id,
+                utc_now(),
+                link_ttl_s=services.settings.download_link_ttl_s,
+                plans=services.plans.plans,
+            )
+        except downloads.QuotaExhausted:
+            await self._refresh_quota(auth.user_id)
             self.upgrade_open = True
             return None
-        # The server counts the download when the browser fetches it; show it right away.
-        self.downloads_used += 1
-        return rx.download(
-            url=project_midi_url(self._project.id),
-            filename=downloads.midi_filename(self._project.title),
-        )
+        except DomainError as exc:
+            self.message = (
+                MESSAGES[NotFound] if isinstance(exc, NotFound) else downloads.EXPORT_FAILED_MESSAGE
+            )
+            await self._refresh_quota(auth.user_id)
+            return None
+        DOWNLOADS.labels(services.settings.storage).inc()
+        if self.message == downloads.EXPORT_FAILED_MESSAGE:
+            self.message = ""
+        self.downloads_used = delivered.quota.used
+        self.downloads_limit = delivered.quota.limit
+        self.downloads_reset = f"{delivered.quota.reset_date:%d %b %Y}"
+        # A Var, not a str: rx.download takes only app paths as plain strings, and the link
+        # may be a presigned S3 or CloudFront URL.
+        return rx.download(url=rx.Var.create(delivered.url), filename=delivered.filename)
 
     @rx.event
     def back_to_projects(self) -> EventSpec:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import reflex as rx
@@ -10,7 +11,7 @@ from reflex.event import EventSpec
 
 from keycraft.config import get_settings
 from keycraft.routes import editor_url
-from keycraft.services import projects
+from keycraft.services import project_fill, projects
 from keycraft.services.audio_slice import (
     AudioSlice,
     RangeOutsideRecording,
@@ -24,6 +25,7 @@ from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.notes.timing import tick_to_seconds
 from keycraft.services.projects import project_media_prefix
+from keycraft.services.storage.keys import TEMP_PREFIX
 from keycraft.services.transcriber_client import (
     AudioRejected,
     AudioTooLarge,
@@ -39,7 +41,9 @@ from keycraft.services.transcription import (
     EmptyAudioFile,
     UnsupportedAudioFile,
     check_audio,
+    forget_staged,
     notes_from_transcription,
+    place_recording,
 )
 from keycraft.services.transcription_jobs import run_transcription
 from keycraft.state.auth import AuthState
@@ -78,11 +82,14 @@ def _message(error: DomainError) -> str:
     return next((m for t, m in MESSAGES.items() if isinstance(error, t)), FALLBACK_MESSAGE)
 
 
-async def _forget_upload(user_id: str, project_id: str | None) -> None:
-    """Remove a new project's stored recording when no project will be made from it."""
+async def _forget_upload(user_id: str, project_id: str | None, key: str) -> None:
+    """Remove a recording no project will be made from (a staged one, or a new project's)."""
+    storage = get_services().storage
+    if key.startswith(TEMP_PREFIX):
+        await asyncio.to_thread(forget_staged, storage, key)
+        return
     if not project_id:
         return
-    storage = get_services().storage
     try:
         await asyncio.to_thread(storage.delete_prefix, project_media_prefix(user_id, project_id))
     except DomainError:
@@ -114,6 +121,8 @@ class TranscriptionState(rx.State):
     _pending_filename: str = ""
     _retranscribe: bool = False
     _upload_done: bool = False
+    _into_project_id: str = ""
+    """The open project the next transcription fills; "" makes a new project."""
 
     @rx.var
     def busy(self) -> bool:
@@ -202,22 +211,31 @@ class TranscriptionState(rx.State):
 
     @rx.event
     async def receive_audio(self, files: list[rx.UploadFile]) -> EventSpec | None:
-        """Store the uploaded recording, then transcribe it in the background."""
+        """Store the uploaded recording, then transcribe it into a new project."""
+        if not await self.store_upload(files, staged=False):
+            return None
+        return self.start(into_project_id="")
+
+    async def store_upload(self, files: list[rx.UploadFile], *, staged: bool) -> bool:
+        """Check and store an uploaded recording; False (with a message) when it is refused.
+
+        A ``staged`` upload waits under the temporary prefix until its project is chosen.
+        """
         auth = await self.get_state(AuthState)
         if not auth.user_id or not files:
             self.status = IDLE
-            return None
+            return False
         self._upload_done = True
         upload = files[0]
         data = await upload.read(MAX_AUDIO_BYTES + 1)
         try:
-            checked = check_audio(auth.user_id, upload.filename or "", len(data))
+            checked = check_audio(auth.user_id, upload.filename or "", len(data), staged=staged)
         except DomainError as exc:
             self.status, self.message = FAILED, _message(exc)
-            return None
+            return False
         if self.cancel_requested:
             self.status = IDLE
-            return None
+            return False
         storage = get_services().storage
         await asyncio.to_thread(storage.put, checked.storage_key, data, checked.content_type)
         self._pending_key = checked.storage_key
@@ -225,10 +243,23 @@ class TranscriptionState(rx.State):
         self._pending_title = checked.title
         self._pending_content_type = checked.content_type
         self._pending_filename = checked.filename
+        self.upload_percent = 100
+        return True
+
+    def start(self, into_project_id: str) -> EventSpec:
+        """Transcribe the stored upload into the open project (by id) or, with "", a new one."""
+        self._into_project_id = into_project_id
         self._retranscribe = False
         self.status = RUNNING
-        self.upload_percent = 100
+        self.message = ""
         return TranscriptionState.run
+
+    async def drop_upload(self) -> None:
+        """Forget the stored upload: nothing will be transcribed from it."""
+        auth = await self.get_state(AuthState)
+        await _forget_upload(auth.user_id, self._pending_project_id, self._pending_key)
+        self._pending_key = ""
+        self.status = IDLE
 
     @rx.event
     def retranscribe(self) -> EventSpec | None:
@@ -252,33 +283,45 @@ class TranscriptionState(rx.State):
 
     @rx.event(background=True)
     async def run(self) -> EventSpec | None:
-        """Send the audio to the transcriber, then open or merge the notes.
+        """Send the audio to the transcriber, then fill, open or merge the notes.
 
         Re-transcription sends only the chosen bars (plus a little padding) of the recording.
+        A recording for the open project is placed on that project's tempo map.
         """
         async with self:
             auth = await self.get_state(AuthState)
             editor = await self.get_state(EditorState)
             user_id = auth.user_id
             retranscribe = self._retranscribe
-            tempo_bpm = editor.tempo_bpm if retranscribe else 120.0
-            options = self._options(tempo_bpm)
-            project = editor._project if retranscribe else None
-            key = project.source_audio_key if project else self._pending_key
+            into_id = "" if retranscribe else self._into_project_id
+            project = editor._project if retranscribe or into_id else None
+            if retranscribe:
+                key = project.source_audio_key if project else None
+            else:
+                key = self._pending_key
+            forget_key = "" if retranscribe else self._pending_key
             filename = (self._pending_filename or "recording").rsplit(".", 1)[0]
             title = self._pending_title or "Recording"
             project_id = self._pending_project_id
-            tempo_changes = project.tempo_changes if project else ()
             start_tick = editor._bar_start_tick(self.range_start_bar)
             end_tick = editor._bar_start_tick(self.range_end_bar)
             bars = (self.range_start_bar, self.range_end_bar - 1)
+        services = get_services()
+        tempo_bpm = 120.0
+        tempo_changes: tuple[TempoChange, ...] = ()
+        if into_id and (project is None or project.id != into_id):
+            # The editor moved on meanwhile: place the notes on the saved project's map.
+            project = await asyncio.to_thread(services.repository.get_project, user_id, into_id)
+        if project is not None:
+            tempo_bpm, tempo_changes = project.tempo_bpm, project.tempo_changes
+        async with self:
+            options = self._options(tempo_bpm)
         # The recording plays in real seconds: the bars' times follow the tempo map.
         tempo_map = (TempoChange(0, tempo_bpm), *tempo_changes)
         start_s, end_s = (
             tick_to_seconds(start_tick, tempo_map),
             tick_to_seconds(end_tick, tempo_map),
         )
-        services = get_services()
         piece: AudioSlice | None = None
         try:
             if not key:
@@ -304,13 +347,13 @@ class TranscriptionState(rx.State):
                         self.status, self.message = IDLE, "Transcription cancelled."
                         cancelled = True
             if cancelled:
-                await _forget_upload(user_id, None if retranscribe else project_id)
+                await _forget_upload(user_id, None if retranscribe else project_id, forget_key)
                 return None
             result = task.result()
         except DomainError as exc:
             async with self:
                 self.status, self.message = FAILED, _message(exc)
-            await _forget_upload(user_id, None if retranscribe else project_id)
+            await _forget_upload(user_id, None if retranscribe else project_id, forget_key)
             return None
         if piece is not None:
             in_range = notes_in_range(result.notes, piece, start_s, end_s)
@@ -318,6 +361,12 @@ class TranscriptionState(rx.State):
             return await self._merge(placed, start_tick, end_tick, bars)
         notes = notes_from_transcription(result.notes, tempo_bpm, tempo_changes=tempo_changes)
         try:
+            # The recording moves to the project it now belongs to (when it was staged).
+            audio_key = await asyncio.to_thread(
+                place_recording, services.storage, audio, key, user_id, into_id or project_id
+            )
+            if into_id:
+                return await self._fill(user_id, into_id, notes, audio_key)
             created = await asyncio.to_thread(
                 projects.create_project,
                 services.repository,
@@ -325,7 +374,7 @@ class TranscriptionState(rx.State):
                 title,
                 utc_now(),
                 notes=notes,
-                source_audio_key=key,
+                source_audio_key=audio_key,
                 project_id=project_id,
             )
         except DomainError as exc:
@@ -346,3 +395,34 @@ class TranscriptionState(rx.State):
             self.status = IDLE
             self.message = f"Replaced bars {bars[0]}–{bars[1]}: {replaced} notes."
         return saver
+
+    async def _fill(
+        self, user_id: str, project_id: str, notes: list[Note], audio_key: str
+    ) -> EventSpec | None:
+        """Make ``notes`` and the recording the content of the project the upload was for.
+
+        In the editor when it still shows that project (undoable, saved as an edit), else
+        straight in the saved project. Returns the editor's saver to start, if any.
+
+        Raises:
+            DomainError: the saved project could not be filled (gone, or saved meanwhile).
+        """
+        async with self:
+            editor = await self.get_state(EditorState)
+            project = editor._project
+            if project is not None and project.id == project_id:
+                saver = await editor.fill(replace(project, source_audio_key=audio_key), notes)
+                self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
+                return saver
+        await asyncio.to_thread(
+            project_fill.fill_saved_project,
+            get_services().repository,
+            user_id,
+            project_id,
+            notes,
+            utc_now(),
+            source_audio_key=audio_key,
+        )
+        async with self:
+            self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
+        return None

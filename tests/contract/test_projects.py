@@ -57,6 +57,17 @@ def test_save_bumps_version_and_rejects_stale_writes(repo: Repository) -> None:
     assert repo.get_project(user.id, project.id) == saved
 
 
+def test_a_save_gives_an_empty_project_its_recording_and_notes(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    project = repo.create_project(make_project(user, notes=0))
+    key = f"users/{user.id}/projects/{project.id}/source.wav"
+    filled = replace(project, notes=make_notes(4), source_audio_key=key)
+    saved = repo.save_project(filled, expected_version=1)
+    stored = repo.get_project(user.id, project.id)
+    assert stored == saved
+    assert stored is not None and (stored.source_audio_key, len(stored.notes)) == (key, 4)
+
+
 def test_save_of_a_deleted_project_is_not_found(repo: Repository) -> None:
     user = repo.create_user(make_user())
     project = repo.create_project(make_project(user))

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
@@ -122,18 +122,38 @@ def test_purge_removes_temporary_uploads_older_than_the_age_and_nothing_else(
     assert store.storage.get(kept) == b"b"
 
 
+@pytest.mark.parametrize(
+    ("filename", "fallback"),
+    [("Für Elise.mid", "Fur Elise.mid"), ("Nocturne – Op.9 月光.mid", "Nocturne _ Op.9.mid")],
+)
 def test_download_url_serves_the_bytes_as_an_attachment_with_the_filename(
-    store: StoreUnderTest,
+    store: StoreUnderTest, filename: str, fallback: str
 ) -> None:
     key = f"{project_prefix('u1', 'p1')}exports/3f2a.mid"
     store.storage.put(key, b"MThd\x00\x00\x00\x06", "audio/midi")
-    url = store.storage.download_url(key, "Für Elise.mid", expires_s=60)
+    url = store.storage.download_url(key, filename, expires_s=60)
     response = store.fetch(url)
     assert response.status_code == 200
     assert response.content == b"MThd\x00\x00\x00\x06"
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=UTF-8''F%C3%BCr%20Elise.mid" in disposition
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == filename
+    assert f'filename="{fallback}"' in disposition
+
+
+def test_a_refused_write_raises_storage_unavailable(
+    store: StoreUnderTest, tmp_path: Path, s3_endpoint: str
+) -> None:
+    if isinstance(store.storage, S3Storage):
+        broken: Storage = S3Storage(s3_client(s3_endpoint), "keycraft-no-such-bucket")
+    else:
+        from keycraft.services.storage.local import LocalStorage
+
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_bytes(b"")
+        broken = LocalStorage(blocker / "media")
+    with pytest.raises(StorageUnavailable):
+        broken.put(f"{project_prefix('u1', 'p1')}exports/v1/x.mid", b"MThd", "audio/midi")
 
 
 def test_ping_fails_when_the_store_is_unusable(

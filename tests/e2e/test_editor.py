@@ -9,11 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import mido
+import pretty_midi
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from keycraft.services.domain import Note, Project
-from keycraft.services.notes.midi_io import import_midi
+from keycraft.services.downloads import EXPORT_FAILED_MESSAGE
+from keycraft.services.notes.midi_io import import_midi, read_text
 from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
@@ -167,17 +169,17 @@ def test_import_a_midi_file_and_refuse_a_non_midi_one(
     app: RunningApp, user_page: tuple[Page, str]
 ) -> None:
     page, user_id = user_page
-    project_id = _seed(app, user_id, (Note(0, 480, 60, 90),))
+    project_id = _seed(app, user_id, ())
     _open(page, app, project_id)
-    expect(page.get_by_test_id("note-count")).to_have_text("1")
+    expect(page.get_by_test_id("note-count")).to_have_text("0")
 
     page.get_by_test_id("import-midi").set_input_files(
         {"name": "bad.mid", "mimeType": "audio/midi", "buffer": b"this is not midi"}
     )
     expect(page.get_by_test_id("editor-message")).to_contain_text("not a MIDI file")
-    expect(page.get_by_test_id("note-count")).to_have_text("1")
+    expect(page.get_by_test_id("note-count")).to_have_text("0")
 
-    # Two note tracks: the editor asks which to take. First only the bass, then all.
+    # Two note tracks: the editor asks which to take (an empty project asks nothing else).
     data = _midi_file(36)
     page.get_by_test_id("import-midi").set_input_files(
         {"name": "scale.mid", "mimeType": "audio/midi", "buffer": data}
@@ -189,9 +191,11 @@ def test_import_a_midi_file_and_refuse_a_non_midi_one(
     _wait_for(
         lambda: _stored(app, user_id, project_id).notes == (Note(0, 1920, 36, 70),), "bass only"
     )
+    # Now the project has notes: replacing them is asked first.
     page.get_by_test_id("import-midi").set_input_files(
         {"name": "scale.mid", "mimeType": "audio/midi", "buffer": data}
     )
+    page.get_by_test_id("import-choice-replace").click()
     page.get_by_test_id("confirm-import").click()
     expect(page.get_by_test_id("note-count")).to_have_text("37")
     page.wait_for_function("window.__keycraft.noteCount === 37")
@@ -199,6 +203,68 @@ def test_import_a_midi_file_and_refuse_a_non_midi_one(
     _wait_for(lambda: _stored(app, user_id, project_id).notes == expected, "import saved")
     assert _stored(app, user_id, project_id).tempo_bpm == 100.0
     expect(page.get_by_test_id("editor-message")).to_have_count(0)
+
+
+def _one_track_midi(pitches: list[int]) -> bytes:
+    midi = mido.MidiFile(type=0, ticks_per_beat=480)
+    track = mido.MidiTrack()
+    for pitch in pitches:
+        track.append(mido.Message("note_on", note=pitch, velocity=80, time=0))
+        track.append(mido.Message("note_off", note=pitch, time=480))
+    midi.tracks.append(track)
+    out = io.BytesIO()
+    midi.save(file=out)
+    return out.getvalue()
+
+
+def test_import_into_a_project_with_notes_asks_replace_new_project_or_cancel(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    mine = (Note(0, 480, 60, 90), Note(480, 480, 62, 90))
+    project_id = _seed(app, user_id, mine, title="Mine")
+    _open(page, app, project_id)
+    count = page.get_by_test_id("note-count")
+    expect(count).to_have_text("2")
+    midi = FilePayload(name="Arpège 月光.mid", mimeType="audio/midi", buffer=_one_track_midi([72]))
+    dialog = page.get_by_test_id("import-choice")
+    import_button = page.locator("#import-midi-button")
+
+    # Cancel from the keyboard: Escape closes it, nothing changes, focus goes back.
+    page.get_by_test_id("import-midi").set_input_files(midi)
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("This project already has notes")
+    expect(page.get_by_test_id("import-choice-cancel")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(import_button).to_be_focused()
+    expect(count).to_have_text("2")
+
+    # Replace, from the keyboard (Tab to the last answer), then Undo brings the notes back.
+    page.get_by_test_id("import-midi").set_input_files(midi)
+    expect(page.get_by_test_id("import-choice-cancel")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("import-choice-replace")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_have_count(0)
+    expect(count).to_have_text("1")
+    _wait_for(lambda: _stored(app, user_id, project_id).notes == (Note(0, 480, 72, 80),), "replace")
+    expect(import_button).to_be_focused()
+    page.get_by_test_id("undo").click()
+    expect(count).to_have_text("2")
+    _wait_for(lambda: set(_stored(app, user_id, project_id).notes) == set(mine), "undo import")
+
+    # A new project: this one stays as it is, the file opens under its own name.
+    page.get_by_test_id("import-midi").set_input_files(midi)
+    page.get_by_test_id("import-choice-new").click()
+    page.wait_for_url(lambda url: "/editor/" in url and project_id not in url, timeout=30_000)
+    expect(page.get_by_test_id("project-title")).to_have_value("Arpège 月光")
+    expect(page.get_by_test_id("note-count")).to_have_text("1")
+    projects = {p.title: p for p in app.repository().list_projects(user_id)}
+    assert set(projects) == {"Mine", "Arpège 月光"}
+    assert set(_stored(app, user_id, project_id).notes) == set(mine)
+    assert console.errors == []
 
 
 def test_play_and_stop_move_the_playhead(app: RunningApp, user_page: tuple[Page, str]) -> None:
@@ -240,7 +306,8 @@ def test_export_downloads_exactly_the_editor_notes_and_counts_the_quota(
     with page.expect_download() as download_info:
         page.get_by_test_id("export-midi").click()
     download = download_info.value
-    assert download.suggested_filename == "Etude-Nr.-1.mid"
+    assert download.suggested_filename == "Étude Nr. 1.mid"
+    expect(page.get_by_test_id("quota-meter")).to_have_text("2 of 3 left")
     path = download.path()
     exported = import_midi(path.read_bytes())
     expected = {*notes, Note(1920, 120, 72, 90)}
@@ -265,6 +332,44 @@ def test_export_downloads_exactly_the_editor_notes_and_counts_the_quota(
     dialog = page.get_by_test_id("upgrade-dialog")
     expect(dialog).to_contain_text("3 downloads a month")
     expect(page.get_by_test_id("upgrade-link")).to_have_attribute("href", "/pricing")
+
+
+def test_a_unicode_title_exports_and_a_failed_export_costs_nothing(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    title = "Nocturne – Op.9 月光"
+    notes = (Note(0, 480, 60, 90), Note(480, 960, 64, 70))
+    project_id = _seed(app, user_id, notes, title=title)
+    _open(page, app, project_id)
+    meter = page.get_by_test_id("quota-meter")
+    expect(meter).to_have_text("3 of 3 left")
+
+    # The media store refuses the file (a file stands where the exports folder must go).
+    media = Path(app.env["MEDIA_DIR"]) / "users" / user_id / "projects" / project_id
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "exports").write_bytes(b"")
+    page.get_by_test_id("export-midi").click()
+    expect(page.get_by_test_id("editor-message")).to_have_text(EXPORT_FAILED_MESSAGE)
+    expect(meter).to_have_text("3 of 3 left")
+    assert app.repository().get_quota(user_id).used == 0
+
+    (media / "exports").unlink()
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-midi").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{title}.mid"
+    expect(meter).to_have_text("2 of 3 left")
+    expect(page.get_by_test_id("editor-message")).to_have_count(0)
+    assert app.repository().get_quota(user_id).used == 1
+
+    data = download.path().read_bytes()
+    assert set(import_midi(data).notes) == set(notes)
+    assert mido.MidiFile(file=io.BytesIO(data), charset="utf-8").tracks[0].name == title
+    pm = pretty_midi.PrettyMIDI(io.BytesIO(data))
+    assert sorted(n.pitch for i in pm.instruments for n in i.notes) == [60, 64]
+    assert {read_text(i.name) for i in pm.instruments} == {title}
+    assert console.errors == []
 
 
 def test_signed_out_visitors_and_strangers_get_no_midi(

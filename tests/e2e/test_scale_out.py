@@ -149,8 +149,8 @@ def test_sign_in_import_and_export_through_s3_with_state_in_redis(
     with page.expect_download() as download_info:
         page.get_by_test_id("export-midi").click()
     download = download_info.value
-    assert download.suggested_filename == "Scale-out-Study.mid"
-    # The app answered with a redirect to a presigned URL on the S3 server, which served it.
+    assert download.suggested_filename == "Scale-out Study.mid"
+    # The app handed the browser a presigned URL on the S3 server, which served it.
     assert download.url.startswith(f"{running.env['S3_ENDPOINT_URL']}/{scale_out_app.bucket}/")
     assert "X-Amz-Signature=" in download.url
     exported = mido.MidiFile(file=io.BytesIO(download.path().read_bytes()))
@@ -176,7 +176,9 @@ def test_sign_in_import_and_export_through_s3_with_state_in_redis(
     listed = s3_client(running.env["S3_ENDPOINT_URL"]).list_objects_v2(
         Bucket=scale_out_app.bucket, Prefix=f"users/{user.id}/projects/{project_id}/exports/"
     )
-    assert [item["Key"].rsplit("/", 1)[-1] for item in listed["Contents"]] == [
-        "Scale-out-Study.mid"
+    stored = repo.get_project(user.id, project_id)
+    assert stored is not None
+    assert [item["Key"].split("/exports/", 1)[1] for item in listed["Contents"]] == [
+        f"v{stored.version}/Scale-out-Study.mid"
     ]
     assert console.errors == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -204,7 +205,7 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     assert sliced["audio_s"] == pytest.approx(3.0, abs=0.01)
 
 
-def test_upload_from_the_editor_with_the_accurate_model(
+def test_upload_in_an_empty_project_fills_it_with_the_accurate_model(
     app: RunningApp, signed_in: tuple[Page, str], transcriber: RealTranscriber, tmp_path: Path
 ) -> None:
     page, user_id = signed_in
@@ -220,13 +221,93 @@ def test_upload_from_the_editor_with_the_accurate_model(
     expect(page.get_by_test_id("transcription-status")).to_have_text(
         "Transcribing… this can take a minute.", timeout=30_000
     )
-    page.wait_for_url(
-        lambda url: "/editor/" in url and blank.id not in url, timeout=TRANSCRIBE_TIMEOUT_MS
+    # No question for an empty project: the notes land here, in this very project.
+    expect(page.get_by_test_id("transcription-status")).to_contain_text(
+        "Transcribed", timeout=TRANSCRIBE_TIMEOUT_MS
     )
-    expect(page.get_by_test_id("project-title")).to_have_value("Triad")
-    transcribed = next(p for p in _projects(app, user_id) if p.id != blank.id)
-    assert _onset_f1(SHORT_PIECE, transcribed.notes) >= 0.8
+    assert blank.id in page.url
+    expect(page.get_by_test_id("project-title")).to_have_value("Blank")
+    (filled,) = _projects(app, user_id)  # no second project
+    assert filled.id == blank.id
+    assert _onset_f1(SHORT_PIECE, filled.notes) >= 0.8
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(filled.notes)))
+    assert filled.source_audio_key == f"users/{user_id}/projects/{blank.id}/source.wav"
     assert transcriber.transcriptions()[-1]["model"] == "transkun"
+    # The upload became the project's recording: the editor's recording track plays it.
+    page.wait_for_function("window.__keycraft !== undefined")
+    page.get_by_test_id("play").click()
+    page.wait_for_function("window.__keycraft.recording === 'loaded'", timeout=30_000)
+    page.get_by_test_id("stop").click()
+    assert _stored_files(app, user_id) == [
+        Path(app.env["MEDIA_DIR"]) / "users" / user_id / "projects" / blank.id / "source.wav"
+    ]
+
+
+def test_upload_in_a_project_with_notes_asks_replace_new_project_or_cancel(
+    app: RunningApp, signed_in: tuple[Page, str], tmp_path: Path
+) -> None:
+    page, user_id = signed_in
+    user = app.repository().get_user(user_id)
+    assert user is not None
+    mine = (Note(0, 480, 40, 90), Note(480, 480, 41, 90))
+    drawn = replace(make_project(user, title="Drawn", notes=0), notes=mine)
+    app.repository().create_project(drawn)
+    page.goto(f"{app.url}/editor/{drawn.id}")
+    expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
+    expect(page.get_by_test_id("note-count")).to_have_text("2")
+    wav = render_wav(SHORT_PIECE, tmp_path)
+    dialog = page.get_by_test_id("transcribe-choice")
+    status = page.get_by_test_id("transcription-status")
+
+    # Cancel: nothing is transcribed, the upload is not kept, focus goes back to the button.
+    _upload(page, "Triad.wav", wav)
+    expect(dialog).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("transcribe-choice-cancel")).to_be_focused()
+    page.get_by_test_id("transcribe-choice-cancel").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator("#upload-audio-button")).to_be_focused()
+    assert _stored_files(app, user_id) == []
+    assert not list((Path(app.env["MEDIA_DIR"]) / "tmp").rglob("*.wav"))
+
+    # Replace: the transcription fills this project and its recording comes along.
+    _upload(page, "Triad.wav", wav)
+    page.get_by_test_id("transcribe-choice-replace").click()
+    expect(status).to_contain_text("Transcribed", timeout=TRANSCRIBE_TIMEOUT_MS)
+    assert drawn.id in page.url
+    (filled,) = _projects(app, user_id)
+    assert _onset_f1(SHORT_PIECE, filled.notes) >= 0.8
+    assert filled.source_audio_key == f"users/{user_id}/projects/{drawn.id}/source.wav"
+    assert filled.title == "Drawn"
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(filled.notes)))
+    # Undo brings the drawn notes back (and saves them).
+    page.get_by_test_id("undo").click()
+    expect(page.get_by_test_id("note-count")).to_have_text("2")
+    _wait_for(lambda: set(_projects(app, user_id)[0].notes) == set(mine), "undo saved")
+
+
+def test_upload_in_a_project_with_notes_can_become_a_new_project(
+    app: RunningApp, signed_in: tuple[Page, str], tmp_path: Path
+) -> None:
+    page, user_id = signed_in
+    user = app.repository().get_user(user_id)
+    assert user is not None
+    mine = (Note(0, 480, 40, 90),)
+    drawn = replace(make_project(user, title="Drawn", notes=0), notes=mine)
+    app.repository().create_project(drawn)
+    page.goto(f"{app.url}/editor/{drawn.id}")
+    expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
+    _upload(page, "Triad 月光.wav", render_wav(SHORT_PIECE, tmp_path))
+    page.get_by_test_id("transcribe-choice-new").click()
+    page.wait_for_url(
+        lambda url: "/editor/" in url and drawn.id not in url, timeout=TRANSCRIBE_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("project-title")).to_have_value("Triad 月光")
+    new = next(p for p in _projects(app, user_id) if p.id != drawn.id)
+    assert new.source_audio_key == f"users/{user_id}/projects/{new.id}/source.wav"
+    assert _onset_f1(SHORT_PIECE, new.notes) >= 0.8
+    kept = next(p for p in _projects(app, user_id) if p.id == drawn.id)
+    assert (kept.notes, kept.source_audio_key) == (mine, None)
+    assert not list((Path(app.env["MEDIA_DIR"]) / "tmp").rglob("*.wav"))
 
 
 def test_transcriber_errors_reach_the_user(

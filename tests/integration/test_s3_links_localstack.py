@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -51,11 +51,19 @@ def _with_query(url: str, **changes: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def test_a_fresh_presigned_link_downloads_with_the_filename(storage: S3Storage) -> None:
-    response = httpx.get(storage.download_url(KEY, "Take 1.mid", expires_s=60))
+@pytest.mark.parametrize(
+    ("filename", "fallback"),
+    [("Take 1.mid", "Take 1.mid"), ("Nocturne – Op.9 月光.mid", "Nocturne _ Op.9.mid")],
+)
+def test_a_fresh_presigned_link_downloads_with_the_filename(
+    storage: S3Storage, filename: str, fallback: str
+) -> None:
+    response = httpx.get(storage.download_url(KEY, filename, expires_s=60))
     assert response.status_code == 200
     assert response.content == b"MThd-mine"
-    assert "filename*=UTF-8''Take%201.mid" in response.headers["content-disposition"]
+    disposition = response.headers["content-disposition"]
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == filename
+    assert f'filename="{fallback}"' in disposition
 
 
 def test_a_link_pointed_at_another_key_is_refused(storage: S3Storage) -> None:

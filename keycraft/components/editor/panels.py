@@ -1,11 +1,14 @@
-"""Below and beside the roll: the velocity lane, messages and the shortcut list."""
+"""Below and beside the roll: the velocity lane, messages, shortcuts and the dialogs."""
 
 import reflex as rx
 
+from keycraft.components.editor.toolbar import IMPORT_BUTTON_ID
 from keycraft.components.link_button import link_button
+from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
 from keycraft.routes import PRICING
 from keycraft.state.editor import EditorState
+from keycraft.state.editor_io import MidiImportState
 
 SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Space", "Play / pause"),
@@ -116,24 +119,43 @@ def track_dialog() -> rx.Component:
             ),
             rx.box(
                 select_menu(
-                    EditorState.track_options,
-                    EditorState.track_choice,
-                    EditorState.set_track_choice,
+                    MidiImportState.track_options,
+                    MidiImportState.track_choice,
+                    MidiImportState.set_track_choice,
                     "import-track",
                     "Tracks to import",
                 ),
                 margin_y="1rem",
             ),
             rx.hstack(
-                rx.button("Cancel", variant="soft", on_click=EditorState.cancel_import),
+                rx.button("Cancel", variant="soft", on_click=MidiImportState.cancel),
                 rx.button(
-                    "Import", on_click=EditorState.confirm_import, data_testid="confirm-import"
+                    "Import", on_click=MidiImportState.confirm_tracks, data_testid="confirm-import"
                 ),
                 justify="end",
                 spacing="2",
             ),
+            on_escape_key_down=MidiImportState.cancel,
+            on_close_auto_focus=rx.set_focus(IMPORT_BUTTON_ID),
         ),
-        open=EditorState.track_dialog_open,
+        open=MidiImportState.track_dialog_open,
+    )
+
+
+def import_replace_dialog() -> rx.Component:
+    """Asked before a MIDI file replaces the notes the project already has."""
+    return replace_dialog(
+        open_=MidiImportState.replace_dialog_open,
+        title="This project already has notes",
+        description=(
+            "Replace them with the MIDI file's notes (Undo brings them back), or open the "
+            "file as a new project and keep this one as it is."
+        ),
+        on_replace=MidiImportState.replace_notes,
+        on_new_project=MidiImportState.add_as_new_project,
+        on_cancel=MidiImportState.cancel,
+        return_focus_id=IMPORT_BUTTON_ID,
+        test_id="import-choice",
     )
 
 

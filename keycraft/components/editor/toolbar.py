@@ -9,8 +9,11 @@ from keycraft.components.piano_roll import zoom_action
 from keycraft.components.select_menu import select_menu
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
 from keycraft.state.editor import SNAP_OPTIONS, EditorState
+from keycraft.state.editor_io import MidiImportState
 
 MIDI_UPLOAD_ID = "import-midi"
+IMPORT_BUTTON_ID = "import-midi-button"
+"""The Import MIDI button, where focus returns after the import dialogs."""
 
 
 def _icon_button(icon: str, label: str, test_id: str, **props: object) -> rx.Component:
@@ -121,9 +124,10 @@ def editor_toolbar() -> rx.Component:
             "file-up",
             MIDI_UPLOAD_ID,
             "import-midi",
-            EditorState.import_midi(rx.upload_files(upload_id=MIDI_UPLOAD_ID)),  # type: ignore[operator]
+            MidiImportState.import_midi(rx.upload_files(upload_id=MIDI_UPLOAD_ID)),  # type: ignore[operator]
             {"audio/midi": [".mid", ".midi"], "audio/x-midi": [".mid", ".midi"]},
             MAX_MIDI_BYTES,
+            button_id=IMPORT_BUTTON_ID,
         ),
         rx.button(
             rx.icon("download", size=16),

@@ -27,6 +27,9 @@ PERCUSSION_CHANNEL = 9
 
 _MELODIC_CHANNELS = tuple(c for c in range(16) if c != PERCUSSION_CHANNEL)
 
+MAX_TRACK_NAME_BYTES = 480
+"""Longest track name written, in UTF-8 bytes: any 120-character title fits."""
+
 
 class InvalidMidiFile(DomainError):
     """The bytes are not a readable Standard MIDI File (or are too large)."""
@@ -38,6 +41,10 @@ class UnsupportedMidiFile(DomainError):
 
 class NoNotesInMidi(DomainError):
     """A valid MIDI file without any piano notes."""
+
+
+class MidiExportFailed(DomainError):
+    """The project could not be written as a MIDI file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +103,7 @@ def midi_tracks(data: bytes) -> list[MidiTrackInfo]:
             if m.type == "note_on" and m.velocity > 0 and m.channel != PERCUSSION_CHANNEL
         )
         if count:
-            tracks.append(MidiTrackInfo(index, (track.name or "").strip()[:60], count))
+            tracks.append(MidiTrackInfo(index, read_text(track.name or "").strip()[:60], count))
     if not tracks:
         raise NoNotesInMidi("no notes")
     return tracks
@@ -201,6 +208,31 @@ def _note(start: int, end: int, pitch: int, velocity: int, ppq: int) -> Note:
     return Note(start_tick, max(1, _scale(end, ppq) - start_tick), pitch, velocity)
 
 
+def write_text(text: str, max_bytes: int = MAX_TRACK_NAME_BYTES) -> str:
+    """Return ``text`` as mido must be given it so the file holds its UTF-8 bytes.
+
+    The MIDI standard leaves the text encoding open; UTF-8 is what DAWs, pretty_midi and
+    browsers show. mido writes meta text as Latin-1, one byte per character, so the UTF-8
+    bytes are passed in as the Latin-1 characters of the same values. mido's own charset
+    switch is a process-wide global, unsafe with exports and imports in several threads.
+    Text longer than ``max_bytes`` is cut at a character boundary. A reader that assumes
+    Latin-1 shows odd accented letters instead of the title, but still opens the file.
+    """
+    raw = text.encode("utf-8")[:max_bytes].decode("utf-8", "ignore").encode("utf-8")
+    return raw.decode("latin-1")
+
+
+def read_text(text: str) -> str:
+    """Undo :func:`write_text` for text mido read as Latin-1: UTF-8 when it is valid UTF-8.
+
+    Older files in a legacy 8-bit encoding are not valid UTF-8 and stay as read.
+    """
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def _assign_channels(notes: Iterable[Note]) -> list[tuple[Note, int]]:
     """Give each note a channel so same-pitch notes never overlap on one channel.
 
@@ -237,7 +269,33 @@ def export_midi(
     ``tempo_bpm`` and ``time_signature`` are written at tick 0 and each later change at its
     tick, in the one track (where :func:`import_midi` reads them, as it reads every track).
     Reading the result with :func:`import_midi` gives back exactly the same notes and maps.
+    ``title`` becomes the track name, in UTF-8 (see :func:`write_text`).
+
+    Raises:
+        MidiExportFailed: the notes or maps cannot be written as MIDI (nothing is returned).
     """
+    try:
+        return _write(
+            notes,
+            tempo_bpm,
+            time_signature,
+            title,
+            tempo_changes=tempo_changes,
+            time_signature_changes=time_signature_changes,
+        )
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise MidiExportFailed(type(exc).__name__) from exc
+
+
+def _write(
+    notes: Iterable[Note],
+    tempo_bpm: float,
+    time_signature: TimeSignature,
+    title: str,
+    *,
+    tempo_changes: Iterable[TempoChange],
+    time_signature_changes: Iterable[TimeSignatureChange],
+) -> bytes:
     placed = _assign_channels(notes)
     # (tick, order, message): tempo and metre first, then note-offs before note-ons at a tick.
     events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = []
@@ -275,7 +333,7 @@ def export_midi(
     events.sort(key=lambda e: (e[0], e[1]))
     track = mido.MidiTrack()
     if title:
-        track.append(mido.MetaMessage("track_name", name=title[:120], time=0))
+        track.append(mido.MetaMessage("track_name", name=write_text(title), time=0))
     track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(tempo_bpm), time=0))
     track.append(
         mido.MetaMessage(

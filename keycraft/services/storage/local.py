@@ -45,17 +45,27 @@ class LocalStorage:
             raise StorageUnavailable(str(self._root))
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        """See the port. ``content_type`` is implied by the key's suffix locally."""
+        """See the port. ``content_type`` is implied by the key's suffix locally.
+
+        Raises:
+            StorageUnavailable: the file system refused the write (full, read-only, a file
+                where a folder should be).
+        """
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename so a reader never sees half a file.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Write then rename so a reader never sees half a file.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        except OSError as exc:
+            raise StorageUnavailable(key) from exc
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StorageUnavailable(key) from exc
             raise
 
     def get(self, key: str) -> bytes:

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -71,10 +73,30 @@ class MediaLinkSigner:
         return link
 
 
+def ascii_filename(filename: str) -> str:
+    """An ASCII stand-in for ``filename``, for clients that ignore ``filename*``.
+
+    Accented letters lose their accents; any other character without an ASCII form (a
+    dash, a quote, a CJK character) becomes ``_``. The extension is kept; a name left
+    without letters becomes ``download``.
+    """
+    chars = []
+    for char in filename:
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+        safe = "".join(c for c in plain if c.isprintable() and c not in '"\\')
+        chars.append(safe or "_")
+    stem, dot, suffix = re.sub(r"_{2,}", "_", "".join(chars)).rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    stem = stem.strip(" _.") or "download"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
 def attachment_disposition(filename: str) -> str:
-    """``Content-Disposition`` that saves as ``filename`` (RFC 6266, with a UTF-8 form)."""
-    fallback = (
-        "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
-        or "download"
-    )
+    """``Content-Disposition`` that saves as ``filename`` (RFC 6266 with RFC 5987's UTF-8 form).
+
+    The header itself is pure ASCII, so it passes through S3's and CloudFront's
+    ``response-content-disposition`` and any HTTP server unchanged.
+    """
+    fallback = ascii_filename(filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

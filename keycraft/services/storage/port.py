@@ -13,7 +13,10 @@ class Storage(Protocol):
         ...
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        """Store ``data`` under ``key``, replacing what was there."""
+        """Store ``data`` under ``key``, replacing what was there.
+
+        Raise ``StorageUnavailable`` if the store refuses the write.
+        """
         ...
 
     def get(self, key: str) -> bytes:

@@ -1,11 +1,14 @@
 """Media link tokens: what is signed verifies; any change, another secret or time breaks it."""
 
+from urllib.parse import unquote
+
 import pytest
 
 from keycraft.services.errors import ExpiredMediaLink, InvalidMediaLink
 from keycraft.services.storage.media_links import (
     MediaLink,
     MediaLinkSigner,
+    ascii_filename,
     attachment_disposition,
 )
 
@@ -61,5 +64,22 @@ def test_malformed_tokens_are_invalid(token: str) -> None:
 
 def test_attachment_disposition_has_an_ascii_fallback_and_the_utf8_name() -> None:
     assert attachment_disposition('Für "Elise".mid') == (
-        "attachment; filename=\"F_r _Elise_.mid\"; filename*=UTF-8''F%C3%BCr%20%22Elise%22.mid"
+        "attachment; filename=\"Fur _Elise.mid\"; filename*=UTF-8''F%C3%BCr%20%22Elise%22.mid"
     )
+
+
+@pytest.mark.parametrize(
+    ("filename", "fallback"),
+    [
+        ("Nocturne – Op.9 月光.mid", "Nocturne _ Op.9.mid"),
+        ("月光.mid", "download.mid"),
+        ("Étude.mid", "Etude.mid"),
+        ("plain", "plain"),
+    ],
+)
+def test_any_filename_gets_an_ascii_header(filename: str, fallback: str) -> None:
+    header = attachment_disposition(filename)
+    header.encode("ascii")  # HTTP servers, S3 and CloudFront pass it on unchanged
+    assert ascii_filename(filename) == fallback
+    assert f'filename="{fallback}"' in header
+    assert unquote(header.split("filename*=UTF-8''")[1]) == filename

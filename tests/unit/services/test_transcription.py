@@ -1,8 +1,13 @@
 """Upload checks and placing transcribed seconds onto ticks."""
 
+from pathlib import Path
+
 import pytest
 
 from keycraft.services.domain import Note, TempoChange
+from keycraft.services.errors import NotFound
+from keycraft.services.storage.keys import TEMP_PREFIX
+from keycraft.services.storage.local import LocalStorage
 from keycraft.services.transcriber_client import TranscribedNote, TranscriptionOptions
 from keycraft.services.transcription import (
     MAX_AUDIO_BYTES,
@@ -10,8 +15,34 @@ from keycraft.services.transcription import (
     EmptyAudioFile,
     UnsupportedAudioFile,
     check_audio,
+    forget_staged,
     notes_from_transcription,
+    place_recording,
+    recording_key,
 )
+
+
+def test_a_staged_upload_waits_under_the_temporary_prefix(tmp_path: Path) -> None:
+    upload = check_audio("u1", "Nocturne – Op.9 月光.WAV", 1000, staged=True)
+    assert upload.storage_key == f"{TEMP_PREFIX}{upload.project_id}/source.wav"
+    assert upload.title == "Nocturne – Op.9 月光"
+    storage = LocalStorage(tmp_path)
+    storage.put(upload.storage_key, b"RIFF", upload.content_type)
+
+    key = place_recording(storage, b"RIFF", upload.storage_key, "u1", "p1")
+    assert key == recording_key("u1", "p1", ".wav") == "users/u1/projects/p1/source.wav"
+    assert storage.get(key) == b"RIFF"
+    with pytest.raises(NotFound):
+        storage.get(upload.storage_key)  # the staged copy is gone
+
+
+def test_a_recording_already_in_place_stays_where_it_is(tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
+    key = recording_key("u1", "p1", ".mp3")
+    storage.put(key, b"ID3", "audio/mpeg")
+    assert place_recording(storage, b"ID3", key, "u1", "p1") == key
+    forget_staged(storage, key)  # only staged uploads are ever forgotten this way
+    assert storage.get(key) == b"ID3"
 
 
 def test_accepted_audio_gets_a_per_user_project_key() -> None:

@@ -3,18 +3,23 @@
 import io
 
 import mido
+import pretty_midi
 import pytest
 
 from keycraft.services.domain import Note, TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.notes.midi_io import (
+    MAX_TRACK_NAME_BYTES,
     ImportedMidi,
     InvalidMidiFile,
+    MidiExportFailed,
     MidiTrackInfo,
     NoNotesInMidi,
     UnsupportedMidiFile,
     export_midi,
     import_midi,
     midi_tracks,
+    read_text,
+    write_text,
 )
 from keycraft.services.notes.timing import tick_to_seconds
 
@@ -262,3 +267,46 @@ def test_repeated_and_redundant_map_events_collapse() -> None:
     imported = import_midi(_save(midi))
     assert imported.tempo_changes == (TempoChange(1920, 80.0),)
     assert imported.time_signature_changes == ()
+
+
+UNICODE_TITLE = "Nocturne – Op.9 月光"
+
+
+def test_a_unicode_title_is_written_as_utf8_and_every_reader_opens_the_file() -> None:
+    notes = [Note(0, 480, 60, 90), Note(480, 240, 64, 70)]
+    data = export_midi(notes, 120, TimeSignature(4, 4), title=UNICODE_TITLE)
+
+    name_event = next(m for m in mido.MidiFile(file=io.BytesIO(data)).tracks[0] if m.is_meta)
+    assert name_event.type == "track_name"
+    # The raw bytes of the meta event are the title's UTF-8.
+    assert UNICODE_TITLE.encode("utf-8") in data
+    # mido told to read UTF-8 shows the title; pretty_midi (which reads Latin-1) opens the
+    # file with every note, and its name holds the same UTF-8 bytes.
+    utf8 = mido.MidiFile(file=io.BytesIO(data), charset="utf-8")
+    assert utf8.tracks[0].name == UNICODE_TITLE
+    pm = pretty_midi.PrettyMIDI(io.BytesIO(data))
+    assert sorted((n.pitch, round(n.start, 3)) for i in pm.instruments for n in i.notes) == [
+        (60, 0.0),
+        (64, 0.5),
+    ]
+    assert {read_text(i.name) for i in pm.instruments} == {UNICODE_TITLE}
+    # Our own import lists the track under its readable name.
+    assert midi_tracks(data) == [MidiTrackInfo(0, UNICODE_TITLE, 2)]
+    assert set(import_midi(data).notes) == set(notes)
+
+
+def test_track_names_are_cut_at_a_character_boundary() -> None:
+    long_title = "月" * 200  # 600 bytes of UTF-8
+    written = write_text(long_title)
+    assert len(written) <= MAX_TRACK_NAME_BYTES
+    assert read_text(written) == "月" * (MAX_TRACK_NAME_BYTES // 3)
+
+
+def test_legacy_latin1_track_names_are_read_as_they_are() -> None:
+    assert read_text("Pr\xe9lude") == "Prélude"  # not valid UTF-8: kept as read
+    assert read_text(write_text("Prélude")) == "Prélude"
+
+
+def test_an_unwritable_project_fails_with_a_domain_error() -> None:
+    with pytest.raises(MidiExportFailed):
+        export_midi([Note(0, 480, 200, 90)], 120, TimeSignature(4, 4))

@@ -1,0 +1,90 @@
+"""Notes from elsewhere (a MIDI file, a transcription) into the open project or a new one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from keycraft.services import projects
+from keycraft.services.domain import Note, Project
+from keycraft.services.notes.midi_io import ImportedMidi
+from keycraft.services.repository.port import Repository
+
+REPLACE, NEW_PROJECT = "replace", "new"
+"""The two answers to "this project already has notes": replace them, or start another."""
+
+
+def needs_choice(note_count: int) -> bool:
+    """Whether filling a project must first ask: only one with notes (an empty one is filled)."""
+    return note_count > 0
+
+
+def title_from_filename(filename: str, default: str) -> str:
+    """A project title from an uploaded file's name (its stem), or ``default``."""
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    stem = name.rpartition(".")[0] if "." in name else name
+    try:
+        return projects.clean_title(stem[: projects.MAX_TITLE_CHARS])
+    except projects.InvalidTitle:
+        return default
+
+
+def with_imported_maps(project: Project, imported: ImportedMidi) -> Project:
+    """``project`` with the file's tempo and metre maps, each checked before anything changes.
+
+    Raises:
+        InvalidTempo, InvalidTimeSignature, InvalidTempoMap: a map the editor cannot take.
+    """
+    return replace(
+        project,
+        tempo_bpm=projects.check_tempo(imported.tempo_bpm),
+        time_signature=projects.check_time_signature(imported.time_signature),
+        tempo_changes=projects.check_tempo_changes(imported.tempo_changes),
+        time_signature_changes=projects.check_time_signature_changes(
+            imported.time_signature_changes
+        ),
+    )
+
+
+def create_from_midi(
+    repo: Repository, user_id: str, title: str, imported: ImportedMidi, now: datetime
+) -> Project:
+    """Store a new project holding an imported MIDI file's notes, tempo and metre.
+
+    Raises:
+        InvalidTitle, InvalidTempo, InvalidTimeSignature, InvalidTempoMap.
+    """
+    return projects.create_project(
+        repo,
+        user_id,
+        title,
+        now,
+        notes=imported.notes,
+        tempo_bpm=imported.tempo_bpm,
+        time_signature=imported.time_signature,
+        tempo_changes=imported.tempo_changes,
+        time_signature_changes=imported.time_signature_changes,
+    )
+
+
+def fill_saved_project(
+    repo: Repository,
+    user_id: str,
+    project_id: str,
+    notes: Iterable[Note],
+    now: datetime,
+    *,
+    source_audio_key: str | None,
+) -> Project:
+    """Replace a stored project's notes and recording (for a project no editor has open).
+
+    Raises:
+        NotFound: the project is gone.
+        Conflict: it was saved meanwhile.
+    """
+    project = projects.open_project(repo, user_id, project_id)
+    return projects.save_content(
+        repo, replace(project, source_audio_key=source_audio_key), notes, now
+    )
