@@ -144,36 +144,53 @@ def sweep_transkun(recordings: Sequence[Recording], work: Path) -> list[SettingR
     return results
 
 
-def _knobs(result: SettingResult) -> str:
-    o = result.options
-    if result.model == MODEL_TRANSKUN:
-        return f"min_note_ms={o.min_note_ms:g}"
-    return f"min_note_ms={o.min_note_ms:g} onset={o.onset_threshold:g} frame={o.frame_threshold:g}"
-
-
 def _is_default(result: SettingResult) -> bool:
-    d = default_options(result.model)
-    o = result.options
+    d, o = default_options(result.model), result.options
+    if result.model == MODEL_TRANSKUN:
+        return o.min_note_ms == d.min_note_ms
     return (o.min_note_ms, o.onset_threshold, o.frame_threshold) == (
         d.min_note_ms,
         d.onset_threshold,
         d.frame_threshold,
-    ) or (result.model == MODEL_TRANSKUN and o.min_note_ms == d.min_note_ms)
+    )
+
+
+def _cell(result: SettingResult) -> str:
+    text = f"{result.onset_f1:.3f} / {result.onset_offset_f1:.3f}"
+    return f"**{text}**" if _is_default(result) else text
 
 
 def format_table(results: Sequence[SettingResult]) -> str:
-    """A Markdown table of the results, best onset F1 first within each model."""
-    lines = [
-        "| model | setting | onset F1 | onset+offset F1 | RTF | default |",
-        "|---|---|---:|---:|---:|---|",
-    ]
-    for model in (MODEL_BASIC_PITCH, MODEL_TRANSKUN):
-        rows = sorted((r for r in results if r.model == model), key=lambda r: -r.onset_f1)
-        for r in rows:
-            lines.append(
-                f"| {model} | {_knobs(r)} | {r.onset_f1:.3f} | {r.onset_offset_f1:.3f} "
-                f"| {r.rtf:.3f} | {'yes' if _is_default(r) else ''} |"
-            )
+    """Markdown tables: onset F1 / onset+offset F1 per setting (the default in bold), RTF."""
+    lines = []
+    fast = {
+        (r.options.min_note_ms, r.options.onset_threshold, r.options.frame_threshold): r
+        for r in results
+        if r.model == MODEL_BASIC_PITCH
+    }
+    if fast:
+        frames = BASIC_PITCH_GRID["frame_threshold"]
+        rtf = next(iter(fast.values())).rtf
+        lines += [
+            f"basic-pitch (RTF {rtf:.3f}): onset F1 / onset+offset F1",
+            "",
+            "| min note ms | onset thr | " + " | ".join(f"frame {f:g}" for f in frames) + " |",
+            "|---:|---:|" + "---|" * len(frames),
+        ]
+        for min_note_ms in BASIC_PITCH_GRID["min_note_ms"]:
+            for onset in BASIC_PITCH_GRID["onset_threshold"]:
+                cells = " | ".join(_cell(fast[(min_note_ms, onset, f)]) for f in frames)
+                lines.append(f"| {min_note_ms:g} | {onset:g} | {cells} |")
+        lines.append("")
+    piano = [r for r in results if r.model == MODEL_TRANSKUN]
+    if piano:
+        lines += [
+            f"transkun (RTF {piano[0].rtf:.3f}; thresholds and bends do not apply)",
+            "",
+            "| min note ms | onset F1 / onset+offset F1 |",
+            "|---:|---|",
+        ]
+        lines += [f"| {r.options.min_note_ms:g} | {_cell(r)} |" for r in piano]
     return "\n".join(lines)
 
 
