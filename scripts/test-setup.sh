@@ -32,3 +32,10 @@ install_test_servers() {
 }
 stamp_run "$ROOT/tests/services/node_modules/.stamp" \
   "$(inputs_hash tests/services/package-lock.json)" install_test_servers
+
+install_piano_samples() {
+  log "Installing the Salamander grand piano samples for evaluation recordings (npm, CC-BY)"
+  npm ci --prefix tools/piano-samples --no-audit --no-fund --loglevel=error
+}
+stamp_run "$ROOT/tools/piano-samples/node_modules/.stamp" \
+  "$(inputs_hash tools/piano-samples/package-lock.json)" install_piano_samples

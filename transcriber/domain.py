@@ -15,6 +15,10 @@ MODEL_NAMES = (MODEL_BASIC_PITCH, MODEL_TRANSKUN)
 class TranscriptionOptions:
     """Post-processing knobs accepted by every model.
 
+    The field defaults are those of Spotify's reference Basic Pitch pipeline; requests get
+    each model's own from `transcriber.defaults.default_options`, and `MODEL_KNOBS` there
+    says which knobs a model reads.
+
     Attributes:
         onset_threshold: Minimum onset activation (0-1] to start a note (basic-pitch only).
         frame_threshold: Minimum frame activation (0-1] to keep a note sounding (basic-pitch

@@ -14,8 +14,6 @@ from keycraft.services.transcription import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
 from keycraft.state.transcription import (
     AUDIO_UPLOAD_ID,
-    DEFAULT_FRAME_THRESHOLD,
-    DEFAULT_ONSET_THRESHOLD,
     FAILED,
     MODEL_OPTIONS,
     TranscriptionState,
@@ -43,14 +41,14 @@ def _knob(label: str, *controls: rx.Component) -> rx.Component:
     )
 
 
-def _threshold(
-    label: str, default: float, value: float | rx.Var[float], on_commit: Any
-) -> rx.Component:
+def _threshold(label: str, value: float | rx.Var[float], on_commit: Any) -> rx.Component:
     # State members: mypy sees a float and a namespace where Reflex passes a Var, a handler.
+    # The slider starts from the state's value each time it is shown, i.e. after a switch of
+    # model has reset the knobs.
     return _knob(
         label,
         rx.slider(
-            default_value=[default],
+            default_value=[value],
             min=0.05,
             max=0.95,
             step=0.05,
@@ -74,17 +72,24 @@ def _knobs() -> rx.Component:
                 "Transcription model",
             ),
         ),
-        _threshold(
-            "Onset",
-            DEFAULT_ONSET_THRESHOLD,
-            TranscriptionState.onset_threshold,
-            TranscriptionState.set_onset_threshold,
-        ),
-        _threshold(
-            "Frame",
-            DEFAULT_FRAME_THRESHOLD,
-            TranscriptionState.frame_threshold,
-            TranscriptionState.set_frame_threshold,
+        # Only the fast model has thresholds; the piano model decodes notes without them.
+        rx.cond(
+            TranscriptionState.shows_thresholds,
+            rx.hstack(
+                _threshold(
+                    "Onset",
+                    TranscriptionState.onset_threshold,
+                    TranscriptionState.set_onset_threshold,
+                ),
+                _threshold(
+                    "Frame",
+                    TranscriptionState.frame_threshold,
+                    TranscriptionState.set_frame_threshold,
+                ),
+                spacing="4",
+                align="center",
+                data_testid="threshold-knobs",
+            ),
         ),
         _knob(
             "Shortest note (ms)",

@@ -84,6 +84,53 @@ class TranscriptionOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelKnobs:
+    """One model's knobs as the app offers them, with the service's defaults for it.
+
+    Attributes:
+        thresholds: Whether the model reads the onset and frame thresholds.
+        onset_threshold: Default onset threshold (0-1), when ``thresholds``.
+        frame_threshold: Default frame threshold (0-1), when ``thresholds``.
+        min_note_ms: Default shortest note kept, in milliseconds.
+    """
+
+    thresholds: bool
+    onset_threshold: float
+    frame_threshold: float
+    min_note_ms: int
+
+
+MODEL_KNOBS: dict[TranscriberModel, ModelKnobs] = {
+    "basic-pitch": ModelKnobs(
+        thresholds=True, onset_threshold=0.6, frame_threshold=0.4, min_note_ms=30
+    ),
+    # The piano model decodes notes without thresholds; it keeps the shortest grace notes.
+    "transkun": ModelKnobs(
+        thresholds=False, onset_threshold=0.6, frame_threshold=0.4, min_note_ms=20
+    ),
+}
+"""Mirrors ``transcriber.defaults`` (measured in docs/transcription-defaults.md)."""
+
+
+def options_for(
+    model: TranscriberModel,
+    onset_threshold: float,
+    frame_threshold: float,
+    min_note_ms: float,
+    tempo_bpm: float | None = None,
+) -> TranscriptionOptions:
+    """The options to send for ``model``: knobs the model ignores are left out."""
+    knobs = MODEL_KNOBS[model]
+    return TranscriptionOptions(
+        model=model,
+        onset_threshold=onset_threshold if knobs.thresholds else None,
+        frame_threshold=frame_threshold if knobs.thresholds else None,
+        min_note_ms=min_note_ms,
+        tempo_bpm=tempo_bpm,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class TranscribedNote:
     """A note as the service reports it, in seconds."""
 

@@ -27,12 +27,15 @@ from keycraft.services.notes.timing import tick_to_seconds
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX
 from keycraft.services.transcriber_client import (
+    MODEL_KNOBS,
     AudioRejected,
     AudioTooLarge,
     TranscriberBusy,
+    TranscriberModel,
     TranscriptionOptions,
     TranscriptionTimedOut,
     UnsupportedAudio,
+    options_for,
 )
 from keycraft.services.transcription import (
     AUDIO_TYPES,
@@ -50,8 +53,14 @@ from keycraft.state.auth import AuthState
 from keycraft.state.editor import EditorState
 
 AUDIO_UPLOAD_ID = "upload-audio"
-MODEL_OPTIONS: dict[str, str] = {"Fast": "basic-pitch", "Piano – accurate": "transkun"}
+MODEL_OPTIONS: dict[str, TranscriberModel] = {
+    "Fast": "basic-pitch",
+    "Piano – accurate": "transkun",
+}
 """What the model menu shows → the service's model name."""
+DEFAULT_MODEL_LABEL = "Piano – accurate"
+"""Chosen by accuracy against waiting time: see docs/transcription-defaults.md."""
+_DEFAULT_KNOBS = MODEL_KNOBS[MODEL_OPTIONS[DEFAULT_MODEL_LABEL]]
 CANCEL_POLL_S = 0.2
 
 IDLE, UPLOADING, RUNNING, FAILED = "idle", "uploading", "running", "failed"
@@ -96,17 +105,13 @@ async def _forget_upload(user_id: str, project_id: str | None, key: str) -> None
         return  # an orphaned file costs storage only; the user's outcome is unchanged
 
 
-DEFAULT_ONSET_THRESHOLD = 0.5
-DEFAULT_FRAME_THRESHOLD = 0.3
-
-
 class TranscriptionState(rx.State):
     """Settings and progress of one transcription; the audio itself never enters state."""
 
-    model_label: rx.Field[str] = rx.field("Fast")
-    onset_threshold: float = DEFAULT_ONSET_THRESHOLD
-    frame_threshold: float = DEFAULT_FRAME_THRESHOLD
-    min_note_ms: rx.Field[int] = rx.field(60)
+    model_label: rx.Field[str] = rx.field(DEFAULT_MODEL_LABEL)
+    onset_threshold: float = _DEFAULT_KNOBS.onset_threshold
+    frame_threshold: float = _DEFAULT_KNOBS.frame_threshold
+    min_note_ms: rx.Field[int] = rx.field(_DEFAULT_KNOBS.min_note_ms)
     range_start_bar: rx.Field[int] = rx.field(1)
     range_end_bar: rx.Field[int] = rx.field(9)
     status: str = IDLE
@@ -143,23 +148,34 @@ class TranscriptionState(rx.State):
             return "Transcribing… this can take a minute."
         return self.message
 
+    @rx.var
+    def shows_thresholds(self) -> bool:
+        """Whether the chosen model reads the onset and frame thresholds."""
+        return MODEL_KNOBS[self._model()].thresholds
+
+    def _model(self) -> TranscriberModel:
+        return MODEL_OPTIONS.get(self.model_label, MODEL_OPTIONS[DEFAULT_MODEL_LABEL])
+
     def _options(self, tempo_bpm: float) -> TranscriptionOptions:
-        return TranscriptionOptions(
-            model="transkun"
-            if MODEL_OPTIONS.get(self.model_label) == "transkun"
-            else "basic-pitch",
-            onset_threshold=self.onset_threshold,
-            frame_threshold=self.frame_threshold,
-            min_note_ms=float(self.min_note_ms),
-            tempo_bpm=tempo_bpm,
+        return options_for(
+            self._model(),
+            self.onset_threshold,
+            self.frame_threshold,
+            float(self.min_note_ms),
+            tempo_bpm,
         )
 
     # --- settings ----------------------------------------------------------------------
     @rx.event
     def set_model_label(self, value: str) -> None:
-        """Choose Fast or Piano – accurate."""
-        if value in MODEL_OPTIONS:
-            self.model_label = value
+        """Choose Fast or Piano – accurate; the knobs go back to that model's defaults."""
+        if value not in MODEL_OPTIONS:
+            return
+        self.model_label = value
+        knobs = MODEL_KNOBS[MODEL_OPTIONS[value]]
+        self.onset_threshold = knobs.onset_threshold
+        self.frame_threshold = knobs.frame_threshold
+        self.min_note_ms = knobs.min_note_ms
 
     @rx.event
     def set_onset_threshold(self, value: list[int | float]) -> None:

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Note, Project
+from keycraft.services.transcriber_client import MODEL_KNOBS
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.recordings import as_events, melody, render_wav, tone_wav
@@ -24,6 +25,8 @@ from transcriber.evaluation.pieces import Piece
 from transcriber.evaluation.scoring import score_notes
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
+FAST_MIN_NOTE_MS = MODEL_KNOBS["basic-pitch"].min_note_ms
+PIANO_MIN_NOTE_MS = MODEL_KNOBS["transkun"].min_note_ms
 TEMPO_BPM = 120.0
 BAR_TICKS = 1920  # 4/4 at 480 ticks per quarter: 2 s per bar at 120 bpm
 PIECE = melody([60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62])  # 0.25–7.25 s
@@ -107,6 +110,12 @@ def _upload(page: Page, name: str, data: bytes, mime: str = "audio/wav") -> None
     )
 
 
+def _choose_model(page: Page, label: str) -> None:
+    page.get_by_test_id("transcribe-model").click()
+    page.get_by_role("option", name=label).click()
+    expect(page.get_by_test_id("transcribe-model")).to_have_text(label)
+
+
 def _throttle_uploads(page: Page) -> None:
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -138,6 +147,7 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
     page.screenshot(path=str(SCREENSHOTS / "projects.png"), full_page=True)
     wav = render_wav(PIECE, tmp_path)
+    _choose_model(page, "Fast")  # this journey is about the flow; the fast model keeps it short
     _throttle_uploads(page)
     _upload(page, "Scale.wav", wav)
     page.wait_for_url("**/editor/*", timeout=60_000)
@@ -215,8 +225,22 @@ def test_upload_in_an_empty_project_fills_it_with_the_accurate_model(
     app.repository().create_project(blank)
     page.goto(f"{app.url}/editor/{blank.id}")
     expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
-    page.get_by_test_id("transcribe-model").click()
-    page.get_by_role("option", name="Piano – accurate").click()
+    # The piano model is the default. Each model shows its own knobs with its own defaults:
+    # the piano model has no thresholds and keeps notes down to a grace note's length, and
+    # switching model puts the knobs back to that model's defaults.
+    thresholds = page.get_by_test_id("threshold-knobs")
+    shortest = page.get_by_label("Shortest note in milliseconds")
+    expect(page.get_by_test_id("transcribe-model")).to_have_text("Piano – accurate")
+    expect(thresholds).to_have_count(0)
+    expect(shortest).to_have_value(str(PIANO_MIN_NOTE_MS))
+    shortest.fill("300")
+    expect(shortest).to_have_value("300")
+    _choose_model(page, "Fast")
+    expect(thresholds).to_be_visible()
+    expect(shortest).to_have_value(str(FAST_MIN_NOTE_MS))
+    _choose_model(page, "Piano – accurate")
+    expect(thresholds).to_have_count(0)
+    expect(shortest).to_have_value(str(PIANO_MIN_NOTE_MS))
     _upload(page, "Triad.wav", render_wav(SHORT_PIECE, tmp_path))
     expect(page.get_by_test_id("transcription-status")).to_have_text(
         "Transcribing… this can take a minute.", timeout=30_000
@@ -346,6 +370,7 @@ def test_a_running_transcription_can_be_cancelled(
     page.goto(f"{app.url}/projects")
     expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
     seen = len(transcriber.transcriptions())
+    _choose_model(page, "Fast")  # IDLE_AFTER_CANCEL_S is one batch of the fast model's windows
     _upload(page, "slow.wav", tone_wav(SLOW_TONE_S))
     expect(page.get_by_test_id("transcription-status")).to_have_text(
         "Transcribing… this can take a minute."

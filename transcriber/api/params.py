@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from transcriber.defaults import default_options
 from transcriber.domain import MODEL_BASIC_PITCH, MODEL_NAMES, TranscriptionOptions
 from transcriber.errors import BadParameter, UnknownModel
 from transcriber.midi import DEFAULT_TEMPO_BPM
@@ -21,7 +22,7 @@ class TranscribeRequest:
 
     Attributes:
         model: Model name.
-        options: Post-processing knobs.
+        options: Post-processing knobs; those left out take the model's own defaults.
         tempo_bpm: Tempo written into the MIDI file.
         response_format: "midi" or "json".
     """
@@ -99,7 +100,8 @@ def parse_request(
     response_format = (args.get("format") or "midi").strip().lower()
     if response_format not in FORMATS:
         raise BadParameter(f"'format' must be one of {', '.join(FORMATS)}.")
-    defaults = TranscriptionOptions()
+    # Each model has its own defaults: the piano model keeps notes Basic Pitch must drop.
+    defaults = default_options(model)
     min_freq = _positive(form, "min_freq_hz", None, 20000.0)
     max_freq = _positive(form, "max_freq_hz", None, 20000.0)
     if min_freq is not None and max_freq is not None and min_freq >= max_freq:

@@ -1,4 +1,4 @@
-"""Transcription accuracy on piano pieces rendered with FluidSynth, scored with mir_eval."""
+"""Accuracy with each model's default options on pieces rendered with FluidSynth (mir_eval)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from tests.transcriber.conftest import RenderedPiece
 from transcriber import create_app
 from transcriber.audio.decode import decode_file
-from transcriber.domain import NoteEvent, TranscriptionOptions
+from transcriber.defaults import default_options
+from transcriber.domain import NoteEvent
 from transcriber.evaluation.scoring import score_notes
 from transcriber.models.registry import get_model
 from transcriber.runtime import Deadline
@@ -25,7 +26,7 @@ TRANSKUN_OFFSET_F1 = 0.60
 def _transcribe(name: str, wav: Path, tmp_path: Path) -> list[NoteEvent]:
     model = get_model(name)
     recording = decode_file(wav, model.sample_rate_hz, 3600, tmp_path, None)
-    return model.predict(recording.samples, TranscriptionOptions(), Deadline.unlimited())
+    return model.predict(recording.samples, default_options(name), Deadline.unlimited())
 
 
 def test_basic_pitch_accuracy(rendered_set: list[RenderedPiece], tmp_path: Path) -> None:

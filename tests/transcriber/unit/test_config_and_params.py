@@ -6,6 +6,7 @@ import pytest
 
 from transcriber.api.params import parse_request
 from transcriber.config import load_settings
+from transcriber.defaults import default_options
 from transcriber.errors import BadParameter, UnknownModel
 
 LOADED = ("basic-pitch", "transkun")
@@ -57,7 +58,7 @@ def test_invalid_settings_are_rejected(env: dict[str, str]) -> None:
 def test_request_defaults() -> None:
     req = parse_request({}, {}, LOADED)
     assert req.model == "basic-pitch" and req.response_format == "midi" and req.tempo_bpm == 120
-    assert req.options.onset_threshold == 0.5 and req.options.frame_threshold == 0.3
+    assert req.options == default_options("basic-pitch")
     assert req.options.pitch_bends is False and req.options.min_freq_hz is None
 
 

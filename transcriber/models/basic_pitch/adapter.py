@@ -104,24 +104,39 @@ class BasicPitchModel:
         notes = decode_notes(acts.note, acts.onset, acts.contour, options, overwrite_input=True)
         return notes, len(acts.note)
 
+    def notes_from_activations(
+        self, acts: Activations, options: TranscriptionOptions
+    ) -> list[NoteEvent]:
+        """Decode notes from posteriorgrams without touching them, so they can be decoded again.
+
+        The evaluation sweep runs the network once per recording and decodes each setting.
+        """
+        found = decode_notes(acts.note, acts.onset, acts.contour, options, overwrite_input=False)
+        return _events(found, len(acts.note))
+
     def predict(
         self, samples: np.ndarray, options: TranscriptionOptions, deadline: Deadline
     ) -> list[NoteEvent]:
         """Transcribe mono float32 audio at 22.05 kHz into notes sorted by onset."""
         found, n_frames = self.frame_notes(samples, options, deadline)
-        times_s = frame_times_s(n_frames)
-        events = [
-            NoteEvent(
-                start_s=float(times_s[n.start_frame]),
-                end_s=float(times_s[n.end_frame]),
-                pitch_midi=n.pitch_midi,
-                velocity=velocity_from_amplitude(n.amplitude),
-                bends_third_semitones=n.bends_third_semitones,
-            )
-            for n in found
-        ]
-        return sorted(events, key=lambda e: (e.start_s, e.pitch_midi, e.end_s))
+        return _events(found, n_frames)
 
     def warm_up(self) -> None:
         """Run one silent batch so kernels and thread pools are initialised."""
         self.activations(np.zeros(c.WINDOW_SAMPLES, dtype=np.float32))
+
+
+def _events(found: list[FrameNote], n_frames: int) -> list[NoteEvent]:
+    """Frame-grid notes as timed events sorted by onset."""
+    times_s = frame_times_s(n_frames)
+    events = [
+        NoteEvent(
+            start_s=float(times_s[n.start_frame]),
+            end_s=float(times_s[n.end_frame]),
+            pitch_midi=n.pitch_midi,
+            velocity=velocity_from_amplitude(n.amplitude),
+            bends_third_semitones=n.bends_third_semitones,
+        )
+        for n in found
+    ]
+    return sorted(events, key=lambda e: (e.start_s, e.pitch_midi, e.end_s))

@@ -90,6 +90,10 @@ class TranskunModel:
         Only the length and frequency-range knobs apply: transkun decodes notes with its own
         CRF rather than thresholds.
         """
+        return keep_notes(self.raw_notes(samples, deadline), options)
+
+    def raw_notes(self, samples: np.ndarray, deadline: Deadline) -> list[NoteEvent]:
+        """Every note the network decodes, before any knob is applied, sorted by onset."""
         x = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)).unsqueeze(1)
         self._deadline = deadline
         try:
@@ -107,9 +111,7 @@ class TranskunModel:
             for n in raw
             if n.pitch >= 0  # negative "pitches" are the sustain and soft pedals
         ]
-        return sorted(
-            (e for e in events if _keep(e, options)), key=lambda e: (e.start_s, e.pitch_midi)
-        )
+        return sorted(events, key=lambda e: (e.start_s, e.pitch_midi))
 
     def warm_up(self) -> None:
         """Run one short segment of silence through the network to initialise kernels.
@@ -121,8 +123,16 @@ class TranskunModel:
             self.network.transcribe(silence, stepInSecond=1, segmentSizeInSecond=2)
 
 
+def keep_notes(events: list[NoteEvent], options: TranscriptionOptions) -> list[NoteEvent]:
+    """Apply the knobs transkun honours (minimum length, frequency range) to its notes.
+
+    Being separate from the network, the evaluation sweep runs the network once per
+    recording and tries every setting on its notes.
+    """
+    return [e for e in events if _keep(e, options)]
+
+
 def _keep(event: NoteEvent, options: TranscriptionOptions) -> bool:
-    """Apply the model-independent knobs: minimum length and frequency range."""
     if (event.end_s - event.start_s) * 1000.0 <= options.min_note_ms:
         return False
     freq_hz = midi_to_hz(event.pitch_midi)
