@@ -36,6 +36,9 @@ NOTICE_MESSAGES: dict[str, str] = {
     "session_revoked": "That session is signed out.",
     "provider_linked": "Connected. You can now sign in with it too.",
     "account_deleted": "Your account and its data are deleted.",
+    "account_reclaimed": "Your email is verified. A password someone set when this account was "
+    "created without proof of the address has been removed, and every other session signed "
+    "out. Add a password below if you want one.",
 }
 
 
