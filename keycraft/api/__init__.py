@@ -19,6 +19,7 @@ from keycraft.api.observability import RequestContextMiddleware
 from keycraft.api.projects import project_audio, project_midi
 from keycraft.api.seo import robots, sitemap
 from keycraft.api.staff_pages import StaffPagesMiddleware
+from keycraft.config import get_settings, refuse_unsafe_deployment
 from keycraft.routes import (
     CHECKOUT_API,
     EXPERIMENT_CSV_API,
@@ -37,7 +38,12 @@ def build_api() -> Starlette:
     Its middleware wraps the Reflex backend too (Reflex mounts itself inside this app), so
     every HTTP response carries ``X-Request-ID`` and is counted in the request metrics, and
     staff pages are refused with a 403 before their static files are served.
+
+    Raises:
+        SystemExit: The settings are development defaults on a public deployment; every
+            server entry point builds this app, so none can start with them.
     """
+    refuse_unsafe_deployment(get_settings())
     routes = [
         Route(HEALTH_API, health, methods=["GET"]),
         Route(MEDIA_ROUTE, media, methods=["GET"]),
