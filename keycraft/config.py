@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # --- accounts and sign-in (see .env.example) ---
     session_cookie_domain: str = Field(default="", alias="SESSION_COOKIE_DOMAIN")
     cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    upload_session_required: bool = Field(default=True, alias="UPLOAD_SESSION_REQUIRED")
+    """Uploads need a session cookie. Only ``make dev`` turns it off: its frontend and backend
+    are different origins, so the browser sends uploads without cookies."""
     trusted_proxy_count: int = Field(default=0, ge=0, alias="TRUSTED_PROXY_COUNT")
     auth_rate_limit_per_ip: int = Field(default=30, ge=1, alias="AUTH_RATE_LIMIT_PER_IP")
     auth_rate_limit_per_account: int = Field(default=10, ge=1, alias="AUTH_RATE_LIMIT_PER_ACCOUNT")
@@ -153,6 +156,8 @@ def deployment_problems(settings: Settings) -> list[str]:
         problems.append("SECRET_KEY is the development default; set a random secret")
     elif settings.env == "prod" and len(secret) < MIN_SECRET_KEY_CHARS:
         problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_CHARS} characters")
+    if settings.env == "prod" and not settings.upload_session_required:
+        problems.append("UPLOAD_SESSION_REQUIRED is off; uploads must need a session")
     if settings.env == "dev" and not settings.local_only:
         problems.append(
             f"KEYCRAFT_ENV is dev but APP_URL ({settings.app_url}) is not localhost; "

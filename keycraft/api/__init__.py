@@ -19,6 +19,7 @@ from keycraft.api.observability import RequestContextMiddleware
 from keycraft.api.projects import project_audio, project_midi
 from keycraft.api.seo import robots, sitemap
 from keycraft.api.staff_pages import StaffPagesMiddleware
+from keycraft.api.upload_guard import UploadGuardMiddleware
 from keycraft.config import get_settings, refuse_unsafe_deployment
 from keycraft.routes import (
     CHECKOUT_API,
@@ -37,7 +38,8 @@ def build_api() -> Starlette:
 
     Its middleware wraps the Reflex backend too (Reflex mounts itself inside this app), so
     every HTTP response carries ``X-Request-ID`` and is counted in the request metrics, and
-    staff pages are refused with a 403 before their static files are served.
+    staff pages are refused with a 403 before their static files are served, and uploads
+    are bounded and need a session before Reflex reads them.
 
     Raises:
         SystemExit: The settings are development defaults on a public deployment; every
@@ -63,5 +65,6 @@ def build_api() -> Starlette:
         middleware=[
             Middleware(RequestContextMiddleware, routes=routes),
             Middleware(StaffPagesMiddleware),
+            Middleware(UploadGuardMiddleware),
         ],
     )
