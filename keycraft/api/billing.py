@@ -31,6 +31,9 @@ _METRIC_OUTCOME = {
     "duplicate": "duplicate",
     "ignored": "ignored",
     "unmatched": "ignored",
+    # Acknowledged to Stripe (a retry would be refused again) but counted as a failure, so
+    # the failed-webhook alarm calls a human to look at the checkout.
+    "refused": "failed",
 }
 """Webhook outcomes as the metrics and the CloudWatch alarm count them."""
 

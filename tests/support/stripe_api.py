@@ -149,9 +149,10 @@ def event(event_id: str, event_type: str, obj: dict[str, Any], created: int) -> 
 
 
 def checkout_completed(
-    event_id: str, user_id: str, customer: str, sub_id: str, created: int
+    event_id: str, user_id: str, customer: str, sub_id: str, created: int, email: str = ""
 ) -> dict[str, Any]:
-    """``checkout.session.completed`` for a Payment Link subscription."""
+    """``checkout.session.completed`` for a Payment Link subscription (``email``: the buyer's)."""
+    details = {"customer_details": {"email": email}} if email else {}
     return event(
         event_id,
         "checkout.session.completed",
@@ -164,6 +165,7 @@ def checkout_completed(
             "subscription": sub_id,
             "payment_status": "paid",
             "status": "complete",
+            **details,
         },
         created,
     )
