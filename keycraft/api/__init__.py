@@ -17,6 +17,7 @@ from keycraft.api.media import MEDIA_ROUTE, media
 from keycraft.api.metrics import METRICS_ROUTE, metrics
 from keycraft.api.observability import RequestContextMiddleware
 from keycraft.api.projects import project_audio, project_midi
+from keycraft.api.security_headers import SecurityHeadersMiddleware
 from keycraft.api.seo import robots, sitemap
 from keycraft.api.staff_pages import StaffPagesMiddleware
 from keycraft.api.upload_guard import UploadGuardMiddleware
@@ -45,7 +46,8 @@ def build_api() -> Starlette:
         SystemExit: The settings are development defaults on a public deployment; every
             server entry point builds this app, so none can start with them.
     """
-    refuse_unsafe_deployment(get_settings())
+    settings = get_settings()
+    refuse_unsafe_deployment(settings)
     routes = [
         Route(HEALTH_API, health, methods=["GET"]),
         Route(MEDIA_ROUTE, media, methods=["GET"]),
@@ -64,6 +66,7 @@ def build_api() -> Starlette:
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware, routes=routes),
+            Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(StaffPagesMiddleware),
             Middleware(UploadGuardMiddleware),
         ],

@@ -78,6 +78,15 @@ class StripeApiServer:
                         },
                     )
 
+            def do_DELETE(self) -> None:
+                call = self._record()
+                sub_id = call.path.rsplit("/", 1)[-1].split("?")[0]
+                if call.path.startswith("/v1/subscriptions/") and sub_id in api.subscriptions:
+                    api.subscriptions[sub_id] = {**api.subscriptions[sub_id], "status": "canceled"}
+                    self._send(200, api.subscriptions[sub_id])
+                else:
+                    self._send(404, {"error": {"type": "invalid_request_error"}})
+
             def do_POST(self) -> None:
                 call = self._record()
                 if call.path == "/v1/billing_portal/sessions":
