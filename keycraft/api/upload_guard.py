@@ -1,7 +1,8 @@
 """ASGI middleware: bounds Reflex's ``/_upload`` before its multipart parser reads the body.
 
 Reflex parses (and spools to disk) a whole upload before any handler of ours runs, for
-any client token. This guard answers first: it needs a signed-in session cookie, refuses a
+any client token. This guard answers first: it needs a signed-in session cookie (and counts
+the upload against the user's allowance), refuses a
 ``Content-Length`` over the handler's limit, and counts the bytes it passes on, cutting the
 request off with 413 as soon as they exceed the limit (chunked or lying bodies).
 """
@@ -12,10 +13,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from keycraft.api.auth_http import current_user, settings
+from keycraft.api.auth_http import blocking, current_user, settings
+from keycraft.services import usage_limits
+from keycraft.services.auth.types import RateLimited
+from keycraft.services.clock import utc_now
+from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
 from keycraft.services.transcription import MAX_AUDIO_BYTES
+from keycraft.services.usage_limits import UPLOADS_PER_USER
 
 UPLOAD_PATH = "/_upload"
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -62,6 +68,14 @@ class UploadGuardMiddleware:
                 return
             if user is None:
                 await _refusal(401, "Sign in to upload files.")(scope, receive, send)
+                return
+            try:
+                repo = get_services().repository
+                await blocking(usage_limits.charge, repo, UPLOADS_PER_USER, user.id, utc_now())
+            except RateLimited as limited:
+                refusal = _refusal(429, "Too many uploads. Please wait a few minutes.")
+                refusal.headers["Retry-After"] = str(limited.retry_after_s)
+                await refusal(scope, receive, send)
                 return
         await self._counted(scope, receive, send, limit)
 

@@ -219,9 +219,7 @@ class HistoryStep:
     @property
     def note_records(self) -> int:
         """How many note records the step holds (its memory, in notes)."""
-        return sum(
-            len(c.upserts) + len(c.removed_ids) for c in (self.forward, self.backward)
-        )
+        return sum(len(c.upserts) + len(c.removed_ids) for c in (self.forward, self.backward))
 
 
 class UndoHistory:
