@@ -1,10 +1,10 @@
 """ASGI middleware: bounds Reflex's ``/_upload`` before its multipart parser reads the body.
 
 Reflex parses (and spools to disk) a whole upload before any handler of ours runs, for
-any client token. This guard answers first: it needs a signed-in session cookie (and counts
-the upload against the user's allowance), refuses a
-``Content-Length`` over the handler's limit, and counts the bytes it passes on, cutting the
-request off with 413 as soon as they exceed the limit (chunked or lying bodies).
+any client token. This guard answers first: it refuses a ``Content-Length`` over the
+handler's limit, needs a signed-in session cookie (and counts the upload against the
+user's allowance), and counts the bytes it passes on, cutting the request off with 413 as
+soon as they exceed the limit (chunked or lying bodies).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from keycraft.state.editor import EditorState
 from keycraft.state.transcription import TranscriptionState
 from tests.integration.auth_client import page_client, sign_up
 from tests.support.app_server import RunningApp
+from tests.support.processes import http_ok
 
 MB = 1024 * 1024
 CHUNK = b"\0" * (64 * 1024)
@@ -113,3 +114,58 @@ def test_a_midi_import_gets_the_midi_limit(app: RunningApp) -> None:
     status, sent = _push(app, MIDI_HANDLER, announced=6 * MB, cookie=_session_cookie(app))
     assert status == 413
     assert sent < 6 * MB
+
+
+def _send_raw(app: RunningApp, handler: str, body: bytes, cookie: str, boundary: str) -> int:
+    """POST ``body`` as given (with an honest length); return the status code."""
+    parts = urlsplit(app.url)
+    head = "\r\n".join(
+        [
+            "POST /_upload HTTP/1.1",
+            f"Host: {parts.netloc}",
+            f"Reflex-Client-Token: {uuid.uuid4()}",
+            f"Reflex-Event-Handler: {handler}",
+            f"Content-Type: multipart/form-data; boundary={boundary}",
+            f"Content-Length: {len(body)}",
+            f"Cookie: {cookie}",
+            "Connection: close",
+        ]
+    )
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(head.encode() + b"\r\n\r\n" + body)
+        first = sock.recv(4096)
+    return int(first.split(b" ", 2)[1])
+
+
+def _damaged_uploads() -> list[tuple[str, bytes]]:
+    wav = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(256)) * 4
+    part = (
+        b'--b\r\nContent-Disposition: form-data; name="files"; filename="take.wav"\r\n'
+        b"Content-Type: audio/wav\r\n\r\n" + wav + b"\r\n--b--\r\n"
+    )
+    return [
+        ("b", part),
+        ("b", part[: len(part) // 2]),  # cut off mid-file
+        ("b", part.replace(b"--b--", b"")),  # no closing boundary
+        ("b", b"--b\r\nContent-Disposition: form-data\r\n\r\nxx\r\n--b--\r\n"),  # no file name
+        ("b", b"garbage without any boundary"),
+        ("b", part.replace(b'filename="take.wav"', b'filename="../../etc/x.wav"')),
+        ("b", part.replace(b"take.wav", "é\u0000\u202e.wav".encode())),
+        ("", part),  # empty boundary
+        ("b" * 200, part),  # absurd boundary
+    ]
+
+
+def test_damaged_audio_uploads_never_fail_the_server_or_leave_partial_files(
+    app: RunningApp,
+) -> None:
+    cookie = _session_cookie(app)
+    before = _files_below(app.data_dir)
+    statuses = [
+        _send_raw(app, AUDIO_HANDLER, body, cookie, boundary)
+        for boundary, body in _damaged_uploads()
+    ]
+    assert all(status < 500 for status in statuses), statuses
+    leftovers = {p for p in _files_below(app.data_dir) - before if ".upload-" in p.name}
+    assert leftovers == set()  # storage writes are all-or-nothing
+    assert http_ok(f"{app.url}/api/health")
