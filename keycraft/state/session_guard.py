@@ -54,5 +54,6 @@ class SessionGuard(Middleware):
         auth = await state.get_state(AuthState)
         if await auth.live_user_id():
             return None
-        path = state.router.url.path or "/"
+        # Static hosting adds a trailing slash to page paths; the app's routes have none.
+        path = state.router.url.path.rstrip("/") or "/"
         return StateUpdate(events=Event.from_event_type(rx.redirect(sign_in_url(next_path=path))))
