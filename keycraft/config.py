@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-change-me"
+MIN_SECRET_KEY_CHARS = 32
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class PlanSettings(BaseModel):
@@ -47,7 +50,7 @@ class Settings(BaseSettings):
 
     env: Literal["dev", "prod"] = Field(default="dev", alias="KEYCRAFT_ENV")
     app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
-    secret_key: SecretStr = Field(default=SecretStr("dev-only-change-me"), alias="SECRET_KEY")
+    secret_key: SecretStr = Field(default=SecretStr(DEV_SECRET_KEY), alias="SECRET_KEY")
 
     repository: Literal["sqlmodel", "dynamodb"] = Field(default="sqlmodel", alias="REPOSITORY")
     database_url: str = Field(
@@ -92,6 +95,9 @@ class Settings(BaseSettings):
     # --- accounts and sign-in (see .env.example) ---
     session_cookie_domain: str = Field(default="", alias="SESSION_COOKIE_DOMAIN")
     cors_allowed_origins: str = Field(default="", alias="CORS_ALLOWED_ORIGINS")
+    upload_session_required: bool = Field(default=True, alias="UPLOAD_SESSION_REQUIRED")
+    """Uploads need a session cookie. Only ``make dev`` turns it off: its frontend and backend
+    are different origins, so the browser sends uploads without cookies."""
     trusted_proxy_count: int = Field(default=0, ge=0, alias="TRUSTED_PROXY_COUNT")
     auth_rate_limit_per_ip: int = Field(default=30, ge=1, alias="AUTH_RATE_LIMIT_PER_IP")
     auth_rate_limit_per_account: int = Field(default=10, ge=1, alias="AUTH_RATE_LIMIT_PER_ACCOUNT")
@@ -115,6 +121,12 @@ class Settings(BaseSettings):
     oauth_timeout_s: float = Field(default=10.0, alias="OAUTH_TIMEOUT_S")
 
     @property
+    def local_only(self) -> bool:
+        """Whether ``APP_URL`` names this machine (a developer's or a test run's server)."""
+        host = (urlsplit(self.app_url).hostname or "").lower()
+        return host in LOOPBACK_HOSTS or host.endswith(".localhost")
+
+    @property
     def sibling_origins(self) -> tuple[str, ...]:
         """Origins (``CORS_ALLOWED_ORIGINS``) trusted with credentials beside ``APP_URL``."""
         parts = (o.strip().rstrip("/") for o in self.cors_allowed_origins.split(","))
@@ -133,6 +145,36 @@ class Settings(BaseSettings):
             port = f":{parts.port}" if parts.port else ""
             origins += [f"{parts.scheme}://localhost{port}", f"{parts.scheme}://127.0.0.1{port}"]
         return tuple(dict.fromkeys([*origins, *self.sibling_origins]))
+
+
+def deployment_problems(settings: Settings) -> list[str]:
+    """What makes ``settings`` unsafe to serve real users with ([] when nothing does).
+
+    Development mode puts sign-in links on screen when SMTP is absent, and the default
+    secret lets anyone forge download links and OAuth state: both are for localhost only.
+    """
+    problems = []
+    secret = settings.secret_key.get_secret_value()
+    public = settings.env == "prod" or not settings.local_only
+    if public and secret == DEV_SECRET_KEY:
+        problems.append("SECRET_KEY is the development default; set a random secret")
+    elif settings.env == "prod" and len(secret) < MIN_SECRET_KEY_CHARS:
+        problems.append(f"SECRET_KEY is shorter than {MIN_SECRET_KEY_CHARS} characters")
+    if settings.env == "prod" and not settings.upload_session_required:
+        problems.append("UPLOAD_SESSION_REQUIRED is off; uploads must need a session")
+    if settings.env == "dev" and not settings.local_only:
+        problems.append(
+            f"KEYCRAFT_ENV is dev but APP_URL ({settings.app_url}) is not localhost; "
+            "set KEYCRAFT_ENV=prod"
+        )
+    return problems
+
+
+def refuse_unsafe_deployment(settings: Settings) -> None:
+    """Stop the process with a clear message (exit status 1) when the settings are unsafe."""
+    problems = deployment_problems(settings)
+    if problems:
+        raise SystemExit("KeyCraft refuses to start: " + "; ".join(problems) + ".")
 
 
 @lru_cache(maxsize=1)

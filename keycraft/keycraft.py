@@ -7,12 +7,14 @@ from keycraft.api.observability import setup_logging
 from keycraft.components.seo import social_image_url, social_meta
 from keycraft.config import get_settings
 from keycraft.pages import ON_LOAD, PAGES
+from keycraft.state.session_guard import SessionGuard
 
 app = rx.App(
     api_transformer=build_api(),
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
 )
 app.register_lifespan_task(setup_logging)
+app.add_middleware(SessionGuard())
 
 settings = get_settings()
 for route, page in PAGES.items():

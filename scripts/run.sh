@@ -32,6 +32,9 @@ pids+=($!)
 
 if [ "$MODE" = "dev" ]; then
   log "Starting KeyCraft in dev mode (hot reload): http://localhost:3000"
+  # The dev frontend (:3000) and backend (:8000) are different origins: uploads carry no
+  # session cookie there, so the upload guard only bounds their size.
+  export UPLOAD_SESSION_REQUIRED="${UPLOAD_SESSION_REQUIRED:-false}"
   setsid reflex run --env dev &
   pids+=($!)
 else

@@ -17,8 +17,11 @@ from keycraft.api.media import MEDIA_ROUTE, media
 from keycraft.api.metrics import METRICS_ROUTE, metrics
 from keycraft.api.observability import RequestContextMiddleware
 from keycraft.api.projects import project_audio, project_midi
+from keycraft.api.security_headers import SecurityHeadersMiddleware
 from keycraft.api.seo import robots, sitemap
 from keycraft.api.staff_pages import StaffPagesMiddleware
+from keycraft.api.upload_guard import UploadGuardMiddleware
+from keycraft.config import get_settings, refuse_unsafe_deployment
 from keycraft.routes import (
     CHECKOUT_API,
     EXPERIMENT_CSV_API,
@@ -36,8 +39,15 @@ def build_api() -> Starlette:
 
     Its middleware wraps the Reflex backend too (Reflex mounts itself inside this app), so
     every HTTP response carries ``X-Request-ID`` and is counted in the request metrics, and
-    staff pages are refused with a 403 before their static files are served.
+    staff pages are refused with a 403 before their static files are served, and uploads
+    are bounded and need a session before Reflex reads them.
+
+    Raises:
+        SystemExit: The settings are development defaults on a public deployment; every
+            server entry point builds this app, so none can start with them.
     """
+    settings = get_settings()
+    refuse_unsafe_deployment(settings)
     routes = [
         Route(HEALTH_API, health, methods=["GET"]),
         Route(MEDIA_ROUTE, media, methods=["GET"]),
@@ -56,6 +66,8 @@ def build_api() -> Starlette:
         routes=routes,
         middleware=[
             Middleware(RequestContextMiddleware, routes=routes),
+            Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(StaffPagesMiddleware),
+            Middleware(UploadGuardMiddleware),
         ],
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -12,12 +14,18 @@ from keycraft.api.auth_http import (
     current_user,
     form_fields,
     see_other,
+    set_session_cookie,
 )
 from keycraft.routes import ACCOUNT, HOME, sign_in_url, with_query
 from keycraft.services.auth import accounts
 from keycraft.services.auth.overview import revoke_session
 from keycraft.services.auth.types import InvalidCredentials, WeakPassword
+from keycraft.services.billing.stripe_gateway import StripeUnavailable
+from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
+from keycraft.services.sessions import start_session
+
+log = logging.getLogger(__name__)
 
 
 def _to_sign_in() -> Response:
@@ -26,7 +34,7 @@ def _to_sign_in() -> Response:
 
 @csrf_protected
 async def set_password(request: Request) -> Response:
-    """Add a password to the account, or change it (the current one must be given)."""
+    """Add a password or change it (the current one must be given); other sessions end."""
     user = await current_user(request)
     if user is None:
         return _to_sign_in()
@@ -43,7 +51,16 @@ async def set_password(request: Request) -> Response:
         return see_other(with_query(ACCOUNT.path, error="current_password_wrong"))
     except WeakPassword as weak:
         return see_other(with_query(ACCOUNT.path, error=f"password_{weak.args[0]}"))
-    return see_other(with_query(ACCOUNT.path, notice="password_saved"))
+    # A new password is how people lock out whoever learned the old one: every session
+    # ends, and this browser gets a fresh one.
+    repo = get_services().repository
+    await blocking(repo.delete_user_sessions, user.id)
+    issued = await blocking(
+        start_session, repo, user.id, request.headers.get("user-agent", ""), utc_now()
+    )
+    response = see_other(with_query(ACCOUNT.path, notice="password_saved"))
+    set_session_cookie(response, issued.token)
+    return response
 
 
 @csrf_protected
@@ -71,6 +88,15 @@ async def delete_account(request: Request) -> Response:
     if fields.get("confirm_email", "").strip().lower() != user.email:
         return see_other(with_query(ACCOUNT.path, error="confirm_mismatch"))
     services = get_services()
+    if user.subscription_id and user.subscription_status not in ("canceled", "incomplete_expired"):
+        # A deleted account must not go on being charged: cancel first, delete after.
+        if services.stripe is None:
+            return see_other(with_query(ACCOUNT.path, error="billing_unreachable"))
+        try:
+            await services.stripe.cancel_subscription(user.subscription_id)
+        except StripeUnavailable:
+            log.exception("could not cancel the subscription of an account being deleted")
+            return see_other(with_query(ACCOUNT.path, error="billing_unreachable"))
     await blocking(accounts.delete_account, services.repository, services.storage, user.id)
     response = see_other(with_query(HOME.path, notice="account_deleted"))
     clear_session_cookie(response, request)

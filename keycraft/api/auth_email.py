@@ -10,6 +10,7 @@ from starlette.responses import Response
 from keycraft.api.auth_http import (
     blocking,
     csrf_protected,
+    current_user,
     form_fields,
     hit_limits,
     ip_address,
@@ -21,7 +22,7 @@ from keycraft.api.auth_http import (
     submitted_next,
     too_many_attempts,
 )
-from keycraft.routes import EMAIL_LINK, SIGN_IN, email_link_url, with_query
+from keycraft.routes import ACCOUNT, EMAIL_LINK, SIGN_IN, email_link_url, with_query
 from keycraft.services.auth import accounts
 from keycraft.services.auth.email_links import issue_email_token
 from keycraft.services.auth.emails import normalise_email
@@ -85,10 +86,20 @@ async def verify_email_link(request: Request) -> Response:
     fields = await form_fields(request)
     destination = sign_in_destination(request, fields.get("next"))
     repo = get_services().repository
+    signed_in = await current_user(request)
     try:
-        user = await blocking(
-            accounts.sign_in_with_email_token, repo, fields.get("token", ""), utc_now()
+        result = await blocking(
+            accounts.sign_in_with_email_token,
+            repo,
+            fields.get("token", ""),
+            utc_now(),
+            signed_in.id if signed_in else "",
         )
     except InvalidEmailLink:
         return see_other(with_query(EMAIL_LINK.path, error="link_invalid"))
-    return await signed_in_redirect(request, user.id, destination)
+    if result.reclaimed:
+        # Someone registered this address without proving it: their password and sessions
+        # are gone; the owner is told, and can set a password of their own.
+        log.warning("email link reclaimed an unverified account", extra={"user_id": result.user.id})
+        destination = with_query(ACCOUNT.path, notice="account_reclaimed")
+    return await signed_in_redirect(request, result.user.id, destination)

@@ -33,6 +33,7 @@ from keycraft.services.auth.providers import (
     GITHUB_AUTHORIZE_URL,
     GITHUB_TOKEN_URL,
     OAuthProvider,
+    claim_is_true,
     enabled_providers,
     provider_by_key,
 )
@@ -152,12 +153,15 @@ async def _identity(
             provider=provider.key,
             subject=str(claims["sub"]),
             email=str(info.get("email") or ""),
-            email_verified=bool(info.get("email_verified")),
+            email_verified=claim_is_true(info.get("email_verified")),
             name=str(info.get("name") or ""),
         )
     profile = (await client.get("user", token=token)).json()
     emails = (await client.get("user/emails", token=token)).json()
-    primary = next((e for e in emails if e.get("primary") and e.get("verified")), None)
+    primary = next(
+        (e for e in emails if claim_is_true(e.get("primary")) and claim_is_true(e.get("verified"))),
+        None,
+    )
     return ProviderIdentity(
         provider=provider.key,
         subject=str(profile["id"]),

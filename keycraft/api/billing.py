@@ -23,6 +23,21 @@ from keycraft.services.metrics import record_webhook_outcome
 log = logging.getLogger(__name__)
 
 WEBHOOK_API = "/api/stripe/webhook"
+MAX_WEBHOOK_BYTES = 512 * 1024
+"""Stripe's event payloads are a few KB; anything far larger is not Stripe's."""
+
+
+async def _capped_body(request: Request, max_bytes: int) -> bytes | None:
+    """The request body, or None as soon as it is (or says it will be) over ``max_bytes``."""
+    announced = request.headers.get("content-length", "")
+    if announced and (not announced.isdigit() or int(announced) > max_bytes):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            return None
+    return bytes(body)
 
 
 _METRIC_OUTCOME = {
@@ -31,6 +46,9 @@ _METRIC_OUTCOME = {
     "duplicate": "duplicate",
     "ignored": "ignored",
     "unmatched": "ignored",
+    # Acknowledged to Stripe (a retry would be refused again) but counted as a failure, so
+    # the failed-webhook alarm calls a human to look at the checkout.
+    "refused": "failed",
 }
 """Webhook outcomes as the metrics and the CloudWatch alarm count them."""
 
@@ -45,7 +63,10 @@ async def stripe_webhook(request: Request) -> Response:
     secret = services.settings.stripe_webhook_secret
     if secret is None or services.stripe is None:
         return _error(503, "billing_disabled", "Billing is not configured.")
-    payload = await request.body()
+    payload = await _capped_body(request, MAX_WEBHOOK_BYTES)
+    if payload is None:
+        record_webhook_outcome("invalid")
+        return _error(413, "too_large", "The payload is too large.")
     try:
         event = verify_event(
             payload, request.headers.get("stripe-signature", ""), secret.get_secret_value()

@@ -8,6 +8,7 @@ the session cookie with the same services as ``/api/session``.
 
 from __future__ import annotations
 
+import posixpath
 from html import escape
 
 from starlette.requests import Request
@@ -65,9 +66,16 @@ _PAGE = """<!doctype html>
 
 
 def is_staff_page(path: str) -> bool:
-    """Whether ``path`` is a staff page or one of its files (``/admin``, ``/admin/...``)."""
+    """Whether ``path`` is a staff page or one of its files (``/admin``, ``/admin/...``).
+
+    The path is judged as the static file server will resolve it: ``//admin``, ``/./admin``
+    and ``/x/../admin`` all name the same files, and ``/Admin`` the same route.
+    """
     prefix = STAFF_PAGES_PREFIX.rstrip("/")
-    return path == prefix or path.startswith((f"{prefix}/", f"{prefix}."))
+    resolved = posixpath.normpath("/" + path.lstrip("/")) if path else path
+    # Lower case too: the client-side router matches routes without regard to case.
+    resolved = "/" + resolved.lstrip("/").lower()
+    return any(p == prefix or p.startswith((f"{prefix}/", f"{prefix}.")) for p in (path, resolved))
 
 
 def refusal_page(status: int, heading: str, message: str, next_path: str) -> HTMLResponse:

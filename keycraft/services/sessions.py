@@ -1,4 +1,4 @@
-"""Cookie sessions: opaque random tokens, stored only as hashes, with sliding expiry."""
+"""Cookie sessions: opaque random tokens, stored only as hashes, sliding within a hard cap."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from keycraft.services.repository.port import Repository
 
 SESSION_COOKIE = "kc_session"
 SESSION_LIFETIME = timedelta(days=30)
+ABSOLUTE_LIFETIME = timedelta(days=90)
+"""However active, a session ends this long after sign-in: a stolen cookie cannot live on."""
 RENEW_AFTER = timedelta(hours=1)
 """Slide the expiry at most this often, so every page view is not a write."""
 
@@ -47,7 +49,8 @@ def start_session(repo: Repository, user_id: str, user_agent: str, now: datetime
 def resolve_session(repo: Repository, token: str, now: datetime) -> User | None:
     """Return the signed-in user for a cookie token, sliding the session's expiry.
 
-    Unknown, revoked and expired tokens all give None; an expired session is deleted.
+    Unknown, revoked and expired tokens all give None; an expired session is deleted. The
+    expiry slides at most to ``ABSOLUTE_LIFETIME`` after the session started.
     """
     if not token:
         return None
@@ -55,14 +58,15 @@ def resolve_session(repo: Repository, token: str, now: datetime) -> User | None:
     session = repo.get_session(token_hash)
     if session is None:
         return None
-    if session.expires_at <= now:
+    hard_end = session.created_at + ABSOLUTE_LIFETIME
+    if session.expires_at <= now or hard_end <= now:
         repo.delete_session(token_hash)
         return None
     user = repo.get_user(session.user_id)
     if user is None:
         return None
     if now - session.last_seen_at >= RENEW_AFTER:
-        repo.touch_session(token_hash, now, now + SESSION_LIFETIME)
+        repo.touch_session(token_hash, now, min(now + SESSION_LIFETIME, hard_end))
     return user
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -10,7 +11,11 @@ from reflex.event import EventSpec
 from keycraft.routes import sign_in_url
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.sessions import resolve_session, token_from_cookie_header
+from keycraft.services.sessions import hash_token, resolve_session, token_from_cookie_header
+
+SESSION_RECHECK_S = 5.0
+"""How long a session check stands for one connection's cookie: a revoked session stops
+working within this many seconds on a socket that stays open."""
 
 
 class AuthState(rx.State):
@@ -20,6 +25,9 @@ class AuthState(rx.State):
     user_email: str = ""
     user_name: str = ""
     auth_checked: bool = False
+    _checked_cookie: str = ""
+    """Hash of the session token the last check saw (another cookie means another check)."""
+    _checked_at_s: float = 0.0
 
     @rx.var
     def signed_in(self) -> bool:
@@ -35,6 +43,22 @@ class AuthState(rx.State):
         self.user_email = user.email if user else ""
         self.user_name = user.name if user else ""
         self.auth_checked = True
+        self._checked_cookie = hash_token(token) if token else ""
+        self._checked_at_s = time.time()
+
+    async def live_user_id(self) -> str:
+        """The signed-in user's id, from a session check of this connection's own cookie.
+
+        The check is reused for ``SESSION_RECHECK_S`` seconds, and only for the same
+        cookie: a socket that reconnects with an old client token but another (or no)
+        cookie is checked afresh, and a revoked session is noticed within seconds.
+        """
+        token = token_from_cookie_header(self.router.headers.cookie)
+        cookie = hash_token(token) if token else ""
+        fresh = time.time() - self._checked_at_s < SESSION_RECHECK_S
+        if not (self.auth_checked and fresh and cookie == self._checked_cookie):
+            await self._resolve()
+        return self.user_id
 
     @rx.event
     async def load_user(self) -> None:
@@ -56,6 +80,4 @@ async def signed_in_user_id(auth: AuthState) -> str:
     Other states call this instead of relying on ``on_load`` order, because a background
     task may start before the page's ``require_user`` has finished.
     """
-    if not auth.auth_checked:
-        await auth._resolve()
-    return auth.user_id
+    return await auth.live_user_id()

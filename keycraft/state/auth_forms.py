@@ -30,14 +30,19 @@ ERROR_MESSAGES: dict[str, str] = {
     "oauth_taken": "That sign-in is already connected to a different KeyCraft account.",
     "current_password_wrong": "Your current password is not correct.",
     "confirm_mismatch": "Type your account's email address exactly to confirm.",
+    "billing_unreachable": "We couldn't cancel your subscription just now, so nothing was "
+    "deleted. Please try again in a minute.",
 }
 """Error codes the API puts in ``?error=``, mapped to the only sentences users ever see."""
 
 NOTICE_MESSAGES: dict[str, str] = {
-    "password_saved": "Your password is saved.",
+    "password_saved": "Your password is saved. Your other sessions are signed out.",
     "session_revoked": "That session is signed out.",
     "provider_linked": "Connected. You can now sign in with it too.",
     "account_deleted": "Your account and its data are deleted.",
+    "account_reclaimed": "Your email is verified. A password someone set when this account was "
+    "created without proof of the address has been removed, and every other session signed "
+    "out. Add a password below if you want one.",
 }
 
 

@@ -188,7 +188,13 @@ class EditorState(rx.State):
         if not auth.user_id:
             return
         project_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        if self._project is not None and self._project.id == project_id and self._unsaved():
+        cached = self._project
+        if (
+            cached
+            and cached.id == project_id
+            and cached.user_id == auth.user_id
+            and self._unsaved()
+        ):
             # A reload right after an edit: the notes here are newer than storage's, and
             # the save still running will store them.
             self._show_session()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -11,7 +12,7 @@ from reflex.event import EventSpec
 
 from keycraft.config import get_settings
 from keycraft.routes import editor_url
-from keycraft.services import project_fill, projects
+from keycraft.services import project_fill, projects, usage_limits
 from keycraft.services.audio_slice import (
     AudioSlice,
     RangeOutsideRecording,
@@ -19,6 +20,7 @@ from keycraft.services.audio_slice import (
     notes_in_range,
     slice_recording,
 )
+from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, TempoChange
@@ -49,7 +51,7 @@ from keycraft.services.transcription import (
     place_recording,
 )
 from keycraft.services.transcription_jobs import run_transcription
-from keycraft.state.auth import AuthState
+from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
 
 AUDIO_UPLOAD_ID = "upload-audio"
@@ -81,6 +83,9 @@ REJECTED_MESSAGES: dict[str, str] = {
     "unprocessable_audio": "The transcriber could not decode that recording. Is the file damaged?",
 }
 FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
+TOO_MANY_TRANSCRIPTIONS = (
+    "You have started many transcriptions in the last hour. Please try again in {minutes} min."
+)
 
 
 def _message(error: DomainError) -> str:
@@ -128,6 +133,8 @@ class TranscriptionState(rx.State):
     _upload_done: bool = False
     _into_project_id: str = ""
     """The open project the next transcription fills; "" makes a new project."""
+    _job_started_s: float = 0.0
+    """When this tab's running transcription started (0: none runs)."""
 
     @rx.var
     def busy(self) -> bool:
@@ -299,6 +306,40 @@ class TranscriptionState(rx.State):
 
     @rx.event(background=True)
     async def run(self) -> EventSpec | None:
+        """Run the transcription ``receive_audio`` or ``retranscribe`` set up, once.
+
+        A client may send this event directly: it does nothing unless a job is waiting and
+        none runs for this tab, and every run counts against the user's hourly allowance.
+        """
+        services = get_services()
+        async with self:
+            user_id = await signed_in_user_id(await self.get_state(AuthState))
+            now_s = time.time()
+            claimed_s = services.settings.transcriber_timeout_s + 60
+            if not user_id or self.status != RUNNING or now_s - self._job_started_s < claimed_s:
+                return None
+            self._job_started_s = now_s
+        try:
+            await asyncio.to_thread(
+                usage_limits.charge,
+                services.repository,
+                usage_limits.TRANSCRIPTIONS_PER_USER,
+                user_id,
+                utc_now(),
+            )
+        except RateLimited as limited:
+            async with self:
+                wait = usage_limits.minutes_to_wait(limited.retry_after_s)
+                self.status, self.message = FAILED, TOO_MANY_TRANSCRIPTIONS.format(minutes=wait)
+                self._job_started_s = 0.0
+            return None
+        try:
+            return await self._transcribe()
+        finally:
+            async with self:
+                self._job_started_s = 0.0
+
+    async def _transcribe(self) -> EventSpec | None:
         """Send the audio to the transcriber, then fill, open or merge the notes.
 
         Re-transcription sends only the chosen bars (plus a little padding) of the recording.

@@ -93,7 +93,9 @@ def test_sign_in_with_the_local_oidc_provider(
     expect(page.get_by_test_id("method-password")).to_have_text("Password: not set")
     page.get_by_label("New password").fill("Sonata in C 1788")
     page.get_by_test_id("password-submit").click()
-    expect(page.get_by_test_id("account-notice")).to_have_text("Your password is saved.")
+    expect(page.get_by_test_id("account-notice")).to_have_text(
+        "Your password is saved. Your other sessions are signed out."
+    )
     expect(page.get_by_test_id("method-password")).to_have_text("Password: set")
     page.get_by_test_id("sign-out-everywhere").click()
     page.wait_for_url(f"{base}/")

@@ -9,6 +9,7 @@ from keycraft.services.sessions import SESSION_COOKIE, hash_token, start_session
 from tests.integration.auth_client import bridge, page_client, sign_in
 from tests.support.app_server import RunningApp
 from tests.support.signed_in import create_user
+from tests.support.stripe_api import StripeApiServer, subscription
 
 
 def test_a_passwordless_user_adds_a_password_then_signs_in_with_it(app: RunningApp) -> None:
@@ -65,3 +66,42 @@ def test_deleting_the_account_removes_data_media_and_the_session(app: RunningApp
     assert repo.get_user(user.id) is None
     assert repo.get_session(hash_token(token)) is None
     assert not [p for p in (app.data_dir / "media" / "users" / user.id).rglob("*") if p.is_file()]
+
+
+def test_changing_the_password_signs_out_every_other_session(app: RunningApp) -> None:
+    email = f"pwchange-{uuid.uuid4().hex[:10]}@example.com"
+    user = create_user(app, email=email)
+    repo = app.repository()
+    mine = start_session(repo, user.id, "laptop", utc_now()).token
+    thief = start_session(repo, user.id, "stolen cookie", utc_now()).token
+    with page_client(app) as client:
+        client.cookies.set(SESSION_COOKIE, mine)
+        saved = client.post("/api/account/password", data={"new_password": "Sonata in C 1788"})
+        assert saved.headers["location"] == "/account?notice=password_saved"
+        assert bridge(client)["user"]["id"] == user.id  # this browser carries on
+    assert repo.get_session(hash_token(thief)) is None
+    assert repo.get_session(hash_token(mine)) is None  # replaced by a fresh session
+    assert len(repo.list_user_sessions(user.id)) == 1
+
+
+def test_deleting_the_account_cancels_its_subscription(
+    app: RunningApp, stripe_api: StripeApiServer
+) -> None:
+    sub_id, customer = f"sub_{uuid.uuid4().hex[:10]}", f"cus_{uuid.uuid4().hex[:10]}"
+    stripe_api.subscriptions[sub_id] = subscription(sub_id, customer)
+    user = create_user(
+        app,
+        stripe_customer_id=customer,
+        subscription_id=sub_id,
+        subscription_status="active",
+        active_plans=("pro-monthly",),
+    )
+    token = start_session(app.repository(), user.id, "pytest", utc_now()).token
+    with page_client(app) as client:
+        client.cookies.set(SESSION_COOKIE, token)
+        deleted = client.post("/api/account/delete", data={"confirm_email": user.email})
+        assert deleted.headers["location"] == "/?notice=account_deleted"
+    assert stripe_api.subscriptions[sub_id]["status"] == "canceled"
+    cancels = [c for c in stripe_api.calls if c.method == "DELETE" and sub_id in c.path]
+    assert len(cancels) == 1
+    assert app.repository().get_user(user.id) is None

@@ -69,3 +69,38 @@ def test_bad_and_unknown_tokens_are_refused_alike(app: RunningApp) -> None:
         for token in ("", "x" * 43, "y" * 500):
             response = client.post("/api/auth/email-link/verify", data={"token": token})
             assert response.headers["location"] == "/sign-in/link?error=link_invalid"
+
+
+def test_an_email_link_evicts_a_squatter_who_signed_up_with_the_address(
+    app: RunningApp, smtp_sink: SmtpSink
+) -> None:
+    email = f"owner-{uuid.uuid4().hex[:10]}@example.com"
+    with page_client(app) as squatter, page_client(app) as owner:
+        assert sign_up(squatter, email, "squatter Harpsichord 9031").status_code == 303
+        assert bridge(squatter)["authenticated"] is True
+        owner.post("/api/auth/email-link", data={"email": email})
+        link = smtp_sink.wait_for_link(email, count=2)  # the first is the sign-up's own
+        used = owner.post("/api/auth/email-link/verify", data={"token": _token(link)})
+        assert used.headers["location"] == "/account?notice=account_reclaimed"
+        assert bridge(owner)["user"]["email"] == email
+        assert bridge(squatter)["authenticated"] is False
+        again = squatter.post(
+            "/api/auth/sign-in", data={"email": email, "password": "squatter Harpsichord 9031"}
+        )
+        assert again.headers["location"].startswith("/sign-in?")
+    user = app.repository().get_user_by_email(email)
+    assert user is not None and user.email_verified and user.password_hash is None
+
+
+def test_the_sign_up_verification_link_opened_elsewhere_also_evicts(
+    app: RunningApp, smtp_sink: SmtpSink
+) -> None:
+    email = f"victim-{uuid.uuid4().hex[:10]}@example.com"
+    with page_client(app) as squatter, page_client(app) as owner:
+        sign_up(squatter, email, "squatter Harpsichord 9031")
+        link = smtp_sink.wait_for_link(email)
+        owner.post("/api/auth/email-link/verify", data={"token": _token(link)})
+        assert bridge(owner)["user"]["email"] == email
+        assert bridge(squatter)["authenticated"] is False
+    user = app.repository().get_user_by_email(email)
+    assert user is not None and user.password_hash is None

@@ -130,3 +130,17 @@ def test_a_password_user_connects_the_provider_to_their_account(
     with _browser(app) as fresh:
         _run_flow(fresh, other_identity)
         assert bridge(fresh)["user"]["id"] == user.id
+
+
+def test_a_provider_saying_email_verified_false_as_a_string_is_refused(
+    app: RunningApp, oidc_provider: OidcConfig
+) -> None:
+    email = f"stringfalse-{uuid.uuid4().hex[:8]}@example.com"
+    with page_client(app) as squatter:
+        sign_up(squatter, email)  # an unverified account the provider's claim must not take
+    with _browser(app) as client:
+        done = _run_flow(client, email)
+        assert done.headers["location"] == "/sign-in?error=oauth_unverified"
+        assert bridge(client)["authenticated"] is False
+    user = app.repository().get_user_by_email(email)
+    assert user is not None and not user.email_verified

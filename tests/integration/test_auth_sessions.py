@@ -56,6 +56,26 @@ def test_tampered_unknown_and_expired_cookies_are_signed_out(app: RunningApp) ->
         assert bridge(client)["user"]["id"] == user.id
 
 
+def test_a_session_ends_at_its_absolute_lifetime_however_active(app: RunningApp) -> None:
+    repo = app.repository()
+    user = create_user(app)
+    now = utc_now()
+    token = "old-" + uuid.uuid4().hex
+    repo.create_session(
+        Session(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            created_at=now - timedelta(days=91),
+            last_seen_at=now - timedelta(minutes=5),  # used all along, so never slid out
+            expires_at=now + timedelta(days=29),
+        )
+    )
+    with page_client(app) as client:
+        client.cookies.set(SESSION_COOKIE, token)
+        assert bridge(client)["authenticated"] is False
+    assert repo.get_session(hash_token(token)) is None
+
+
 def test_state_changing_requests_need_a_trusted_origin(app: RunningApp) -> None:
     client, _ = _signed_in(app)
     with closing(client):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
+from urllib.parse import urlsplit
+
 import httpx
 import pytest
 
@@ -35,9 +38,33 @@ def _assert_refused(response: httpx.Response) -> None:
     assert "experiment-" not in response.text  # no results, not even the page shell
 
 
-@pytest.mark.parametrize("path", [ADMIN_EXPERIMENTS.path, f"{ADMIN_EXPERIMENTS.path}/", "/admin"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ADMIN_EXPERIMENTS.path,
+        f"{ADMIN_EXPERIMENTS.path}/",
+        "/admin",
+    ],
+)
 def test_signed_out_visitors_get_a_403_page(app: RunningApp, path: str) -> None:
     _assert_refused(_get(app, path))
+
+
+@pytest.mark.parametrize(
+    "path", [f"/{ADMIN_EXPERIMENTS.path}", f"//{ADMIN_EXPERIMENTS.path}/", "/./admin/experiments"]
+)
+def test_other_spellings_of_a_staff_path_get_the_403_page(app: RunningApp, path: str) -> None:
+    # http.client sends the path as written (httpx would read "//admin" as a host name).
+    parts = urlsplit(app.url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=20)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read().decode()
+    finally:
+        connection.close()
+    assert response.status == 403
+    assert "Staff only" in body and "experiment-" not in body
 
 
 def test_a_forged_session_cookie_gets_a_403_page(app: RunningApp) -> None:

@@ -140,3 +140,53 @@ def test_unknown_event_types_are_acknowledged_and_ignored(target: RunningApp) ->
     payload = event(f"evt_{uuid.uuid4().hex}", "customer.created", {"id": "cus_x"}, 1)
     response = post(target, payload)
     assert (response.status_code, response.json()["outcome"]) == (200, "ignored")
+
+
+def test_a_checkout_naming_a_paying_user_cannot_rebind_their_customer(
+    target: RunningApp, stripe_api: StripeApiServer
+) -> None:
+    victim, customer, sub_id = fresh(target, stripe_api)
+    now = int(time.time()) - 100
+    post(target, checkout_completed(f"evt_v_{sub_id}", victim.id, customer, sub_id, now))
+    # Someone pays a Payment Link with the victim's id as client_reference_id.
+    _, attacker_customer, attacker_sub = fresh(target, stripe_api)
+    forged = checkout_completed(
+        f"evt_a_{attacker_sub}", victim.id, attacker_customer, attacker_sub, now + 10
+    )
+    response = post(target, forged)
+    assert (response.status_code, response.json()["outcome"]) == (200, "refused")
+    assert reload(target, victim).stripe_customer_id == customer
+    # The attacker's cancellation reaches nobody.
+    gone = subscription(attacker_sub, attacker_customer, status="canceled")
+    deleted = event(f"evt_ad_{attacker_sub}", "customer.subscription.deleted", gone, now + 20)
+    assert post(target, deleted).json()["outcome"] == "unmatched"
+    after = reload(target, victim)
+    assert after.active_plans == ("pro-monthly",) and after.stripe_customer_id == customer
+
+
+def test_a_checkout_with_another_email_is_refused(
+    target: RunningApp, stripe_api: StripeApiServer
+) -> None:
+    victim, customer, sub_id = fresh(target, stripe_api)
+    payload = checkout_completed(
+        f"evt_e_{sub_id}", victim.id, customer, sub_id, int(time.time()), "mallory@example.com"
+    )
+    assert post(target, payload).json()["outcome"] == "refused"
+    assert reload(target, victim).stripe_customer_id is None
+    same = checkout_completed(
+        f"evt_s_{sub_id}", victim.id, customer, sub_id, int(time.time()), victim.email.upper()
+    )
+    assert post(target, same).json()["outcome"] == "applied"
+
+
+def test_a_customer_bound_to_one_user_is_not_moved_to_another(
+    target: RunningApp, stripe_api: StripeApiServer
+) -> None:
+    owner, customer, sub_id = fresh(target, stripe_api)
+    now = int(time.time()) - 100
+    post(target, checkout_completed(f"evt_o_{sub_id}", owner.id, customer, sub_id, now))
+    other = create_user(target)
+    claim = checkout_completed(f"evt_x_{sub_id}", other.id, customer, sub_id, now + 10)
+    assert post(target, claim).json()["outcome"] == "refused"
+    assert reload(target, other).stripe_customer_id is None
+    assert reload(target, owner).stripe_customer_id == customer

@@ -3,7 +3,8 @@
 // Usage: node oidc_provider.mjs   with env PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI,
 // DEFAULT_LOGIN. The interaction policy signs in the account named by `login_hint` (else
 // DEFAULT_LOGIN) without a login form and grants the requested scopes. Accounts whose
-// email starts with "unverified" report email_verified=false. Keys are generated at start.
+// email starts with "unverified" report email_verified=false; those starting with
+// "stringfalse" report the string "false" (as some providers do). Keys are generated at start.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
 
@@ -38,7 +39,7 @@ const provider = new Provider(issuer, {
         return {
           sub,
           email: sub,
-          email_verified: !sub.startsWith('unverified'),
+          email_verified: sub.startsWith('stringfalse') ? 'false' : !sub.startsWith('unverified'),
           name: `OIDC ${sub.split('@')[0]}`,
         };
       },

@@ -78,6 +78,15 @@ class StripeApiServer:
                         },
                     )
 
+            def do_DELETE(self) -> None:
+                call = self._record()
+                sub_id = call.path.rsplit("/", 1)[-1].split("?")[0]
+                if call.path.startswith("/v1/subscriptions/") and sub_id in api.subscriptions:
+                    api.subscriptions[sub_id] = {**api.subscriptions[sub_id], "status": "canceled"}
+                    self._send(200, api.subscriptions[sub_id])
+                else:
+                    self._send(404, {"error": {"type": "invalid_request_error"}})
+
             def do_POST(self) -> None:
                 call = self._record()
                 if call.path == "/v1/billing_portal/sessions":
@@ -149,9 +158,10 @@ def event(event_id: str, event_type: str, obj: dict[str, Any], created: int) -> 
 
 
 def checkout_completed(
-    event_id: str, user_id: str, customer: str, sub_id: str, created: int
+    event_id: str, user_id: str, customer: str, sub_id: str, created: int, email: str = ""
 ) -> dict[str, Any]:
-    """``checkout.session.completed`` for a Payment Link subscription."""
+    """``checkout.session.completed`` for a Payment Link subscription (``email``: the buyer's)."""
+    details = {"customer_details": {"email": email}} if email else {}
     return event(
         event_id,
         "checkout.session.completed",
@@ -164,6 +174,7 @@ def checkout_completed(
             "subscription": sub_id,
             "payment_status": "paid",
             "status": "complete",
+            **details,
         },
         created,
     )

@@ -15,6 +15,7 @@ from keycraft.services.auth.passwords import (
     verify_password,
 )
 from keycraft.services.auth.types import (
+    EmailTokenPurpose,
     InvalidCredentials,
     InvalidEmail,
     OAuthAccount,
@@ -70,18 +71,48 @@ def sign_in_with_password(repo: Repository, email: str, password: str) -> User:
     return user
 
 
-def sign_in_with_email_token(repo: Repository, token: str, now: datetime) -> User:
+@dataclass(frozen=True, slots=True)
+class EmailLinkSignIn:
+    """The account an email link signed in, and whether an unproven squatter was evicted."""
+
+    user: User
+    reclaimed: bool
+
+
+def sign_in_with_email_token(
+    repo: Repository, token: str, now: datetime, current_user_id: str = ""
+) -> EmailLinkSignIn:
     """Use up an email link: sign its address in, creating the account on first use.
 
-    Using the link proves the address, so the account's email becomes verified.
+    Using the link proves the address, so the account's email becomes verified. An
+    unverified account's password and sessions were set up by whoever typed the address,
+    who may not own it (pre-hijacking): they are dropped, unless this is the sign-up's own
+    verification link opened in the browser that signed up (``current_user_id``).
+
+    Args:
+        repo: The repository.
+        token: The raw token from the link.
+        now: The current time.
+        current_user_id: The user signed in on the browser that opened the link, if any.
+
+    Raises:
+        InvalidEmailLink: The token is unknown, used or expired.
     """
     consumed = consume_email_token(repo, token, now)
     user = repo.get_user_by_email(consumed.email)
     if user is None:
-        return repo.create_user(_new_user(consumed.email, "", now, email_verified=True))
-    if not user.email_verified:
-        user = repo.update_user(replace(user, email_verified=True))
-    return user
+        created = repo.create_user(_new_user(consumed.email, "", now, email_verified=True))
+        return EmailLinkSignIn(user=created, reclaimed=False)
+    if user.email_verified:
+        return EmailLinkSignIn(user=user, reclaimed=False)
+    own_verification = consumed.purpose == EmailTokenPurpose.VERIFY and current_user_id == user.id
+    if own_verification:
+        return EmailLinkSignIn(
+            user=repo.update_user(replace(user, email_verified=True)), reclaimed=False
+        )
+    repo.delete_user_sessions(user.id)
+    user = repo.update_user(replace(user, email_verified=True, password_hash=None))
+    return EmailLinkSignIn(user=user, reclaimed=True)
 
 
 def sign_in_with_oauth(

@@ -30,7 +30,11 @@ def send_email(settings: Settings, to: str, subject: str, body: str) -> None:
     message["Subject"] = subject
     message.set_content(body)
     if not smtp_configured(settings):
-        log.warning("SMTP_HOST is not set; not sending %r to %s:\n%s", subject, to, body)
+        if settings.env == "dev":
+            log.warning("SMTP_HOST is not set; not sending %r to %s:\n%s", subject, to, body)
+        else:
+            # The body holds a sign-in link: whoever reads the logs must not get accounts.
+            log.error("SMTP_HOST is not set; the email %r to %s was not sent", subject, to)
         return
     timeout = settings.smtp_timeout_s
     context = ssl.create_default_context()

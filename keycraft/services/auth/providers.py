@@ -79,3 +79,14 @@ def enabled_providers(settings: Settings) -> tuple[OAuthProvider, ...]:
 def provider_by_key(settings: Settings, key: str) -> OAuthProvider | None:
     """The enabled provider called ``key``, if any."""
     return next((p for p in enabled_providers(settings) if p.key == key), None)
+
+
+def claim_is_true(value: object) -> bool:
+    """Whether a provider's boolean claim is ``true``, read strictly.
+
+    Only the JSON boolean ``true`` counts (and the string ``"true"``, which some providers
+    send): ``bool("false")`` is True, so a naive check would trust an unverified address.
+    """
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() == "true"

@@ -78,13 +78,15 @@ def client_ip(peer: str, forwarded_for: str, trusted_proxy_count: int) -> str:
     """The client's address: the peer, or the entry our own proxies appended to X-Forwarded-For.
 
     Only the last ``trusted_proxy_count`` hops are ours; anything left of them is client-written.
+    With fewer hops than that, the request skipped some of our proxies and every entry may be
+    the client's own writing, so the peer's address is used.
     """
     if trusted_proxy_count <= 0 or not forwarded_for:
         return peer
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
-    if not hops:
+    if len(hops) < trusted_proxy_count:
         return peer
-    return hops[-min(trusted_proxy_count, len(hops))]
+    return hops[-trusted_proxy_count]
 
 
 def cookie_domains_to_expire(configured_domain: str, host: str) -> list[str | None]:

@@ -37,6 +37,8 @@ class BillingEvent:
     subscription_id: str | None
     snapshot: SubscriptionSnapshot | None
     paid_now: bool
+    checkout_email: str = ""
+    """The email the buyer gave at checkout ('' when absent or not a checkout)."""
 
 
 def _time(epoch_s: Any) -> datetime | None:
@@ -101,4 +103,11 @@ def parse_event(event: dict[str, Any]) -> BillingEvent | None:
         subscription_id=subscription_id or None,
         snapshot=snapshot,
         paid_now=paid,
+        checkout_email=_checkout_email(obj) if event_type == CHECKOUT_COMPLETED else "",
     )
+
+
+def _checkout_email(session: dict[str, Any]) -> str:
+    details = session.get("customer_details") or {}
+    email = details.get("email") if isinstance(details, dict) else None
+    return str(email or session.get("customer_email") or "").strip().lower()

@@ -12,7 +12,7 @@ class StripeUnavailable(Exception):
 
 
 class StripeGateway:
-    """Reads subscriptions and opens Customer Portal sessions."""
+    """Reads and cancels subscriptions and opens Customer Portal sessions."""
 
     def __init__(self, secret_key: str, api_base: str | None, timeout_s: float) -> None:
         # base_addresses lets tests point the client at a local HTTP server.
@@ -30,6 +30,17 @@ class StripeGateway:
         except stripe.StripeError as exc:
             raise StripeUnavailable(type(exc).__name__) from exc
         return subscription.to_dict()
+
+    async def cancel_subscription(self, subscription_id: str) -> None:
+        """Cancel a subscription now (no further charges, no proration)."""
+        try:
+            await self._client.v1.subscriptions.cancel_async(subscription_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                return  # already gone at Stripe: nothing left to charge
+            raise StripeUnavailable(type(exc).__name__) from exc
+        except stripe.StripeError as exc:
+            raise StripeUnavailable(type(exc).__name__) from exc
 
     async def create_portal_session(self, customer_id: str, return_url: str) -> str:
         """Create a Customer Portal session and return its URL."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,8 @@ from keycraft.services.experiments.service import record_conversion
 from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 
+log = logging.getLogger(__name__)
+
 
 class InvalidSignature(DomainError):
     """The payload is not signed with our webhook secret (or is too old)."""
@@ -27,7 +30,7 @@ class InvalidSignature(DomainError):
 
 @dataclass(frozen=True, slots=True)
 class WebhookResult:
-    """What one delivery did: applied, duplicate, stale, ignored or unmatched."""
+    """What one delivery did: applied, duplicate, stale, ignored, unmatched or refused."""
 
     outcome: str
     event_id: str
@@ -52,12 +55,45 @@ async def _snapshot(event: BillingEvent, gateway: StripeGateway) -> Subscription
     return subscription_snapshot(await gateway.retrieve_subscription(event.subscription_id))
 
 
+class CheckoutRefused(DomainError):
+    """A checkout names a user it must not be bound to; its reason is for the log only."""
+
+
+def checkout_binding_problem(event: BillingEvent, user: User, bound: User | None) -> str:
+    """Why a checkout's ``client_reference_id`` must not bind its customer to ``user`` ('' if fine).
+
+    ``client_reference_id`` is written by whoever opens the Payment Link, so it is trusted
+    only when it moves no existing binding: a Stripe customer belongs to one user for good,
+    a paying user's customer is never replaced, and the checkout's email (when Stripe has
+    one) must be the user's.
+
+    Args:
+        event: The checkout event.
+        user: The user the checkout names.
+        bound: The user already bound to the checkout's customer, if any.
+    """
+    if bound is not None and bound.id != user.id:
+        return "the customer belongs to another user"
+    email_matches = event.checkout_email == user.email.lower()
+    if event.checkout_email and not email_matches:
+        return "the checkout email is not the user's"
+    moving = user.stripe_customer_id not in (None, "", event.customer_id)
+    if moving and (user.active_plans or not email_matches):
+        return "the user is bound to another customer"
+    return ""
+
+
 async def _find_user(event: BillingEvent, repo: Repository) -> User | None:
-    if event.user_id:
-        user = await asyncio.to_thread(repo.get_user, event.user_id)
-        if user is not None:
-            return user
-    return await asyncio.to_thread(repo.get_user_by_stripe_customer, event.customer_id)
+    bound = await asyncio.to_thread(repo.get_user_by_stripe_customer, event.customer_id)
+    if not event.user_id:
+        return bound
+    user = await asyncio.to_thread(repo.get_user, event.user_id)
+    if user is None:
+        return bound
+    problem = checkout_binding_problem(event, user, bound)
+    if problem:
+        raise CheckoutRefused(problem)
+    return user
 
 
 async def handle_event(
@@ -79,7 +115,19 @@ async def handle_event(
         return WebhookResult("ignored", event_id, event_type)
     if await asyncio.to_thread(repo.has_processed_event, event.event_id):
         return WebhookResult("duplicate", event_id, event_type)
-    user = await _find_user(event, repo)
+    try:
+        user = await _find_user(event, repo)
+    except CheckoutRefused as refused:
+        log.error(
+            "stripe checkout refused: %s",
+            refused.args[0],
+            extra={
+                "event_id": event.event_id,
+                "user_id": event.user_id,
+                "customer_id": event.customer_id,
+            },
+        )
+        return WebhookResult("refused", event_id, event_type)
     if user is None:
         # Before checkout links the customer, subscription events cannot be placed; the
         # checkout event re-reads the subscription, so nothing is lost by skipping them.

@@ -6,6 +6,7 @@ import io
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mido
 
@@ -18,6 +19,12 @@ from keycraft.services.domain import (
     TimeSignatureChange,
 )
 from keycraft.services.errors import DomainError
+from keycraft.services.notes.midi_scan import (
+    MAX_MIDI_EVENTS,
+    MidiStructureError,
+    TooManyMidiEvents,
+    count_midi_events,
+)
 
 MAX_MIDI_BYTES = 5 * 1024 * 1024
 """Largest MIDI file accepted for import."""
@@ -33,6 +40,10 @@ MAX_TRACK_NAME_BYTES = 480
 
 class InvalidMidiFile(DomainError):
     """The bytes are not a readable Standard MIDI File (or are too large)."""
+
+
+class MidiTooComplex(InvalidMidiFile):
+    """The file holds more events than the editor takes (see ``MAX_MIDI_EVENTS``)."""
 
 
 class UnsupportedMidiFile(DomainError):
@@ -80,6 +91,22 @@ def _scale(tick: int, ticks_per_beat: int) -> int:
 def _read(data: bytes) -> mido.MidiFile:
     if len(data) > MAX_MIDI_BYTES or not data.startswith(b"MThd"):
         raise InvalidMidiFile("not a standard MIDI file")
+    return _parse(data)
+
+
+@lru_cache(maxsize=2)
+def _parse(data: bytes) -> mido.MidiFile:
+    """Parse once: the editor lists a file's tracks, then imports the same bytes.
+
+    The events are counted from the bytes first, so a file is only turned into objects
+    when there are few enough of them. Callers only read the result.
+    """
+    try:
+        count_midi_events(data)
+    except TooManyMidiEvents as exc:
+        raise MidiTooComplex(f"more than {MAX_MIDI_EVENTS} events") from exc
+    except MidiStructureError as exc:
+        raise InvalidMidiFile(str(exc)) from exc
     try:
         return mido.MidiFile(file=io.BytesIO(data), clip=True)
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
@@ -141,6 +168,8 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
         for message in track:
             tick += message.time
             if message.type == "set_tempo":
+                if message.tempo <= 0:  # 0 µs per beat: an infinite tempo
+                    raise InvalidMidiFile("tempo of zero")
                 tempos.append(
                     TempoChange(_scale(tick, ppq), round(mido.tempo2bpm(message.tempo), 3))
                 )

@@ -1,19 +1,26 @@
-"""Signed, expiring links to media in the local store (HMAC over the key, filename and expiry)."""
+"""Opaque, expiring links to media in the local store (AES-GCM over key, filename, expiry)."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 from keycraft.services.errors import ExpiredMediaLink, InvalidMediaLink
 
-_PURPOSE = b"keycraft.media-link.v1"
+_PURPOSE = b"keycraft.media-link.v2"
+_NONCE_BYTES = 12
+_MAX_TOKEN_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -34,39 +41,46 @@ def _b64decode(text: str) -> bytes:
 
 
 class MediaLinkSigner:
-    """Issues and checks media link tokens with a key derived from the app's secret."""
+    """Issues and checks media link tokens with a key derived from the app's secret.
+
+    Tokens are encrypted as well as authenticated: a link in a log, a browser history or a
+    referrer shows no user id, project id or file name.
+    """
 
     def __init__(self, secret: bytes) -> None:
-        # A purpose-bound sub-key: a cookie signature can never pass as a media link.
-        self._key = hmac.new(secret, _PURPOSE, hashlib.sha256).digest()
-
-    def _mac(self, payload: str) -> str:
-        return _b64encode(hmac.new(self._key, payload.encode("utf-8"), hashlib.sha256).digest())
+        # A purpose-bound sub-key: no other use of the secret can produce or open a link.
+        self._aead = AESGCM(hmac.new(secret, _PURPOSE, hashlib.sha256).digest())
 
     def sign(self, link: MediaLink) -> str:
-        """Return a URL-safe token for ``link``."""
+        """Return a URL-safe, opaque token for ``link``."""
         body = {"k": link.key, "f": link.filename, "e": link.expires_at_epoch_s}
-        payload = _b64encode(json.dumps(body, separators=(",", ":")).encode("utf-8"))
-        return f"{payload}.{self._mac(payload)}"
+        nonce = os.urandom(_NONCE_BYTES)
+        plain = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        return _b64encode(nonce + self._aead.encrypt(nonce, plain, _PURPOSE))
 
     def verify(self, token: str, now_epoch_s: float) -> MediaLink:
         """Return the link in ``token``.
 
         Raises:
-            InvalidMediaLink: The token is malformed or its signature does not match.
-            ExpiredMediaLink: The signature is good but the link has expired.
+            InvalidMediaLink: The token is malformed or was not issued with this secret.
+            ExpiredMediaLink: The token is genuine but the link has expired.
         """
-        payload, _, mac = token.partition(".")
-        if not payload or not hmac.compare_digest(
-            mac.encode("utf-8"), self._mac(payload).encode("utf-8")
-        ):
+        if not token or len(token) > _MAX_TOKEN_CHARS or not token.isascii():
             raise InvalidMediaLink()
         try:
-            body = json.loads(_b64decode(payload))
+            raw = _b64decode(token)
+        except (ValueError, binascii.Error) as exc:
+            raise InvalidMediaLink() from exc
+        # Only the canonical spelling counts, so no two strings open the same link.
+        if _b64encode(raw) != token or len(raw) <= _NONCE_BYTES:
+            raise InvalidMediaLink()
+        try:
+            plain = self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _PURPOSE)
+            body = json.loads(plain)
             link = MediaLink(
                 key=str(body["k"]), filename=str(body["f"]), expires_at_epoch_s=int(body["e"])
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (InvalidTag, ValueError, KeyError, TypeError) as exc:
             raise InvalidMediaLink() from exc
         if now_epoch_s >= link.expires_at_epoch_s:
             raise ExpiredMediaLink()

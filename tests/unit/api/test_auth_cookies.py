@@ -82,4 +82,5 @@ def test_without_smtp_the_link_is_logged_and_shown_in_dev_only(
     query = parse_qs(urlsplit(response.headers["location"]).query)
     assert query["sent"] == ["1"]
     assert ("dev_link" in query) is shown
-    assert f"{APP}/sign-in/link?token=" in caplog.text
+    assert (f"{APP}/sign-in/link?token=" in caplog.text) is shown
+    assert "d@example.com" in caplog.text

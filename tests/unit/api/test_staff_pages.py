@@ -30,3 +30,10 @@ def test_the_refusal_is_an_uncached_html_page_with_a_way_home() -> None:
     assert 'href="/">Go to the home page</a>' in body
     assert 'href="/sign-in?next=%2Fadmin%2Fexperiments"' in body
     assert "For &lt;staff&gt;." in body
+
+
+@pytest.mark.parametrize(
+    "path", ["//admin/experiments", "///admin", "/./admin/x", "/x/../admin/", "/Admin/Experiments"]
+)
+def test_other_spellings_of_staff_paths_are_staff_pages(path: str) -> None:
+    assert is_staff_page(path)

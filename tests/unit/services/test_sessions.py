@@ -11,6 +11,7 @@ from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.sessions import (
+    ABSOLUTE_LIFETIME,
     RENEW_AFTER,
     SESSION_LIFETIME,
     end_session,
@@ -72,3 +73,13 @@ def test_expired_revoked_and_forged_tokens_resolve_to_nobody(repo: Repository) -
 )
 def test_token_is_read_from_the_cookie_header(header: str, token: str) -> None:
     assert token_from_cookie_header(header) == token
+
+
+def test_sliding_stops_at_the_absolute_lifetime(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    issued = start_session(repo, user.id, "", T0)
+    for day in range(20, ABSOLUTE_LIFETIME.days, 20):  # used every 20 days: never idle
+        assert resolve_session(repo, issued.token, T0 + timedelta(days=day)) == user
+    slid = repo.get_session(issued.session.token_hash)
+    assert slid is not None and slid.expires_at == T0 + ABSOLUTE_LIFETIME
+    assert resolve_session(repo, issued.token, T0 + ABSOLUTE_LIFETIME) is None

@@ -70,7 +70,7 @@ def test_every_failed_sign_in_is_the_same_error(
 
 def test_email_link_creates_or_verifies_and_works_once(repo: Repository) -> None:
     token = issue_email_token(repo, "new@example.com", EmailTokenPurpose.SIGN_IN, T0)
-    user = accounts.sign_in_with_email_token(repo, token, T0 + timedelta(minutes=14))
+    user = accounts.sign_in_with_email_token(repo, token, T0 + timedelta(minutes=14)).user
     assert user.email == "new@example.com" and user.email_verified and user.name == "new"
     with pytest.raises(InvalidEmailLink):
         accounts.sign_in_with_email_token(repo, token, T0)
@@ -132,3 +132,23 @@ def test_rate_limit_counts_per_subject_and_window(repo: Repository) -> None:
         rate_limits.hit(repo, limit, "1.2.3.4", T0 + timedelta(seconds=10))
     assert raised.value.retry_after_s == 50
     rate_limits.hit(repo, limit, "1.2.3.4", T0 + timedelta(seconds=60))
+
+
+def test_an_email_link_evicts_an_unverified_squatter(repo: Repository) -> None:
+    squatter = accounts.sign_up(repo, "owner@example.com", PASSWORD, "", T0)
+    start_session(repo, squatter.id, "squatter", T0)
+    token = issue_email_token(repo, "owner@example.com", EmailTokenPurpose.SIGN_IN, T0)
+    result = accounts.sign_in_with_email_token(repo, token, T0)
+    assert result.reclaimed and result.user.id == squatter.id
+    assert result.user.email_verified and result.user.password_hash is None
+    assert repo.list_user_sessions(squatter.id) == []
+
+
+def test_the_sign_up_verification_link_in_the_same_browser_keeps_the_password(
+    repo: Repository,
+) -> None:
+    user = accounts.sign_up(repo, "mine@example.com", PASSWORD, "", T0)
+    token = issue_email_token(repo, "mine@example.com", EmailTokenPurpose.VERIFY, T0)
+    result = accounts.sign_in_with_email_token(repo, token, T0, current_user_id=user.id)
+    assert not result.reclaimed and result.user.password_hash == user.password_hash
+    assert result.user.email_verified

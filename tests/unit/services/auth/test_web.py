@@ -83,6 +83,12 @@ def test_client_ip_trusts_only_our_own_proxy_hops() -> None:
     assert client_ip("10.0.0.1", "", 1) == "10.0.0.1"
 
 
+def test_client_ip_with_fewer_hops_than_our_proxies_uses_the_peer() -> None:
+    # Two proxies are configured but only one hop arrived: it may be client-written.
+    assert client_ip("10.0.0.1", "6.6.6.6", 2) == "10.0.0.1"
+    assert client_ip("10.0.0.1", "6.6.6.6, 7.7.7.7", 3) == "10.0.0.1"
+
+
 def test_cookie_is_secure_off_localhost_with_the_configured_domain() -> None:
     local = cookie_policy(Settings(APP_URL="http://localhost:3000"))
     assert (local.secure, local.domain) == (False, "")
