@@ -107,7 +107,19 @@ def decode_settings(text: str | None) -> ProjectSettings:
         raw = {}
     defaults = ProjectSettings()
     values = {
-        f.name: _typed(raw.get(f.name), getattr(defaults, f.name))
-        for f in fields(ProjectSettings)
+        f.name: _typed(raw.get(f.name), getattr(defaults, f.name)) for f in fields(ProjectSettings)
     }
     return clean_settings(ProjectSettings(**values))
+
+
+def speed_percent_for_tempo(tempo_bpm: float, wanted_tempo_bpm: float) -> int | None:
+    """The practice speed that makes a piece at ``tempo_bpm`` sound at ``wanted_tempo_bpm``.
+
+    Returns None when that speed is outside the practice range (50 to 100 %), e.g. faster.
+    """
+    if tempo_bpm <= 0 or not math.isfinite(wanted_tempo_bpm):
+        return None
+    percent = round(wanted_tempo_bpm / tempo_bpm * 100)
+    if MIN_PRACTICE_SPEED_PERCENT <= percent <= MAX_PRACTICE_SPEED_PERCENT:
+        return percent
+    return None

@@ -9,6 +9,7 @@ from keycraft.components.piano_roll import zoom_action
 from keycraft.components.select_menu import select_menu
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
 from keycraft.state.editor import SNAP_OPTIONS, EditorState
+from keycraft.state.editor_view import EditorViewState
 
 MIDI_UPLOAD_ID = "import-midi"
 
@@ -47,7 +48,7 @@ def _tools() -> rx.Component:
 def _snap() -> rx.Component:
     return rx.hstack(
         rx.text("Snap", size="2", color_scheme="gray"),
-        select_menu(SNAP_OPTIONS, EditorState.snap, EditorState.set_snap, "snap", "Snap grid"),
+        select_menu(SNAP_OPTIONS, EditorState.snap, EditorViewState.set_snap, "snap", "Snap grid"),
         align="center",
         spacing="1",
     )
@@ -108,7 +109,7 @@ def editor_toolbar() -> rx.Component:
         rx.hstack(
             rx.switch(
                 checked=EditorState.show_note_names,
-                on_change=EditorState.set_show_note_names,
+                on_change=EditorViewState.set_show_note_names,
                 aria_label="Show note names",
             ),
             rx.text("Names", size="2", color_scheme="gray"),

@@ -23,8 +23,8 @@ from keycraft.services.domain import (
     encode_tempo_changes,
     encode_time_signature_changes,
 )
-from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin

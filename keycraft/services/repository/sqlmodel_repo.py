@@ -32,8 +32,8 @@ from keycraft.services.domain import (
     encode_tempo_changes,
     encode_time_signature_changes,
 )
-from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.repository.sql_auth import SqlAuthMixin
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_billing import SqlBillingMixin

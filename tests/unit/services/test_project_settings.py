@@ -5,6 +5,7 @@ from keycraft.services.project_settings import (
     clean_settings,
     decode_settings,
     encode_settings,
+    speed_percent_for_tempo,
 )
 
 
@@ -60,3 +61,12 @@ def test_values_are_kept_in_range() -> None:
     assert clean.volume_db == 6.0
     assert clean_settings(ProjectSettings(practice_speed_percent=140)).practice_speed == 1.0
     assert decode_settings('{"practice_speed_percent": 55.4}').practice_speed_percent == 55
+
+
+def test_a_slower_tempo_is_a_practice_speed_when_in_range() -> None:
+    assert speed_percent_for_tempo(120, 60) == 50
+    assert speed_percent_for_tempo(96, 72) == 75
+    assert speed_percent_for_tempo(120, 119.5) == 100
+    assert speed_percent_for_tempo(120, 50) is None  # below 50 %
+    assert speed_percent_for_tempo(120, 140) is None  # faster than the recording
+    assert speed_percent_for_tempo(0, 60) is None
