@@ -108,6 +108,8 @@ class EditorState(rx.State):
     tempo_prompt_bpm: rx.Field[float] = rx.field(0.0)
     tempo_prompt_open: bool = False
     tempo_field_revision: rx.Field[int] = rx.field(0)
+    # Bumped when a typed loop bound is not a bar or bar:beat, so the inputs show the loop again.
+    loop_field_revision: rx.Field[int] = rx.field(0)
     velocity: int = 90
 
     notes_json: str = "[]"

@@ -67,6 +67,7 @@ class EditorViewState(rx.State):
         editor = await self._editor()
         tick = tick_at_bar(value, editor._signature_map())
         if tick is None:
+            editor.loop_field_revision += 1
             return
         region = loop_region(tick, max(editor.loop_end_tick, tick + MIN_LOOP_TICKS))
         editor.loop_start_tick, editor.loop_end_tick = region.start_tick, region.end_tick
@@ -78,6 +79,7 @@ class EditorViewState(rx.State):
         editor = await self._editor()
         tick = tick_at_bar(value, editor._signature_map())
         if tick is None:
+            editor.loop_field_revision += 1
             return
         editor.loop_end_tick = max(editor.loop_start_tick + MIN_LOOP_TICKS, tick)
         await self._store(editor)

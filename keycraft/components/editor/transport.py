@@ -24,13 +24,14 @@ def _map_note(note: rx.Var[str], test_id: str) -> rx.Component:
 
 
 def _loop_bar_input(value: rx.Var[str], on_blur: Any, label: str, test_id: str) -> rx.Component:
-    # Keyed on the value so a loop drawn on the ruler replaces what is shown; typing is
-    # read on blur: a bar ("3") or a bar and beat ("2:3", beat 3 of bar 2).
+    # Keyed on the value so a loop drawn on the ruler replaces what is shown (and on a revision
+    # that puts it back after a typo); typing is read on blur: a bar ("3") or a bar and beat
+    # ("2:3", beat 3 of bar 2).
     return rx.input(
         type="text",
         input_mode="numeric",
         default_value=value,
-        key=value,
+        key=f"{EditorState.loop_field_revision}-{value}",
         on_blur=on_blur,
         width="4.5rem",
         aria_label=label,

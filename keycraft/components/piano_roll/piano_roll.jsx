@@ -318,9 +318,9 @@ export function PianoRoll(props) {
   const drawLength = () => (st.props.snapTicks > 0 ? st.props.snapTicks : TICKS_PER_QUARTER / 4);
   // The maps, re-parsed only when their props change.
   // The practice speed: notes, recording, playhead, loop and metronome all follow it.
-  const practiceSpeed = () => clamp(Number(st.props.practiceSpeed) || 1, 0.5, 1);
+  const heardSpeed = () => clamp(Number(st.props.practiceSpeed) || 1, 0.5, 1);
   const tempoMap = () => {
-    const speed = practiceSpeed();
+    const speed = heardSpeed();
     const key = `${st.props.tempoMapJson}|${st.props.tempoBpm}|${speed}`;
     if (st.tempoKey !== key) {
       st.tempoKey = key;
@@ -456,7 +456,7 @@ export function PianoRoll(props) {
     const tempo = tempoMap();
     if (st.clockMap && st.clockMap !== tempo && t.state === "started") {
       // A new tempo or speed while playing: carry on from the same tick, now at its new time.
-      st.playheadTick = secondsToTick(t.ticks / CLOCK_TICKS_PER_SECOND, st.clockMap);
+      st.playheadTick = secondsToTick(clockNow() / CLOCK_TICKS_PER_SECOND, st.clockMap);
       t.ticks = clockTicksAt(st.playheadTick, tempo);
     }
     // The map the Transport's position is read in (the frame loop reads the playhead with it).
@@ -471,6 +471,14 @@ export function PianoRoll(props) {
     if (st.player) {
       st.player.output.volume.value = st.props.volumeDb;
     }
+  };
+  // The Transport's position in clock ticks. Read ahead of its own processing, it can show a
+  // few ms past the loop end before it wraps: wrap it here, so the playhead never leaves a loop.
+  const clockNow = () => {
+    const t = transport();
+    const ticks = t.ticks;
+    const [startTicks, endTicks] = st.loopClockTicks || [0, 0];
+    return t.loop && endTicks > startTicks && ticks >= endTicks ? startTicks + ((ticks - endTicks) % (endTicks - startTicks)) : ticks;
   };
   const scheduleMetronome = () => {
     const t = transport();
@@ -517,14 +525,16 @@ export function PianoRoll(props) {
     applySpeed();
   };
   const applySpeed = () => {
-    const speed = practiceSpeed();
+    const speed = heardSpeed();
     const muted = !!st.props.audioMuted;
     if (st.audio && !st.grain && speed < 1 && st.audio.loaded) {
       st.grain = new Tone.GrainPlayer({ url: st.audio.buffer, grainSize: 0.1, overlap: 0.05 }).connect(st.player.output);
-      // Transport seconds are heard seconds: the recording is that many times the speed in.
-      // (Player does this itself; GrainPlayer would start a slowed recording too late.)
+      // Transport seconds are heard seconds, so the recording must start ``elapsed × speed`` in.
+      // GrainPlayer counts a start offset in grains of grainSize / playbackRate and so plays
+      // from ``offset × playbackRate``: hand it the position divided by the rate. (Measured:
+      // passing the position itself started a 50 % recording 1 s late after a seek to 2 s.)
       const grain = st.grain;
-      grain._getSyncedStartOffset = (offset, elapsed) => offset + elapsed * grain.playbackRate;
+      grain._getSyncedStartOffset = (offset, elapsed) => (offset + elapsed * grain.playbackRate) / grain.playbackRate;
       grain.sync().start(0);
     }
     if (st.grain) {
@@ -535,11 +545,15 @@ export function PianoRoll(props) {
   };
   // Where the recording is now, in its own seconds, and which player is heard.
   const recordingState = () => {
-    const active = practiceSpeed() < 1 ? st.grain : st.audio;
+    const active = heardSpeed() < 1 ? st.grain : st.audio;
     if (!active || transport().state !== "started") return { engine: active === st.grain && active ? "grain" : active ? "player" : "none", rate: active ? active.playbackRate : null, seconds: null, driftMs: null };
     const now = Tone.now();
+    // Until the synced start it schedules has come, the recording has no position.
+    const started = active === st.grain ? active._clock.getStateAtTime(now) === "started" : active.state === "started";
+    if (!started) return { engine: active === st.grain ? "grain" : "player", rate: active.playbackRate, seconds: null, driftMs: null };
     const heardSeconds = transport().getTicksAtTime(now) / CLOCK_TICKS_PER_SECOND;
-    const seconds = active === st.grain ? active._clock.getTicksAtTime(now) * active.grainSize : active.position;
+    // A grain plays from ``clock ticks × grainSize``; a Player reports its own progress.
+    const seconds = active === st.grain ? active._clock.getTicksAtTime(now) * active.grainSize : active._getProgressAtTime(now);
     // The notes are at piece time ``heard × speed`` (the tempo map is scaled by the speed).
     const pieceSeconds = tickToSeconds(secondsToTick(heardSeconds, tempoMap()), parseTempoMap(st.props.tempoMapJson, st.props.tempoBpm));
     return { engine: active === st.grain ? "grain" : "player", rate: active.playbackRate, seconds, driftMs: (seconds - pieceSeconds) * 1000 };
@@ -1442,7 +1456,7 @@ export function PianoRoll(props) {
     const loop = () => {
       const t = transport();
       if (t.state === "started") {
-        st.playheadTick = secondsToTick(t.ticks / CLOCK_TICKS_PER_SECOND, st.clockMap || tempoMap());
+        st.playheadTick = secondsToTick(clockNow() / CLOCK_TICKS_PER_SECOND, st.clockMap || tempoMap());
         // Keep the playhead on screen while playing.
         const g = geometry();
         const x = g.tickToX(st.playheadTick);
@@ -1575,7 +1589,7 @@ export function PianoRoll(props) {
         return tempoMap().map((c) => [c.tick, c.writtenBpm]);
       },
       get practiceSpeed() {
-        return practiceSpeed();
+        return heardSpeed();
       },
       // The recording as it plays: which player is heard, its rate, its position (seconds of
       // the recording) and how far that is from the notes' position (ms; + is ahead).
@@ -1595,7 +1609,7 @@ export function PianoRoll(props) {
         return st.loopClockTicks ? st.loopClockTicks.map((ticks) => ticks / CLOCK_TICKS_PER_SECOND) : null;
       },
       get transportSeconds() {
-        return transport().ticks / CLOCK_TICKS_PER_SECOND;
+        return clockNow() / CLOCK_TICKS_PER_SECOND;
       },
       clickTicks: () => st.clickTicks.splice(0),
       notes: () => Array.from(st.notes, ([id, n]) => rowOf(id, n)),
