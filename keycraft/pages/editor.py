@@ -12,6 +12,7 @@ from keycraft.components.editor.panels import (
     upgrade_dialog,
     velocity_lane,
 )
+from keycraft.components.editor.tempo_prompt import tempo_prompt_dialog
 from keycraft.components.editor.toolbar import editor_toolbar
 from keycraft.components.editor.transport import transport_bar
 from keycraft.components.layout import skip_link
@@ -19,6 +20,7 @@ from keycraft.components.piano_roll import piano_roll
 from keycraft.components.transcription_panel import retranscribe_panel
 from keycraft.routes import PROJECTS
 from keycraft.state.editor import EditorState
+from keycraft.state.editor_view import EditorViewState
 
 ROLL_ID = "roll"
 """Where the skip link lands; it focuses the roll inside, ready for keyboard shortcuts."""
@@ -46,6 +48,10 @@ def _roll() -> rx.Component:
         audio_url=EditorState.audio_url,
         midi_muted=EditorState.midi_muted,
         audio_muted=EditorState.audio_muted,
+        practice_speed=EditorState.practice_speed,
+        px_per_beat=EditorState.px_per_beat,
+        key_height_px=EditorState.key_height_px,
+        view_revision=EditorState.view_revision,
         sample_base_url="/piano/",
         height_px=560,
         saved_seq=EditorState.saved_seq,
@@ -53,7 +59,8 @@ def _roll() -> rx.Component:
         on_command=EditorState.command,
         on_select=EditorState.select,
         on_tool_change=EditorState.change_tool,
-        on_loop_change=EditorState.change_loop,
+        on_loop_change=EditorViewState.change_loop,
+        on_view_change=EditorViewState.change_view,
     )
 
 
@@ -94,6 +101,7 @@ def editor_page() -> rx.Component:
                     track_dialog(),
                     import_replace_dialog(),
                     upgrade_dialog(),
+                    tempo_prompt_dialog(),
                     spacing="3",
                     width="100%",
                 ),

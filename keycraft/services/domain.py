@@ -7,6 +7,8 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from keycraft.services.project_settings import ProjectSettings
+
 TICKS_PER_QUARTER = 480
 """Editor and MIDI resolution: pulses per quarter note."""
 
@@ -142,6 +144,10 @@ class Project:
     version: int = 1
     tempo_changes: tuple[TempoChange, ...] = ()
     time_signature_changes: tuple[TimeSignatureChange, ...] = ()
+    settings: ProjectSettings = field(default_factory=ProjectSettings)
+    """Practice and view settings: written by ``create_project`` and changed only by
+    ``save_project_settings``; ``save_project`` keeps the stored ones, so a notes save never
+    undoes a settings change."""
 
     @property
     def tempo_map(self) -> tuple[TempoChange, ...]:

@@ -1,4 +1,4 @@
-"""Project use cases: list, create, open, rename, duplicate, delete and save notes."""
+"""Project use cases: list, create, open, rename, duplicate, delete, save notes and settings."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from keycraft.services.domain import (
     TimeSignatureChange,
 )
 from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.project_settings import ProjectSettings, clean_settings
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
 
@@ -165,6 +166,18 @@ def open_project(repo: Repository, user_id: str, project_id: str) -> Project:
     if project is None:
         raise NotFound(project_id)
     return project
+
+
+def save_settings(
+    repo: Repository, user_id: str, project_id: str, settings: ProjectSettings
+) -> ProjectSettings:
+    """Store a project's practice and view settings, brought into range; return them.
+
+    Only the settings are written: the notes, maps and version stay as they are.
+    """
+    cleaned = clean_settings(settings)
+    repo.save_project_settings(user_id, project_id, cleaned)
+    return cleaned
 
 
 def rename_project(

@@ -16,7 +16,6 @@ from keycraft.services import downloads, projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import (
-    TICKS_PER_QUARTER,
     Note,
     Project,
     TimeSignature,
@@ -27,10 +26,15 @@ from keycraft.services.metrics import DOWNLOADS
 from keycraft.services.notes import edits
 from keycraft.services.notes.autosave import AutosaveTracker, SaveTicket
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
-from keycraft.services.notes.loop import bar_number, loop_region, tick_at_bar
-from keycraft.services.notes.midi_io import InvalidMidiFile, NoNotesInMidi, UnsupportedMidiFile
+from keycraft.services.notes.loop import bar_beat_label
+from keycraft.services.notes.midi_io import (
+    InvalidMidiFile,
+    NoNotesInMidi,
+    UnsupportedMidiFile,
+)
 from keycraft.services.notes.session import EditingSession, ServerEdit
 from keycraft.services.notes.timing import bar_start_tick
+from keycraft.services.project_settings import ProjectSettings, speed_percent_for_tempo
 from keycraft.state.auth import AuthState
 
 SNAP_OPTIONS: list[str] = [g.key for g in SNAP_GRIDS]
@@ -55,8 +59,8 @@ SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with
 SAVING_BEFORE_EXPORT_MESSAGE = "Saving before export…"
 """Shown while an export waits for the running save; the download starts when it ends."""
 TOOLS = ("draw", "select")
-MIN_LOOP_TICKS = TICKS_PER_QUARTER
-"""The shortest loop the bar inputs make (a loop drawn on the ruler snaps to the grid)."""
+PRACTICE_SPEEDS_PERCENT = (50, 60, 70, 75, 80, 90, 100)
+"""Practice speeds the menu offers, in percent of the written tempo."""
 BURST_UNACKED = 2
 """Unacknowledged earlier events from which an edit is saved by the coalescing saver."""
 
@@ -92,6 +96,18 @@ class EditorState(rx.State):
     midi_muted: bool = False
     audio_muted: bool = False
     has_audio: bool = False
+    # Practice speed (notes and recording together) and the roll's zoom, restored with the
+    # project; the roll takes the zoom when ``view_revision`` changes (once per open).
+    practice_speed_percent: rx.Field[int] = rx.field(100)
+    px_per_beat: float = 96.0
+    key_height_px: float = 12.0
+    view_revision: rx.Field[int] = rx.field(0)
+    # A tempo typed for a project with a recording waits here until the learner chooses.
+    tempo_prompt_bpm: rx.Field[float] = rx.field(0.0)
+    tempo_prompt_open: bool = False
+    tempo_field_revision: rx.Field[int] = rx.field(0)
+    # Bumped when a typed loop bound is not a bar or bar:beat, so the inputs show the loop again.
+    loop_field_revision: rx.Field[int] = rx.field(0)
     velocity: int = 90
 
     notes_json: str = "[]"
@@ -135,13 +151,34 @@ class EditorState(rx.State):
 
     @rx.var
     def loop_start_bar(self) -> str:
-        """The loop start as a bar number for the bar input (bars count from 1)."""
-        return bar_number(self.loop_start_tick, self._signature_map())
+        """The loop start as "bar" or "bar:beat" for its input (both count from 1)."""
+        return bar_beat_label(self.loop_start_tick, self._signature_map())
 
     @rx.var
     def loop_end_bar(self) -> str:
-        """The bar where the loop ends (exclusive), for the bar input."""
-        return bar_number(self.loop_end_tick, self._signature_map())
+        """Where the loop ends (exclusive), as "bar" or "bar:beat", for its input."""
+        return bar_beat_label(self.loop_end_tick, self._signature_map())
+
+    @rx.var
+    def practice_speed(self) -> float:
+        """The practice speed as a playback rate for the roll (0.5 to 1.0)."""
+        return self.practice_speed_percent / 100
+
+    @rx.var
+    def practice_speed_label(self) -> str:
+        """The practice speed as its menu shows it ("75%")."""
+        return f"{self.practice_speed_percent}%"
+
+    @rx.var
+    def practice_speed_options(self) -> list[str]:
+        """The speeds the menu offers, with the current one even when it is not a round one."""
+        percents = sorted({*PRACTICE_SPEEDS_PERCENT, self.practice_speed_percent})
+        return [f"{p}%" for p in percents]
+
+    @rx.var
+    def tempo_prompt_speed_percent(self) -> int:
+        """The practice speed the prompted tempo would be; 0 when out of range (50–100 %)."""
+        return speed_percent_for_tempo(self.tempo_bpm, self.tempo_prompt_bpm) or 0
 
     @rx.var
     def tempo_map_note(self) -> str:
@@ -212,7 +249,41 @@ class EditorState(rx.State):
         self._project = project
         self._session = EditingSession(project.notes)
         self._autosave.reset()
+        self._show_settings(project.settings)
         self._show_session()
+
+    def _show_settings(self, settings: ProjectSettings) -> None:
+        """Show the settings the project was left with."""
+        self.loop_enabled = settings.loop_enabled
+        self.loop_start_tick = settings.loop_start_tick
+        self.loop_end_tick = settings.loop_end_tick
+        self.metronome = settings.metronome
+        self.practice_speed_percent = settings.practice_speed_percent
+        self.px_per_beat = settings.px_per_beat
+        self.key_height_px = settings.key_height_px
+        self.snap = settings.snap
+        self.show_note_names = settings.show_note_names
+        self.volume_db = settings.volume_db
+        self.midi_muted = settings.midi_muted
+        self.audio_muted = settings.audio_muted
+        self.view_revision += 1
+
+    def current_settings(self) -> ProjectSettings:
+        """The settings as the editor shows them now."""
+        return ProjectSettings(
+            loop_enabled=self.loop_enabled,
+            loop_start_tick=self.loop_start_tick,
+            loop_end_tick=self.loop_end_tick,
+            metronome=self.metronome,
+            practice_speed_percent=self.practice_speed_percent,
+            px_per_beat=self.px_per_beat,
+            key_height_px=self.key_height_px,
+            snap=self.snap,
+            show_note_names=self.show_note_names,
+            volume_db=self.volume_db,
+            midi_muted=self.midi_muted,
+            audio_muted=self.audio_muted,
+        )
 
     def _show_session(self) -> None:
         project, session = self._project, self._session
@@ -434,16 +505,6 @@ class EditorState(rx.State):
         if tool in TOOLS:
             self.tool = str(tool)
 
-    @rx.event
-    def change_loop(self, event: dict[str, Any]) -> None:
-        """A loop drawn or adjusted on the ruler: it becomes the loop, turned on."""
-        start, end = event.get("start_tick"), event.get("end_tick")
-        if not isinstance(start, int) or not isinstance(end, int):
-            return
-        region = loop_region(start, end)
-        self.loop_start_tick, self.loop_end_tick = region.start_tick, region.end_tick
-        self.loop_enabled = True
-
     async def _server_edit(
         self,
         name: str,
@@ -546,72 +607,10 @@ class EditorState(rx.State):
         self.selection_count = len(self._selected)
 
     @rx.event
-    def set_snap(self, value: str) -> None:
-        """Choose the snap grid."""
-        self.snap = grid_by_key(value).key
-
-    @rx.event
     def set_tool(self, value: str | list[str]) -> None:
         """Choose draw or select."""
         choice = value if isinstance(value, str) else (value[0] if value else "draw")
         self.tool = "select" if choice == "select" else "draw"
-
-    @rx.event
-    def set_show_note_names(self, value: bool) -> None:
-        """Show or hide note names on notes."""
-        self.show_note_names = bool(value)
-
-    @rx.event
-    def set_metronome(self, value: bool) -> None:
-        """Turn the metronome on or off."""
-        self.metronome = bool(value)
-
-    @rx.event
-    def set_loop_enabled(self, value: bool) -> None:
-        """Turn looping on or off."""
-        self.loop_enabled = bool(value)
-
-    @rx.event
-    def set_loop_start_bar(self, value: str) -> None:
-        """Set the loop start from a bar number ("3", or "2.5" for mid-bar)."""
-        tick = tick_at_bar(value, self._signature_map())
-        if tick is None:
-            return
-        region = loop_region(tick, max(self.loop_end_tick, tick + MIN_LOOP_TICKS))
-        self.loop_start_tick, self.loop_end_tick = region.start_tick, region.end_tick
-
-    @rx.event
-    def set_loop_end_bar(self, value: str) -> None:
-        """Set the bar where the loop ends (exclusive)."""
-        tick = tick_at_bar(value, self._signature_map())
-        if tick is None:
-            return
-        self.loop_end_tick = max(self.loop_start_tick + MIN_LOOP_TICKS, tick)
-
-    @rx.event
-    def set_volume_db(self, value: list[int | float]) -> None:
-        """Set the output volume in decibels."""
-        self.volume_db = float(value[0]) if value else self.volume_db
-
-    @rx.event
-    def set_midi_muted(self, value: bool) -> None:
-        """Mute or unmute the notes."""
-        self.midi_muted = bool(value)
-
-    @rx.event
-    def set_audio_muted(self, value: bool) -> None:
-        """Mute or unmute the original recording."""
-        self.audio_muted = bool(value)
-
-    @rx.event
-    def solo_midi(self) -> None:
-        """Hear only the notes."""
-        self.midi_muted, self.audio_muted = False, True
-
-    @rx.event
-    def solo_audio(self) -> None:
-        """Hear only the original recording."""
-        self.midi_muted, self.audio_muted = True, False
 
     @rx.event
     def set_upgrade_open(self, value: bool) -> None:
@@ -650,11 +649,44 @@ class EditorState(rx.State):
 
     @rx.event
     async def set_tempo(self, value: str) -> EventSpec | None:
-        """Change the first tempo (BPM) and save it; later tempo changes scale with it."""
+        """Change the first tempo (BPM) and save it; later tempo changes scale with it.
+
+        With a recording, a new tempo would pull the notes away from it: the learner is
+        asked first (slow both down instead, or change the notes' tempo only).
+        """
         if self._project is None:
             return None
         try:
-            tempo, changes = projects.scale_tempo_map(self._project, float(value))
+            wanted = projects.check_tempo(float(value))
+        except (ValueError, DomainError):
+            self.message = MESSAGES[projects.InvalidTempo]
+            self.tempo_field_revision += 1
+            return None
+        if wanted == self.tempo_bpm:
+            return None
+        if self.has_audio:
+            self.tempo_prompt_bpm = wanted
+            self.tempo_prompt_open = True
+            return None
+        return await self._apply_tempo(wanted)
+
+    @rx.event
+    async def confirm_tempo(self) -> EventSpec | None:
+        """Apply the prompted tempo to the notes only: they leave the recording's timing."""
+        self.tempo_prompt_open = False
+        return await self._apply_tempo(self.tempo_prompt_bpm)
+
+    @rx.event
+    def cancel_tempo(self) -> None:
+        """Keep the tempo; the field shows it again."""
+        self.tempo_prompt_open = False
+        self.tempo_field_revision += 1
+
+    async def _apply_tempo(self, tempo_bpm: float) -> EventSpec | None:
+        if self._project is None:
+            return None
+        try:
+            tempo, changes = projects.scale_tempo_map(self._project, tempo_bpm)
         except (ValueError, DomainError):
             self.message = MESSAGES[projects.InvalidTempo]
             return None

@@ -530,10 +530,10 @@ def test_loop_is_drawn_and_adjusted_on_the_ruler_and_a_click_still_seeks(
     expect(page.get_by_test_id("loop")).to_have_attribute("data-state", "checked")
     assert page.evaluate("window.__keycraft.loop") == {"enabled": True, "start": 1920, "end": 5760}
 
-    # Drag the end edge to the middle of bar 5 (snapped to the 1/16 grid).
+    # Drag the end edge to the middle of bar 5: beat 3 (loops snap to beats).
     middle_x, _ = _point(page, 8640, 60)
     _drag(page, (end_x - 1, ruler_y), (middle_x, ruler_y))
-    expect(page.get_by_test_id("loop-end-bar")).to_have_value("5.5")
+    expect(page.get_by_test_id("loop-end-bar")).to_have_value("5:3")
 
     # A plain click on the ruler moves the playhead and leaves the loop alone.
     seek_x, _ = _point(page, 960, 60)

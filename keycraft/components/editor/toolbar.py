@@ -10,6 +10,7 @@ from keycraft.components.select_menu import select_menu
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
 from keycraft.state.editor import SNAP_OPTIONS, EditorState
 from keycraft.state.editor_io import MidiImportState
+from keycraft.state.editor_view import EditorViewState
 
 MIDI_UPLOAD_ID = "import-midi"
 IMPORT_BUTTON_ID = "import-midi-button"
@@ -50,7 +51,7 @@ def _tools() -> rx.Component:
 def _snap() -> rx.Component:
     return rx.hstack(
         rx.text("Snap", size="2", color_scheme="gray"),
-        select_menu(SNAP_OPTIONS, EditorState.snap, EditorState.set_snap, "snap", "Snap grid"),
+        select_menu(SNAP_OPTIONS, EditorState.snap, EditorViewState.set_snap, "snap", "Snap grid"),
         align="center",
         spacing="1",
     )
@@ -111,7 +112,7 @@ def editor_toolbar() -> rx.Component:
         rx.hstack(
             rx.switch(
                 checked=EditorState.show_note_names,
-                on_change=EditorState.set_show_note_names,
+                on_change=EditorViewState.set_show_note_names,
                 aria_label="Show note names",
             ),
             rx.text("Names", size="2", color_scheme="gray"),

@@ -1,4 +1,4 @@
-"""Playback controls: play/stop, tempo, metre, metronome, loop, volume, mute and solo."""
+"""Playback controls: play/stop, tempo, metre, practice speed, metronome, loop, volume, mixer."""
 
 # mypy types @rx.event handlers as the EventNamespace decorator; binding arguments by
 # calling them is how Reflex works, hence the "operator" ignores below.
@@ -10,6 +10,7 @@ from keycraft.components.piano_roll import transport_action
 from keycraft.components.recorder import midi_recorder
 from keycraft.components.select_menu import select_menu
 from keycraft.state.editor import TIME_SIGNATURE_OPTIONS, EditorState
+from keycraft.state.editor_view import EditorViewState
 
 
 def _labelled(label: str, control: rx.Component) -> rx.Component:
@@ -24,17 +25,18 @@ def _map_note(note: rx.Var[str], test_id: str) -> rx.Component:
 
 
 def _loop_bar_input(value: rx.Var[str], on_blur: Any, label: str, test_id: str) -> rx.Component:
-    # Keyed on the value so a loop drawn on the ruler replaces what is shown; typing is
-    # read on blur ("2.5" is the middle of bar 2).
+    # Keyed on the value so a loop drawn on the ruler replaces what is shown (and on a revision
+    # that puts it back after a typo); typing is read on blur: a bar ("3") or a bar and beat
+    # ("2:3", beat 3 of bar 2).
     return rx.input(
-        type="number",
+        type="text",
+        input_mode="numeric",
         default_value=value,
-        key=value,
+        key=f"{EditorState.loop_field_revision}-{value}",
         on_blur=on_blur,
-        min=1,
-        step="any",
         width="4.5rem",
         aria_label=label,
+        title="A bar (3) or a bar and beat (3:2)",
         data_testid=test_id,
     )
 
@@ -47,7 +49,7 @@ def _mixer() -> rx.Component:
                 "Notes",
                 rx.switch(
                     checked=~EditorState.midi_muted,
-                    on_change=lambda on: EditorState.set_midi_muted(~on),  # type: ignore[operator]
+                    on_change=lambda on: EditorViewState.set_midi_muted(~on),  # type: ignore[operator]
                     aria_label="Notes audible",
                 ),
             ),
@@ -55,13 +57,15 @@ def _mixer() -> rx.Component:
                 "Recording",
                 rx.switch(
                     checked=~EditorState.audio_muted,
-                    on_change=lambda on: EditorState.set_audio_muted(~on),  # type: ignore[operator]
+                    on_change=lambda on: EditorViewState.set_audio_muted(~on),  # type: ignore[operator]
                     aria_label="Recording audible",
                     data_testid="audio-audible",
                 ),
             ),
-            rx.button("Solo notes", size="1", variant="soft", on_click=EditorState.solo_midi),
-            rx.button("Solo recording", size="1", variant="soft", on_click=EditorState.solo_audio),
+            rx.button("Solo notes", size="1", variant="soft", on_click=EditorViewState.solo_midi),
+            rx.button(
+                "Solo recording", size="1", variant="soft", on_click=EditorViewState.solo_audio
+            ),
             spacing="2",
             align="center",
         ),
@@ -89,7 +93,10 @@ def transport_bar() -> rx.Component:
             rx.input(
                 type="number",
                 default_value=EditorState.tempo_bpm.to_string(),
-                key=EditorState.load_revision.to_string() + EditorState.tempo_bpm.to_string(),
+                key=EditorState.load_revision.to_string()
+                + EditorState.tempo_bpm.to_string()
+                + "-"
+                + EditorState.tempo_field_revision.to_string(),
                 on_blur=EditorState.set_tempo,
                 min=20,
                 max=400,
@@ -111,31 +118,41 @@ def transport_bar() -> rx.Component:
         ),
         _map_note(EditorState.time_signature_map_note, "time-signature-map-note"),
         _labelled(
+            "Speed",
+            select_menu(
+                EditorState.practice_speed_options,
+                EditorState.practice_speed_label,
+                EditorViewState.set_practice_speed,
+                "practice-speed",
+                "Practice speed: notes and recording together",
+            ),
+        ),
+        _labelled(
             "Metronome",
             rx.switch(
                 checked=EditorState.metronome,
-                on_change=EditorState.set_metronome,
+                on_change=EditorViewState.set_metronome,
                 data_testid="metronome",
             ),
         ),
         _labelled(
-            "Loop bars",
+            "Loop",
             rx.hstack(
                 rx.switch(
                     checked=EditorState.loop_enabled,
-                    on_change=EditorState.set_loop_enabled,
+                    on_change=EditorViewState.set_loop_enabled,
                     data_testid="loop",
                 ),
                 _loop_bar_input(
                     EditorState.loop_start_bar,
-                    EditorState.set_loop_start_bar,
+                    EditorViewState.set_loop_start_bar,
                     "Loop start bar",
                     "loop-start-bar",
                 ),
                 rx.text("to", size="2"),
                 _loop_bar_input(
                     EditorState.loop_end_bar,
-                    EditorState.set_loop_end_bar,
+                    EditorViewState.set_loop_end_bar,
                     "Loop end bar",
                     "loop-end-bar",
                 ),
@@ -146,12 +163,14 @@ def transport_bar() -> rx.Component:
         _labelled(
             "Volume",
             rx.slider(
-                default_value=[-6],
+                default_value=[EditorState.volume_db],
+                key=EditorState.view_revision.to_string(),
                 min=-40,
                 max=6,
                 step=1,
-                on_value_commit=EditorState.set_volume_db,
+                on_value_commit=EditorViewState.set_volume_db,
                 width="7rem",
+                aria_label="Volume",
             ),
         ),
         _mixer(),

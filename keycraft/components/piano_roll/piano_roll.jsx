@@ -63,16 +63,17 @@ const lastIndexWhere = (list, test) => {
   return lo;
 };
 
-// [[tick, bpm], ...] (first at tick 0) -> [{tick, bpm, seconds}], ``seconds`` being when each
-// tempo starts, so conversions are a binary search. A missing or bad map is one tempo.
-function parseTempoMap(json, fallbackBpm) {
+// [[tick, bpm], ...] (first at tick 0) -> [{tick, bpm, seconds, writtenBpm}], ``seconds`` being
+// when each tempo starts, so conversions are a binary search. A missing or bad map is one tempo.
+// ``speed`` (the practice speed, 0.5 to 1) scales every tempo: the piece as it is heard.
+function parseTempoMap(json, fallbackBpm, speed = 1) {
   const rows = parseJson(json, []);
   const valid = Array.isArray(rows) && rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0);
-  const changes = valid ? rows : [[0, fallbackBpm > 0 ? fallbackBpm : 120]];
+  const changes = (valid ? rows : [[0, fallbackBpm > 0 ? fallbackBpm : 120]]).map(([tick, bpm]) => [tick, bpm * speed, bpm]);
   let seconds = 0;
-  return changes.map(([tick, bpm], i) => {
+  return changes.map(([tick, bpm, writtenBpm], i) => {
     if (i > 0) seconds += ((tick - changes[i - 1][0]) * 60) / (changes[i - 1][1] * TICKS_PER_QUARTER);
-    return { tick, bpm, seconds };
+    return { tick, bpm, seconds, writtenBpm };
   });
 }
 
@@ -130,6 +131,18 @@ function beatsBetween(meterMap, fromTick, toTick) {
     }
   }
   return beats;
+}
+
+// The beat nearest ``tick`` (ties go later); a bar cut short by a change ends on a beat.
+function nearestBeatTick(tick, meterMap) {
+  tick = Math.max(0, Math.round(tick));
+  const seg = meterMap[lastIndexWhere(meterMap, (e) => e.tick <= tick)];
+  const into = (tick - seg.tick) % seg.barTicks;
+  const barStart = tick - into;
+  const before = barStart + Math.floor(into / seg.beatTicks) * seg.beatTicks;
+  if (before === tick) return tick;
+  const after = Math.min(before + seg.beatTicks, seg.endTick);
+  return tick - before < after - tick ? before : after;
 }
 
 function barStartTick(bar, meterMap) {
@@ -204,6 +217,10 @@ export function PianoRoll(props) {
     audioUrl = "",
     midiMuted = false,
     audioMuted = false,
+    practiceSpeed = 1,
+    pxPerBeat = 96,
+    keyHeightPx = 12,
+    viewRevision = 0,
     sampleBaseUrl = "/piano/",
     heightPx = 560,
     savedSeq = 0,
@@ -214,6 +231,7 @@ export function PianoRoll(props) {
     onSelect,
     onToolChange,
     onLoopChange,
+    onViewChange,
   } = props;
 
   const containerRef = useRef(null);
@@ -241,12 +259,15 @@ export function PianoRoll(props) {
       loopListener: null,
       tempoKey: null,
       tempoMap: null,
+      clockMap: null,
       meterKey: null,
       meterMap: null,
       clickTicks: [],
       loopClockTicks: null,
       audio: null,
+      grain: null,
       audioUrl: "",
+      viewReportTimer: null,
       instrument: "loading",
       pressTime: 0,
       playLatencyMs: null,
@@ -281,7 +302,7 @@ export function PianoRoll(props) {
     st.tool = tool;
   }
   const callbacks = useRef({});
-  callbacks.current = { onCommit, onCommand, onSelect, onToolChange, onLoopChange };
+  callbacks.current = { onCommit, onCommand, onSelect, onToolChange, onLoopChange, onViewChange };
 
   // ---------------------------------------------------------------- geometry
   const geometry = () => {
@@ -298,11 +319,14 @@ export function PianoRoll(props) {
   const stepTicks = () => (st.props.snapTicks > 0 ? st.props.snapTicks : 0);
   const drawLength = () => (st.props.snapTicks > 0 ? st.props.snapTicks : TICKS_PER_QUARTER / 4);
   // The maps, re-parsed only when their props change.
+  // The practice speed: notes, recording, playhead, loop and metronome all follow it.
+  const heardSpeed = () => clamp(Number(st.props.practiceSpeed) || 1, 0.5, 1);
   const tempoMap = () => {
-    const key = `${st.props.tempoMapJson}|${st.props.tempoBpm}`;
+    const speed = heardSpeed();
+    const key = `${st.props.tempoMapJson}|${st.props.tempoBpm}|${speed}`;
     if (st.tempoKey !== key) {
       st.tempoKey = key;
-      st.tempoMap = parseTempoMap(st.props.tempoMapJson, st.props.tempoBpm);
+      st.tempoMap = parseTempoMap(st.props.tempoMapJson, st.props.tempoBpm, speed);
     }
     return st.tempoMap;
   };
@@ -431,12 +455,14 @@ export function PianoRoll(props) {
     t.PPQ = TICKS_PER_QUARTER;
     t.bpm.value = CLOCK_BPM;
     t.timeSignature = [st.props.beatsPerBar || 4, st.props.beatUnit || 4];
-    const previousKey = st.tempoKey;
     const tempo = tempoMap();
-    if (previousKey !== null && previousKey !== st.tempoKey && t.state === "started") {
-      // A new tempo while playing: carry on from the same tick, now at its new time.
+    if (st.clockMap && st.clockMap !== tempo && t.state === "started") {
+      // A new tempo or speed while playing: carry on from the same tick, now at its new time.
+      st.playheadTick = secondsToTick(clockNow() / CLOCK_TICKS_PER_SECOND, st.clockMap);
       t.ticks = clockTicksAt(st.playheadTick, tempo);
     }
+    // The map the Transport's position is read in (the frame loop reads the playhead with it).
+    st.clockMap = tempo;
     const region = loopRegion();
     t.loop = region.enabled && !st.take;
     if (region.end > region.start) {
@@ -447,6 +473,14 @@ export function PianoRoll(props) {
     if (st.player) {
       st.player.output.volume.value = st.props.volumeDb;
     }
+  };
+  // The Transport's position in clock ticks. Read ahead of its own processing, it can show a
+  // few ms past the loop end before it wraps: wrap it here, so the playhead never leaves a loop.
+  const clockNow = () => {
+    const t = transport();
+    const ticks = t.ticks;
+    const [startTicks, endTicks] = st.loopClockTicks || [0, 0];
+    return t.loop && endTicks > startTicks && ticks >= endTicks ? startTicks + ((ticks - endTicks) % (endTicks - startTicks)) : ticks;
   };
   const scheduleMetronome = () => {
     const t = transport();
@@ -469,6 +503,9 @@ export function PianoRoll(props) {
       st.player.click.triggerAttackRelease(beat.downbeat ? "C6" : "G5", "32n", time + tickToSeconds(beat.tick, tempo) - fromSeconds);
     });
   };
+  // The recording rides the Transport. At full speed a plain Player plays it untouched; slower,
+  // a GrainPlayer on the same buffer stretches it without changing its pitch. Both stay synced
+  // and only the one in use is heard, so changing speed never reloads anything.
   const syncAudio = () => {
     const url = st.props.audioUrl || "";
     // Read-only: the recording is fetched by the first play, not when the page loads.
@@ -478,12 +515,50 @@ export function PianoRoll(props) {
       st.audio.unsync().dispose();
       st.audio = null;
     }
+    if (st.grain) {
+      st.grain.unsync().dispose();
+      st.grain = null;
+    }
     if (url) {
       const player = ensurePlayer();
       st.audio = new Tone.Player({ url, onerror: () => (st.audio = null) }).connect(player.output);
       st.audio.sync().start(0);
-      st.audio.mute = !!st.props.audioMuted;
     }
+    applySpeed();
+  };
+  const applySpeed = () => {
+    const speed = heardSpeed();
+    const muted = !!st.props.audioMuted;
+    if (st.audio && !st.grain && speed < 1 && st.audio.loaded) {
+      st.grain = new Tone.GrainPlayer({ url: st.audio.buffer, grainSize: 0.1, overlap: 0.05 }).connect(st.player.output);
+      // Transport seconds are heard seconds, so the recording must start ``elapsed × speed`` in.
+      // GrainPlayer counts a start offset in grains of grainSize / playbackRate and so plays
+      // from ``offset × playbackRate``: hand it the position divided by the rate. (Measured:
+      // passing the position itself started a 50 % recording 1 s late after a seek to 2 s.)
+      const grain = st.grain;
+      grain._getSyncedStartOffset = (offset, elapsed) => (offset + elapsed * grain.playbackRate) / grain.playbackRate;
+      grain.sync().start(0);
+    }
+    if (st.grain) {
+      st.grain.playbackRate = speed;
+      st.grain.mute = muted || speed >= 1;
+    }
+    if (st.audio) st.audio.mute = muted || (speed < 1 && !!st.grain);
+  };
+  // Where the recording is now, in its own seconds, and which player is heard.
+  const recordingState = () => {
+    const active = heardSpeed() < 1 ? st.grain : st.audio;
+    if (!active || transport().state !== "started") return { engine: active === st.grain && active ? "grain" : active ? "player" : "none", rate: active ? active.playbackRate : null, seconds: null, driftMs: null };
+    const now = Tone.now();
+    // Until the synced start it schedules has come, the recording has no position.
+    const started = active === st.grain ? active._clock.getStateAtTime(now) === "started" : active.state === "started";
+    if (!started) return { engine: active === st.grain ? "grain" : "player", rate: active.playbackRate, seconds: null, driftMs: null };
+    const heardSeconds = transport().getTicksAtTime(now) / CLOCK_TICKS_PER_SECOND;
+    // A grain plays from ``clock ticks × grainSize``; a Player reports its own progress.
+    const seconds = active === st.grain ? active._clock.getTicksAtTime(now) * active.grainSize : active._getProgressAtTime(now);
+    // The notes are at piece time ``heard × speed`` (the tempo map is scaled by the speed).
+    const pieceSeconds = tickToSeconds(secondsToTick(heardSeconds, tempoMap()), parseTempoMap(st.props.tempoMapJson, st.props.tempoBpm));
+    return { engine: active === st.grain ? "grain" : "player", rate: active.playbackRate, seconds, driftMs: (seconds - pieceSeconds) * 1000 };
   };
   const play = async () => {
     // Called synchronously from the key or click handler, so this is the press time.
@@ -495,8 +570,12 @@ export function PianoRoll(props) {
     syncAudio();
     // A recording still downloading would start late (or not at all): wait for it.
     if (st.audio && !st.audio.loaded) await Tone.loaded().catch(() => null);
+    applySpeed();
     ensureScheduler();
     if (st.metronomeId === null) scheduleMetronome();
+    // With the loop on, play starts at its start unless the playhead is already inside it.
+    const region = loopRegion();
+    if (region.enabled && (st.playheadTick < region.start || st.playheadTick >= region.end)) st.playheadTick = region.start;
     startTransport(Math.round(st.playheadTick), "+0.02");
     st.playLatencyMs = performance.now() - st.pressTime;
     st.dirty = true;
@@ -620,6 +699,17 @@ export function PianoRoll(props) {
     v.pxPerBeat = clamp(v.pxPerBeat * factor, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
     v.scrollXPx = Math.max(0, (tickAtAnchor * v.pxPerBeat) / TICKS_PER_QUARTER - (x - KEYBOARD_WIDTH_PX));
     st.dirty = true;
+    reportView();
+  };
+  // The zoom is kept with the project: sent once zooming pauses, not on every wheel step.
+  const reportView = () => {
+    if (st.props.readOnly || st.props.fitToNotes) return;
+    clearTimeout(st.viewReportTimer);
+    st.viewReportTimer = setTimeout(() => {
+      st.viewReportTimer = null;
+      const cb = callbacks.current.onViewChange;
+      if (cb) cb({ px_per_beat: st.view.pxPerBeat, key_height_px: st.view.keyHeightPx });
+    }, 400);
   };
 
   // fitToNotes: the whole piece across the width (to the loop's end when it loops) and its
@@ -735,6 +825,7 @@ export function PianoRoll(props) {
     const rowsAbove = (offset + v.scrollYPx) / v.keyHeightPx;
     v.keyHeightPx = clamp(v.keyHeightPx * factor, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
     v.scrollYPx = clamp(rowsAbove * v.keyHeightPx - offset, 0, maxScrollYPx());
+    reportView();
     st.dirty = true;
   };
   // Home and End move the playhead (and the view) to the start or the end of the music.
@@ -844,13 +935,14 @@ export function PianoRoll(props) {
       return true;
     }
     if (!shiftKey) return false;
-    const anchor = snap(geometry().xToTick(x), stepTicks());
+    // Loops snap to beats whatever the note grid: they are counted in bars and beats.
+    const anchor = nearestBeatTick(geometry().xToTick(x), meterMap());
     st.drag = { kind: "loop", fixed: anchor, moved: false, created: true };
     st.loopDraft = { enabled: true, start: anchor, end: anchor + barTicksAt(anchor) };
     return true;
   };
   const moveLoopDrag = (d, x) => {
-    const tick = snap(geometry().xToTick(x), stepTicks());
+    const tick = nearestBeatTick(geometry().xToTick(x), meterMap());
     if (tick === d.fixed) return;
     st.loopDraft = { enabled: true, start: Math.min(d.fixed, tick), end: Math.max(d.fixed, tick) };
     d.moved = true;
@@ -1370,6 +1462,15 @@ export function PianoRoll(props) {
 
   // ---------------------------------------------------------------- effects
   useEffect(() => {
+    // The zoom the project was left with, once per open (before the notes scroll into view).
+    if (!viewRevision || st.props.fitToNotes) return;
+    st.view.pxPerBeat = clamp(Number(pxPerBeat) || 96, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
+    st.view.keyHeightPx = clamp(Number(keyHeightPx) || 12, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
+    st.view.scrollYPx = 0;
+    st.dirty = true;
+  }, [viewRevision]);
+
+  useEffect(() => {
     const notes = new Map();
     parseJson(notesJson, []).forEach((r) => notes.set(r.id, { start_tick: r.start_tick, duration_ticks: r.duration_ticks, pitch_midi: r.pitch_midi, velocity: r.velocity }));
     st.notes = notes;
@@ -1414,11 +1515,11 @@ export function PianoRoll(props) {
   }, [loopEnabled, loopStartTick, loopEndTick]);
 
   useEffect(() => {
-    if (st.player || transport().state === "started") applyTransportSettings();
     syncAudio();
-    if (st.audio) st.audio.mute = !!audioMuted;
+    applySpeed();
+    if (st.player || transport().state === "started") applyTransportSettings();
     st.dirty = true;
-  }, [tempoBpm, tempoMapJson, timeSignatureMapJson, beatsPerBar, beatUnit, loopEnabled, loopStartTick, loopEndTick, volumeDb, audioUrl, audioMuted, midiMuted, snapTicks, showNoteNames, metronome]);
+  }, [tempoBpm, tempoMapJson, timeSignatureMapJson, beatsPerBar, beatUnit, loopEnabled, loopStartTick, loopEndTick, volumeDb, audioUrl, audioMuted, midiMuted, snapTicks, showNoteNames, metronome, practiceSpeed]);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -1427,7 +1528,7 @@ export function PianoRoll(props) {
     const loop = () => {
       const t = transport();
       if (t.state === "started") {
-        st.playheadTick = secondsToTick(t.ticks / CLOCK_TICKS_PER_SECOND, tempoMap());
+        st.playheadTick = secondsToTick(clockNow() / CLOCK_TICKS_PER_SECOND, st.clockMap || tempoMap());
         // Keep the playhead on screen while playing.
         const g = geometry();
         const x = g.tickToX(st.playheadTick);
@@ -1557,8 +1658,17 @@ export function PianoRoll(props) {
         const along = bar.thumbAt + bar.thumbPx / 2;
         return axis === "x" ? { x: rect.left + along, y: rect.top + L.laneBottom + SCROLLBAR_PX / 2 } : { x: rect.left + L.gridRight + SCROLLBAR_PX / 2, y: rect.top + along };
       },
+      // The written tempo map (the practice speed does not change it).
       get tempoMap() {
-        return tempoMap().map((c) => [c.tick, c.bpm]);
+        return tempoMap().map((c) => [c.tick, c.writtenBpm]);
+      },
+      get practiceSpeed() {
+        return heardSpeed();
+      },
+      // The recording as it plays: which player is heard, its rate, its position (seconds of
+      // the recording) and how far that is from the notes' position (ms; + is ahead).
+      get recordingPlayback() {
+        return recordingState();
       },
       get timeSignatureMap() {
         return meterMap().map((seg) => [seg.tick, seg.numerator, seg.denominator]);
@@ -1573,7 +1683,7 @@ export function PianoRoll(props) {
         return st.loopClockTicks ? st.loopClockTicks.map((ticks) => ticks / CLOCK_TICKS_PER_SECOND) : null;
       },
       get transportSeconds() {
-        return transport().ticks / CLOCK_TICKS_PER_SECOND;
+        return clockNow() / CLOCK_TICKS_PER_SECOND;
       },
       clickTicks: () => st.clickTicks.splice(0),
       notes: () => Array.from(st.notes, ([id, n]) => rowOf(id, n)),
@@ -1616,6 +1726,9 @@ export function PianoRoll(props) {
       if (st.loopListener !== null) transport().off("loop", st.loopListener);
       st.loopListener = null;
       if (st.audio) st.audio.dispose();
+      if (st.grain) st.grain.dispose();
+      clearTimeout(st.viewReportTimer);
+      st.grain = null;
       st.schedulerId = null;
       st.metronomeId = null;
       st.audio = null;

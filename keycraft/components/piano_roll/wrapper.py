@@ -51,10 +51,17 @@ class ToolEvent(TypedDict):
 
 
 class LoopEvent(TypedDict):
-    """A loop drawn or adjusted on the ruler, snapped to the grid: ``[start_tick, end_tick)``."""
+    """A loop drawn or adjusted on the ruler, snapped to beats: ``[start_tick, end_tick)``."""
 
     start_tick: int
     end_tick: int
+
+
+class ViewEvent(TypedDict):
+    """The zoom once zooming pauses: pixels per quarter note and pixels per key row."""
+
+    px_per_beat: float
+    key_height_px: float
 
 
 class SelectionEvent(TypedDict):
@@ -151,6 +158,27 @@ class PianoRoll(rx.NoSSRComponent):
     audio_muted: rx.Var[bool]
     """Silence the original audio. Default False."""
 
+    practice_speed: rx.Var[float]
+    """Playback rate for practice, 0.5 to 1.0: the tempo map is scaled by it, so notes, playhead,
+    loop points and metronome slow down alike, and the recording plays stretched (a Tone
+    GrainPlayer on its buffer: same pitch) in step with them. Default 1.
+    """
+
+    px_per_beat: rx.Var[float]
+    """Horizontal zoom in CSS pixels per quarter note (12 to 800), taken when ``view_revision``
+    changes. Default 96.
+    """
+
+    key_height_px: rx.Var[float]
+    """Height of a key row in CSS pixels (5 to 32), taken when ``view_revision`` changes.
+    Default 12.
+    """
+
+    view_revision: rx.Var[int]
+    """Bump to make the roll take ``px_per_beat`` and ``key_height_px`` (once per project
+    open); 0 keeps the roll's own zoom. Ignored with ``fit_to_notes``. Default 0.
+    """
+
     sample_base_url: rx.Var[str]
     """Folder URL of the piano samples (``C4.mp3``, ``Fs4.mp3`` ...). Default ``/piano/``."""
 
@@ -188,7 +216,12 @@ class PianoRoll(rx.NoSSRComponent):
     """A tool shortcut (D/B draw, S/V select) was pressed in the roll."""
 
     on_loop_change: Annotated[rx.EventHandler, passthrough_event_spec(LoopEvent)]
-    """A loop was drawn (Shift+drag on the ruler) or its edge dragged; sent on release."""
+    """A loop was drawn (Shift+drag on the ruler) or its edge dragged, snapped to beats;
+    sent on release."""
+
+    on_view_change: Annotated[rx.EventHandler, passthrough_event_spec(ViewEvent)]
+    """The roll was zoomed (buttons, Ctrl/Alt+wheel or keys); sent 400 ms after the last step.
+    Never sent by a ``read_only`` or ``fit_to_notes`` roll."""
 
 
 piano_roll = PianoRoll.create

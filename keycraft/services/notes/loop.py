@@ -1,16 +1,17 @@
-"""The playback loop region: bounds in ticks and their bar numbers for the bar inputs."""
+"""The playback loop region: bounds in ticks, snapped to beats, read as bars and beats."""
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from keycraft.services.domain import TimeSignatureChange
-from keycraft.services.notes.timing import bar_position, bar_start_tick
+from keycraft.services.domain import TICKS_PER_QUARTER, TimeSignatureChange
+from keycraft.services.notes.timing import bar_position, bar_start_tick, beat_ticks
 
 MAX_BAR_NUMBER = 100_000
 """Bar numbers past this are refused as typing mistakes."""
+_BAR_BEAT = re.compile(r"(\d{1,6})(?:\s*:\s*(\d{1,3}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,26 +32,44 @@ def loop_region(start_tick: int, end_tick: int, min_length_ticks: int = 1) -> Lo
     return LoopRegion(start, max(end, start + max(1, min_length_ticks)))
 
 
-def _bar_span(bar: int, signature_map: Sequence[TimeSignatureChange]) -> tuple[int, int]:
-    start = bar_start_tick(bar, signature_map)
-    return start, bar_start_tick(bar + 1, signature_map) - start
+def snap_to_beat(tick: int, signature_map: Sequence[TimeSignatureChange]) -> int:
+    """Return the beat nearest ``tick`` (ties go later) under a time-signature map.
+
+    A bar cut short by a signature change ends on the change, which is a beat too.
+    """
+    tick = max(0, int(tick))
+    position = bar_position(tick, signature_map)
+    beat_start = tick - position.ticks_into_beat
+    if position.ticks_into_beat == 0:
+        return tick
+    # The next beat, or the change that cuts this beat short.
+    # (No beat is longer than a whole note, so the next one starts within one.)
+    next_beat = beat_ticks(signature_map, beat_start + 1, beat_start + 4 * TICKS_PER_QUARTER + 1)[0]
+    return beat_start if tick - beat_start < next_beat - tick else next_beat
 
 
-def bar_number(tick: int, signature_map: Sequence[TimeSignatureChange]) -> str:
-    """Return the bar (from 1) where ``tick`` falls, with a fraction mid-bar ("2", "2.5")."""
-    bar = bar_position(max(0, tick), signature_map).bar_number
-    start, length = _bar_span(bar, signature_map)
-    return f"{round(bar + (tick - start) / length, 2):g}"
+def bar_beat_label(tick: int, signature_map: Sequence[TimeSignatureChange]) -> str:
+    """Return where ``tick`` is as a whole bar ("5") or bar and beat ("5:3"), both from 1.
+
+    A tick between beats is shown at the nearest beat: never a fraction of a bar.
+    """
+    position = bar_position(snap_to_beat(tick, signature_map), signature_map)
+    if position.beat_number == 1:
+        return str(position.bar_number)
+    return f"{position.bar_number}:{position.beat_number}"
 
 
 def tick_at_bar(text: str, signature_map: Sequence[TimeSignatureChange]) -> int | None:
-    """Return the tick of a typed bar number ("3", "2.5"), or None when it is not one."""
-    try:
-        value = float(text)
-    except ValueError:
+    """Return the tick of a typed "bar" or "bar:beat" ("3", "3:2"), or None if it is not one.
+
+    Beats count from 1 and must fall inside the bar (a bar cut short has fewer).
+    """
+    match = _BAR_BEAT.fullmatch(text.strip())
+    if match is None:
         return None
-    if math.isnan(value) or value < 1 or value > MAX_BAR_NUMBER:
+    bar, beat = int(match[1]), int(match[2] or 1)
+    if not 1 <= bar <= MAX_BAR_NUMBER or beat < 1:
         return None
-    bar = math.floor(value)
-    start, length = _bar_span(bar, signature_map)
-    return start + round((value - bar) * length)
+    start = bar_start_tick(bar, signature_map)
+    beats = beat_ticks(signature_map, start, bar_start_tick(bar + 1, signature_map))
+    return beats[beat - 1] if beat <= len(beats) else None

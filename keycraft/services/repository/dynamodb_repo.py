@@ -24,6 +24,7 @@ from keycraft.services.domain import (
     encode_time_signature_changes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
@@ -120,6 +121,29 @@ def _project_meta_item(project: Project, version: int) -> dict[str, Any]:
     }
 
 
+def _project_meta_update(project: Project, expected_version: int) -> dict[str, Any]:
+    """An ``Update`` of every metadata attribute but ``settings``, version-checked.
+
+    Not a ``Put``: the settings, changed by ``save_project_settings`` on the same item,
+    must survive a notes save.
+    """
+    item = _project_meta_item(project, expected_version + 1)
+    names = {f"#f{i}": name for i, name in enumerate(item) if name not in (PK, SK)}
+    values = {f":{ref[1:]}": item[name] for ref, name in names.items()}
+    # dump() drops Nones: an attribute that is None now (no recording) is removed.
+    sets = [f"{ref} = :{ref[1:]}" for ref, name in names.items() if item[name] is not None]
+    removes = [ref for ref, name in names.items() if item[name] is None]
+    values[":expected"] = expected_version
+    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+    return {
+        "Key": dump({PK: item[PK], SK: item[SK]}),
+        "UpdateExpression": expression,
+        "ConditionExpression": "version = :expected",
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": dump(values),
+    }
+
+
 def _project_notes_item(project: Project) -> dict[str, Any]:
     return {
         PK: user_pk(project.user_id),
@@ -159,6 +183,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
         time_signature_changes=decode_time_signature_changes(
             (notes or {}).get("time_signature_changes")
         ),
+        settings=decode_settings(meta.get("settings")),
     )
 
 
@@ -332,7 +357,11 @@ class DynamoDbRepository(
             self._client.transact_write_items(
                 TransactItems=[
                     self._put(
-                        _project_meta_item(project, project.version), "attribute_not_exists(PK)"
+                        {
+                            **_project_meta_item(project, project.version),
+                            "settings": encode_settings(project.settings),
+                        },
+                        "attribute_not_exists(PK)",
                     ),
                     self._put(_project_notes_item(project)),
                 ]
@@ -373,16 +402,14 @@ class DynamoDbRepository(
             version=expected_version + 1,
             tempo_changes=project.tempo_changes,
             time_signature_changes=project.time_signature_changes,
+            settings=decode_settings(current.get("settings")),
         )
+        update = {"TableName": self._table, **_project_meta_update(stored, expected_version)}
         try:
             with self._calls():
                 self._client.transact_write_items(
                     TransactItems=[
-                        self._put(
-                            _project_meta_item(stored, stored.version),
-                            "version = :expected",
-                            values={":expected": expected_version},
-                        ),
+                        {"Update": update},
                         self._put(_project_notes_item(stored)),
                     ]
                 )
@@ -391,6 +418,23 @@ class DynamoDbRepository(
                 raise NotFound(project.id) from exc
             raise Conflict(project.id) from exc
         return stored
+
+    def save_project_settings(
+        self, user_id: str, project_id: str, settings: ProjectSettings
+    ) -> None:
+        """See the port: one conditional ``UpdateItem`` of the metadata item's ``settings``."""
+        try:
+            with self._calls():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=dump({PK: user_pk(user_id), SK: project_sk(project_id)}),
+                    UpdateExpression="SET #settings = :settings",
+                    ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeNames={"#settings": "settings"},
+                    ExpressionAttributeValues=dump({":settings": encode_settings(settings)}),
+                )
+        except ClientError as exc:
+            raise NotFound(project_id) from exc
 
     def delete_project(self, user_id: str, project_id: str) -> None:
         """See the port."""

@@ -13,6 +13,7 @@ from keycraft.services.domain import (
     Session,
     User,
 )
+from keycraft.services.project_settings import ProjectSettings
 from keycraft.services.repository.port_auth import AuthRepository
 from keycraft.services.repository.port_billing import BillingStore
 from keycraft.services.repository.port_experiments import ExperimentsRepository
@@ -108,6 +109,15 @@ class Repository(AuthRepository, BillingStore, ExperimentsRepository, Protocol):
 
         Returns the stored project with ``version`` incremented. Raises ``Conflict`` when
         another save landed first and ``NotFound`` when the project is gone.
+        """
+        ...
+
+    def save_project_settings(
+        self, user_id: str, project_id: str, settings: ProjectSettings
+    ) -> None:
+        """Replace only a project's settings: no version bump, notes and maps untouched.
+
+        Raises ``NotFound`` when the user has no such project.
         """
         ...
 

@@ -84,6 +84,11 @@ class ProjectRow(SQLModel, table=True):
         default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
     )
     source_audio_key: str | None = Field(default=None, max_length=500)
+    # Practice and view settings as compact JSON (``project_settings.encode_settings``); "{}"
+    # reads as the defaults. Written on create and by ``save_project_settings`` only.
+    settings_json: str = Field(
+        default="{}", sa_column=Column(Text, nullable=False, server_default="{}")
+    )
     version: int = 1
     created_at: datetime = Field(sa_column=_utc_column())
     updated_at: datetime = Field(sa_column=_utc_column(index=True))

@@ -33,6 +33,7 @@ from keycraft.services.domain import (
     encode_time_signature_changes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.repository.sql_auth import SqlAuthMixin
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_billing import SqlBillingMixin
@@ -125,6 +126,7 @@ def _project_from_row(row: ProjectRow) -> Project:
         version=row.version,
         tempo_changes=decode_tempo_changes(row.tempo_changes_json),
         time_signature_changes=decode_time_signature_changes(row.time_signature_changes_json),
+        settings=decode_settings(row.settings_json),
     )
 
 
@@ -323,6 +325,7 @@ class SqlModelRepository(SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, Sql
                     user_id=project.user_id,
                     created_at=project.created_at,
                     version=project.version,
+                    settings_json=encode_settings(project.settings),
                     **_project_values(project),
                 )
             )
@@ -391,6 +394,19 @@ class SqlModelRepository(SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, Sql
                 select(col(ProjectRow.created_at)).where(col(ProjectRow.id) == project.id)
             ).scalar_one()
         return replace(project, version=expected_version + 1, created_at=aware(created_at))
+
+    def save_project_settings(
+        self, user_id: str, project_id: str, settings: ProjectSettings
+    ) -> None:
+        """See the port: one small UPDATE of the settings column."""
+        with self._tx() as db:
+            result = db.execute(
+                update(ProjectRow)
+                .where(col(ProjectRow.id) == project_id, col(ProjectRow.user_id) == user_id)
+                .values(settings_json=encode_settings(settings))
+            )
+            if rowcount(result) != 1:
+                raise NotFound(project_id)
 
     def delete_project(self, user_id: str, project_id: str) -> None:
         """See the port."""

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from keycraft.services.domain import TempoChange, TimeSignatureChange
+from keycraft.services.notes.loop import snap_to_beat
 from keycraft.services.notes.timing import (
     bar_lines,
     bar_start_tick,
@@ -31,12 +32,15 @@ HARNESS = """
 const out = cases.map((c) => {
   const tempo = parseTempoMap(JSON.stringify(c.tempo), 120);
   const meter = parseTimeSignatureMap(JSON.stringify(c.meter), 4, 4);
+  const slowed = parseTempoMap(JSON.stringify(c.tempo), 120, c.speed);
   return {
     seconds: c.ticks.map((t) => tickToSeconds(t, tempo)),
     ticks: c.seconds.map((s) => secondsToTick(s, tempo)),
     bars: barLinesBetween(meter, 0, c.end_tick).map((b) => [b.bar, b.tick]),
     beats: beatsBetween(meter, c.beat_from, c.end_tick).map((b) => b.tick),
     bar_starts: c.bar_numbers.map((b) => barStartTick(b, meter)),
+    beat_snaps: c.ticks.map((t) => nearestBeatTick(t, meter)),
+    slowed_seconds: c.ticks.map((t) => tickToSeconds(t, slowed)),
   };
 });
 console.log(JSON.stringify(out));
@@ -81,6 +85,7 @@ def _random_case(rng: random.Random) -> dict[str, Any]:
         "end_tick": 50_000,
         "beat_from": rng.randint(0, 20_000),
         "bar_numbers": [rng.randint(1, 60) for _ in range(5)],
+        "speed": rng.choice((0.5, 0.6, 0.75, 0.9, 1.0)),
     }
 
 
@@ -111,3 +116,22 @@ def test_bars_beats_and_bar_starts_match_python(
         assert answer["bars"] == [[b.bar_number, b.tick] for b in bar_lines(meter, end)]
         assert answer["beats"] == beat_ticks(meter, case["beat_from"], end)
         assert answer["bar_starts"] == [bar_start_tick(b, meter) for b in case["bar_numbers"]]
+
+
+def test_practice_speed_stretches_every_tempo_alike(
+    cases_and_answers: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    """At 50 % every tick is heard twice as late: notes, loop points, clicks and playhead."""
+    for case, answer in zip(*cases_and_answers, strict=True):
+        tempo_map = tuple(TempoChange(t, b) for t, b in case["tempo"])
+        for tick, js_s in zip(case["ticks"], answer["slowed_seconds"], strict=True):
+            expected_s = tick_to_seconds(tick, tempo_map) / case["speed"]
+            assert js_s == pytest.approx(expected_s, rel=1e-9, abs=1e-9)
+
+
+def test_loops_snap_to_the_beats_python_counts(
+    cases_and_answers: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    for case, answer in zip(*cases_and_answers, strict=True):
+        meter = tuple(TimeSignatureChange(t, n, d) for t, n, d in case["meter"])
+        assert answer["beat_snaps"] == [snap_to_beat(t, meter) for t in case["ticks"]]
