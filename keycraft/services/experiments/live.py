@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
+from typing import Any
 
 from keycraft.services.experiments.catalog import EXPERIMENTS
 from keycraft.services.experiments.lifecycle import Lifecycle, apply_lifecycle
@@ -21,6 +23,8 @@ LIFECYCLE_CACHE_S = 2.0
 _lock = threading.Lock()
 _cached: dict[str, Lifecycle] | None = None
 _cached_at_s = 0.0
+_cached_from: weakref.ref[Any] | None = None
+"""The repository the copy came from (tests build many; a copy never crosses them)."""
 
 
 def stored_lifecycles(repo: AdminRepository, *, fresh: bool = False) -> dict[str, Lifecycle]:
@@ -29,16 +33,16 @@ def stored_lifecycles(repo: AdminRepository, *, fresh: bool = False) -> dict[str
     Raises:
         RepositoryUnavailable: The store is down and nothing was read before.
     """
-    global _cached, _cached_at_s
+    global _cached, _cached_at_s, _cached_from
     now_s = time.monotonic()
     with _lock:
-        if not fresh and _cached is not None and now_s - _cached_at_s < LIFECYCLE_CACHE_S:
+        same_repo = _cached_from is not None and _cached_from() is repo
+        young = now_s - _cached_at_s < LIFECYCLE_CACHE_S
+        if not fresh and same_repo and young and _cached is not None:
             return _cached
-    loaded = {
-        lifecycle.experiment_key: lifecycle for lifecycle in repo.list_experiment_lifecycles()
-    }
+    loaded = {stored.experiment_key: stored for stored in repo.list_experiment_lifecycles()}
     with _lock:
-        _cached, _cached_at_s = loaded, now_s
+        _cached, _cached_at_s, _cached_from = loaded, now_s, weakref.ref(repo)
     return loaded
 
 
