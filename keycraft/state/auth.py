@@ -11,6 +11,7 @@ from keycraft.routes import sign_in_url
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.sessions import resolve_session, token_from_cookie_header
+from keycraft.services.staff import STAFF_ROLE
 
 
 class AuthState(rx.State):
@@ -19,6 +20,8 @@ class AuthState(rx.State):
     user_id: str = ""
     user_email: str = ""
     user_name: str = ""
+    user_is_staff: bool = False
+    """Only shows the staff link; every staff action re-checks the role on the server."""
     auth_checked: bool = False
 
     @rx.var
@@ -34,6 +37,7 @@ class AuthState(rx.State):
         self.user_id = user.id if user else ""
         self.user_email = user.email if user else ""
         self.user_name = user.name if user else ""
+        self.user_is_staff = user is not None and user.role == STAFF_ROLE
         self.auth_checked = True
 
     @rx.event

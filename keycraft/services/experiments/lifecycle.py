@@ -17,7 +17,12 @@ from keycraft.services.experiments.model import Experiment, Status, Variant
 
 
 class LifecycleRefused(DomainError):
-    """A lifecycle change that makes no sense in the current state (fixed, safe message)."""
+    """A lifecycle change that makes no sense in the current state."""
+
+    @property
+    def user_message(self) -> str:
+        """The reason, written for staff (built only from fixed text and enum values)."""
+        return str(self.args[0]) if self.args else "That change is not possible now."
 
 
 @dataclass(frozen=True, slots=True)
