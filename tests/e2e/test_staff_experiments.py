@@ -11,8 +11,9 @@ from keycraft.services.domain import User
 from keycraft.services.experiments.assignment import assign
 from keycraft.services.experiments.catalog import PRICING_CTA
 from keycraft.services.experiments.model import Variant
+from keycraft.services.repository.port import Repository
 from tests.support.app_server import RunningApp
-from tests.support.experiment_admin import manage, restored_after, until, visit_pricing
+from tests.support.experiment_admin import Visitors, manage, restored_after, until
 from tests.support.signed_in import create_user, signed_in_context
 from tests.support.visitors import DESKTOP_UA, visitor_id_for
 
@@ -33,6 +34,11 @@ def _open_admin(browser: Browser, app: RunningApp, user: User) -> Page:
     return page
 
 
+def _versions_seen(repo: Repository, visitor_id: str) -> list[int]:
+    """Versions of the experiment this visitor was counted in (the home page has another)."""
+    return [e.version for e in repo.list_visitor_exposures(visitor_id) if e.experiment_key == KEY]
+
+
 def _status(page: Page) -> Locator:
     return page.get_by_test_id(f"status-{KEY}")
 
@@ -43,6 +49,7 @@ def test_staff_start_pause_resplit_and_conclude_an_experiment(
     repo = app.repository()
     person = create_user(app)
     assert manage(app, "staff", "grant", person.email) == f"{person.email} is staff"
+    visitors = Visitors(browser, app)
     with restored_after(repo, KEY):
         page = _open_admin(browser, app, person)
         card = page.get_by_test_id(f"experiment-{KEY}")
@@ -52,17 +59,16 @@ def test_staff_start_pause_resplit_and_conclude_an_experiment(
         expect(_status(page)).to_have_text("running")
         early_control = visitor_id_for(PRICING_CTA, "control")
         early_try = visitor_id_for(PRICING_CTA, "try_free")
-        assert visit_pricing(browser, app, early_control, PRICING_CTA) == "control"
-        assert visit_pricing(browser, app, early_try, PRICING_CTA) == "try_free"
-        until(lambda: len(repo.list_visitor_exposures(early_try)) == 1)
+        assert visitors.pricing(early_control, PRICING_CTA) == "control"
+        assert visitors.pricing(early_try, PRICING_CTA) == "try_free"
+        until(lambda: _versions_seen(repo, early_try) == [1])
 
         card.get_by_test_id(f"pause-{KEY}").click()
         expect(_status(page)).to_have_text("paused")
         # Assigned visitors keep their variant; a newcomer sees the control, uncounted.
-        assert visit_pricing(browser, app, early_try, PRICING_CTA) == "try_free"
+        assert visitors.pricing(early_try, PRICING_CTA) == "try_free"
         newcomer = visitor_id_for(PRICING_CTA, "try_free")
-        assert visit_pricing(browser, app, newcomer, PRICING_CTA) == "control"
-        assert repo.list_visitor_exposures(newcomer) == []
+        assert visitors.pricing(newcomer, PRICING_CTA) == "control"
 
         split = card.get_by_test_id(f"split-{KEY}")
         split.get_by_label("Weight of control").fill("1")
@@ -76,8 +82,10 @@ def test_staff_start_pause_resplit_and_conclude_an_experiment(
         card.get_by_test_id(f"resume-{KEY}").click()
         expect(_status(page)).to_have_text("running")
         fresh = visitor_id_for(RESPLIT, "try_free")
-        assert visit_pricing(browser, app, fresh, PRICING_CTA) == "try_free"
-        until(lambda: [e.version for e in repo.list_visitor_exposures(fresh)] == [2])
+        assert visitors.pricing(fresh, PRICING_CTA) == "try_free"
+        until(lambda: _versions_seen(repo, fresh) == [2])
+        assert _versions_seen(repo, newcomer) == []  # seen while paused: not counted
+        assert _versions_seen(repo, early_try) == [1]
 
         card.get_by_role("button", name="Declare try_free the winner").click()
         page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
@@ -89,7 +97,7 @@ def test_staff_start_pause_resplit_and_conclude_an_experiment(
             candidate = visitor_id_for(PRICING_CTA, "control")
             while assign(RESPLIT, candidate) != "control":
                 candidate = visitor_id_for(PRICING_CTA, "control")
-            return visit_pricing(browser, app, candidate, PRICING_CTA) == "try_free"
+            return visitors.pricing(candidate, PRICING_CTA) == "try_free"
 
         until(fresh_visitor_sees_the_winner)
 
@@ -99,6 +107,7 @@ def test_staff_start_pause_resplit_and_conclude_an_experiment(
         expect(audit).to_contain_text(re.compile(r"staff\.grant.*" + re.escape(person.email)))
         expect(audit).to_contain_text("command line")
         page.context.close()
+        visitors.close()
 
 
 def test_staff_invite_and_remove_staff_and_lose_access_at_once(

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from keycraft.config import PROJECT_ROOT
 from keycraft.services.experiments.catalog import find_experiment
@@ -43,19 +43,29 @@ def shown_variant(page: Page, experiment: Experiment) -> str:
     return slot.get_attribute("data-variant") or ""
 
 
-def visit_pricing(
-    browser: Browser, app: RunningApp, visitor_id: str, experiment: Experiment
-) -> str:
-    """A visitor with this id opens the home page, clicks Pricing; the variant they see."""
-    context = visitor_context(browser)
-    set_visitor_cookie(context, app, visitor_id)
-    page = context.new_page()
-    page.goto(app.url)
-    page.get_by_role("banner").get_by_role("link", name="Pricing").first.click()
-    page.wait_for_url("**/pricing")
-    variant = shown_variant(page, experiment)
-    context.close()
-    return variant
+class Visitors:
+    """Fresh visitor browsers, kept open until :meth:`close` so their exposures get sent."""
+
+    def __init__(self, browser: Browser, app: RunningApp) -> None:
+        self._browser, self._app = browser, app
+        self._contexts: list[BrowserContext] = []
+
+    def pricing(self, visitor_id: str, experiment: Experiment) -> str:
+        """A visitor with this id opens the home page, clicks Pricing; the variant they see."""
+        context = visitor_context(self._browser)
+        self._contexts.append(context)
+        set_visitor_cookie(context, self._app, visitor_id)
+        page = context.new_page()
+        page.goto(self._app.url)
+        page.get_by_role("banner").get_by_role("link", name="Pricing").first.click()
+        page.wait_for_url("**/pricing")
+        return shown_variant(page, experiment)
+
+    def close(self) -> None:
+        """Close every visitor's browser."""
+        for context in self._contexts:
+            context.close()
+        self._contexts.clear()
 
 
 def until(check: Callable[[], bool], timeout_s: float = 15.0) -> float:
