@@ -23,7 +23,7 @@ def test_staff_see_results_for_every_experiment_and_download_csv(
     page.goto(f"{app.url}{RESULTS}")
     card = page.get_by_test_id(f"experiment-{HERO_HEADLINE.key}")
     expect(card).to_be_visible()
-    table = card.get_by_role("table", name=f"Results of {HERO_HEADLINE.key}")
+    table = card.get_by_test_id(f"results-{HERO_HEADLINE.key}")
     expect(table.get_by_role("columnheader", name="P(beats control)")).to_be_visible()
     expect(table.get_by_role("columnheader", name="Always-valid p")).to_be_visible()
     expect(table.get_by_role("row")).to_have_count(1 + len(HERO_HEADLINE.variants))

@@ -55,7 +55,7 @@ def _summary_line(experiment: Experiment) -> rx.Component:
     )
 
 
-def _table(rows: Any, label: str) -> rx.Component:
+def _table(rows: Any, label: str, testid: str) -> rx.Component:
     return rx.box(
         rx.table.root(
             rx.table.header(
@@ -69,10 +69,12 @@ def _table(rows: Any, label: str) -> rx.Component:
             rx.table.body(rx.foreach(rows, _row)),
             size="1",
             variant="surface",
-            aria_label=label,
         ),
+        role="region",
+        aria_label=label,
         width="100%",
         overflow_x="auto",
+        data_testid=testid,
     )
 
 
@@ -121,6 +123,7 @@ def _guardrail(experiment: Experiment) -> rx.Component:
         _table(
             ExperimentResultsState.guardrail_rows[experiment.key],
             f"Guardrail metric of {experiment.key}",
+            f"guardrail-table-{experiment.key}",
         ),
         spacing="2",
         width="100%",
@@ -152,7 +155,11 @@ def experiment_card(experiment: Experiment) -> rx.Component:
             _summary_line(experiment),
             controls(experiment),
             _checks(experiment),
-            _table(ExperimentResultsState.rows[experiment.key], f"Results of {experiment.key}"),
+            _table(
+                ExperimentResultsState.rows[experiment.key],
+                f"Results of {experiment.key}",
+                f"results-{experiment.key}",
+            ),
             _guardrail(experiment),
             rate_chart(experiment),
             rx.cond(
