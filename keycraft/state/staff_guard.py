@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from keycraft.config import Settings
 from keycraft.services.auth.web import origin_allowed, trusted_origins
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
@@ -19,12 +20,13 @@ class ForeignOrigin(DomainError):
     """The event came over a connection opened by another site's page (CSRF)."""
 
 
-def _connection_trusted(origin: str, host: str) -> bool:
+def connection_trusted(origin: str, host: str, settings: Settings) -> bool:
+    """Whether a websocket handshake's Origin is one of our sites (the CSRF check)."""
     # A page on another site can open a websocket to us, and the browser attaches our
     # cookies to it; its handshake's Origin names that site, so it must be one of ours:
     # the configured app URL, a sibling site, or the host this connection reached.
     own = {f"{scheme}://{host}".lower() for scheme in ("http", "https")} if host else set()
-    trusted = trusted_origins(get_services().settings) | own
+    trusted = trusted_origins(settings) | own
     return origin_allowed(origin or None, None, frozenset(trusted))
 
 
@@ -48,6 +50,6 @@ async def acting_staff(state: rx.State) -> User:
         RepositoryUnavailable: The store could not be reached.
     """
     headers = state.router.headers
-    if not _connection_trusted(headers.origin, headers.host):
+    if not connection_trusted(headers.origin, headers.host, get_services().settings):
         raise ForeignOrigin(headers.origin)
     return await asyncio.to_thread(_staff_from_cookie, headers.cookie)
