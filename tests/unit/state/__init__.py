@@ -1,1 +1,1 @@
-"""Unit tests of the Reflex states '  plain helpers."""
+"""Unit tests of the plain helpers next to the Reflex states."""
