@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.experiments.admin_report import AdminView, admin_views
@@ -19,7 +20,7 @@ UNAVAILABLE = "Results are unavailable right now. Try again in a minute."
 
 
 def _views(repo: Repository) -> list[AdminView]:
-    return admin_views(repo, live_experiments(repo, fresh=True))
+    return admin_views(repo, live_experiments(repo, fresh=True), utc_now())
 
 
 class ExperimentResultsState(rx.State):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from keycraft.services.experiments.analysis import ExperimentAnalysis, load_analysis
 from keycraft.services.experiments.assignment import OVERRIDE_PARAM
 from keycraft.services.experiments.model import Experiment, Status
-from keycraft.services.experiments.report import guidance, to_view
+from keycraft.services.experiments.report import definition_warning, guidance, to_view
 from keycraft.services.experiments.results import ExperimentResults
 from keycraft.services.experiments.sequential import SEQUENTIAL_ALPHA, SequentialResult
 from keycraft.services.experiments.srm import SRM_ALPHA
@@ -141,12 +142,12 @@ def _actions(experiment: Experiment) -> dict[str, str]:
     return {name: "yes" if allowed else "" for name, allowed in can.items()}
 
 
-def admin_view(analysis: ExperimentAnalysis) -> AdminView:
-    """Format one analysed experiment for the staff page."""
+def admin_view(analysis: ExperimentAnalysis, warning: str = "") -> AdminView:
+    """Format one analysed experiment (``warning`` flags a refused definition)."""
     experiment = analysis.experiment
     srm_text = _srm_text(analysis)
     summary = {
-        **to_view(analysis.primary).summary,
+        **to_view(analysis.primary, warning).summary,
         "ramp": f"{experiment.ramp_percent}%",
         "winner": experiment.winner,
         "split": " / ".join(f"{v.key} {v.weight}" for v in experiment.variants),
@@ -179,6 +180,10 @@ def admin_view(analysis: ExperimentAnalysis) -> AdminView:
     )
 
 
-def admin_views(repo: Repository, experiments: tuple[Experiment, ...]) -> list[AdminView]:
+def admin_views(
+    repo: Repository, experiments: tuple[Experiment, ...], now: datetime
+) -> list[AdminView]:
     """Analyse and format every experiment as it runs now."""
-    return [admin_view(load_analysis(repo, experiment)) for experiment in experiments]
+    return [
+        admin_view(load_analysis(repo, e), definition_warning(repo, e, now)) for e in experiments
+    ]
