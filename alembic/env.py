@@ -4,6 +4,7 @@ from logging.config import fileConfig
 
 from sqlmodel import SQLModel
 
+import keycraft.services.repository.sql_admin_tables  # noqa: F401
 import keycraft.services.repository.sql_auth_tables  # noqa: F401  (registers the tables)
 import keycraft.services.repository.sql_experiments_tables  # noqa: F401
 import keycraft.services.repository.sql_tables  # noqa: F401  (registers the tables)

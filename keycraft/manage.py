@@ -1,4 +1,8 @@
-"""Operator commands: ``python -m keycraft.manage migrate`` prepares the configured database."""
+"""Operator commands: ``python -m keycraft.manage migrate`` prepares the configured database.
+
+``python -m keycraft.manage staff grant|revoke EMAIL`` and ``staff list`` manage who is staff
+(each change lands in the audit log, by the command line).
+"""
 
 from __future__ import annotations
 
@@ -41,15 +45,51 @@ def purge_temp(settings: Settings) -> str:
     return f"{removed} expired temporary upload(s) deleted"
 
 
+def staff(settings: Settings, action: str, email: str = "") -> str:
+    """Grant or revoke staff for an existing account, or list the staff; return a report.
+
+    Raises:
+        NoSuchAccount: Nobody has signed up with ``email``.
+        InvalidEmail: ``email`` is not shaped like an address.
+    """
+    from keycraft.services.audit import COMMAND_LINE_ACTOR
+    from keycraft.services.clock import utc_now
+    from keycraft.services.container import build_repository
+    from keycraft.services.staff import grant_staff, list_staff, revoke_staff
+
+    repo = build_repository(settings)
+    if action == "list":
+        people = list_staff(repo)
+        return "\n".join(user.email for user in people) if people else "no staff yet"
+    change = grant_staff if action == "grant" else revoke_staff
+    user = change(repo, email, COMMAND_LINE_ACTOR, utc_now())
+    return f"{user.email} is {'staff' if user.role == 'staff' else 'not staff'}"
+
+
 COMMANDS = {"migrate": migrate, "purge-temp": purge_temp}
+STAFF_ACTIONS = ("grant", "revoke", "list")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
+    from keycraft.services.auth.types import InvalidEmail
+    from keycraft.services.staff import NoSuchAccount
+
     parser = argparse.ArgumentParser(prog="python -m keycraft.manage")
-    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("command", choices=sorted([*COMMANDS, "staff"]))
+    parser.add_argument("action", nargs="?", choices=STAFF_ACTIONS, help="for staff")
+    parser.add_argument("email", nargs="?", default="", help="for staff grant/revoke")
     args = parser.parse_args(argv)
-    print(COMMANDS[args.command](get_settings()))
+    if args.command != "staff":
+        print(COMMANDS[args.command](get_settings()))
+        return 0
+    if args.action is None or (args.action != "list" and not args.email):
+        parser.error("usage: staff grant EMAIL | staff revoke EMAIL | staff list")
+    try:
+        print(staff(get_settings(), args.action, args.email))
+    except (NoSuchAccount, InvalidEmail):
+        print(f"no account uses {args.email!r}; they must sign up first", file=sys.stderr)
+        return 1
     return 0
 
 

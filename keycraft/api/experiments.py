@@ -10,7 +10,7 @@ from starlette.responses import PlainTextResponse, Response
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
-from keycraft.services.experiments.catalog import find_experiment
+from keycraft.services.experiments.live import live_experiment
 from keycraft.services.experiments.results import load_all_metrics, results_csv
 from keycraft.services.sessions import resolve_session, token_from_cookie_header
 from keycraft.services.staff import STAFF_ROLE
@@ -26,7 +26,8 @@ async def experiment_csv(request: Request) -> Response:
         user = await asyncio.to_thread(resolve_session, repo, token, utc_now())
         if user is None or user.role != STAFF_ROLE:
             return PlainTextResponse("Staff only.", status_code=403, headers=_PRIVATE)
-        experiment = find_experiment(request.path_params["key"])
+        # The version staff run now, not the one declared in code.
+        experiment = await asyncio.to_thread(live_experiment, repo, request.path_params["key"])
         if experiment is None:
             return PlainTextResponse("No such experiment.", status_code=404, headers=_PRIVATE)
         results = await asyncio.to_thread(load_all_metrics, repo, experiment)

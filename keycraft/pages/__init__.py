@@ -40,6 +40,7 @@ from keycraft.state.editor import EditorState
 from keycraft.state.experiment_results import ExperimentResultsState
 from keycraft.state.experiments import ExperimentsState
 from keycraft.state.projects import ProjectsState
+from keycraft.state.staff_admin import StaffAdminState
 
 PAGES: dict[PageRoute, Callable[[], rx.Component]] = {
     HOME: home_page,
@@ -64,7 +65,7 @@ ON_LOAD: dict[PageRoute, list[EventType[()]]] = {
     PRICING: _VISITOR,
     PRIVACY: _VISITOR,
     TERMS: _VISITOR,
-    ADMIN_EXPERIMENTS: [AuthState.require_user, ExperimentResultsState.load],
+    ADMIN_EXPERIMENTS: [AuthState.require_user, ExperimentResultsState.load, StaffAdminState.load],
     BILLING_RETURN: [AuthState.require_user, BillingReturnState.wait_for_plan],
     # Private pages resolve the user first; their loaders do nothing for signed-out visitors.
     PROJECTS: [AuthState.require_user, ProjectsState.load],

@@ -12,6 +12,7 @@ from keycraft.routes import sign_in_url
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.sessions import hash_token, resolve_session, token_from_cookie_header
+from keycraft.services.staff import STAFF_ROLE
 
 SESSION_RECHECK_S = 5.0
 """How long a session check stands for one connection's cookie: a revoked session stops
@@ -24,6 +25,8 @@ class AuthState(rx.State):
     user_id: str = ""
     user_email: str = ""
     user_name: str = ""
+    user_is_staff: bool = False
+    """Only shows the staff link; every staff action re-checks the role on the server."""
     auth_checked: bool = False
     _checked_cookie: str = ""
     """Hash of the session token the last check saw (another cookie means another check)."""
@@ -42,6 +45,7 @@ class AuthState(rx.State):
         self.user_id = user.id if user else ""
         self.user_email = user.email if user else ""
         self.user_name = user.name if user else ""
+        self.user_is_staff = user is not None and user.role == STAFF_ROLE
         self.auth_checked = True
         self._checked_cookie = hash_token(token) if token else ""
         self._checked_at_s = time.time()

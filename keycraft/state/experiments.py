@@ -20,16 +20,31 @@ from keycraft.services.experiments.assignment import (
     parse_override,
 )
 from keycraft.services.experiments.catalog import EXPERIMENTS
+from keycraft.services.experiments.live import live_experiments
+from keycraft.services.experiments.model import Experiment, Status
 from keycraft.services.experiments.service import (
     Choice,
     choose_variant,
+    earlier_variants,
     record_exposure,
     visitor_for_user,
 )
+from keycraft.services.repository.port import Repository
 from keycraft.services.staff import is_staff
 from keycraft.state.auth import AuthState
 
 logger = logging.getLogger(__name__)
+
+
+def _running_now(
+    repo: Repository, visitor_id: str
+) -> tuple[tuple[Experiment, ...], dict[tuple[str, int], str]]:
+    # Staff decisions (cached for seconds), plus this visitor's earlier variants, which only
+    # matter while an experiment is paused (or ramped down): one extra read then.
+    experiments = live_experiments(repo)
+    needs_history = any(e.status is Status.PAUSED or e.ramp_percent < 100 for e in experiments)
+    earlier = earlier_variants(repo, visitor_id) if needs_history else {}
+    return experiments, earlier
 
 
 class ExperimentsState(rx.State):
@@ -77,11 +92,27 @@ class ExperimentsState(rx.State):
         auth = await self.get_state(AuthState)
         await self._link(auth.user_id)
         overrides = await self._overrides(auth.user_id)
-        self._choices = {
-            experiment.key: choose_variant(
-                experiment, self.visitor_id, bot=bot, override=overrides.get(experiment.key)
+        try:
+            experiments, earlier = await asyncio.to_thread(
+                _running_now, get_services().repository, self.visitor_id
             )
-            for experiment in EXPERIMENTS
+        except DomainError:
+            # Without the staff decisions, show everyone the control and count nobody.
+            logger.warning("experiment lifecycles unavailable")
+            experiments, earlier = (), {}
+        chosen = {
+            experiment.key: choose_variant(
+                experiment,
+                self.visitor_id,
+                bot=bot,
+                override=overrides.get(experiment.key),
+                earlier=earlier.get((experiment.key, experiment.version)),
+            )
+            for experiment in experiments
+        }
+        self._choices = {
+            key: chosen.get(key, Choice(key, control, counted=False))
+            for key, control in ((e.key, e.control) for e in EXPERIMENTS)
         }
         self.variants = {key: choice.variant for key, choice in self._choices.items()}
         self.assigned = True

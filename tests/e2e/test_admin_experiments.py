@@ -23,8 +23,14 @@ def test_staff_see_results_for_every_experiment_and_download_csv(
     page.goto(f"{app.url}{RESULTS}")
     card = page.get_by_test_id(f"experiment-{HERO_HEADLINE.key}")
     expect(card).to_be_visible()
-    expect(card.get_by_role("columnheader", name="P(beats control)")).to_be_visible()
-    expect(card.get_by_role("row")).to_have_count(1 + len(HERO_HEADLINE.variants))
+    table = card.get_by_test_id(f"results-{HERO_HEADLINE.key}")
+    expect(table.get_by_role("columnheader", name="P(beats control)")).to_be_visible()
+    expect(table.get_by_role("columnheader", name="Always-valid p")).to_be_visible()
+    expect(table.get_by_role("row")).to_have_count(1 + len(HERO_HEADLINE.variants))
+    expect(card.get_by_test_id(f"guardrail-{HERO_HEADLINE.key}")).to_contain_text(
+        "checkout started"
+    )
+    expect(card.get_by_test_id(f"verdict-{HERO_HEADLINE.key}")).to_contain_text("Not final")
     expect(page.get_by_test_id("experiment-pricing_cta")).to_contain_text("draft")
     response = context.request.get(f"{app.url}{CSV}")
     assert response.status == 200

@@ -14,18 +14,22 @@ from collections.abc import Callable
 import httpx
 import mido
 import redis
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from prometheus_client.parser import text_string_to_metric_families
 
 from keycraft.services.auth.passwords import hash_password
+from keycraft.services.experiments.catalog import PRICING_CTA
+from keycraft.services.experiments.live import LIFECYCLE_CACHE_S
 from keycraft.services.notes.midi_io import import_midi
 from keycraft.services.repository.dynamodb_keys import QUOTA_SK, project_sk, user_pk
 from tests.e2e.conftest import ConsoleLog
 from tests.support.dynamodb_local import local_client
+from tests.support.experiment_admin import Visitors, manage, restored_after
 from tests.support.moto_s3 import s3_client
 from tests.support.scale_out import WORKERS, ScaleOutApp, worker_pids
-from tests.support.signed_in import create_user
+from tests.support.signed_in import create_user, signed_in_context
 from tests.support.transcriber_server import RealTranscriber
+from tests.support.visitors import visitor_id_for
 
 PASSWORD = "Well-Tempered Clavier 1722"
 
@@ -182,3 +186,40 @@ def test_sign_in_import_and_export_through_s3_with_state_in_redis(
         f"v{stored.version}/Scale-out-Study.mid"
     ]
     assert console.errors == []
+
+
+def test_a_staff_decision_reaches_every_worker_within_seconds(
+    scale_out_app: ScaleOutApp, browser: Browser
+) -> None:
+    running = scale_out_app.app
+    repo = running.repository()
+    person = create_user(running)
+    assert manage(running, "staff", "grant", person.email) == f"{person.email} is staff"
+    visitors = Visitors(browser, running)
+    with restored_after(repo, PRICING_CTA.key):
+        staff = signed_in_context(browser, running, person)
+        page = staff.new_page()
+        page.goto(running.url)
+        page.get_by_test_id("nav-admin").click()
+        card = page.get_by_test_id(f"experiment-{PRICING_CTA.key}")
+        card.get_by_test_id(f"start-{PRICING_CTA.key}").click()
+        expect(page.get_by_test_id(f"status-{PRICING_CTA.key}")).to_have_text("running")
+        # Visitors on fresh connections, spread over both workers, so each worker has read
+        # (and cached) the running experiment before staff decide.
+        for _ in range(2 * WORKERS):
+            visitors.pricing(visitor_id_for(PRICING_CTA, "control"), PRICING_CTA)
+        card.get_by_role("button", name="Declare try_free the winner").click()
+        page.get_by_role("alertdialog").get_by_role("button", name="Confirm").click()
+        expect(page.get_by_test_id(f"status-{PRICING_CTA.key}")).to_have_text("stopped")
+        decided_at = time.monotonic()
+        # Every worker re-reads staff decisions after LIFECYCLE_CACHE_S at most, so every
+        # fresh visitor who arrives later than that, on whichever worker, sees the winner.
+        late: list[str] = []
+        while len(late) < 3 * WORKERS:
+            arrived_s = time.monotonic() - decided_at
+            shown = visitors.pricing(visitor_id_for(PRICING_CTA, "control"), PRICING_CTA)
+            if arrived_s > LIFECYCLE_CACHE_S:
+                late.append(shown)
+        assert late == ["try_free"] * (3 * WORKERS)
+        staff.close()
+        visitors.close()

@@ -6,7 +6,7 @@ import reflex as rx
 
 from keycraft.components.auth.post_form import post_form
 from keycraft.components.link_button import link_button
-from keycraft.routes import ACCOUNT, LOGOUT_API, PROJECTS, SIGN_IN, SIGN_UP
+from keycraft.routes import ACCOUNT, ADMIN_EXPERIMENTS, LOGOUT_API, PROJECTS, SIGN_IN, SIGN_UP
 from keycraft.state.auth import AuthState
 
 
@@ -37,6 +37,10 @@ def auth_controls() -> rx.Component:
                     "Projects", href=PROJECTS.path, weight="medium", data_testid="nav-projects"
                 ),
                 rx.link("Account", href=ACCOUNT.path, data_testid="nav-account"),
+                rx.cond(
+                    AuthState.user_is_staff,
+                    rx.link("Experiments", href=ADMIN_EXPERIMENTS.path, data_testid="nav-admin"),
+                ),
                 sign_out_button(),
                 align="center",
                 spacing=rx.breakpoints(initial="3", sm="4"),

@@ -76,5 +76,23 @@ def parse_override(value: str, experiments: tuple[Experiment, ...]) -> dict[str,
 
 
 def is_counted(experiment: Experiment) -> bool:
-    """Whether visitors are assigned and counted (only while running)."""
-    return experiment.status is Status.RUNNING
+    """Whether visitors are assigned and counted (only while running, with no winner)."""
+    return experiment.status is Status.RUNNING and not experiment.winner
+
+
+RAMP_BUCKETS = 100
+
+
+def ramp_bucket(experiment: Experiment, visitor_id: str) -> int:
+    """This visitor's fixed place (0-99) in the ramp of an experiment version.
+
+    Salted apart from the variant hash, so who is let in and what they get are independent;
+    raising the ramp only adds visitors, nobody already in is moved out.
+    """
+    seed = f"ramp:{experiment.key}:v{experiment.version}:{visitor_id}".encode()
+    return int.from_bytes(hashlib.sha256(seed).digest()[:8], "big") % RAMP_BUCKETS
+
+
+def in_ramp(experiment: Experiment, visitor_id: str) -> bool:
+    """Whether the visitor is among the ``ramp_percent`` let into the experiment."""
+    return ramp_bucket(experiment, visitor_id) < experiment.ramp_percent

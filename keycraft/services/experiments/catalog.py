@@ -1,4 +1,8 @@
-"""Every experiment KeyCraft runs, declared once; see README "Running an experiment"."""
+"""Every experiment KeyCraft runs, declared once: variants, metrics and starting state.
+
+Staff start, pause, re-weigh and conclude them from ``/admin/experiments``; the stored
+lifecycle (see :mod:`keycraft.services.experiments.lifecycle`) overrides what is here.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ HERO_HEADLINE = Experiment(
     section="hero",
     variants=(Variant("control", 50), Variant("outcome", 50)),
     metric=Metric.SIGNUP,
+    guardrail=Metric.CHECKOUT_STARTED,
     status=Status.RUNNING,
     description="Product-led headline vs. an outcome-led one ('...as clean MIDI').",
 )
@@ -20,6 +25,7 @@ PRICING_CTA = Experiment(
     section="pricing",
     variants=(Variant("control", 50), Variant("try_free", 50)),
     metric=Metric.CHECKOUT_STARTED,
+    guardrail=Metric.SIGNUP,
     status=Status.DRAFT,
     description="'Start free' vs. 'Try it free' on the free plan's button.",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -18,10 +18,15 @@ class Metric(StrEnum):
 
 
 class Status(StrEnum):
-    """Lifecycle of an experiment; only running experiments assign and count visitors."""
+    """Lifecycle of an experiment; only running experiments assign and count visitors.
+
+    Paused: new visitors see the control uncounted, visitors already assigned keep their
+    variant. Stopped: everyone sees the control, or the declared winner.
+    """
 
     DRAFT = "draft"
     RUNNING = "running"
+    PAUSED = "paused"
     STOPPED = "stopped"
 
 
@@ -44,8 +49,10 @@ class Variant:
 class Experiment:
     """An A/B test declared in Python; the first variant is the control.
 
-    ``version`` salts the assignment hash: bump it to change weights while running, which
-    starts a fresh, separately counted population instead of silently moving visitors.
+    ``version`` salts the assignment hash: a weight change starts a new version, a fresh,
+    separately counted population instead of silently moving visitors. The catalog gives
+    the starting status and weights; staff change them (and ``ramp_percent``, ``winner``)
+    from the admin page, and the stored lifecycle overrides the declaration.
     """
 
     key: str
@@ -56,6 +63,9 @@ class Experiment:
     status: Status
     version: int = 1
     description: str = ""
+    guardrail: Metric | None = None
+    ramp_percent: int = 100
+    winner: str = ""
 
     def problems(self) -> list[str]:
         """What is wrong with this declaration (empty when it is valid); a unit test checks."""
@@ -69,6 +79,12 @@ class Experiment:
             found.append(f"{self.key!r}: weights must be positive")
         if self.version < 1:
             found.append(f"{self.key!r}: version must be 1 or more")
+        if self.guardrail is self.metric:
+            found.append(f"{self.key!r}: the guardrail must differ from the primary metric")
+        if not 1 <= self.ramp_percent <= 100:
+            found.append(f"{self.key!r}: ramp must be 1-100%")
+        if self.winner and self.winner not in keys:
+            found.append(f"{self.key!r}: the winner must be a declared variant")
         return found
 
     @property
@@ -114,6 +130,16 @@ class Conversion:
 class Tally:
     """How many visitors of one variant had one event (``EXPOSURE`` or a metric value)."""
 
+    variant: str
+    event: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailyTally:
+    """How many visitors of one variant had one event on one UTC day."""
+
+    day: date
     variant: str
     event: str
     count: int

@@ -11,11 +11,13 @@ from keycraft.services.errors import DomainError
 from keycraft.services.experiments.assignment import (
     VISITOR_COOKIE,
     assign,
+    in_ramp,
     is_counted,
     is_visitor_id,
 )
-from keycraft.services.experiments.catalog import find_experiment
-from keycraft.services.experiments.model import Conversion, Experiment, Exposure, Metric
+from keycraft.services.experiments.live import live_experiment
+from keycraft.services.experiments.model import Conversion, Experiment, Exposure, Metric, Status
+from keycraft.services.repository.port import Repository
 from keycraft.services.repository.port_experiments import ExperimentsRepository
 
 
@@ -33,18 +35,41 @@ class Choice:
 
 
 def choose_variant(
-    experiment: Experiment, visitor_id: str, *, bot: bool, override: str | None = None
+    experiment: Experiment,
+    visitor_id: str,
+    *,
+    bot: bool,
+    override: str | None = None,
+    earlier: str | None = None,
 ) -> Choice:
     """Decide what one visitor sees; pure, so pages and tests agree on every assignment.
 
-    A staff override, a bot, a missing visitor id or a non-running experiment all see
-    a fixed variant that is never counted.
+    ``earlier`` is the variant this visitor was already exposed to in this version, if any.
+    A staff override, a declared winner, a bot or a missing visitor id see a fixed variant
+    that is never counted. While running, visitors outside the ramp see the control
+    uncounted; while paused, only visitors exposed before keep their variant.
     """
     if override is not None:
         return Choice(experiment.key, override, counted=False)
-    if bot or not is_visitor_id(visitor_id) or not is_counted(experiment):
+    if experiment.winner:
+        return Choice(experiment.key, experiment.winner, counted=False)
+    if bot or not is_visitor_id(visitor_id):
         return Choice(experiment.key, experiment.control, counted=False)
-    return Choice(experiment.key, assign(experiment, visitor_id), counted=True)
+    counted = is_counted(experiment)
+    if earlier is not None and experiment.status in (Status.RUNNING, Status.PAUSED):
+        return Choice(experiment.key, earlier, counted=counted)
+    if counted and in_ramp(experiment, visitor_id):
+        return Choice(experiment.key, assign(experiment, visitor_id), counted=True)
+    return Choice(experiment.key, experiment.control, counted=False)
+
+
+def earlier_variants(repo: ExperimentsRepository, visitor_id: str) -> dict[tuple[str, int], str]:
+    """Variants this visitor was exposed to, by (experiment key, version)."""
+    if not is_visitor_id(visitor_id):
+        return {}
+    return {
+        (e.experiment_key, e.version): e.variant for e in repo.list_visitor_exposures(visitor_id)
+    }
 
 
 _verified: set[tuple[str, int, str]] = set()
@@ -70,12 +95,16 @@ def verify_definition(repo: ExperimentsRepository, experiment: Experiment, now: 
         _verified.add(marker)
 
 
-def record_exposure(
-    repo: ExperimentsRepository, choice: Choice, visitor_id: str, now: datetime
-) -> bool:
-    """Store that ``visitor_id`` saw a counted variant; True only the first time."""
-    experiment = find_experiment(choice.experiment_key)
+def record_exposure(repo: Repository, choice: Choice, visitor_id: str, now: datetime) -> bool:
+    """Store that ``visitor_id`` saw a counted variant; True only the first time.
+
+    Checked against the experiment as it runs now, so a visitor whose page loaded just
+    before a pause or a ramp-down is not counted after it.
+    """
+    experiment = live_experiment(repo, choice.experiment_key)
     if experiment is None or not choice.counted or not is_visitor_id(visitor_id):
+        return False
+    if not is_counted(experiment) or not in_ramp(experiment, visitor_id):
         return False
     if choice.variant != assign(experiment, visitor_id):
         return False  # a client claiming another variant than its assignment is ignored

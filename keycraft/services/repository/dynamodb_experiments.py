@@ -4,12 +4,13 @@ Items (see docs/data-model.md): ``EXPDEF#<key>#<version>/EXPDEF`` holds the weig
 fingerprint; ``VISITOR#<vid>/EXPOSURE#<key>#<version>`` and
 ``VISITOR#<vid>/CONVERSION#<key>#<version>#<metric>`` are once-only events; each is written in
 one transaction with an atomic ``ADD`` on its counter ``EXPERIMENT#<key>#<version>/
-COUNT#<variant>#<event>``, so results are one query however many visitors there are.
+COUNT#<variant>#<event>`` and on that day's ``DAY#<yyyy-mm-dd>#<variant>#<event>``, so
+results and their history are one query each however many visitors there are.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -39,6 +40,14 @@ def _counter_sk(variant: str, event: str) -> str:
     return f"COUNT#{variant}#{event}"
 
 
+DAY_PREFIX = "DAY#"
+
+
+def day_counter_sk(day: date, variant: str, event: str) -> str:
+    """Sort key of one UTC day's counter of a variant's event."""
+    return f"{DAY_PREFIX}{day.isoformat()}#{variant}#{event}"
+
+
 LINK_SK = "LINK"
 EXPDEF_SK = "EXPDEF"
 
@@ -46,21 +55,28 @@ EXPDEF_SK = "EXPDEF"
 class DynamoExperimentsMixin(DynamoBase):
     """Once-only event items plus atomic per-variant counters."""
 
-    def _put_once_and_count(self, item: dict[str, Any], counter_pk: str, counter_sk: str) -> bool:
+    def _add_one(self, pk: str, sk: str) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": dump({PK: pk, SK: sk}),
+                "UpdateExpression": "ADD #count :one",
+                "ExpressionAttributeNames": {"#count": "count"},
+                "ExpressionAttributeValues": dump({":one": 1}),
+            }
+        }
+
+    def _put_once_and_count(
+        self, item: dict[str, Any], counter_pk: str, variant: str, event: str, at: datetime
+    ) -> bool:
+        day = at.astimezone(UTC).date()
         try:
             with self._calls():
                 self._client.transact_write_items(
                     TransactItems=[
                         self._put(item, _ABSENT),
-                        {
-                            "Update": {
-                                "TableName": self._table,
-                                "Key": dump({PK: counter_pk, SK: counter_sk}),
-                                "UpdateExpression": "ADD #count :one",
-                                "ExpressionAttributeNames": {"#count": "count"},
-                                "ExpressionAttributeValues": dump({":one": 1}),
-                            }
-                        },
+                        self._add_one(counter_pk, _counter_sk(variant, event)),
+                        self._add_one(counter_pk, day_counter_sk(day, variant, event)),
                     ]
                 )
         except ClientError as exc:
@@ -102,7 +118,9 @@ class DynamoExperimentsMixin(DynamoBase):
         return self._put_once_and_count(
             item,
             experiment_pk(exposure.experiment_key, exposure.version),
-            _counter_sk(exposure.variant, EXPOSURE),
+            exposure.variant,
+            EXPOSURE,
+            exposure.exposed_at,
         )
 
     def list_visitor_exposures(self, visitor_id: str) -> list[Exposure]:
@@ -135,7 +153,9 @@ class DynamoExperimentsMixin(DynamoBase):
         return self._put_once_and_count(
             item,
             experiment_pk(conversion.experiment_key, conversion.version),
-            _counter_sk(conversion.variant, conversion.metric.value),
+            conversion.variant,
+            conversion.metric.value,
+            conversion.converted_at,
         )
 
     def link_visitor(self, visitor_id: str, user_id: str, now: datetime) -> str:

@@ -25,6 +25,7 @@ from keycraft.services.domain import (
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
 from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
+from keycraft.services.repository.dynamodb_admin import DynamoAdminMixin, role_member_sk, role_pk
 from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
@@ -47,6 +48,8 @@ from keycraft.services.repository.dynamodb_keys import (
 from keycraft.services.repository.dynamodb_sessions import DynamoSessionsMixin
 
 _MAX_WINDOW_RETRIES = 5
+DEFAULT_ROLE = "user"
+"""Every account's role unless staff changed it; only other roles get a listing item."""
 
 
 def _user_item(user: User) -> dict[str, Any]:
@@ -192,11 +195,25 @@ class DynamoDbRepository(
     DynamoAuthMixin,
     DynamoBillingMixin,
     DynamoExperimentsMixin,
+    DynamoAdminMixin,
     DynamoBase,
 ):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
 
     # --- users -----------------------------------------------------------------------
+    def _role_listing_writes(self, user_id: str, old: str, new: str) -> list[dict[str, Any]]:
+        # Users with a special role (staff) are listed under ROLE#<role>, so listing them is
+        # one query; the listing moves in the same transaction as the role itself.
+        if old == new:
+            return []
+        writes: list[dict[str, Any]] = []
+        if old != DEFAULT_ROLE:
+            key = dump({PK: role_pk(old), SK: role_member_sk(user_id)})
+            writes.append({"Delete": {"TableName": self._table, "Key": key}})
+        if new != DEFAULT_ROLE:
+            writes.append(self._put({PK: role_pk(new), SK: role_member_sk(user_id)}))
+        return writes
+
     def create_user(self, user: User) -> User:
         """See the port: profile, email guard and quota land in one transaction."""
         quota = {
@@ -216,6 +233,7 @@ class DynamoDbRepository(
                     TransactItems=[
                         self._put(item, absent) for item in (_user_item(user), guard, quota)
                     ]
+                    + self._role_listing_writes(user.id, DEFAULT_ROLE, user.role)
                 )
         except ClientError as exc:
             raise EmailTaken(user.email) from exc
@@ -254,6 +272,7 @@ class DynamoDbRepository(
                     }
                 }
             )
+        writes += self._role_listing_writes(user.id, current.role, user.role)
         try:
             with self._calls():
                 self._client.transact_write_items(TransactItems=writes)
@@ -278,6 +297,8 @@ class DynamoDbRepository(
         ]
         if user is not None:
             keys.append({PK: email_pk(user.email), SK: EMAIL_SK})
+            if user.role != DEFAULT_ROLE:
+                keys.append({PK: role_pk(user.role), SK: role_member_sk(user.id)})
             if user.stripe_customer_id:
                 keys.append(
                     {PK: stripe_customer_pk(user.stripe_customer_id), SK: STRIPE_CUSTOMER_SK}

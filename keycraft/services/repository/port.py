@@ -14,12 +14,13 @@ from keycraft.services.domain import (
     User,
 )
 from keycraft.services.project_settings import ProjectSettings
+from keycraft.services.repository.port_admin import AdminRepository
 from keycraft.services.repository.port_auth import AuthRepository
 from keycraft.services.repository.port_billing import BillingStore
 from keycraft.services.repository.port_experiments import ExperimentsRepository
 
 
-class Repository(AuthRepository, BillingStore, ExperimentsRepository, Protocol):
+class Repository(AuthRepository, BillingStore, ExperimentsRepository, AdminRepository, Protocol):
     """Storage for users, sessions, quotas, projects, sign-in, billing and experiment events.
 
     Adapters translate their storage errors into :mod:`keycraft.services.errors`. Methods

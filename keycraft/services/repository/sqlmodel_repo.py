@@ -34,6 +34,7 @@ from keycraft.services.domain import (
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
 from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
+from keycraft.services.repository.sql_admin import SqlAdminMixin
 from keycraft.services.repository.sql_auth import SqlAuthMixin
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_billing import SqlBillingMixin
@@ -147,7 +148,9 @@ def _project_values(project: Project) -> dict[str, Any]:
     }
 
 
-class SqlModelRepository(SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, SqlBase):
+class SqlModelRepository(
+    SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, SqlAdminMixin, SqlBase
+):
     """A :class:`~keycraft.services.repository.port.Repository` over SQLAlchemy."""
 
     # --- users -----------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Unit tests of the plain helpers next to the Reflex states."""
