@@ -16,10 +16,13 @@ from keycraft.services.domain import (
 from keycraft.services.repository.port_auth import AuthRepository
 from keycraft.services.repository.port_billing import BillingStore
 from keycraft.services.repository.port_experiments import ExperimentsRepository
+from keycraft.services.repository.port_jobs import TranscriptionJobStore
 
 
-class Repository(AuthRepository, BillingStore, ExperimentsRepository, Protocol):
-    """Storage for users, sessions, quotas, projects, sign-in, billing and experiment events.
+class Repository(
+    AuthRepository, BillingStore, ExperimentsRepository, TranscriptionJobStore, Protocol
+):
+    """Storage for users, sessions, quotas, projects, sign-in, billing, experiments and jobs.
 
     Adapters translate their storage errors into :mod:`keycraft.services.errors`. Methods
     are synchronous; async callers run them in a worker thread.
