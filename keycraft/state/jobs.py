@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -64,7 +66,7 @@ class JobsState(rx.State):
             self.job_failed, self.job_percent = False, 0
 
     @rx.event(background=True)
-    async def watch(self) -> EventSpec | None:
+    async def watch(self) -> AsyncIterator[EventSpec | None]:
         """Poll the user's jobs every second while one is live; fill the editor when done.
 
         The newest call takes over: an older loop of the same tab stops at its next turn.
@@ -77,12 +79,12 @@ class JobsState(rx.State):
         while asyncio.get_running_loop().time() - started < MAX_WATCH_S:
             async with self:
                 if self._watch_token != token:
-                    return None  # a newer follow() took over
+                    return  # a newer watch of this tab took over
                 user_id = (await self.get_state(AuthState)).user_id
                 editor = await self.get_state(EditorState)
                 open_id = editor._project.id if editor.loaded and editor._project else ""
             if not user_id:
-                return None
+                return
             latest = await asyncio.to_thread(latest_job_by_project, repo, user_id)
             async with self:
                 seen = set(self._seen_live)
@@ -93,28 +95,37 @@ class JobsState(rx.State):
                 ]
                 reload_editor = any(j.status == DONE and j.project_id == open_id for j in finished)
             if reload_editor:
-                await self._reload_editor(user_id, open_id)
+                saver = await self._reload_editor(user_id, open_id)
+                if saver is not None:
+                    yield saver
             if finished:
                 async with self:
                     listing = await self.get_state(ProjectsState)
                     if listing.loaded:
                         await listing._refresh(user_id)
             if not any(is_live(j) for j in latest.values()):
-                return None
+                return
             await asyncio.sleep(POLL_S)
-        return None
 
-    async def _reload_editor(self, user_id: str, project_id: str) -> None:
-        """Show the notes the job saved, if the editor still shows that project."""
+    async def _reload_editor(self, user_id: str, project_id: str) -> EventSpec | None:
+        """Show the notes the job saved, if the editor still shows that project.
+
+        They arrive as one undoable edit (undo brings the previous notes back), at the
+        version the job stored, so the editor's next save follows the job's.
+        """
         repo = get_services().repository
         try:
             project = await asyncio.to_thread(projects.open_project, repo, user_id, project_id)
         except NotFound:
-            return
+            return None
         async with self:
             editor = await self.get_state(EditorState)
-            if editor._project is not None and editor._project.id == project_id:
-                editor._show(project)
+            if editor._project is None or editor._project.id != project_id:
+                return None
+            saver = await editor.fill(project, project.notes)
+            if editor._project is not None:
+                editor._project = replace(editor._project, version=project.version)
+            return saver
 
     @rx.event
     async def cancel(self, job_id: str) -> EventSpec | None:
