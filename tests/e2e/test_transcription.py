@@ -299,6 +299,10 @@ def test_upload_in_a_project_with_notes_can_become_a_new_project(
         lambda url: "/editor/" in url and drawn.id not in url, timeout=TRANSCRIBE_TIMEOUT_MS
     )
     expect(page.get_by_test_id("project-title")).to_have_value("Triad 月光")
+    # The new project opens at once; its job fills it.
+    expect(page.get_by_test_id("job-status")).to_contain_text(
+        "Transcribed", timeout=TRANSCRIBE_TIMEOUT_MS
+    )
     new = next(p for p in _projects(app, user_id) if p.id != drawn.id)
     assert new.source_audio_key == f"users/{user_id}/projects/{new.id}/source.wav"
     assert _onset_f1(SHORT_PIECE, new.notes) >= 0.8
