@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import keycraft.services.repository.sql_admin_tables  # noqa: F401
 import keycraft.services.repository.sql_auth_tables  # noqa: F401  (registers the tables)
 import keycraft.services.repository.sql_experiments_tables  # noqa: F401
+import keycraft.services.repository.sql_jobs_tables  # noqa: F401
 import keycraft.services.repository.sql_tables  # noqa: F401  (registers the tables)
 from alembic import context
 from keycraft.config import get_settings

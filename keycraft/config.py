@@ -78,6 +78,16 @@ class Settings(BaseSettings):
         default=1800.0, gt=0, alias="TRANSCRIBER_MAX_DURATION_S"
     )
 
+    # Transcription jobs (docs/jobs.md): Huey on SQLite by default, on Redis in scale-out.
+    job_queue: Literal["sqlite", "redis"] = Field(default="sqlite", alias="JOB_QUEUE")
+    job_queue_path: Path = Field(
+        default=PROJECT_ROOT / "data" / "jobs-queue.db", alias="JOB_QUEUE_PATH"
+    )
+    job_queue_redis_url: str = Field(default="", alias="JOB_QUEUE_REDIS_URL")
+    job_workers: int = Field(default=1, ge=1, alias="JOB_WORKERS")
+    max_active_jobs_per_user: int = Field(default=3, ge=1, alias="MAX_ACTIVE_JOBS_PER_USER")
+    job_lease_s: float = Field(default=60.0, gt=0, alias="JOB_LEASE_S")
+
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL"

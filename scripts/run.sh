@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Serves KeyCraft on the embedded defaults: migrates, starts the transcriber and the app.
+# Serves KeyCraft on the embedded defaults: migrates, starts the transcriber, the queue
+# worker and the app.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -28,6 +29,11 @@ trap stop_all INT TERM EXIT
 
 log "Starting the transcriber on 127.0.0.1:$TRANSCRIBER_PORT"
 setsid gunicorn -c transcriber/gunicorn.conf.py 'transcriber:create_app()' &
+pids+=($!)
+
+# Transcription jobs run here, not in the web process: on Huey's SQLite queue by default.
+log "Starting the transcription queue worker"
+setsid "$PY" -m keycraft.worker &
 pids+=($!)
 
 if [ "$MODE" = "dev" ]; then

@@ -177,7 +177,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str]) -> It
     try:
         yield running
     finally:
-        running.server.stop()
+        running.stop()
 
 
 @pytest.fixture(scope="session")

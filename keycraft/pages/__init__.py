@@ -39,6 +39,7 @@ from keycraft.state.billing import BillingReturnState
 from keycraft.state.editor import EditorState
 from keycraft.state.experiment_results import ExperimentResultsState
 from keycraft.state.experiments import ExperimentsState
+from keycraft.state.jobs import JobsState
 from keycraft.state.projects import ProjectsState
 from keycraft.state.staff_admin import StaffAdminState
 
@@ -68,7 +69,7 @@ ON_LOAD: dict[PageRoute, list[EventType[()]]] = {
     ADMIN_EXPERIMENTS: [AuthState.require_user, ExperimentResultsState.load, StaffAdminState.load],
     BILLING_RETURN: [AuthState.require_user, BillingReturnState.wait_for_plan],
     # Private pages resolve the user first; their loaders do nothing for signed-out visitors.
-    PROJECTS: [AuthState.require_user, ProjectsState.load],
-    EDITOR: [AuthState.require_user, EditorState.load],
+    PROJECTS: [AuthState.require_user, ProjectsState.load, JobsState.watch],
+    EDITOR: [AuthState.require_user, EditorState.load, JobsState.watch],
 }
 """Events each page runs when it loads (the visitor cookie is set on any marketing page)."""

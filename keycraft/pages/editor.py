@@ -15,6 +15,7 @@ from keycraft.components.editor.panels import (
 from keycraft.components.editor.tempo_prompt import tempo_prompt_dialog
 from keycraft.components.editor.toolbar import editor_toolbar
 from keycraft.components.editor.transport import transport_bar
+from keycraft.components.job_status import editor_job_status
 from keycraft.components.layout import skip_link
 from keycraft.components.piano_roll import piano_roll
 from keycraft.components.transcription_panel import retranscribe_panel
@@ -87,6 +88,7 @@ def editor_page() -> rx.Component:
                     editor_toolbar(),
                     transport_bar(),
                     message_banner(),
+                    editor_job_status(),
                     rx.box(
                         rx.cond(
                             EditorState.loaded, _roll(), rx.skeleton(height="560px", width="100%")

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from keycraft.config import Settings, get_settings
 from keycraft.services.billing.stripe_gateway import StripeGateway
+from keycraft.services.jobs.huey_queue import HueyJobQueue
+from keycraft.services.jobs.queue import JobQueue
+from keycraft.services.jobs.tasks import run_queued_job
 from keycraft.services.plans import Plan, PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
@@ -26,6 +29,8 @@ class Services:
     plans: PlanCatalog
     stripe: StripeGateway | None
     """None when no Stripe secret key is configured (billing then stays off)."""
+    jobs: JobQueue
+    """Where transcription jobs go to be run by queue workers."""
 
 
 _lock = threading.Lock()
@@ -79,6 +84,7 @@ def build_services(settings: Settings) -> Services:
         )
         if settings.stripe_secret_key
         else None,
+        jobs=HueyJobQueue(settings, run_queued_job),
     )
 
 

@@ -25,6 +25,8 @@ from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.jobs.errors import TooManyJobs
+from keycraft.services.jobs.submit import new_project_for_recording, submit_job
 from keycraft.services.notes.timing import tick_to_seconds
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX
@@ -53,6 +55,8 @@ from keycraft.services.transcription import (
 from keycraft.services.transcription_jobs import run_transcription
 from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
+from keycraft.state.job_messages import REJECTED_MESSAGES, TOO_MANY_JOBS_MESSAGE
+from keycraft.state.jobs import JobsState
 
 AUDIO_UPLOAD_ID = "upload-audio"
 MODEL_OPTIONS: dict[str, TranscriberModel] = {
@@ -77,10 +81,6 @@ MESSAGES: dict[type[DomainError], str] = {
     NotFound: "This project's recording is no longer available.",
     UndecodableRecording: "This project's recording could not be read to re-transcribe it.",
     RangeOutsideRecording: "Those bars are past the end of the recording.",
-}
-REJECTED_MESSAGES: dict[str, str] = {
-    "too_long": "That recording is too long for the transcriber. Try a shorter excerpt.",
-    "unprocessable_audio": "The transcriber could not decode that recording. Is the file damaged?",
 }
 FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
 TOO_MANY_TRANSCRIPTIONS = (
@@ -275,7 +275,85 @@ class TranscriptionState(rx.State):
         self._retranscribe = False
         self.status = RUNNING
         self.message = ""
-        return TranscriptionState.run
+        return TranscriptionState.submit
+
+    @rx.event(background=True)
+    async def submit(self) -> EventSpec | None:
+        """Hand the stored upload to a transcription job; the job, not this tab, runs it.
+
+        A new project is made at once (empty, holding the recording) so its card and its
+        editor show the job's progress; the job fills it whether or not a tab is open.
+        """
+        async with self:
+            auth = await self.get_state(AuthState)
+            user_id, into_id, key = auth.user_id, self._into_project_id, self._pending_key
+            filename = self._pending_filename or "recording.wav"
+            title = self._pending_title or "Recording"
+            if not user_id or not key:
+                self.status = IDLE
+                return None
+        services = get_services()
+        repo, storage = services.repository, services.storage
+        project_id = into_id or self._pending_project_id
+        tempo_bpm = 120.0
+        made_project = False
+        try:
+            if into_id:
+                tempo_bpm = (
+                    await asyncio.to_thread(projects.open_project, repo, user_id, into_id)
+                ).tempo_bpm
+            else:
+                if key.startswith(TEMP_PREFIX):
+                    audio = await asyncio.to_thread(storage.get, key)
+                    key = await asyncio.to_thread(
+                        place_recording, storage, audio, key, user_id, project_id
+                    )
+                await asyncio.to_thread(
+                    new_project_for_recording,
+                    repo,
+                    user_id,
+                    project_id,
+                    title,
+                    key,
+                    utc_now(),
+                )
+                made_project = True
+            async with self:
+                options = self._options(tempo_bpm)
+            recording = key
+            await asyncio.to_thread(
+                lambda: submit_job(
+                    repo,
+                    services.jobs,
+                    user_id=user_id,
+                    project_id=project_id,
+                    recording_key=recording,
+                    filename=filename,
+                    title=title,
+                    into_existing=bool(into_id),
+                    options=options,
+                    now=utc_now(),
+                    max_active=services.settings.max_active_jobs_per_user,
+                )
+            )
+        except DomainError as exc:
+            if made_project:
+                await asyncio.to_thread(repo.delete_project, user_id, project_id)
+            await _forget_upload(user_id, None if into_id else project_id, key)
+            async with self:
+                self.status = FAILED
+                self.message = (
+                    TOO_MANY_JOBS_MESSAGE.format(limit=services.settings.max_active_jobs_per_user)
+                    if isinstance(exc, TooManyJobs)
+                    else _message(exc)
+                )
+            return None
+        async with self:
+            self._pending_key = ""
+            self.status, self.message = IDLE, ""
+        if into_id:
+            return JobsState.watch
+        return rx.redirect(editor_url(project_id))
 
     async def drop_upload(self) -> None:
         """Forget the stored upload: nothing will be transcribed from it."""

@@ -47,6 +47,21 @@ class RunningApp:
     server: ServerProcess
     data_dir: Path
     env: dict[str, str]
+    worker: ServerProcess | None = None
+    """The transcription queue worker (``python -m keycraft.worker``), when started."""
+
+    def start_worker(self) -> ServerProcess:
+        """Start (or start again) the queue worker on the app's settings."""
+        args = [sys.executable, "-m", "keycraft.worker"]
+        log = self.data_dir / f"worker-{free_port()}.log"
+        self.worker = ServerProcess(args, log=log, env=self.env)
+        return self.worker
+
+    def stop(self) -> None:
+        """Stop the queue worker, then the app."""
+        if self.worker is not None:
+            self.worker.stop()
+        self.server.stop()
 
     @cached_property
     def _repository(self) -> Repository:
@@ -67,6 +82,7 @@ def migrated_env(data_dir: Path, app_url: str, settings_env: dict[str, str]) -> 
         "MEDIA_DIR": str(data_dir / "media"),
         "APP_URL": app_url,
         "TRANSCRIBER_URL": f"http://127.0.0.1:{free_port()}",
+        "JOB_QUEUE_PATH": str(data_dir / "jobs-queue.db"),
         **settings_env,
     }
     subprocess.run(
@@ -99,4 +115,6 @@ def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> Run
     }
     args = [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port"]
     args += ["--frontend-port", str(port), "--backend-port", str(port)]
-    return serve(args, data_dir, env, port, ("/api/health", "/"))
+    running = serve(args, data_dir, env, port, ("/api/health", "/"))
+    running.start_worker()
+    return running

@@ -27,8 +27,8 @@ class ScaleOutApp:
     bucket: str
 
     def stop(self) -> None:
-        """Stop the app, then Redis."""
-        self.app.server.stop()
+        """Stop the app and its queue worker, then Redis."""
+        self.app.stop()
         self.redis.stop()
 
 
@@ -62,6 +62,9 @@ def scale_out_env(
         "TRANSCRIBER_URL": transcriber.url,
         "TRANSCRIBER_SECRET": transcriber.secret,
         "SECRET_KEY": uuid.uuid4().hex,
+        # Transcription jobs travel through the same Redis to the queue worker.
+        "JOB_QUEUE": "redis",
+        "JOB_QUEUE_REDIS_URL": redis_url,
         "KEYCRAFT_ENV": "prod",
     }
 

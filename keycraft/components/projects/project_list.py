@@ -4,6 +4,7 @@
 # calling them is how Reflex works, hence the "operator" ignores below.
 import reflex as rx
 
+from keycraft.components.job_status import card_job_status
 from keycraft.state.projects import ProjectRow, ProjectsState
 
 
@@ -52,6 +53,7 @@ def _project_card(row: ProjectRow) -> rx.Component:
                     size="2",
                     color_scheme="gray",
                 ),
+                card_job_status(row.id),
                 spacing="1",
                 align="start",
             ),

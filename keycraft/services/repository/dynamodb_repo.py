@@ -30,6 +30,7 @@ from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
 from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
 from keycraft.services.repository.dynamodb_experiments import DynamoExperimentsMixin
+from keycraft.services.repository.dynamodb_jobs import DynamoJobsMixin
 from keycraft.services.repository.dynamodb_keys import (
     EMAIL_SK,
     PK,
@@ -196,6 +197,7 @@ class DynamoDbRepository(
     DynamoBillingMixin,
     DynamoExperimentsMixin,
     DynamoAdminMixin,
+    DynamoJobsMixin,
     DynamoBase,
 ):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""

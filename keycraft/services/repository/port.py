@@ -18,10 +18,18 @@ from keycraft.services.repository.port_admin import AdminRepository
 from keycraft.services.repository.port_auth import AuthRepository
 from keycraft.services.repository.port_billing import BillingStore
 from keycraft.services.repository.port_experiments import ExperimentsRepository
+from keycraft.services.repository.port_jobs import TranscriptionJobStore
 
 
-class Repository(AuthRepository, BillingStore, ExperimentsRepository, AdminRepository, Protocol):
-    """Storage for users, sessions, quotas, projects, sign-in, billing and experiment events.
+class Repository(
+    AuthRepository,
+    BillingStore,
+    ExperimentsRepository,
+    AdminRepository,
+    TranscriptionJobStore,
+    Protocol,
+):
+    """Storage for users, sessions, quotas, projects, sign-in, billing, experiments and jobs.
 
     Adapters translate their storage errors into :mod:`keycraft.services.errors`. Methods
     are synchronous; async callers run them in a worker thread.

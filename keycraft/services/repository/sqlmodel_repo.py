@@ -39,6 +39,7 @@ from keycraft.services.repository.sql_auth import SqlAuthMixin
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
 from keycraft.services.repository.sql_billing import SqlBillingMixin
 from keycraft.services.repository.sql_experiments import SqlExperimentsMixin
+from keycraft.services.repository.sql_jobs import SqlJobsMixin
 from keycraft.services.repository.sql_tables import (
     DownloadQuotaRow,
     ProjectRow,
@@ -149,7 +150,7 @@ def _project_values(project: Project) -> dict[str, Any]:
 
 
 class SqlModelRepository(
-    SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, SqlAdminMixin, SqlBase
+    SqlAuthMixin, SqlBillingMixin, SqlExperimentsMixin, SqlAdminMixin, SqlJobsMixin, SqlBase
 ):
     """A :class:`~keycraft.services.repository.port.Repository` over SQLAlchemy."""
 

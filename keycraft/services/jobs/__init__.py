@@ -1,0 +1,1 @@
+"""Transcription jobs: records in the repository, run by queue workers, not by browser tabs."""

@@ -1,0 +1,33 @@
+"""Why a job ended without notes, as stable codes the UI and the API turn into sentences."""
+
+from __future__ import annotations
+
+from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.transcriber_client import (
+    AudioRejected,
+    AudioTooLarge,
+    TranscriptionTimedOut,
+    UnsupportedAudio,
+)
+
+TOO_LARGE, UNSUPPORTED, TIMEOUT = "audio_too_large", "unsupported_audio", "timeout"
+RECORDING_MISSING, PROJECT_GONE, UNAVAILABLE = "recording_missing", "project_gone", "unavailable"
+
+
+class TooManyJobs(DomainError):
+    """The user already has as many queued or running transcriptions as allowed."""
+
+
+def error_code(error: DomainError) -> str:
+    """The stored code for an error that ends a job (``AudioRejected`` keeps its own code)."""
+    if isinstance(error, AudioRejected):
+        return error.code
+    if isinstance(error, AudioTooLarge):
+        return TOO_LARGE
+    if isinstance(error, UnsupportedAudio):
+        return UNSUPPORTED
+    if isinstance(error, TranscriptionTimedOut):
+        return TIMEOUT
+    if isinstance(error, NotFound):
+        return RECORDING_MISSING
+    return UNAVAILABLE

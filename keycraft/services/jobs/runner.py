@@ -1,0 +1,237 @@
+"""Runs one transcription job in a queue worker: claim, transcribe, fill the project once."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from typing import Any
+
+from keycraft.services import project_fill, projects
+from keycraft.services.clock import utc_now
+from keycraft.services.errors import Conflict, DomainError, NotFound
+from keycraft.services.jobs.errors import PROJECT_GONE, UNAVAILABLE, error_code
+from keycraft.services.jobs.model import DONE, FAILED, RUNNING, TranscriptionJob
+from keycraft.services.jobs.queue import JobQueue
+from keycraft.services.projects import project_media_prefix
+from keycraft.services.repository.port import Repository
+from keycraft.services.storage.port import Storage
+from keycraft.services.transcriber_client import (
+    TranscriberBusy,
+    TranscriberClient,
+    TranscriberUnavailable,
+    Transcription,
+    TranscriptionOptions,
+)
+from keycraft.services.transcription import (
+    AUDIO_TYPES,
+    forget_staged,
+    notes_from_transcription,
+    place_recording,
+)
+from keycraft.services.transcription_jobs import run_transcription
+
+logger = logging.getLogger("keycraft.jobs")
+
+WATCH_INTERVAL_S = 1.0
+"""How often a running job checks for cancellation: the transcriber stops within seconds."""
+MAX_ATTEMPTS = 40
+"""Claims after which a job that keeps meeting a busy or failing transcriber gives up."""
+MAX_BACKOFF_S = 60.0
+_FILL_RETRIES = 3
+_OPTION_NAMES = {f.name for f in fields(TranscriptionOptions)}
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a worker needs to run jobs."""
+
+    repository: Repository
+    storage: Storage
+    transcriber: TranscriberClient
+    queue: JobQueue
+    lease_s: float = 60.0
+
+
+def options_from(job: TranscriptionJob) -> TranscriptionOptions:
+    """The transcriber options stored with the job (unknown keys are ignored)."""
+    known: dict[str, Any] = {k: v for k, v in job.options.items() if k in _OPTION_NAMES}
+    return TranscriptionOptions(**known)
+
+
+def backoff_s(attempts: int, retry_after_s: float | None = None) -> float:
+    """Delay before the next try: the service's Retry-After, else doubling from 1 s."""
+    if retry_after_s is not None:
+        return min(MAX_BACKOFF_S, max(1.0, retry_after_s))
+    return min(MAX_BACKOFF_S, float(2 ** max(0, attempts - 1)))
+
+
+def remove_media(storage: Storage, job: TranscriptionJob) -> None:
+    """Delete what the job uploaded: its staged recording, or its project's media."""
+    try:
+        if job.into_existing:
+            forget_staged(storage, job.recording_key)
+        else:
+            storage.delete_prefix(project_media_prefix(job.user_id, job.project_id))
+    except DomainError:
+        logger.warning("job_media_not_removed", extra={"job_id": job.id})
+
+
+def discard_new_project(ctx: JobContext, job: TranscriptionJob) -> None:
+    """Undo a job's own project (made empty for it) and its media; keep a project it fills."""
+    remove_media(ctx.storage, job)
+    if not job.into_existing:
+        project = ctx.repository.get_project(job.user_id, job.project_id)
+        if project is not None and not project.notes:
+            ctx.repository.delete_project(job.user_id, job.project_id)
+
+
+async def _transcribe_watched(
+    ctx: JobContext, job: TranscriptionJob, audio: bytes
+) -> Transcription | None:
+    """Transcribe while watching the job; None when it was cancelled or taken over."""
+    repo = ctx.repository
+    suffix = job.recording_key[job.recording_key.rfind(".") :]
+    stem = job.filename.rsplit(".", 1)[0] or "recording"
+    task = asyncio.create_task(
+        run_transcription(
+            ctx.transcriber,
+            audio,
+            f"{stem}{suffix}",
+            AUDIO_TYPES.get(suffix, "application/octet-stream"),
+            options_from(job),
+        )
+    )
+    last_beat = utc_now()
+    while True:
+        await asyncio.wait({task}, timeout=WATCH_INTERVAL_S)
+        if task.done():
+            return task.result()
+        now = utc_now()
+        current = await asyncio.to_thread(repo.get_transcription_job, job.user_id, job.id)
+        held = current is not None and current.status == RUNNING
+        if held and current is not None and current.claim_id == job.claim_id:
+            if (now - last_beat).total_seconds() >= ctx.lease_s / 3:
+                held = await asyncio.to_thread(
+                    repo.record_transcription_progress,
+                    job.user_id,
+                    job.id,
+                    job.claim_id,
+                    current.progress_done,
+                    current.progress_total,
+                    now,
+                    now + timedelta(seconds=ctx.lease_s),
+                )
+                last_beat = now
+            if held:
+                continue
+        # Cancelled, or another worker owns it now: closing the connection stops the service.
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, DomainError):
+            await task
+        return None
+
+
+def _write_notes(
+    ctx: JobContext, job: TranscriptionJob, audio: bytes, result: Transcription
+) -> int:
+    """Fill the job's project with the notes: replaying this gives the same one project."""
+    repo = ctx.repository
+    for _ in range(_FILL_RETRIES):
+        project = projects.open_project(repo, job.user_id, job.project_id)
+        notes = notes_from_transcription(
+            result.notes, project.tempo_bpm, tempo_changes=project.tempo_changes
+        )
+        audio_key = place_recording(
+            ctx.storage, audio, job.recording_key, job.user_id, job.project_id
+        )
+        try:
+            project_fill.fill_saved_project(
+                repo, job.user_id, job.project_id, notes, utc_now(), source_audio_key=audio_key
+            )
+        except Conflict:
+            continue  # saved meanwhile (an editor's autosave): fill the newer version
+        return len(notes)
+    raise Conflict(job.project_id)
+
+
+async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
+    """Run the job if it can be claimed; return the status it ended with, if it ended.
+
+    A busy (429) or failing (5xx, unreachable) transcriber puts the job back in the queue
+    with backoff; a refused recording ends it as failed with the service's reason.
+    """
+    repo = ctx.repository
+    now = utc_now()
+    claim_id = uuid.uuid4().hex
+    lease = now + timedelta(seconds=ctx.lease_s)
+    job = await asyncio.to_thread(
+        repo.claim_transcription_job, user_id, job_id, claim_id, now, lease
+    )
+    if job is None:
+        return None  # taken, finished or cancelled: a duplicate delivery does nothing
+
+    async def finish(status: str, error: str = "", note_count: int = 0) -> str | None:
+        ended = await asyncio.to_thread(
+            repo.finish_transcription_job,
+            user_id,
+            job_id,
+            claim_id,
+            status,
+            utc_now(),
+            error=error,
+            note_count=note_count,
+        )
+        if status != DONE:
+            await asyncio.to_thread(discard_new_project, ctx, job)
+        return status if ended else None
+
+    try:
+        audio = await asyncio.to_thread(ctx.storage.get, job.recording_key)
+        result = await _transcribe_watched(ctx, job, audio)
+    except (TranscriberBusy, TranscriberUnavailable) as exc:
+        if job.attempts >= MAX_ATTEMPTS:
+            return await finish(FAILED, UNAVAILABLE)
+        retry_after = float(exc.retry_after_s) if isinstance(exc, TranscriberBusy) else None
+        if await asyncio.to_thread(repo.release_transcription_job, user_id, job_id, claim_id, now):
+            ctx.queue.enqueue(user_id, job_id, backoff_s(job.attempts, retry_after))
+        return None
+    except DomainError as exc:
+        return await finish(FAILED, error_code(exc))
+    if result is None:
+        await asyncio.to_thread(discard_new_project, ctx, job)
+        return None
+    try:
+        count = await asyncio.to_thread(_write_notes, ctx, job, audio, result)
+    except NotFound:
+        return await finish(FAILED, PROJECT_GONE)
+    except DomainError:
+        return await finish(FAILED, UNAVAILABLE)
+    return await finish(DONE, note_count=count)
+
+
+STALE_QUEUED_S = 30.0
+"""A queued job untouched this long may have lost its queue message: send it again."""
+
+
+def recover_jobs(ctx: JobContext, *, everything: bool) -> int:
+    """Re-send jobs whose queue message may be lost; return how many were sent.
+
+    At worker start (``everything``) every queued job and every running job whose lease has
+    passed is sent again; afterwards only those idle for ``STALE_QUEUED_S``. A second message
+    for a job that is still queued costs one refused claim.
+    """
+    now = utc_now()
+    sent = 0
+    for job in ctx.repository.list_active_transcription_jobs():
+        if job.status == RUNNING:
+            due = job.lease_until is None or job.lease_until < now
+        else:
+            due = everything or (now - job.updated_at).total_seconds() > STALE_QUEUED_S
+        if due:
+            ctx.queue.enqueue(job.user_id, job.id)
+            sent += 1
+    return sent

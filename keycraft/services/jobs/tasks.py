@@ -1,0 +1,31 @@
+"""The functions queue workers run: one job, and the recovery sweep."""
+
+from __future__ import annotations
+
+import asyncio
+
+from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
+
+
+def job_context() -> JobContext:
+    """The worker's context from the process-wide services."""
+    from keycraft.services.container import get_services  # the container imports this module
+
+    services = get_services()
+    return JobContext(
+        repository=services.repository,
+        storage=services.storage,
+        transcriber=services.transcriber,
+        queue=services.jobs,
+        lease_s=services.settings.job_lease_s,
+    )
+
+
+def run_queued_job(user_id: str, job_id: str) -> None:
+    """Queue task: run one transcription job (a no-op when it cannot be claimed)."""
+    asyncio.run(run_job(job_context(), user_id, job_id))
+
+
+def recover_lost_jobs() -> None:
+    """Periodic task: re-send queued jobs idle too long and running ones whose worker died."""
+    recover_jobs(job_context(), everything=False)

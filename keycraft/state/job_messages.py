@@ -1,0 +1,54 @@
+"""Fixed sentences for a transcription job's status and for why it ended without notes."""
+
+from __future__ import annotations
+
+from keycraft.services.jobs import errors
+from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED, RUNNING
+from keycraft.services.jobs.submit import JobView
+
+REJECTED_MESSAGES: dict[str, str] = {
+    "too_long": "That recording is too long for the transcriber. Try a shorter excerpt.",
+    "unprocessable_audio": "The transcriber could not decode that recording. Is the file damaged?",
+}
+"""The transcriber's own refusal codes (HTTP 400/422) → what the learner is told."""
+
+JOB_ERROR_MESSAGES: dict[str, str] = {
+    **REJECTED_MESSAGES,
+    errors.TOO_LARGE: "That recording is too large for the transcriber.",
+    errors.UNSUPPORTED: "The transcriber could not read that file as audio.",
+    errors.TIMEOUT: "The transcription took too long and was stopped. Try a shorter piece.",
+    errors.RECORDING_MISSING: "This project's recording is no longer available.",
+    errors.PROJECT_GONE: "The project was deleted before its notes were ready.",
+}
+FALLBACK_JOB_MESSAGE = "The transcriber is not available right now. Please try again later."
+TOO_MANY_JOBS_MESSAGE = (
+    "You already have {limit} transcriptions waiting or running. "
+    "Start another when one has finished."
+)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def job_error_message(code: str) -> str:
+    """The sentence for a stored error code."""
+    return JOB_ERROR_MESSAGES.get(code, FALLBACK_JOB_MESSAGE)
+
+
+def job_status_text(view: JobView) -> str:
+    """One line on the job: place in the queue, percent, elapsed time, or how it ended."""
+    job = view.job
+    if job.status == QUEUED:
+        return f"Queued, position {view.position} · {_clock(view.elapsed_s)}"
+    if job.status == RUNNING:
+        percent = f" {job.percent}%" if job.progress_total else ""
+        return f"Transcribing…{percent} · {_clock(view.elapsed_s)}"
+    if job.status == DONE:
+        return f"Transcribed {job.note_count} notes."
+    if job.status == CANCELLED:
+        return "Transcription cancelled."
+    if job.status == FAILED:
+        return job_error_message(job.error)
+    return ""

@@ -1,0 +1,211 @@
+"""The job runner against a scripted transcriber: one project, retries, failures, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from keycraft.config import Settings
+from keycraft.manage import migrate
+from keycraft.services.clock import utc_now
+from keycraft.services.jobs import runner
+from keycraft.services.jobs.errors import TooManyJobs
+from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
+from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
+from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
+from keycraft.services.repository.sql_base import make_engine
+from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.storage.local import LocalStorage
+from keycraft.services.storage.media_links import MediaLinkSigner
+from keycraft.services.transcriber_client import (
+    AudioRejected,
+    TranscribedNote,
+    TranscriberBusy,
+    TranscriberClient,
+    TranscriberUnavailable,
+    Transcription,
+    TranscriptionOptions,
+)
+from keycraft.services.transcription import recording_key
+from tests.support.factories import make_user, new_id
+
+NOTE = TranscribedNote(start_s=0.5, end_s=1.0, pitch_midi=60, velocity=80)
+
+
+@dataclass
+class ScriptedTranscriber:
+    """Answers each call with the next scripted outcome (an exception is raised)."""
+
+    outcomes: list[Any]
+    calls: int = 0
+    hold_s: float = 0.0
+    cancelled: bool = False
+
+    async def transcribe(self, *_args: object) -> Transcription:
+        self.calls += 1
+        outcome = self.outcomes.pop(0)
+        try:
+            await asyncio.sleep(self.hold_s)
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return cast(Transcription, outcome)
+
+
+@dataclass
+class ListQueue:
+    """Remembers what was enqueued."""
+
+    sent: list[tuple[str, str, float]] = field(default_factory=list)
+
+    def enqueue(self, user_id: str, job_id: str, delay_s: float = 0.0) -> None:
+        self.sent.append((user_id, job_id, delay_s))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[SqlModelRepository]:
+    url = f"sqlite:///{tmp_path / 'jobs.db'}"
+    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))
+    engine = make_engine(url)
+    yield SqlModelRepository(engine)
+    engine.dispose()
+
+
+def _context(
+    repo: SqlModelRepository, tmp_path: Path, transcriber: ScriptedTranscriber
+) -> tuple[JobContext, ListQueue]:
+    queue = ListQueue()
+    storage = LocalStorage(tmp_path / "media", MediaLinkSigner(b"k"), "http://app.test")
+    ctx = JobContext(
+        repository=repo,
+        storage=storage,
+        transcriber=cast(TranscriberClient, transcriber),
+        queue=queue,
+        lease_s=30.0,
+    )
+    return ctx, queue
+
+
+def _submit(ctx: JobContext, max_active: int = 3) -> tuple[str, str, str]:
+    user = ctx.repository.get_user_by_email("p@example.com") or ctx.repository.create_user(
+        make_user("p@example.com")
+    )
+    project_id = new_id()
+    key = recording_key(user.id, project_id, ".wav")
+    ctx.storage.put(key, b"RIFF....WAVE", "audio/wav")
+    now = utc_now()
+    new_project_for_recording(ctx.repository, user.id, project_id, "Take", key, now)
+    job = submit_job(
+        ctx.repository,
+        ctx.queue,
+        user_id=user.id,
+        project_id=project_id,
+        recording_key=key,
+        filename="take.wav",
+        title="Take",
+        into_existing=False,
+        options=TranscriptionOptions(model="basic-pitch"),
+        now=now,
+        max_active=max_active,
+    )
+    return user.id, job.id, project_id
+
+
+def _result(notes: int) -> Transcription:
+    return Transcription("basic-pitch", 2.0, 0.1, (NOTE,) * notes)
+
+
+def test_a_job_fills_its_project_once_even_when_delivered_twice(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    ctx, queue = _context(repo, tmp_path, ScriptedTranscriber([_result(3), _result(3)]))
+    user_id, job_id, project_id = _submit(ctx)
+    assert queue.sent == [(user_id, job_id, 0.0)]
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    assert asyncio.run(run_job(ctx, user_id, job_id)) is None  # a duplicate message
+    project = repo.get_project(user_id, project_id)
+    assert project is not None and len(project.notes) == 3
+    assert [p.id for p in repo.list_projects(user_id)] == [project_id]
+    job = repo.get_transcription_job(user_id, job_id)
+    assert job is not None and (job.status, job.note_count, job.attempts) == (DONE, 3, 1)
+
+
+def test_a_busy_transcriber_puts_the_job_back_with_its_retry_after(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    transcriber = ScriptedTranscriber([TranscriberBusy(7), TranscriberUnavailable("HTTP 503")])
+    ctx, queue = _context(repo, tmp_path, transcriber)
+    user_id, job_id, _ = _submit(ctx)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) is None
+    assert asyncio.run(run_job(ctx, user_id, job_id)) is None
+    job = repo.get_transcription_job(user_id, job_id)
+    assert job is not None and (job.status, job.error) == (QUEUED, "")
+    assert [d for *_, d in queue.sent] == [0.0, 7.0, 2.0]
+
+
+def test_refused_audio_ends_the_job_and_removes_its_project_and_media(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([AudioRejected("too_long")]))
+    user_id, job_id, project_id = _submit(ctx)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == FAILED
+    job = repo.get_transcription_job(user_id, job_id)
+    assert job is not None and job.error == "too_long"
+    assert repo.get_project(user_id, project_id) is None
+    assert not any((tmp_path / "media").rglob("source.wav"))
+
+
+def test_cancel_stops_the_running_transcription_within_seconds(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    transcriber = ScriptedTranscriber([_result(1)], hold_s=30.0)
+    ctx, _ = _context(repo, tmp_path, transcriber)
+    user_id, job_id, project_id = _submit(ctx)
+
+    async def scenario() -> float:
+        running = asyncio.create_task(run_job(ctx, user_id, job_id))
+        await asyncio.sleep(0.3)
+        started = asyncio.get_running_loop().time()
+        assert cancel_job(repo, ctx.storage, user_id, job_id, utc_now())
+        await running
+        return asyncio.get_running_loop().time() - started
+
+    assert asyncio.run(scenario()) < runner.WATCH_INTERVAL_S * 3
+    assert transcriber.cancelled
+    job = repo.get_transcription_job(user_id, job_id)
+    assert job is not None and job.status == CANCELLED
+    assert repo.get_project(user_id, project_id) is None
+    assert not any((tmp_path / "media").rglob("source.wav"))
+
+
+def test_the_per_user_limit_refuses_jobs_before_the_transcriber(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    ctx, queue = _context(repo, tmp_path, ScriptedTranscriber([]))
+    _submit(ctx, max_active=1)
+    with pytest.raises(TooManyJobs):
+        _submit(ctx, max_active=1)
+    assert len(queue.sent) == 1
+
+
+def test_recovery_resends_queued_jobs_and_ones_whose_worker_died(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    ctx, queue = _context(repo, tmp_path, ScriptedTranscriber([_result(2)]))
+    user_id, job_id, project_id = _submit(ctx)
+    # A worker claimed it and died: nothing re-sends it while its lease runs.
+    past = utc_now() - timedelta(seconds=120)
+    repo.claim_transcription_job(user_id, job_id, "dead", past, past + timedelta(seconds=30))
+    queue.sent.clear()
+    assert recover_jobs(ctx, everything=False) == 1
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None and len(project.notes) == 2
