@@ -33,9 +33,9 @@ PIECE = melody([60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62])  # 0.25
 SHORT_PIECE = melody([60, 64, 67], first_onset_s=0.2, step_s=0.4)
 SLOW_TONE_S = 80.0
 """A recording the fast model needs a few seconds for: long enough to cancel or be busy."""
-IDLE_AFTER_CANCEL_S = 8.0
-"""How soon the service is free after a cancel: the app notices within its poll interval,
-then the service within one batch of windows."""
+IDLE_AFTER_CANCEL_S = 15.0
+"""How soon the service is free after a cancel: the worker notices within its one-second
+check, then the piano model at its next encoder layer (seconds on a loaded machine)."""
 TRANSCRIBE_TIMEOUT_MS = 480_000
 """The accurate model runs a 16 s window whatever the clip's length: about a minute on two
 idle cores, several on a busy machine."""
@@ -362,7 +362,8 @@ def test_a_running_transcription_can_be_cancelled(
     page.goto(f"{app.url}/projects")
     expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
     seen = len(transcriber.transcriptions())
-    _choose_model(page, "Fast")  # IDLE_AFTER_CANCEL_S is one batch of the fast model's windows
+    # The default piano model needs far longer than this test for the slow tone on any CPU,
+    # so the cancel always reaches work under way (the fast model can be done in a second).
     _upload(page, "slow.wav", tone_wav(SLOW_TONE_S))
     page.wait_for_url("**/editor/*", timeout=60_000)
     expect(page.get_by_test_id("job-status")).to_contain_text("Transcribing…", timeout=30_000)
