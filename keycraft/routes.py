@@ -163,6 +163,8 @@ ACCOUNT_DELETE_API = "/api/account/delete"
 
 PROJECT_MIDI_API = "/api/projects/{project_id}/midi"
 PROJECT_AUDIO_API = "/api/projects/{project_id}/audio"
+PROJECT_TRANSCRIPTIONS_API = "/api/projects/{project_id}/transcriptions"
+TRANSCRIPTION_API = "/api/transcriptions/{job_id}"
 
 
 def editor_url(project_id: str) -> str:
@@ -178,6 +180,11 @@ def project_midi_url(project_id: str) -> str:
 def project_audio_url(project_id: str) -> str:
     """Where the editor streams a project's original recording."""
     return PROJECT_AUDIO_API.format(project_id=project_id)
+
+
+def transcription_api_url(job_id: str) -> str:
+    """Where an API client follows (GET) or cancels (DELETE) one transcription job."""
+    return TRANSCRIPTION_API.format(job_id=job_id)
 
 
 def sign_in_url(next_path: str = "") -> str:

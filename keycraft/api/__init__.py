@@ -20,6 +20,11 @@ from keycraft.api.projects import project_audio, project_midi
 from keycraft.api.security_headers import SecurityHeadersMiddleware
 from keycraft.api.seo import robots, sitemap
 from keycraft.api.staff_pages import StaffPagesMiddleware
+from keycraft.api.transcriptions import (
+    delete_transcription,
+    get_transcription,
+    start_transcription,
+)
 from keycraft.api.upload_guard import UploadGuardMiddleware
 from keycraft.config import get_settings, refuse_unsafe_deployment
 from keycraft.routes import (
@@ -29,8 +34,10 @@ from keycraft.routes import (
     PORTAL_API,
     PROJECT_AUDIO_API,
     PROJECT_MIDI_API,
+    PROJECT_TRANSCRIPTIONS_API,
     ROBOTS_TXT,
     SITEMAP_XML,
+    TRANSCRIPTION_API,
 )
 
 
@@ -60,6 +67,9 @@ def build_api() -> Starlette:
         Route(PORTAL_API, portal, methods=["POST"]),
         Route(PROJECT_MIDI_API, project_midi, methods=["GET"]),
         Route(PROJECT_AUDIO_API, project_audio, methods=["GET"]),
+        Route(PROJECT_TRANSCRIPTIONS_API, start_transcription, methods=["POST"]),
+        Route(TRANSCRIPTION_API, get_transcription, methods=["GET"]),
+        Route(TRANSCRIPTION_API, delete_transcription, methods=["DELETE"]),
         *auth_routes(),
     ]
     return Starlette(

@@ -8,14 +8,23 @@ from datetime import datetime
 
 from keycraft.services import projects
 from keycraft.services.domain import Project
-from keycraft.services.errors import NotFound
+from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.runner import remove_media
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import TranscriptionOptions
+from keycraft.services.transcriber_client import (
+    MODEL_KNOBS,
+    TranscriberModel,
+    TranscriptionOptions,
+    options_for,
+)
+from keycraft.services.transcription import check_audio, forget_staged
+
+DEFAULT_MODEL: TranscriberModel = "transkun"
+"""The model a job uses when none is named: the accurate piano model, as in the editor."""
 
 
 def new_project_for_recording(
@@ -65,6 +74,60 @@ def submit_job(
         raise TooManyJobs(user_id)
     queue.enqueue(user_id, job.id)
     return job
+
+
+def submit_recording_into_project(
+    repo: Repository,
+    storage: Storage,
+    queue: JobQueue,
+    *,
+    user_id: str,
+    project_id: str,
+    filename: str,
+    audio: bytes,
+    model: TranscriberModel,
+    now: datetime,
+    max_active: int,
+) -> TranscriptionJob:
+    """Stage a recording and queue a job that fills the user's project with its notes.
+
+    The model's default knobs and the project's tempo are used. The recording becomes the
+    project's own when the job writes the notes; a refused job leaves nothing stored.
+
+    Raises:
+        NotFound: no such project of this user.
+        UnsupportedAudioFile, AudioFileTooLarge, EmptyAudioFile: the upload is refused.
+        TooManyJobs: the user already has ``max_active`` jobs queued or running.
+        StorageUnavailable: the recording could not be stored.
+    """
+    project = projects.open_project(repo, user_id, project_id)
+    checked = check_audio(user_id, filename, len(audio), staged=True)
+    knobs = MODEL_KNOBS[model]
+    options = options_for(
+        model,
+        knobs.onset_threshold,
+        knobs.frame_threshold,
+        float(knobs.min_note_ms),
+        project.tempo_bpm,
+    )
+    storage.put(checked.storage_key, audio, checked.content_type)
+    try:
+        return submit_job(
+            repo,
+            queue,
+            user_id=user_id,
+            project_id=project_id,
+            recording_key=checked.storage_key,
+            filename=checked.filename,
+            title=project.title,
+            into_existing=True,
+            options=options,
+            now=now,
+            max_active=max_active,
+        )
+    except DomainError:
+        forget_staged(storage, checked.storage_key)
+        raise
 
 
 def cancel_job(
