@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=1, ge=1, alias="JOB_WORKERS")
     max_active_jobs_per_user: int = Field(default=3, ge=1, alias="MAX_ACTIVE_JOBS_PER_USER")
     job_lease_s: float = Field(default=60.0, gt=0, alias="JOB_LEASE_S")
+    job_email_after_s: float = Field(default=60.0, ge=0, alias="JOB_EMAIL_AFTER_S")
 
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(

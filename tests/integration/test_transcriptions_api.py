@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from keycraft.services.sessions import SESSION_COOKIE, start_session
 from tests.integration.auth_client import page_client
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp
+from tests.support.auth_services import SmtpSink
 from tests.support.factories import make_project
 from tests.support.recordings import melody, render_wav, tone_wav
 from tests.support.signed_in import create_user
@@ -29,15 +31,22 @@ TRIAD = melody([60, 64, 67], first_onset_s=0.2, step_s=0.4)
 
 @pytest.fixture(scope="module")
 def api(
-    tmp_path_factory: pytest.TempPathFactory, transcriber_process: RealTranscriber
+    tmp_path_factory: pytest.TempPathFactory,
+    transcriber_process: RealTranscriber,
+    smtp_sink: SmtpSink,
 ) -> Iterator[RunningApp]:
-    """The API alone on its own store and queue; its worker starts when a test needs it."""
+    """The API alone on its own store and queue; its worker starts when a test needs it.
+
+    Every ended job is worth an email here (no minute to wait), delivered to the SMTP sink.
+    """
     running = start_api(
         tmp_path_factory.mktemp("transcriptions-api"),
         {
             "TRANSCRIBER_URL": transcriber_process.url,
             "TRANSCRIBER_SECRET": transcriber_process.secret,
             "MAX_ACTIVE_JOBS_PER_USER": str(MAX_ACTIVE),
+            "JOB_EMAIL_AFTER_S": "0",
+            **smtp_sink.settings(),
         },
     )
     try:
@@ -165,8 +174,8 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(api: RunningApp)
     assert '"audio_too_large"' in answer
 
 
-def test_a_job_runs_to_its_notes(
-    api: RunningApp, transcriber: RealTranscriber, tmp_path: Path
+def test_a_job_runs_to_its_notes_and_its_owner_gets_an_email(
+    api: RunningApp, transcriber: RealTranscriber, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
     client, project = _client(api)
     api.start_worker()
@@ -187,3 +196,19 @@ def test_a_job_runs_to_its_notes(
     assert (body["progress_percent"], body["position"]) == (100, 0)
     assert stored.source_audio_key == f"users/{project.user_id}/projects/{project.id}/source.wav"
     assert _staged(api) == []
+
+    # The owner hears of it by email, with a link to the project.
+    owner = api.repository().get_user(project.user_id)
+    assert owner is not None
+    deadline = time.monotonic() + 20
+    while not smtp_sink.messages_to(owner.email) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (message,) = smtp_sink.messages_to(owner.email)
+    assert (
+        str(make_header(decode_header(message["Subject"])))
+        == "Your transcription of “Etude” is ready"
+    )
+    text = message.get_payload(decode=True)
+    assert isinstance(text, bytes)
+    assert f"{api.env['APP_URL']}/editor/{project.id}" in text.decode()
+    assert f"{body['note_count']} notes" in text.decode()

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any
@@ -54,6 +55,8 @@ class JobContext:
     transcriber: TranscriberClient
     queue: JobQueue
     lease_s: float = 60.0
+    on_finished: Callable[[TranscriptionJob], object] | None = None
+    """Called with the job record once it ended done or failed (e.g. to email its owner)."""
 
 
 def options_from(job: TranscriptionJob) -> TranscriptionOptions:
@@ -158,6 +161,17 @@ def _write_notes(
     raise Conflict(job.project_id)
 
 
+def _tell_finished(ctx: JobContext, user_id: str, job_id: str) -> None:
+    """Hand the ended job to ``on_finished``; its failure never undoes the job's outcome."""
+    assert ctx.on_finished is not None
+    try:
+        ended = ctx.repository.get_transcription_job(user_id, job_id)
+        if ended is not None:
+            ctx.on_finished(ended)
+    except Exception:  # a notice is a courtesy: log it and keep the worker going
+        logger.exception("job_finished_hook_failed", extra={"job_id": job_id})
+
+
 async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
     """Run the job if it can be claimed; return the status it ended with, if it ended.
 
@@ -187,7 +201,11 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
         )
         if status != DONE:
             await asyncio.to_thread(discard_new_project, ctx, job)
-        return status if ended else None
+        if not ended:
+            return None
+        if ctx.on_finished is not None:
+            await asyncio.to_thread(_tell_finished, ctx, user_id, job_id)
+        return status
 
     try:
         audio = await asyncio.to_thread(ctx.storage.get, job.recording_key)

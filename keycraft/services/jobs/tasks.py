@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
+from keycraft.services.jobs.notify import email_if_long
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
 
 
@@ -18,6 +20,7 @@ def job_context() -> JobContext:
         transcriber=services.transcriber,
         queue=services.jobs,
         lease_s=services.settings.job_lease_s,
+        on_finished=partial(email_if_long, services.settings, services.repository),
     )
 
 

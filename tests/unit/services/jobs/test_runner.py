@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -209,3 +209,31 @@ def test_recovery_resends_queued_jobs_and_ones_whose_worker_died(
     assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
     project = repo.get_project(user_id, project_id)
     assert project is not None and len(project.notes) == 2
+
+
+def test_an_ended_job_is_handed_to_the_finished_hook(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([_result(2), AudioRejected("too_long")]))
+    ended: list[tuple[str, str, int]] = []
+    ctx = replace(ctx, on_finished=lambda job: ended.append((job.id, job.status, job.note_count)))
+    user_id, done_id, _ = _submit(ctx)
+    _, failed_id, _ = _submit(ctx)
+    assert asyncio.run(run_job(ctx, user_id, done_id)) == DONE
+    assert asyncio.run(run_job(ctx, user_id, failed_id)) == FAILED
+    assert ended == [(done_id, DONE, 2), (failed_id, FAILED, 0)]
+
+
+def test_a_failing_finished_hook_does_not_change_the_outcome(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([_result(1)]))
+
+    def broken(_job: object) -> None:
+        raise RuntimeError("mail server on fire")
+
+    ctx = replace(ctx, on_finished=broken)
+    user_id, job_id, _ = _submit(ctx)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    job = repo.get_transcription_job(user_id, job_id)
+    assert job is not None and job.status == DONE
