@@ -169,3 +169,23 @@ def test_ping_fails_when_the_store_is_unusable(
         broken = LocalStorage(blocker / "media")
     with pytest.raises(StorageUnavailable):
         broken.ping()
+
+
+def test_list_objects_names_every_object_under_a_prefix_with_its_write_time(
+    store: StoreUnderTest,
+) -> None:
+    before = time.time() - 5
+    take = f"{project_prefix('u1', 'p1')}source.wav"
+    export = f"{project_prefix('u1', 'p1')}exports/out.mid"
+    other = f"{project_prefix('u2', 'p9')}source.wav"
+    staged = temp_upload_key("up1", "source.wav")
+    for key in (take, export, other, staged):
+        store.storage.put(key, b"x", "audio/wav")
+    listed = store.storage.list_objects(user_prefix("u1"))
+    assert sorted(o.key for o in listed) == sorted([take, export])
+    assert all(before <= o.modified_epoch_s <= time.time() + 5 for o in listed)
+    assert sorted(o.key for o in store.storage.list_objects("users/")) == sorted(
+        [take, export, other]
+    )
+    assert [o.key for o in store.storage.list_objects("tmp/")] == [staged]
+    assert store.storage.list_objects("users/nobody/") == []

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from functools import partial
 
 from keycraft.services.jobs.notify import email_if_long
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
+from keycraft.services.jobs.sweep import sweep_orphan_recordings
 
 
 def job_context() -> JobContext:
@@ -32,3 +34,16 @@ def run_queued_job(user_id: str, job_id: str) -> None:
 def recover_lost_jobs() -> None:
     """Periodic task: re-send queued jobs idle too long and running ones whose worker died."""
     recover_jobs(job_context(), everything=False)
+
+
+def sweep_recordings() -> None:
+    """Periodic task: delete recordings whose project or job is gone."""
+    from keycraft.services.container import get_services  # the container imports this module
+
+    services = get_services()
+    sweep_orphan_recordings(
+        services.repository,
+        services.storage,
+        time.time(),
+        staged_grace_s=services.settings.temp_upload_max_age_s,
+    )

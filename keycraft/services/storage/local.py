@@ -11,6 +11,7 @@ from urllib.parse import quote
 from keycraft.services.errors import InvalidKey, NotFound, StorageUnavailable
 from keycraft.services.storage.keys import TEMP_PREFIX, key_parts
 from keycraft.services.storage.media_links import MediaLink, MediaLinkSigner
+from keycraft.services.storage.port import StoredObject
 
 __all__ = ["MEDIA_LINK_PATH", "InvalidKey", "LocalStorage", "StorageUnavailable"]
 
@@ -84,6 +85,23 @@ class LocalStorage:
         for path in files:
             path.unlink(missing_ok=True)
         return len(files)
+
+    def list_objects(self, prefix: str) -> list[StoredObject]:
+        """See the port (files being written, ``.upload-*``, are not objects yet)."""
+        base = self._path(prefix.rstrip("/")) if prefix.strip("/") else self._root
+        if not base.is_dir():
+            return []
+        found = []
+        for path in base.rglob("*"):
+            if path.name.startswith(".upload-"):
+                continue
+            try:
+                if path.is_file():
+                    key = path.relative_to(self._root).as_posix()
+                    found.append(StoredObject(key, path.stat().st_mtime))
+            except FileNotFoundError:
+                continue  # deleted while we listed
+        return found
 
     def purge_expired_temp(self, older_than_s: float) -> int:
         """See the port: delete temporary uploads last written more than ``older_than_s`` ago."""

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    """One object in the store and when it was last written (Unix seconds)."""
+
+    key: str
+    modified_epoch_s: float
 
 
 class Storage(Protocol):
@@ -25,6 +34,13 @@ class Storage(Protocol):
 
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object whose key starts with ``prefix``; return how many."""
+        ...
+
+    def list_objects(self, prefix: str) -> list[StoredObject]:
+        """Every object under the folder-like ``prefix`` (such as ``users/``), in no order.
+
+        Raise ``StorageUnavailable`` if the store cannot be listed.
+        """
         ...
 
     def purge_expired_temp(self, older_than_s: float) -> int:

@@ -12,6 +12,7 @@ from keycraft.services.errors import NotFound, StorageUnavailable
 from keycraft.services.storage.cloudfront import CloudFrontUrlSigner
 from keycraft.services.storage.keys import TEMP_PREFIX, key_parts
 from keycraft.services.storage.media_links import attachment_disposition
+from keycraft.services.storage.port import StoredObject
 
 _MISSING = {"NoSuchKey", "404", "NotFound"}
 _DELETE_BATCH = 1000  # DeleteObjects accepts at most 1,000 keys per call
@@ -82,6 +83,15 @@ class S3Storage:
             key_parts(prefix.rstrip("/"))
         try:
             return self._delete([key for key, _ in self._keys(prefix)])
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailable(self._bucket) from exc
+
+    def list_objects(self, prefix: str) -> list[StoredObject]:
+        """See the port."""
+        if prefix.strip("/"):
+            key_parts(prefix.rstrip("/"))
+        try:
+            return [StoredObject(key, modified) for key, modified in self._keys(prefix)]
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(self._bucket) from exc
 

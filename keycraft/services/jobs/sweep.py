@@ -1,0 +1,71 @@
+"""Removes stored recordings nothing refers to any more: their project or their job is gone.
+
+A worker killed between steps, or a project deleted while its media could not be, leaves
+files behind; the worker's periodic task runs this sweep so they do not pile up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from keycraft.services.projects import project_media_prefix
+from keycraft.services.repository.port import Repository
+from keycraft.services.storage.keys import TEMP_PREFIX
+from keycraft.services.storage.port import Storage
+
+logger = logging.getLogger("keycraft.jobs")
+
+PROJECT_MEDIA_GRACE_S = 3600.0
+"""A new project's recording is stored a moment before its project is written: media this
+young is never an orphan yet."""
+
+
+def _newest_by_folder(storage: Storage, prefix: str, depth: int) -> dict[str, float]:
+    """Folder (the key's first ``depth`` parts) → when its newest object was written."""
+    newest: dict[str, float] = {}
+    for item in storage.list_objects(prefix):
+        parts = item.key.split("/")
+        if len(parts) <= depth:
+            continue
+        folder = "/".join(parts[:depth]) + "/"
+        newest[folder] = max(newest.get(folder, 0.0), item.modified_epoch_s)
+    return newest
+
+
+def sweep_orphan_recordings(
+    repo: Repository,
+    storage: Storage,
+    now_epoch_s: float,
+    *,
+    project_grace_s: float = PROJECT_MEDIA_GRACE_S,
+    staged_grace_s: float,
+) -> int:
+    """Delete media of projects that no longer exist, and staged uploads no live job needs.
+
+    Project media (``users/<uid>/projects/<pid>/``) goes once its project is gone and the
+    folder has not been written for ``project_grace_s``. A staged upload (``tmp/<id>/``) goes
+    after ``staged_grace_s`` unless a queued or running job is still to read it.
+
+    Returns:
+        How many objects were deleted.
+    """
+    removed = 0
+    for folder, newest in _newest_by_folder(storage, "users/", 4).items():
+        _, user_id, kind, project_id = folder.rstrip("/").split("/")
+        if kind != "projects" or newest > now_epoch_s - project_grace_s:
+            continue
+        if repo.get_project(user_id, project_id) is None:
+            removed += storage.delete_prefix(project_media_prefix(user_id, project_id))
+    waiting = {
+        job.recording_key
+        for job in repo.list_active_transcription_jobs()
+        if job.recording_key.startswith(TEMP_PREFIX)
+    }
+    waiting_folders = {key.rsplit("/", 1)[0] + "/" for key in waiting}
+    for folder, newest in _newest_by_folder(storage, TEMP_PREFIX, 2).items():
+        if folder in waiting_folders or newest > now_epoch_s - staged_grace_s:
+            continue
+        removed += storage.delete_prefix(folder)
+    if removed:
+        logger.info("orphan_recordings_removed", extra={"objects": removed})
+    return removed
