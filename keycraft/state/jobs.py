@@ -16,7 +16,7 @@ from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.model import DONE, FAILED, TranscriptionJob
 from keycraft.services.jobs.submit import cancel_job, is_live, latest_job_by_project, view_job
-from keycraft.state.auth import AuthState
+from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
 from keycraft.state.job_messages import job_status_text
 from keycraft.state.projects import ProjectsState
@@ -80,7 +80,8 @@ class JobsState(rx.State):
             async with self:
                 if self._watch_token != token:
                     return  # a newer watch of this tab took over
-                user_id = (await self.get_state(AuthState)).user_id
+                # Not ``.user_id``: this task may start before the page's require_user ends.
+                user_id = await signed_in_user_id(await self.get_state(AuthState))
                 editor = await self.get_state(EditorState)
                 open_id = editor._project.id if editor.loaded and editor._project else ""
             if not user_id:

@@ -1,7 +1,11 @@
-"""Journeys: jobs wait their turn for one transcriber."""
+"""Journeys: jobs wait their turn for one transcriber, and outlive the tab, session and worker."""
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +26,11 @@ from tests.support.app_server import RunningApp
 from tests.support.recordings import render_wav
 from tests.support.signed_in import create_user, signed_in_context
 from tests.support.transcriber_server import RealTranscriber
+
+PASSWORD = "steady Arpeggio 72"
+RECOVERY_TIMEOUT_MS = 2 * 60_000 + TRANSCRIBE_TIMEOUT_MS
+"""A killed worker's job is taken again once its lease (60 s) has passed, at the next
+minute's recovery sweep; then it runs from the start."""
 
 
 @pytest.fixture
@@ -100,4 +109,86 @@ def test_two_users_take_turns_on_one_transcriber(
         (project,) = _projects(app, user.id)
         _one_set_of_notes(project)
         expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
+    assert console.errors == []
+
+
+def _kill_worker(app: RunningApp) -> None:
+    """End the queue worker at once, as a crash would (no chance to hand its job back)."""
+    assert app.worker is not None
+    os.killpg(app.worker.process.pid, signal.SIGKILL)
+    app.worker.process.wait(10)
+    app.worker.stop()
+
+
+def _sign_in(page: Page, email: str) -> None:
+    page.get_by_test_id("nav-sign-in").click()
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_test_id("sign-in-submit").click()
+    page.wait_for_url(re.compile(re.escape(f"{app_url(page)}/projects") + "/?$"))
+
+
+def app_url(page: Page) -> str:
+    """The origin of the page's current address."""
+    match = re.match(r"https?://[^/]+", page.url)
+    assert match is not None
+    return match.group(0)
+
+
+def test_a_job_outlives_its_tab_the_session_and_its_worker(
+    app: RunningApp,
+    browser: Browser,
+    browser_contexts: list[BrowserContext],
+    console: ConsoleLog,
+    transcriber: RealTranscriber,
+    tmp_path: Path,
+) -> None:
+    context = browser.new_context()
+    browser_contexts.append(context)
+    page = _watch_errors(context.new_page(), console)
+    email = f"jobs-{uuid.uuid4().hex[:10]}@example.com"
+    page.goto(f"{app.url}/")
+    page.get_by_test_id("nav-sign-up").click()
+    page.get_by_label("Name").fill("Ilse")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_test_id("sign-up-submit").click()
+    page.wait_for_url(re.compile(re.escape(f"{app.url}/projects") + "/?$"))
+    user = app.repository().get_user_by_email(email)
+    assert user is not None
+    expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
+    expect(page.get_by_test_id("transcribe-model")).to_have_text("Piano – accurate")
+
+    seen = len(transcriber.transcriptions())
+    _upload(page, "Held.wav", render_wav(SHORT_PIECE, tmp_path))
+    page.wait_for_url("**/editor/*", timeout=60_000)
+    expect(page.get_by_test_id("job-status")).to_contain_text("Transcribing…", timeout=60_000)
+    # The worker dies mid-job: the job stays running under its lease, nobody works on it.
+    try:
+        _kill_worker(app)
+
+        # Away, back, reloaded, signed out and in again: the card still shows the job.
+        page.get_by_test_id("nav-account").click()
+        expect(page.get_by_test_id("account-email")).to_have_text(email)
+        page.reload()
+        expect(page.get_by_test_id("account-email")).to_have_text(email)
+        page.get_by_test_id("nav-sign-out").click()
+        page.wait_for_url(f"{app.url}/")
+        _sign_in(page, email)
+        card = page.get_by_test_id("card-job-status")
+        expect(card).to_contain_text("Transcribing…", timeout=30_000)
+    finally:
+        app.start_worker()
+
+    # A new worker takes the job over once its lease has passed, and the project fills.
+    expect(card).to_contain_text("Transcribed", timeout=RECOVERY_TIMEOUT_MS)
+    (project,) = _projects(app, user.id)
+    _one_set_of_notes(project)
+    (job,) = app.repository().list_user_transcription_jobs(user.id)
+    assert (job.status, job.note_count, job.attempts) == ("done", len(project.notes), 2)
+    page.get_by_test_id("project-link").click()
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
+    # The killed attempt's request was dropped by the service; the second one made the notes.
+    attempts = transcriber.transcriptions()[seen:]
+    assert [a.get("error") for a in attempts] == ["client_gone", None]
     assert console.errors == []
