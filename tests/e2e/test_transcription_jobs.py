@@ -21,8 +21,9 @@ from tests.e2e.test_transcription import (
     _onset_f1,
     _projects,
     _upload,
+    _wait_for,
 )
-from tests.support.app_server import RunningApp
+from tests.support.app_server import RunningApp, start_app
 from tests.support.recordings import render_wav
 from tests.support.signed_in import create_user, signed_in_context
 from tests.support.transcriber_server import RealTranscriber
@@ -192,3 +193,48 @@ def test_a_job_outlives_its_tab_the_session_and_its_worker(
     attempts = transcriber.transcriptions()[seen:]
     assert [a.get("error") for a in attempts] == ["client_gone", None]
     assert console.errors == []
+
+
+@pytest.fixture
+def own_app(
+    tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str]
+) -> Iterator[RunningApp]:
+    """An app of this test's own (store, queue, web build), free to be killed."""
+    data_dir = tmp_path_factory.mktemp("own-app")
+    running = start_app(data_dir, {**app_env, "REFLEX_WEB_WORKDIR": str(data_dir / "web")})
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_killing_the_app_mid_job_loses_nothing(
+    own_app: RunningApp,
+    browser: Browser,
+    browser_contexts: list[BrowserContext],
+    tmp_path: Path,
+) -> None:
+    user = create_user(own_app)
+    context = signed_in_context(browser, own_app, user)
+    browser_contexts.append(context)
+    # Console errors are expected here: the page loses its server.
+    page = context.new_page()
+    _open_projects(page, own_app)
+    _upload(page, "Crash.wav", render_wav(SHORT_PIECE, tmp_path))
+    page.wait_for_url("**/editor/*", timeout=60_000)
+    expect(page.get_by_test_id("job-status")).to_contain_text("Transcribing…", timeout=60_000)
+
+    own_app.kill_server()
+    own_app.restart_server()
+    repo = own_app.repository()
+    _wait_for(
+        lambda: [j.status for j in repo.list_user_transcription_jobs(user.id)] == ["done"],
+        "the job to finish",
+        timeout_s=TRANSCRIBE_TIMEOUT_MS / 1000,
+    )
+    (project,) = _projects(own_app, user.id)
+    _one_set_of_notes(project)
+    (job,) = repo.list_user_transcription_jobs(user.id)
+    assert (job.note_count, job.attempts) == (len(project.notes), 1)  # the worker never stopped
+    page.reload()
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)), timeout=30_000)

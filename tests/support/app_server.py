@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class RunningApp:
     env: dict[str, str]
     worker: ServerProcess | None = None
     """The transcription queue worker (``python -m keycraft.worker``), when started."""
+    args: tuple[str, ...] = ()
+    """The command serving the app (to start it again on the same port)."""
+    ready_paths: tuple[str, ...] = ()
 
     def start_worker(self) -> ServerProcess:
         """Start (or start again) the queue worker on the app's settings."""
@@ -56,6 +60,22 @@ class RunningApp:
         log = self.data_dir / f"worker-{free_port()}.log"
         self.worker = ServerProcess(args, log=log, env=self.env)
         return self.worker
+
+    def kill_server(self) -> None:
+        """End the app's process group at once, as a crash would (the worker keeps running)."""
+        os.killpg(self.server.process.pid, signal.SIGKILL)
+        self.server.process.wait(10)
+        self.server.stop()
+
+    def restart_server(self) -> None:
+        """Serve the app again with the same command, settings and port; wait until ready."""
+        assert self.args, "this app was not started by serve()"
+        port = self.url.rsplit(":", 1)[1]
+        log = self.data_dir / f"server-{port}-again-{free_port()}.log"
+        self.server = ServerProcess(list(self.args), log=log, env=self.env)
+        self.server.wait_ready(
+            lambda: all(http_ok(f"{self.url}{path}") for path in self.ready_paths), 300, "KeyCraft"
+        )
 
     def stop(self) -> None:
         """Stop the queue worker, then the app."""
@@ -103,7 +123,14 @@ def serve(
     server = ServerProcess(args, log=log, env=env)
     url = f"http://127.0.0.1:{port}"
     server.wait_ready(lambda: all(http_ok(f"{url}{path}") for path in ready_paths), 300, "KeyCraft")
-    return RunningApp(url=url, server=server, data_dir=data_dir, env=env)
+    return RunningApp(
+        url=url,
+        server=server,
+        data_dir=data_dir,
+        env=env,
+        args=tuple(args),
+        ready_paths=ready_paths,
+    )
 
 
 def start_app(data_dir: Path, settings_env: dict[str, str] | None = None) -> RunningApp:
