@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from keycraft.services.sessions import SESSION_COOKIE
-from keycraft.state.editor import EditorState
+from keycraft.state.editor_io import MidiImportState
 from keycraft.state.transcription import TranscriptionState
 from tests.integration.auth_client import page_client, sign_up
 from tests.support.app_server import RunningApp
@@ -21,7 +21,7 @@ GIVE_UP_BYTES = 64 * MB
 """Stop pushing after this much: a server still reading by then did not refuse early."""
 
 AUDIO_HANDLER = f"{TranscriptionState.get_full_name()}.receive_audio"
-MIDI_HANDLER = f"{EditorState.get_full_name()}.import_midi"
+MIDI_HANDLER = f"{MidiImportState.get_full_name()}.import_midi"
 
 
 def _session_cookie(app: RunningApp) -> str:
