@@ -123,10 +123,10 @@ class JobsState(rx.State):
             editor = await self.get_state(EditorState)
             if editor._project is None or editor._project.id != project_id:
                 return None
-            saver = await editor.fill(project, project.notes)
-            if editor._project is not None:
-                editor._project = replace(editor._project, version=project.version)
-            return saver
+            # At the job's version first: ``fill`` keeps the editor's version and may save
+            # at once, which at the older version would look like another tab's change.
+            editor._project = replace(editor._project, version=project.version)
+            return await editor.fill(project, project.notes)
 
     @rx.event
     async def cancel(self, job_id: str) -> EventSpec | None:

@@ -167,6 +167,8 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
 
     # A manual note in bar 1, and a deletion in bar 2 that re-transcribing bar 2 undoes.
     page.wait_for_function("window.__keycraft !== undefined")
+    # The roll's lower rows on screen (the toolbars above it can push it past the fold).
+    page.get_by_test_id("piano-roll").evaluate("(roll) => roll.scrollIntoView({block: 'end'})")
     # Two keys above the lowest row in view: on screen, and far below the scale's notes.
     manual_pitch = page.evaluate("window.__keycraft.visiblePitches")[0] + 2
     assert manual_pitch < min(n.pitch_midi for n in PIECE.notes) - 4
