@@ -2,6 +2,7 @@
 // the transcriber's limit, then hand the take to the panel's upload input: the recording
 // follows exactly the path of an uploaded file (same handler, same checks, same model).
 import React, { useEffect, useRef, useState } from "react";
+import { buttonStyle } from "./button_style.js";
 
 // Containers the transcriber decodes, in order of preference; the first the browser can
 // record is used (Chrome/Edge/Firefox: WebM or Ogg with Opus, Safari: MP4).
@@ -53,21 +54,6 @@ const takeName = (suffix) => {
   return `Recording ${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}.${two(d.getMinutes())}.${suffix}`;
 };
 
-const buttonStyle = (accent, solid) => ({
-  display: "inline-flex",
-  alignItems: "center",
-  gap: 6,
-  height: 32,
-  padding: "0 12px",
-  borderRadius: "max(var(--radius-2), var(--radius-full))",
-  border: "none",
-  cursor: "pointer",
-  font: "inherit",
-  fontSize: "var(--font-size-2)",
-  fontWeight: "var(--font-weight-medium)",
-  color: solid ? "white" : `var(--${accent}-11)`,
-  background: solid ? `var(--${accent}-9)` : `var(--${accent}-a3)`,
-});
 
 export function AudioRecorder(props) {
   const { maxSeconds = 1800, uploadInputId = "", disabled = false } = props;

@@ -2,6 +2,7 @@
 // the metronome, then every key played becomes a note at the tempo; Stop adds the take
 // through the roll's own commit (one undo step). The message rules live in midi_take.js.
 import React, { useEffect, useRef, useState } from "react";
+import { buttonStyle } from "./button_style.js";
 import { createTake } from "./midi_take.js";
 
 const MESSAGES = {
@@ -11,21 +12,6 @@ const MESSAGES = {
   noRoll: "The piano roll is not ready yet.",
 };
 
-const buttonStyle = (recording) => ({
-  display: "inline-flex",
-  alignItems: "center",
-  gap: 6,
-  height: 32,
-  padding: "0 12px",
-  borderRadius: "max(var(--radius-2), var(--radius-full))",
-  border: "none",
-  cursor: "pointer",
-  font: "inherit",
-  fontSize: "var(--font-size-2)",
-  fontWeight: "var(--font-weight-medium)",
-  color: recording ? "white" : "var(--accent-11)",
-  background: recording ? "var(--red-9)" : "var(--accent-a3)",
-});
 
 const inputsOf = (access) => Array.from(access.inputs.values()).filter((i) => i.state !== "disconnected");
 
@@ -126,7 +112,7 @@ export function MidiRecorder() {
         onClick={taking ? stop : start}
         disabled={phase === "starting"}
         aria-pressed={taking}
-        style={buttonStyle(taking)}
+        style={buttonStyle(taking ? "red" : "accent", taking)}
         data-testid={taking ? "stop-midi-take" : "record-midi"}
       >
         <span aria-hidden="true" style={{ width: 10, height: 10, borderRadius: taking ? 2 : "50%", background: taking ? "white" : "var(--red-9)" }} />

@@ -12,6 +12,8 @@ import reflex as rx
 
 MIDI_TAKE_MODULE = rx.asset("midi_take.js", shared=True)
 """The pure message → note module ``midi_recorder.jsx`` imports; linked beside it."""
+BUTTON_STYLE_MODULE = rx.asset("button_style.js", shared=True)
+"""The button style both recorders import; linked beside them."""
 
 
 class AudioRecorder(rx.NoSSRComponent):
