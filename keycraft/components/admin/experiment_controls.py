@@ -66,48 +66,53 @@ def split_form(experiment: Experiment) -> rx.Component:
         )
         for variant in experiment.variant_keys
     ]
-    return rx.form(
-        _hidden_key(experiment),
-        rx.hstack(
-            *fields,
-            rx.button("Change split", type="submit", size="2", variant="outline"),
-            spacing="3",
-            align="center",
-            wrap="wrap",
-        ),
-        on_submit=ExperimentAdminState.ask_split,
-        data_testid=f"split-{experiment.key}",
+    return _experiment_form(
+        experiment, fields, "Change split", ExperimentAdminState.ask_split, "split"
     )
 
 
 def ramp_form(experiment: Experiment) -> rx.Component:
     """Share of visitors let into the experiment (the rest see the control, uncounted)."""
     ramp = _summary(experiment)["ramp"]
+    percent = rx.el.label(
+        rx.text("Visitors in the experiment (%)", size="2"),
+        rx.input(
+            name="percent",
+            default_value=ramp.replace("%", ""),
+            key=ramp,
+            type="number",
+            min=1,
+            max=100,
+            width="6rem",
+        ),
+        display="flex",
+        gap="0.5rem",
+        align_items="center",
+    )
+    return _experiment_form(
+        experiment, [percent], "Set ramp", ExperimentAdminState.set_ramp, "ramp"
+    )
+
+
+def _experiment_form(
+    experiment: Experiment,
+    fields: list[rx.Component],
+    submit_label: str,
+    on_submit: Any,
+    test_id_prefix: str,
+) -> rx.Component:
+    """One experiment's form: its key, the fields and a submit button on one wrapping row."""
     return rx.form(
         _hidden_key(experiment),
         rx.hstack(
-            rx.el.label(
-                rx.text("Visitors in the experiment (%)", size="2"),
-                rx.input(
-                    name="percent",
-                    default_value=ramp.replace("%", ""),
-                    key=ramp,
-                    type="number",
-                    min=1,
-                    max=100,
-                    width="6rem",
-                ),
-                display="flex",
-                gap="0.5rem",
-                align_items="center",
-            ),
-            rx.button("Set ramp", type="submit", size="2", variant="outline"),
+            *fields,
+            rx.button(submit_label, type="submit", size="2", variant="outline"),
             spacing="3",
             align="center",
             wrap="wrap",
         ),
-        on_submit=ExperimentAdminState.set_ramp,
-        data_testid=f"ramp-{experiment.key}",
+        on_submit=on_submit,
+        data_testid=f"{test_id_prefix}-{experiment.key}",
     )
 
 
