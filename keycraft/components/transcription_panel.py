@@ -12,6 +12,7 @@ from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
 from keycraft.services.transcription import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
+from keycraft.state.jobs import JobsState
 from keycraft.state.transcription import (
     AUDIO_UPLOAD_ID,
     FAILED,
@@ -249,7 +250,8 @@ def retranscribe_panel() -> rx.Component:
                     rx.button(
                         "Re-transcribe",
                         on_click=TranscriptionState.retranscribe,
-                        disabled=TranscriptionState.busy,
+                        # One job at a time for the open project: its notes land as one edit.
+                        disabled=TranscriptionState.busy | JobsState.job_live,
                         data_testid="retranscribe",
                     ),
                     _progress(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keycraft.services.jobs import errors
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED, RUNNING
+from keycraft.services.jobs.ranges import range_of
 from keycraft.services.jobs.submit import JobView
 
 REJECTED_MESSAGES: dict[str, str] = {
@@ -19,6 +20,8 @@ JOB_ERROR_MESSAGES: dict[str, str] = {
     errors.TIMEOUT: "The transcription took too long and was stopped. Try a shorter piece.",
     errors.RECORDING_MISSING: "This project's recording is no longer available.",
     errors.PROJECT_GONE: "The project was deleted before its notes were ready.",
+    errors.UNDECODABLE: "This project's recording could not be read to re-transcribe it.",
+    errors.PAST_THE_END: "Those bars are past the end of the recording.",
 }
 FALLBACK_JOB_MESSAGE = "The transcriber is not available right now. Please try again later."
 TOO_MANY_JOBS_MESSAGE = (
@@ -46,6 +49,9 @@ def job_status_text(view: JobView) -> str:
         percent = f" {job.percent}%" if job.progress_total else ""
         return f"Transcribing…{percent} · {_clock(view.elapsed_s)}"
     if job.status == DONE:
+        bars = range_of(job)
+        if bars is not None:
+            return f"Replaced bars {bars.first_bar}–{bars.last_bar}: {job.note_count} notes."
         return f"Transcribed {job.note_count} notes."
     if job.status == CANCELLED:
         return "Transcription cancelled."

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from dataclasses import replace
 from typing import Any
 
 import reflex as rx
@@ -12,22 +10,17 @@ from reflex.event import EventSpec
 
 from keycraft.config import get_settings
 from keycraft.routes import editor_url
-from keycraft.services import project_fill, projects, usage_limits
-from keycraft.services.audio_slice import (
-    AudioSlice,
-    RangeOutsideRecording,
-    UndecodableRecording,
-    notes_in_range,
-    slice_recording,
-)
+from keycraft.services import projects, usage_limits
 from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.errors import TooManyJobs
-from keycraft.services.jobs.submit import new_project_for_recording, submit_job
-from keycraft.services.notes.timing import tick_to_seconds
+from keycraft.services.jobs.submit import (
+    new_project_for_recording,
+    submit_job,
+    submit_retranscription,
+)
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX
 from keycraft.services.transcriber_client import (
@@ -42,17 +35,14 @@ from keycraft.services.transcriber_client import (
     options_for,
 )
 from keycraft.services.transcription import (
-    AUDIO_TYPES,
     MAX_AUDIO_BYTES,
     AudioFileTooLarge,
     EmptyAudioFile,
     UnsupportedAudioFile,
     check_audio,
     forget_staged,
-    notes_from_transcription,
     place_recording,
 )
-from keycraft.services.transcription_jobs import run_transcription
 from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
 from keycraft.state.job_messages import REJECTED_MESSAGES, TOO_MANY_JOBS_MESSAGE
@@ -67,7 +57,6 @@ MODEL_OPTIONS: dict[str, TranscriberModel] = {
 DEFAULT_MODEL_LABEL = "Piano – accurate"
 """Chosen by accuracy against waiting time: see docs/transcription-defaults.md."""
 _DEFAULT_KNOBS = MODEL_KNOBS[MODEL_OPTIONS[DEFAULT_MODEL_LABEL]]
-CANCEL_POLL_S = 0.2
 
 IDLE, UPLOADING, RUNNING, FAILED = "idle", "uploading", "running", "failed"
 
@@ -79,8 +68,6 @@ MESSAGES: dict[type[DomainError], str] = {
     UnsupportedAudio: "The transcriber could not read that file as audio.",
     TranscriptionTimedOut: "The transcription took too long and was stopped. Try a shorter piece.",
     NotFound: "This project's recording is no longer available.",
-    UndecodableRecording: "This project's recording could not be read to re-transcribe it.",
-    RangeOutsideRecording: "Those bars are past the end of the recording.",
 }
 FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
 TOO_MANY_TRANSCRIPTIONS = (
@@ -129,12 +116,9 @@ class TranscriptionState(rx.State):
     _pending_title: str = ""
     _pending_content_type: str = ""
     _pending_filename: str = ""
-    _retranscribe: bool = False
     _upload_done: bool = False
     _into_project_id: str = ""
     """The open project the next transcription fills; "" makes a new project."""
-    _job_started_s: float = 0.0
-    """When this tab's running transcription started (0: none runs)."""
 
     @rx.var
     def busy(self) -> bool:
@@ -272,7 +256,6 @@ class TranscriptionState(rx.State):
     def start(self, into_project_id: str) -> EventSpec:
         """Transcribe the stored upload into the open project (by id) or, with "", a new one."""
         self._into_project_id = into_project_id
-        self._retranscribe = False
         self.status = RUNNING
         self.message = ""
         return TranscriptionState.submit
@@ -362,41 +345,25 @@ class TranscriptionState(rx.State):
         self._pending_key = ""
         self.status = IDLE
 
-    @rx.event
-    def retranscribe(self) -> EventSpec | None:
-        """Transcribe the open project's recording again, replacing only the chosen bars."""
-        if self.busy:
-            return None
-        self._retranscribe = True
-        self.status = RUNNING
-        self.message = ""
-        self.cancel_requested = False
-        return TranscriptionState.run
-
-    @rx.event
-    def cancel(self) -> EventSpec | None:
-        """Stop the upload or the transcription; nothing changes."""
-        self.cancel_requested = True
-        if self.status == UPLOADING:
-            self.status = IDLE
-            return rx.cancel_upload(AUDIO_UPLOAD_ID)
-        return None
-
     @rx.event(background=True)
-    async def run(self) -> EventSpec | None:
-        """Run the transcription ``receive_audio`` or ``retranscribe`` set up, once.
+    async def retranscribe(self) -> EventSpec | None:
+        """Re-transcribe the chosen bars of the open project's recording, as a job.
 
-        A client may send this event directly: it does nothing unless a job is waiting and
-        none runs for this tab, and every run counts against the user's hourly allowance.
+        The job swaps the notes that start in those bars in the saved project, whether or
+        not this tab stays open; the editor shows them when it ends.
         """
-        services = get_services()
         async with self:
-            user_id = await signed_in_user_id(await self.get_state(AuthState))
-            now_s = time.time()
-            claimed_s = services.settings.transcriber_timeout_s + 60
-            if not user_id or self.status != RUNNING or now_s - self._job_started_s < claimed_s:
+            if self.busy:
                 return None
-            self._job_started_s = now_s
+            user_id = await signed_in_user_id(await self.get_state(AuthState))
+            editor = await self.get_state(EditorState)
+            project = editor._project
+            if not user_id or project is None:
+                return None
+            first_bar, end_bar = self.range_start_bar, self.range_end_bar
+            options = self._options(project.tempo_bpm)
+            self.status, self.message = RUNNING, ""
+        services = get_services()
         try:
             await asyncio.to_thread(
                 usage_limits.charge,
@@ -405,159 +372,42 @@ class TranscriptionState(rx.State):
                 user_id,
                 utc_now(),
             )
+            await asyncio.to_thread(
+                lambda: submit_retranscription(
+                    services.repository,
+                    services.jobs,
+                    user_id=user_id,
+                    project_id=project.id,
+                    first_bar=first_bar,
+                    end_bar=end_bar,
+                    options=options,
+                    now=utc_now(),
+                    max_active=services.settings.max_active_jobs_per_user,
+                )
+            )
         except RateLimited as limited:
             async with self:
                 wait = usage_limits.minutes_to_wait(limited.retry_after_s)
                 self.status, self.message = FAILED, TOO_MANY_TRANSCRIPTIONS.format(minutes=wait)
-                self._job_started_s = 0.0
             return None
-        try:
-            return await self._transcribe()
-        finally:
+        except DomainError as exc:
             async with self:
-                self._job_started_s = 0.0
-
-    async def _transcribe(self) -> EventSpec | None:
-        """Send the audio to the transcriber, then fill, open or merge the notes.
-
-        Re-transcription sends only the chosen bars (plus a little padding) of the recording.
-        A recording for the open project is placed on that project's tempo map.
-        """
-        async with self:
-            auth = await self.get_state(AuthState)
-            editor = await self.get_state(EditorState)
-            user_id = auth.user_id
-            retranscribe = self._retranscribe
-            into_id = "" if retranscribe else self._into_project_id
-            project = editor._project if retranscribe or into_id else None
-            if retranscribe:
-                key = project.source_audio_key if project else None
-            else:
-                key = self._pending_key
-            forget_key = "" if retranscribe else self._pending_key
-            filename = (self._pending_filename or "recording").rsplit(".", 1)[0]
-            title = self._pending_title or "Recording"
-            project_id = self._pending_project_id
-            start_tick = editor._bar_start_tick(self.range_start_bar)
-            end_tick = editor._bar_start_tick(self.range_end_bar)
-            bars = (self.range_start_bar, self.range_end_bar - 1)
-        services = get_services()
-        tempo_bpm = 120.0
-        tempo_changes: tuple[TempoChange, ...] = ()
-        if into_id and (project is None or project.id != into_id):
-            # The editor moved on meanwhile: place the notes on the saved project's map.
-            project = await asyncio.to_thread(services.repository.get_project, user_id, into_id)
-        if project is not None:
-            tempo_bpm, tempo_changes = project.tempo_bpm, project.tempo_changes
-        async with self:
-            options = self._options(tempo_bpm)
-        # The recording plays in real seconds: the bars' times follow the tempo map.
-        tempo_map = (TempoChange(0, tempo_bpm), *tempo_changes)
-        start_s, end_s = (
-            tick_to_seconds(start_tick, tempo_map),
-            tick_to_seconds(end_tick, tempo_map),
-        )
-        piece: AudioSlice | None = None
-        try:
-            if not key:
-                raise NotFound("recording")
-            audio = await asyncio.to_thread(services.storage.get, key)
-            suffix = key[key.rfind(".") :]
-            content_type = AUDIO_TYPES.get(suffix, "application/octet-stream")
-            if retranscribe:
-                piece = await asyncio.to_thread(slice_recording, audio, suffix, start_s, end_s)
-                audio, suffix, content_type = piece.wav_bytes, ".wav", AUDIO_TYPES[".wav"]
-            # Its own task: cancellable, and the job's request id stays inside it.
-            task = asyncio.create_task(
-                run_transcription(
-                    services.transcriber, audio, f"{filename}{suffix}", content_type, options
+                self.status = FAILED
+                self.message = (
+                    TOO_MANY_JOBS_MESSAGE.format(limit=services.settings.max_active_jobs_per_user)
+                    if isinstance(exc, TooManyJobs)
+                    else _message(exc)
                 )
-            )
-            cancelled = False
-            while not task.done() and not cancelled:
-                await asyncio.wait({task}, timeout=CANCEL_POLL_S)
-                async with self:
-                    if self.cancel_requested:
-                        task.cancel()
-                        self.status, self.message = IDLE, "Transcription cancelled."
-                        cancelled = True
-            if cancelled:
-                await _forget_upload(user_id, None if retranscribe else project_id, forget_key)
-                return None
-            result = task.result()
-        except DomainError as exc:
-            async with self:
-                self.status, self.message = FAILED, _message(exc)
-            await _forget_upload(user_id, None if retranscribe else project_id, forget_key)
-            return None
-        if piece is not None:
-            in_range = notes_in_range(result.notes, piece, start_s, end_s)
-            placed = notes_from_transcription(in_range, tempo_bpm, tempo_changes=tempo_changes)
-            return await self._merge(placed, start_tick, end_tick, bars)
-        notes = notes_from_transcription(result.notes, tempo_bpm, tempo_changes=tempo_changes)
-        try:
-            # The recording moves to the project it now belongs to (when it was staged).
-            audio_key = await asyncio.to_thread(
-                place_recording, services.storage, audio, key, user_id, into_id or project_id
-            )
-            if into_id:
-                return await self._fill(user_id, into_id, notes, audio_key)
-            created = await asyncio.to_thread(
-                projects.create_project,
-                services.repository,
-                user_id,
-                title,
-                utc_now(),
-                notes=notes,
-                source_audio_key=audio_key,
-                project_id=project_id,
-            )
-        except DomainError as exc:
-            async with self:
-                self.status, self.message = FAILED, _message(exc)
             return None
         async with self:
-            self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
-        return rx.redirect(editor_url(created.id))
+            self.status, self.message = IDLE, ""
+        return JobsState.watch
 
-    async def _merge(
-        self, notes: list[Note], start_tick: int, end_tick: int, bars: tuple[int, int]
-    ) -> EventSpec | None:
-        """Replace the chosen bars with ``notes``; return the editor's saver to start."""
-        async with self:
-            editor = await self.get_state(EditorState)
-            replaced, saver = editor.replace_range(start_tick, end_tick, notes)
+    @rx.event
+    def cancel(self) -> EventSpec | None:
+        """Stop the upload or the transcription; nothing changes."""
+        self.cancel_requested = True
+        if self.status == UPLOADING:
             self.status = IDLE
-            self.message = f"Replaced bars {bars[0]}–{bars[1]}: {replaced} notes."
-        return saver
-
-    async def _fill(
-        self, user_id: str, project_id: str, notes: list[Note], audio_key: str
-    ) -> EventSpec | None:
-        """Make ``notes`` and the recording the content of the project the upload was for.
-
-        In the editor when it still shows that project (undoable, saved as an edit), else
-        straight in the saved project. Returns the editor's saver to start, if any.
-
-        Raises:
-            DomainError: the saved project could not be filled (gone, or saved meanwhile).
-        """
-        async with self:
-            editor = await self.get_state(EditorState)
-            project = editor._project
-            if project is not None and project.id == project_id:
-                saver = await editor.fill(replace(project, source_audio_key=audio_key), notes)
-                self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
-                return saver
-        await asyncio.to_thread(
-            project_fill.fill_saved_project,
-            get_services().repository,
-            user_id,
-            project_id,
-            notes,
-            utc_now(),
-            source_audio_key=audio_key,
-        )
-        async with self:
-            self.status, self.message = IDLE, f"Transcribed {len(notes)} notes."
+            return rx.cancel_upload(AUDIO_UPLOAD_ID)
         return None

@@ -195,9 +195,8 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     page.get_by_label("Re-transcribe from bar").fill("2")
     page.get_by_label("Re-transcribe up to bar").fill("3")
     page.get_by_test_id("retranscribe").click()
-    expect(page.get_by_test_id("transcription-status")).to_contain_text(
-        "Replaced bars 2–2", timeout=60_000
-    )
+    # A job does it: the editor follows it and shows the bars it replaced.
+    expect(page.get_by_test_id("job-status")).to_contain_text("Replaced bars 2–2", timeout=60_000)
     _wait_for(
         lambda: any(
             n.pitch_midi == victim.pitch_midi and abs(n.start_tick - victim.start_tick) < 60

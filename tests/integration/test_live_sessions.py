@@ -13,7 +13,6 @@ from keycraft.services.clock import utc_now
 from keycraft.services.sessions import SESSION_COOKIE, start_session
 from keycraft.state.auth import SESSION_RECHECK_S, AuthState
 from keycraft.state.projects import ProjectsState
-from keycraft.state.transcription import TranscriptionState
 from tests.support.app_server import RunningApp
 from tests.support.reflex_socket import ReflexSocket
 from tests.support.signed_in import create_user
@@ -21,7 +20,6 @@ from tests.support.signed_in import create_user
 REQUIRE_USER = f"{AuthState.get_full_name()}.require_user"
 LOAD = f"{ProjectsState.get_full_name()}.load"
 DUPLICATE = f"{ProjectsState.get_full_name()}.duplicate"
-RUN = f"{TranscriptionState.get_full_name()}.run"
 
 
 def _signed_in_with_a_project(app: RunningApp, title: str) -> tuple[str, str, str]:
@@ -90,25 +88,3 @@ def test_a_reconnect_with_an_old_client_token_needs_a_valid_cookie(app: RunningA
         )
         assert _sent_to_sign_in(update)
         assert "Etude left behind" not in json.dumps(stranger.updates)
-
-
-def _transcription_statuses(updates: list[dict[str, Any]]) -> set[str]:
-    state = TranscriptionState.get_full_name()
-    return {
-        str(value)
-        for update in updates
-        for name, value in update.get("delta", {}).get(state, {}).items()
-        if name.startswith("status")
-    }
-
-
-def test_a_transcription_run_sent_directly_starts_nothing(app: RunningApp) -> None:
-    _, _, token = _signed_in_with_a_project(app, "Idle tab")
-    with ReflexSocket(app.url, cookie=f"{SESSION_COOKIE}={token}") as tab:
-        _open_projects_page(tab)
-        tab.wait_for_update(_shows("Idle tab"))
-        tab.send(RUN, "/projects")
-        # Without a waiting job a run used to fail at once (and with one, start a second
-        # transcription); now it leaves the tab as it was. Watch the tab for a while.
-        statuses = _transcription_statuses(tab.collect(3.0))
-    assert statuses <= {"idle"}, statuses

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keycraft.services.audio_slice import RangeOutsideRecording, UndecodableRecording
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.transcriber_client import (
     AudioRejected,
@@ -12,6 +13,7 @@ from keycraft.services.transcriber_client import (
 
 TOO_LARGE, UNSUPPORTED, TIMEOUT = "audio_too_large", "unsupported_audio", "timeout"
 RECORDING_MISSING, PROJECT_GONE, UNAVAILABLE = "recording_missing", "project_gone", "unavailable"
+UNDECODABLE, PAST_THE_END = "recording_undecodable", "range_past_end"
 
 
 class TooManyJobs(DomainError):
@@ -30,4 +32,8 @@ def error_code(error: DomainError) -> str:
         return TIMEOUT
     if isinstance(error, NotFound):
         return RECORDING_MISSING
+    if isinstance(error, UndecodableRecording):
+        return UNDECODABLE
+    if isinstance(error, RangeOutsideRecording):
+        return PAST_THE_END
     return UNAVAILABLE

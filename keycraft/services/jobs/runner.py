@@ -12,11 +12,19 @@ from datetime import timedelta
 from typing import Any
 
 from keycraft.services import project_fill, projects
+from keycraft.services.audio_slice import AudioSlice
 from keycraft.services.clock import utc_now
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.jobs.errors import PROJECT_GONE, UNAVAILABLE, error_code
 from keycraft.services.jobs.model import DONE, FAILED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
+from keycraft.services.jobs.ranges import (
+    BarRange,
+    placed_notes,
+    range_of,
+    replace_saved_range,
+    slice_for,
+)
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
@@ -93,11 +101,14 @@ def discard_new_project(ctx: JobContext, job: TranscriptionJob) -> None:
 
 
 async def _transcribe_watched(
-    ctx: JobContext, job: TranscriptionJob, audio: bytes
+    ctx: JobContext, job: TranscriptionJob, audio: bytes, suffix: str = ""
 ) -> Transcription | None:
-    """Transcribe while watching the job; None when it was cancelled or taken over."""
+    """Transcribe while watching the job; None when it was cancelled or taken over.
+
+    ``suffix`` names the audio's format when it is not the stored recording's (a slice).
+    """
     repo = ctx.repository
-    suffix = job.recording_key[job.recording_key.rfind(".") :]
+    suffix = suffix or job.recording_key[job.recording_key.rfind(".") :]
     stem = job.filename.rsplit(".", 1)[0] or "recording"
     task = asyncio.create_task(
         run_transcription(
@@ -136,6 +147,20 @@ async def _transcribe_watched(
         with contextlib.suppress(asyncio.CancelledError, DomainError):
             await task
         return None
+
+
+def _write_range(
+    ctx: JobContext, job: TranscriptionJob, bars: BarRange, piece: AudioSlice, result: Transcription
+) -> int:
+    """Swap the bars' notes in the saved project; replaying this gives the same project."""
+    for _ in range(_FILL_RETRIES):
+        project = projects.open_project(ctx.repository, job.user_id, job.project_id)
+        notes = placed_notes(result.notes, piece, bars, project)
+        try:
+            return replace_saved_range(ctx.repository, project, bars, notes, utc_now())
+        except Conflict:
+            continue  # saved meanwhile (an editor's autosave): swap the bars in the newer one
+    raise Conflict(job.project_id)
 
 
 def _write_notes(
@@ -207,9 +232,16 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
             await asyncio.to_thread(_tell_finished, ctx, user_id, job_id)
         return status
 
+    bars = range_of(job)
+    piece: AudioSlice | None = None
     try:
         audio = await asyncio.to_thread(ctx.storage.get, job.recording_key)
-        result = await _transcribe_watched(ctx, job, audio)
+        if bars is None:
+            result = await _transcribe_watched(ctx, job, audio)
+        else:
+            # Only the bars (and a little context) go to the transcriber.
+            piece = await asyncio.to_thread(slice_for, audio, job.recording_key, bars)
+            result = await _transcribe_watched(ctx, job, piece.wav_bytes, ".wav")
     except (TranscriberBusy, TranscriberUnavailable) as exc:
         if job.attempts >= MAX_ATTEMPTS:
             return await finish(FAILED, UNAVAILABLE)
@@ -223,7 +255,10 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
         await asyncio.to_thread(discard_new_project, ctx, job)
         return None
     try:
-        count = await asyncio.to_thread(_write_notes, ctx, job, audio, result)
+        if bars is not None and piece is not None:
+            count = await asyncio.to_thread(_write_range, ctx, job, bars, piece, result)
+        else:
+            count = await asyncio.to_thread(_write_notes, ctx, job, audio, result)
     except NotFound:
         return await finish(FAILED, PROJECT_GONE)
     except DomainError:

@@ -12,6 +12,7 @@ from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
+from keycraft.services.jobs.ranges import BarRange, bar_range, range_option
 from keycraft.services.jobs.runner import remove_media
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
@@ -49,8 +50,11 @@ def submit_job(
     options: TranscriptionOptions,
     now: datetime,
     max_active: int,
+    bars: BarRange | None = None,
 ) -> TranscriptionJob:
     """Record a queued job for the project and hand it to the queue.
+
+    With ``bars`` the job re-transcribes only those bars of the project's recording.
 
     ``into_existing`` says the project was the user's before (it is kept if the job fails);
     otherwise it was made empty for this job and goes with its media if the job fails.
@@ -68,12 +72,56 @@ def submit_job(
         created_at=now,
         updated_at=now,
         into_existing=into_existing,
-        options={k: v for k, v in asdict(options).items() if v is not None},
+        options={
+            **{k: v for k, v in asdict(options).items() if v is not None},
+            **(range_option(bars) if bars is not None else {}),
+        },
     )
     if not repo.create_transcription_job(job, max_active):
         raise TooManyJobs(user_id)
     queue.enqueue(user_id, job.id)
     return job
+
+
+def submit_retranscription(
+    repo: Repository,
+    queue: JobQueue,
+    *,
+    user_id: str,
+    project_id: str,
+    first_bar: int,
+    end_bar: int,
+    options: TranscriptionOptions,
+    now: datetime,
+    max_active: int,
+) -> TranscriptionJob:
+    """Queue a job that re-transcribes bars ``first_bar`` up to ``end_bar`` (exclusive).
+
+    The job sends only those bars of the project's own recording and, when done, swaps the
+    notes that start in them in the saved project; notes elsewhere stay as they are.
+
+    Raises:
+        NotFound: no such project of this user, or it has no recording.
+        TooManyJobs: the user already has ``max_active`` jobs queued or running.
+    """
+    project = projects.open_project(repo, user_id, project_id)
+    key = project.source_audio_key
+    if not key:
+        raise NotFound("recording")
+    return submit_job(
+        repo,
+        queue,
+        user_id=user_id,
+        project_id=project_id,
+        recording_key=key,
+        filename=key.rsplit("/", 1)[-1],
+        title=project.title,
+        into_existing=True,
+        options=options,
+        now=now,
+        max_active=max_active,
+        bars=bar_range(project, first_bar, end_bar),
+    )
 
 
 def submit_recording_into_project(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -11,15 +10,12 @@ from typing import Any, cast
 
 import pytest
 
-from keycraft.config import Settings
-from keycraft.manage import migrate
 from keycraft.services.clock import utc_now
 from keycraft.services.jobs import runner
 from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
 from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
-from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
@@ -68,15 +64,6 @@ class ListQueue:
 
     def enqueue(self, user_id: str, job_id: str, delay_s: float = 0.0) -> None:
         self.sent.append((user_id, job_id, delay_s))
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqlModelRepository]:
-    url = f"sqlite:///{tmp_path / 'jobs.db'}"
-    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))
-    engine = make_engine(url)
-    yield SqlModelRepository(engine)
-    engine.dispose()
 
 
 def _context(

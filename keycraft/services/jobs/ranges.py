@@ -1,0 +1,114 @@
+"""Re-transcribing chosen bars as a job: which slice is sent, which bars the notes replace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from keycraft.services import projects
+from keycraft.services.audio_slice import AudioSlice, notes_in_range, slice_recording
+from keycraft.services.domain import Note, Project
+from keycraft.services.jobs.model import TranscriptionJob
+from keycraft.services.notes.timing import bar_start_tick, tick_to_seconds
+from keycraft.services.repository.port import Repository
+from keycraft.services.transcriber_client import TranscribedNote
+from keycraft.services.transcription import notes_from_transcription
+
+RANGE_OPTION = "range"
+"""The key of a job's options that makes it a re-transcription of some bars."""
+
+
+@dataclass(frozen=True, slots=True)
+class BarRange:
+    """Bars ``first_bar``–``last_bar`` of a project, in its score and in its recording.
+
+    ``[start_tick, end_tick)`` in the score; ``[start_s, end_s)`` in the recording, through
+    the project's tempo map.
+    """
+
+    first_bar: int
+    last_bar: int
+    start_tick: int
+    end_tick: int
+    start_s: float
+    end_s: float
+
+
+def bar_range(project: Project, first_bar: int, end_bar: int) -> BarRange:
+    """Bars ``first_bar`` up to (not including) ``end_bar``, counted from 1, of the project.
+
+    The recording's times follow the project's tempo map: the recording plays in real
+    seconds whatever the score's tempo says.
+    """
+    first = max(1, first_bar)
+    end = max(first + 1, end_bar)
+    signatures = project.time_signature_map
+    start_tick = bar_start_tick(first, signatures)
+    end_tick = bar_start_tick(end, signatures)
+    tempo_map = project.tempo_map
+    return BarRange(
+        first_bar=first,
+        last_bar=end - 1,
+        start_tick=start_tick,
+        end_tick=end_tick,
+        start_s=tick_to_seconds(start_tick, tempo_map),
+        end_s=tick_to_seconds(end_tick, tempo_map),
+    )
+
+
+def range_option(bars: BarRange) -> dict[str, object]:
+    """The range as stored in a job's options (JSON)."""
+    return {RANGE_OPTION: asdict(bars)}
+
+
+def range_of(job: TranscriptionJob) -> BarRange | None:
+    """The bars a job re-transcribes, or None for a whole recording."""
+    value = job.options.get(RANGE_OPTION)
+    if not isinstance(value, dict):
+        return None
+    return BarRange(
+        first_bar=int(value["first_bar"]),
+        last_bar=int(value["last_bar"]),
+        start_tick=int(value["start_tick"]),
+        end_tick=int(value["end_tick"]),
+        start_s=float(value["start_s"]),
+        end_s=float(value["end_s"]),
+    )
+
+
+def slice_for(audio: bytes, recording_key: str, bars: BarRange) -> AudioSlice:
+    """The part of the recording under the bars (with a little context either side).
+
+    Raises:
+        UndecodableRecording, RangeOutsideRecording.
+    """
+    suffix = recording_key[recording_key.rfind(".") :]
+    return slice_recording(audio, suffix, bars.start_s, bars.end_s)
+
+
+def placed_notes(
+    heard: Iterable[TranscribedNote], piece: AudioSlice, bars: BarRange, project: Project
+) -> list[Note]:
+    """The slice's notes that start inside the bars, on the project's tempo map."""
+    inside = notes_in_range(list(heard), piece, bars.start_s, bars.end_s)
+    return notes_from_transcription(inside, project.tempo_bpm, tempo_changes=project.tempo_changes)
+
+
+def replace_saved_range(
+    repo: Repository, project: Project, bars: BarRange, notes: Iterable[Note], now: datetime
+) -> int:
+    """Save ``project`` with the notes starting in the bars swapped for ``notes`` there.
+
+    Notes outside the bars (a learner's own edits) are kept; incoming notes outside them
+    are ignored. Replaying it with the same notes gives the same project. Returns how many
+    notes came in.
+
+    Raises:
+        Conflict: the project was saved since it was read (read it again and retry).
+        NotFound: the project is gone.
+    """
+    inside = [n for n in notes if bars.start_tick <= n.start_tick < bars.end_tick]
+    kept = [n for n in project.notes if not bars.start_tick <= n.start_tick < bars.end_tick]
+    projects.save_content(repo, project, [*kept, *inside], now)
+    return len(inside)
