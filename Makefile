@@ -1,5 +1,5 @@
 # KeyCraft: `make run` serves the app, `make test` runs every check. See README.md.
-.PHONY: run dev test setup test-setup lock synth
+.PHONY: run dev test lint unit setup test-setup lock synth
 
 run: setup
 	@bash scripts/run.sh prod
@@ -9,6 +9,13 @@ dev: setup
 
 test: setup test-setup
 	@bash scripts/test.sh
+
+# The fast loop: static checks and import contracts; the unit tier alone.
+lint: setup test-setup
+	@bash scripts/lint.sh
+
+unit: setup test-setup
+	@bash -c 'source scripts/common.sh && cd "$$ROOT" && pytest -q tests/unit'
 
 setup:
 	@bash scripts/setup.sh
