@@ -247,6 +247,7 @@ def run(tmp: Path) -> dict[str, Any]:
     app: ScaleOutApp | None = None
     try:
         pool = start_transcriber_pool(tmp / "transcribers", SECRET, TRANSCRIBERS)
+        (tmp / "app").mkdir()
         app = start_scale_out_app(
             tmp / "app", dynamodb_url, s3_url, as_transcriber(pool), TRANSCRIBERS
         )
