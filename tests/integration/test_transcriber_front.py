@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from tests.support.processes import ServerProcess, wait_until
 from tests.support.transcriber_front import start_transcriber_front
+from tests.support.transcriber_server import raw_transcribe_request
 from transcriber.api.routes import RETRY_AFTER_S
+
+
+def _closed(connection: socket.socket) -> bool:
+    """Whether the peer closed the connection (readable with nothing left to read)."""
+    readable, _, _ = select.select([connection], [], [], 0)
+    return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
 
 
 class HeldBackend:
@@ -23,6 +33,8 @@ class HeldBackend:
     def __init__(self, name: str) -> None:
         self.name = name
         self.release = threading.Event()
+        self.hung_up = threading.Event()
+        """Set when the caller's connection closed before the answer was released."""
         self.received: list[bytes] = []
         backend = self
 
@@ -30,7 +42,10 @@ class HeldBackend:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 backend.received.append(body)
-                backend.release.wait(30)
+                while not backend.release.wait(0.05):
+                    if _closed(self.connection):
+                        backend.hung_up.set()
+                        return
                 answer = json.dumps({"backend": backend.name, "query": self.path}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -138,3 +153,18 @@ def test_the_front_is_ready_once_an_instance_is(tmp_path: Path) -> None:
         assert httpx.get(f"{url}/ready", timeout=10).status_code == 503
     finally:
         server.stop()
+
+
+def test_a_caller_hanging_up_drops_the_instance_request_and_frees_its_slot(
+    front: str, backends: tuple[HeldBackend, HeldBackend]
+) -> None:
+    one, _ = backends
+    host, port = urlsplit(front).hostname, urlsplit(front).port
+    assert host is not None and port is not None
+    with socket.create_connection((host, port)) as caller:
+        caller.sendall(raw_transcribe_request(front, "s", "basic-pitch", b"a take"))
+        wait_until(lambda: len(one.received) == 1, 10, "the request reaching one", None)
+        assert _busy(front) == [one.url]
+
+    assert one.hung_up.wait(10), "the instance never saw its caller leave"
+    wait_until(lambda: _busy(front) == [], 10, "the slot freed", None)

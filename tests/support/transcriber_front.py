@@ -15,8 +15,9 @@ it starts no new instance (the pool is fixed, like a service already at ``max-in
 and it answers 429 at once instead of holding the request for a few seconds in a pending
 queue first, so a benchmark sees every refused request. ``GET /front/stats`` reports how many
 requests each backend took and how many were refused. The response body is streamed through,
-so a transcriber that streams progress is seen as it writes; a caller that hangs up closes
-the backend request, which stops that transcription as it would on Cloud Run.
+so a transcriber that streams progress is seen as it writes; a caller that hangs up (before
+or during the answer) closes the backend request, which stops that transcription as it
+would on Cloud Run.
 
 Run: ``granian --interface asgi --factory tests.support.transcriber_front:create_app`` with
 ``TRANSCRIBER_FRONT_BACKENDS`` (comma-separated base URLs); see :func:`start_transcriber_front`.
@@ -24,6 +25,8 @@ Run: ``granian --interface asgi --factory tests.support.transcriber_front:create
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator, Sequence
@@ -47,6 +50,9 @@ BACKENDS_ENV = "TRANSCRIBER_FRONT_BACKENDS"
 _HOP_HEADERS = frozenset(
     {"host", "content-length", "connection", "keep-alive", "transfer-encoding", "upgrade"}
 )
+DISCONNECT_CHECK_S = 0.2
+CALLER_GONE_STATUS = 499
+"""Logged for a caller that left before the answer (nobody reads it)."""
 _BACKEND_TIMEOUT = httpx.Timeout(connect=5.0, write=120.0, read=1800.0, pool=5.0)
 
 
@@ -94,6 +100,25 @@ def _answer_headers(response: httpx.Response) -> dict[str, str]:
     return {k: v for k, v in response.headers.items() if k.lower() not in _HOP_HEADERS}
 
 
+async def _unless_caller_leaves(
+    request: Request, sending: asyncio.Future[httpx.Response]
+) -> httpx.Response | None:
+    """The backend's answer, or None once the caller hung up first (the request is dropped).
+
+    A transcription answers only when it is done, so the hang-up must be noticed while its
+    head is awaited: dropping the backend connection is what tells the transcriber to stop.
+    """
+    while True:
+        done, _ = await asyncio.wait({sending}, timeout=DISCONNECT_CHECK_S)
+        if done:
+            return sending.result()
+        if await request.is_disconnected():
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
+            return None
+
+
 def create_app(backends: Sequence[str] | None = None) -> Starlette:
     """The front over ``backends`` (default: the comma-separated ``TRANSCRIBER_FRONT_BACKENDS``)."""
     urls = backends if backends is not None else os.environ[BACKENDS_ENV].split(",")
@@ -110,19 +135,25 @@ def create_app(backends: Sequence[str] | None = None) -> Starlette:
             )
         try:
             body = await request.body()
-            upstream = await client.send(
-                client.build_request(
-                    "POST",
-                    f"{backend}/transcribe",
-                    params=request.query_params,
-                    headers=_forwarded_headers(request),
-                    content=body,
-                ),
-                stream=True,
+            sending = asyncio.ensure_future(
+                client.send(
+                    client.build_request(
+                        "POST",
+                        f"{backend}/transcribe",
+                        params=request.query_params,
+                        headers=_forwarded_headers(request),
+                        content=body,
+                    ),
+                    stream=True,
+                )
             )
+            upstream = await _unless_caller_leaves(request, sending)
         except BaseException:
             slots.give_back(backend)
             raise
+        if upstream is None:
+            slots.give_back(backend)
+            return Response(status_code=CALLER_GONE_STATUS)
 
         released = False
 
