@@ -40,8 +40,13 @@ def scale_out_env(
     table: str,
     bucket: str,
     transcriber: RealTranscriber,
+    transcribers: int = 1,
 ) -> dict[str, str]:
-    """Settings of the scale-out mode (docs/deployment.md), pointed at local servers."""
+    """Settings of the scale-out mode (docs/deployment.md), pointed at local servers.
+
+    ``transcribers`` is how many transcriptions the service at ``transcriber.url`` runs at
+    once; the queue worker gets as many threads, as production sizes it to the instances.
+    """
     metrics_dir = data_dir / "metrics"
     metrics_dir.mkdir()
     return {
@@ -65,23 +70,36 @@ def scale_out_env(
         # Transcription jobs travel through the same Redis to the queue worker.
         "JOB_QUEUE": "redis",
         "JOB_QUEUE_REDIS_URL": redis_url,
+        "JOB_WORKERS": str(transcribers),
         "KEYCRAFT_ENV": "prod",
     }
 
 
 def start_scale_out_app(
-    data_dir: Path, dynamodb_endpoint: str, s3_endpoint: str, transcriber: RealTranscriber
+    data_dir: Path,
+    dynamodb_endpoint: str,
+    s3_endpoint: str,
+    transcriber: RealTranscriber,
+    transcribers: int = 1,
 ) -> ScaleOutApp:
     """Start Redis, create the bucket, then migrate (creates the table), build and serve the app.
 
     ``transcriber`` may still be loading its models: the app only needs its URL and secret.
+    ``transcribers``: how many transcriptions it runs at once (sizes the queue worker).
     """
     redis, redis_url = start_redis(data_dir)
     try:
         table = f"scale-out-{uuid.uuid4().hex[:12]}"
         bucket = new_bucket(s3_client(s3_endpoint))
         env = scale_out_env(
-            data_dir, redis_url, dynamodb_endpoint, s3_endpoint, table, bucket, transcriber
+            data_dir,
+            redis_url,
+            dynamodb_endpoint,
+            s3_endpoint,
+            table,
+            bucket,
+            transcriber,
+            transcribers,
         )
         app = start_app(data_dir, env)
     except BaseException:
