@@ -10,7 +10,9 @@ from keycraft.services.repository.port import Repository
 from tests.support.factories import T0, make_user
 
 
-def _identity(user_id: str, provider: str = "oidc", subject: str = "sub-1", minutes: int = 0):
+def _identity(
+    user_id: str, provider: str = "oidc", subject: str = "sub-1", minutes: int = 0
+) -> OAuthAccount:
     return OAuthAccount(
         provider=provider,
         subject=subject,

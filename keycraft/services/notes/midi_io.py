@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import mido
@@ -162,32 +162,10 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
     tempos: list[TempoChange] = []
     signatures: list[TimeSignatureChange] = []
     for index, track in enumerate(midi.tracks):
-        take_notes = track_indices is None or index in track_indices
-        open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
-        tick = 0
-        for message in track:
-            tick += message.time
-            if message.type == "set_tempo":
-                if message.tempo <= 0:  # 0 µs per beat: an infinite tempo
-                    raise InvalidMidiFile("tempo of zero")
-                tempos.append(
-                    TempoChange(_scale(tick, ppq), round(mido.tempo2bpm(message.tempo), 3))
-                )
-            elif message.type == "time_signature":
-                signatures.append(
-                    TimeSignatureChange(_scale(tick, ppq), message.numerator, message.denominator)
-                )
-            elif message.type in ("note_on", "note_off"):
-                if message.channel == PERCUSSION_CHANNEL or not take_notes:
-                    continue
-                key = (message.channel, message.note)
-                if message.type == "note_on" and message.velocity > 0:
-                    open_notes[key].append((tick, message.velocity))
-                elif open_notes[key]:
-                    start, velocity = open_notes[key].popleft()
-                    notes.append(_note(start, tick, message.note, velocity, ppq))
-        for (_, pitch), starts in open_notes.items():
-            notes.extend(_note(start, tick, pitch, velocity, ppq) for start, velocity in starts)
+        read = _read_track(track, ppq, take_notes=track_indices is None or index in track_indices)
+        notes += read.notes
+        tempos += read.tempos
+        signatures += read.signatures
     if not notes:
         raise NoNotesInMidi("no notes")
     tempo_map = _tempo_map(tempos)
@@ -200,6 +178,49 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
         track_count=len(midi.tracks),
         time_signature_changes=signature_map[1:],
     )
+
+
+@dataclass
+class _TrackEvents:
+    """What one track holds: its notes (when taken), tempo and metre events."""
+
+    notes: list[Note] = field(default_factory=list)
+    tempos: list[TempoChange] = field(default_factory=list)
+    signatures: list[TimeSignatureChange] = field(default_factory=list)
+
+
+def _read_track(track: mido.MidiTrack, ppq: int, *, take_notes: bool) -> _TrackEvents:
+    """One track's events, with ticks scaled to ours.
+
+    Raises:
+        InvalidMidiFile: a tempo of zero.
+    """
+    read = _TrackEvents()
+    open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
+    tick = 0
+    for message in track:
+        tick += message.time
+        if message.type == "set_tempo":
+            if message.tempo <= 0:  # 0 µs per beat: an infinite tempo
+                raise InvalidMidiFile("tempo of zero")
+            bpm = round(mido.tempo2bpm(message.tempo), 3)
+            read.tempos.append(TempoChange(_scale(tick, ppq), bpm))
+        elif message.type == "time_signature":
+            read.signatures.append(
+                TimeSignatureChange(_scale(tick, ppq), message.numerator, message.denominator)
+            )
+        elif message.type in ("note_on", "note_off"):
+            if message.channel == PERCUSSION_CHANNEL or not take_notes:
+                continue
+            key = (message.channel, message.note)
+            if message.type == "note_on" and message.velocity > 0:
+                open_notes[key].append((tick, message.velocity))
+            elif open_notes[key]:
+                start, velocity = open_notes[key].popleft()
+                read.notes.append(_note(start, tick, message.note, velocity, ppq))
+    for (_, pitch), starts in open_notes.items():
+        read.notes.extend(_note(start, tick, pitch, velocity, ppq) for start, velocity in starts)
+    return read
 
 
 def _tempo_map(tempos: list[TempoChange]) -> tuple[TempoChange, ...]:
