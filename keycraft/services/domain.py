@@ -112,6 +112,17 @@ class TimeSignatureChange:
 
 
 @dataclass(frozen=True, slots=True)
+class PedalSpan:
+    """The sustain pedal held down from ``start_tick`` until ``end_tick`` (exclusive).
+
+    While it is down, released keys keep sounding; MIDI files carry it as controller 64.
+    """
+
+    start_tick: int
+    end_tick: int
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectSummary:
     """What a project list shows, without the notes."""
 
@@ -144,6 +155,8 @@ class Project:
     version: int = 1
     tempo_changes: tuple[TempoChange, ...] = ()
     time_signature_changes: tuple[TimeSignatureChange, ...] = ()
+    pedals: tuple[PedalSpan, ...] = ()
+    """Sustain pedal spans, ordered and never overlapping (``check_pedals``)."""
     settings: ProjectSettings = field(default_factory=ProjectSettings)
     """Practice and view settings: written by ``create_project`` and changed only by
     ``save_project_settings``; ``save_project`` keeps the stored ones, so a notes save never
@@ -202,6 +215,18 @@ def decode_tempo_changes(text: str | None) -> tuple[TempoChange, ...]:
     if not text:
         return ()
     return tuple(TempoChange(int(tick), float(bpm)) for tick, bpm in json.loads(text))
+
+
+def encode_pedals(spans: tuple[PedalSpan, ...] | list[PedalSpan]) -> str:
+    """Pack pedal spans as compact JSON ``[[start_tick, end_tick], ...]`` for storage."""
+    return json.dumps([[p.start_tick, p.end_tick] for p in spans], separators=(",", ":"))
+
+
+def decode_pedals(text: str | None) -> tuple[PedalSpan, ...]:
+    """Inverse of :func:`encode_pedals`; empty or missing text is no pedalling."""
+    if not text:
+        return ()
+    return tuple(PedalSpan(int(start), int(end)) for start, end in json.loads(text))
 
 
 def encode_time_signature_changes(

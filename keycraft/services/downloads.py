@@ -121,6 +121,7 @@ def build_project_midi(repo: Repository, user_id: str, project_id: str) -> MidiD
         project.title,
         tempo_changes=project.tempo_changes,
         time_signature_changes=project.time_signature_changes,
+        pedals=project.pedals,
     )
     return MidiDownload(
         data=data,

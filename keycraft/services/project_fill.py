@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from keycraft.services import projects
 from keycraft.services.domain import Note, Project
 from keycraft.services.notes.midi_io import ImportedMidi
+from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.repository.port import Repository
 
 REPLACE, NEW_PROJECT = "replace", "new"
@@ -32,10 +33,11 @@ def title_from_filename(filename: str, default: str) -> str:
 
 
 def with_imported_maps(project: Project, imported: ImportedMidi) -> Project:
-    """``project`` with the file's tempo and metre maps, each checked before anything changes.
+    """``project`` with the file's tempo and metre maps and pedal, checked before any change.
 
     Raises:
         InvalidTempo, InvalidTimeSignature, InvalidTempoMap: a map the editor cannot take.
+        InvalidPedal: pedal spans that cannot be stored.
     """
     return replace(
         project,
@@ -45,16 +47,17 @@ def with_imported_maps(project: Project, imported: ImportedMidi) -> Project:
         time_signature_changes=projects.check_time_signature_changes(
             imported.time_signature_changes
         ),
+        pedals=check_pedals(imported.pedals),
     )
 
 
 def create_from_midi(
     repo: Repository, user_id: str, title: str, imported: ImportedMidi, now: datetime
 ) -> Project:
-    """Store a new project holding an imported MIDI file's notes, tempo and metre.
+    """Store a new project holding an imported MIDI file's notes, tempo, metre and pedal.
 
     Raises:
-        InvalidTitle, InvalidTempo, InvalidTimeSignature, InvalidTempoMap.
+        InvalidTitle, InvalidTempo, InvalidTimeSignature, InvalidTempoMap, InvalidPedal.
     """
     return projects.create_project(
         repo,
@@ -66,6 +69,7 @@ def create_from_midi(
         time_signature=imported.time_signature,
         tempo_changes=imported.tempo_changes,
         time_signature_changes=imported.time_signature_changes,
+        pedals=imported.pedals,
     )
 
 

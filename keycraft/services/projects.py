@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from keycraft.services.domain import (
     DEFAULT_TEMPO_BPM,
     Note,
+    PedalSpan,
     Project,
     ProjectSummary,
     TempoChange,
@@ -18,6 +19,7 @@ from keycraft.services.domain import (
     TimeSignatureChange,
 )
 from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.project_settings import ProjectSettings, clean_settings
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
@@ -142,8 +144,13 @@ def create_project(
     project_id: str | None = None,
     tempo_changes: Iterable[TempoChange] = (),
     time_signature_changes: Iterable[TimeSignatureChange] = (),
+    pedals: Iterable[PedalSpan] = (),
 ) -> Project:
-    """Create and store a new project for ``user_id`` (with a fresh id unless given)."""
+    """Create and store a new project for ``user_id`` (with a fresh id unless given).
+
+    Raises:
+        InvalidTitle, InvalidTempo, InvalidTimeSignature, InvalidTempoMap, InvalidPedal.
+    """
     project = Project(
         id=project_id or uuid.uuid4().hex,
         user_id=user_id,
@@ -156,6 +163,7 @@ def create_project(
         source_audio_key=source_audio_key,
         tempo_changes=check_tempo_changes(tempo_changes),
         time_signature_changes=check_time_signature_changes(time_signature_changes),
+        pedals=check_pedals(pedals),
     )
     return repo.create_project(project)
 
@@ -237,14 +245,16 @@ def save_content(
     time_signature: TimeSignature | None = None,
     tempo_changes: Iterable[TempoChange] | None = None,
     time_signature_changes: Iterable[TimeSignatureChange] | None = None,
+    pedals: Iterable[PedalSpan] | None = None,
 ) -> Project:
-    """Save new notes (and optionally tempo/metre) over ``project`` at its version.
+    """Save new notes (and optionally tempo/metre and pedal) over ``project`` at its version.
 
-    Each of ``tempo_bpm``, ``time_signature`` and the two change lists left as None keeps
-    the project's own.
+    Each of ``tempo_bpm``, ``time_signature``, the two change lists and ``pedals`` left as
+    None keeps the project's own.
 
     Raises:
         InvalidTempo, InvalidTimeSignature, InvalidTempoMap: a tempo or metre not allowed.
+        InvalidPedal: pedal spans that overlap or do not last.
         Conflict: another save (e.g. another tab) landed since ``project`` was read.
         NotFound: the project was deleted.
     """
@@ -260,6 +270,7 @@ def save_content(
         time_signature_changes=project.time_signature_changes
         if time_signature_changes is None
         else check_time_signature_changes(time_signature_changes),
+        pedals=project.pedals if pedals is None else check_pedals(pedals),
         updated_at=now,
     )
     return repo.save_project(updated, project.version)

@@ -32,6 +32,7 @@ from keycraft.services.notes.midi_io import (
     NoNotesInMidi,
     UnsupportedMidiFile,
 )
+from keycraft.services.notes.pedal import InvalidPedal
 from keycraft.services.notes.session import EditingSession, ServerEdit
 from keycraft.services.notes.timing import bar_start_tick
 from keycraft.services.project_settings import ProjectSettings, speed_percent_for_tempo
@@ -54,6 +55,7 @@ MESSAGES: dict[type[DomainError], str] = {
     projects.InvalidTempo: "Tempo must be between 20 and 400 BPM.",
     projects.InvalidTimeSignature: "That time signature is not supported. Nothing was imported.",
     projects.InvalidTempoMap: "Too many tempo or metre changes in that file. Nothing was imported.",
+    InvalidPedal: "That file's sustain pedal cannot be read. Nothing was imported.",
 }
 SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with your next edit."
 SAVING_BEFORE_EXPORT_MESSAGE = "Saving before export…"

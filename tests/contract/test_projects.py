@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from keycraft.services.domain import TempoChange, TimeSignature, TimeSignatureChange
+from keycraft.services.domain import PedalSpan, TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.repository.port import Repository
 from tests.support.factories import T0, make_notes, make_project, make_user
@@ -134,3 +134,20 @@ def test_two_thousand_changes_and_three_thousand_notes_round_trip(repo: Reposito
     repo.create_project(project)
     assert repo.get_project(user.id, project.id) == project
     assert repo.list_projects(user.id)[0].note_count == 3000
+
+
+def test_pedal_spans_round_trip_and_survive_a_notes_save(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    pedals = tuple(PedalSpan(960 * i, 960 * i + 900) for i in range(5000))
+    project = replace(make_project(user, notes=4), pedals=pedals)
+    repo.create_project(project)
+    assert repo.get_project(user.id, project.id) == project
+    # A notes save that carries the project keeps its pedal; one that changes it stores that.
+    saved = repo.save_project(
+        replace(project, notes=make_notes(2), updated_at=T0 + timedelta(1)), expected_version=1
+    )
+    assert repo.get_project(user.id, project.id) == saved
+    assert saved.pedals == pedals
+    cleared = repo.save_project(replace(saved, pedals=()), expected_version=saved.version)
+    loaded = repo.get_project(user.id, project.id)
+    assert loaded == cleared and loaded is not None and loaded.pedals == ()

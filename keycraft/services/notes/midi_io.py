@@ -14,6 +14,7 @@ from keycraft.services.domain import (
     DEFAULT_TEMPO_BPM,
     TICKS_PER_QUARTER,
     Note,
+    PedalSpan,
     TempoChange,
     TimeSignature,
     TimeSignatureChange,
@@ -24,6 +25,12 @@ from keycraft.services.notes.midi_scan import (
     MidiStructureError,
     TooManyMidiEvents,
     count_midi_events,
+)
+from keycraft.services.notes.pedal import (
+    SUSTAIN_CONTROL,
+    PedalReader,
+    merge_spans,
+    pedal_events,
 )
 
 MAX_MIDI_BYTES = 5 * 1024 * 1024
@@ -82,6 +89,8 @@ class ImportedMidi:
     tempo_changes: tuple[TempoChange, ...]
     track_count: int
     time_signature_changes: tuple[TimeSignatureChange, ...] = ()
+    pedals: tuple[PedalSpan, ...] = ()
+    """Sustain pedal (controller 64) of the taken tracks, joined into one line."""
 
 
 def _scale(tick: int, ticks_per_beat: int) -> int:
@@ -161,11 +170,13 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
     notes: list[Note] = []
     tempos: list[TempoChange] = []
     signatures: list[TimeSignatureChange] = []
+    pedals: list[PedalSpan] = []
     for index, track in enumerate(midi.tracks):
         read = _read_track(track, ppq, take_notes=track_indices is None or index in track_indices)
         notes += read.notes
         tempos += read.tempos
         signatures += read.signatures
+        pedals += read.pedals
     if not notes:
         raise NoNotesInMidi("no notes")
     tempo_map = _tempo_map(tempos)
@@ -177,6 +188,7 @@ def import_midi(data: bytes, track_indices: frozenset[int] | None = None) -> Imp
         tempo_changes=tempo_map[1:],
         track_count=len(midi.tracks),
         time_signature_changes=signature_map[1:],
+        pedals=merge_spans(pedals),
     )
 
 
@@ -187,6 +199,7 @@ class _TrackEvents:
     notes: list[Note] = field(default_factory=list)
     tempos: list[TempoChange] = field(default_factory=list)
     signatures: list[TimeSignatureChange] = field(default_factory=list)
+    pedals: list[PedalSpan] = field(default_factory=list)
 
 
 def _read_track(track: mido.MidiTrack, ppq: int, *, take_notes: bool) -> _TrackEvents:
@@ -196,6 +209,7 @@ def _read_track(track: mido.MidiTrack, ppq: int, *, take_notes: bool) -> _TrackE
         InvalidMidiFile: a tempo of zero.
     """
     read = _TrackEvents()
+    pedal = PedalReader()
     open_notes: dict[tuple[int, int], deque[tuple[int, int]]] = defaultdict(deque)
     tick = 0
     for message in track:
@@ -209,6 +223,9 @@ def _read_track(track: mido.MidiTrack, ppq: int, *, take_notes: bool) -> _TrackE
             read.signatures.append(
                 TimeSignatureChange(_scale(tick, ppq), message.numerator, message.denominator)
             )
+        elif message.type == "control_change" and message.control == SUSTAIN_CONTROL:
+            if message.channel != PERCUSSION_CHANNEL and take_notes:
+                pedal.read(message.channel, message.value, _scale(tick, ppq))
         elif message.type in ("note_on", "note_off"):
             if message.channel == PERCUSSION_CHANNEL or not take_notes:
                 continue
@@ -220,6 +237,7 @@ def _read_track(track: mido.MidiTrack, ppq: int, *, take_notes: bool) -> _TrackE
                 read.notes.append(_note(start, tick, message.note, velocity, ppq))
     for (_, pitch), starts in open_notes.items():
         read.notes.extend(_note(start, tick, pitch, velocity, ppq) for start, velocity in starts)
+    read.pedals = pedal.finish(_scale(tick, ppq))
     return read
 
 
@@ -313,8 +331,11 @@ def export_midi(
     *,
     tempo_changes: Iterable[TempoChange] = (),
     time_signature_changes: Iterable[TimeSignatureChange] = (),
+    pedals: Iterable[PedalSpan] = (),
 ) -> bytes:
     """Write ``notes`` as a type 0 MIDI file at ``TICKS_PER_QUARTER`` pulses per quarter.
+
+    ``pedals`` become controller 64 (127 down, 0 up) on every channel the notes use.
 
     ``tempo_bpm`` and ``time_signature`` are written at tick 0 and each later change at its
     tick, in the one track (where :func:`import_midi` reads them, as it reads every track).
@@ -332,6 +353,7 @@ def export_midi(
             title,
             tempo_changes=tempo_changes,
             time_signature_changes=time_signature_changes,
+            pedals=pedals,
         )
     except (ValueError, TypeError, OverflowError) as exc:
         raise MidiExportFailed(type(exc).__name__) from exc
@@ -345,8 +367,12 @@ def _write(
     *,
     tempo_changes: Iterable[TempoChange],
     time_signature_changes: Iterable[TimeSignatureChange],
+    pedals: Iterable[PedalSpan],
 ) -> bytes:
     placed = _assign_channels(notes)
+    spans = tuple(pedals)
+    # A piece with pedal but no notes still needs a channel to carry it.
+    channels = {c for _, c in placed} or ({_MELODIC_CHANNELS[0]} if spans else set())
     # (tick, order, message): tempo and metre first, then note-offs before note-ons at a tick.
     events: list[tuple[int, int, mido.Message | mido.MetaMessage]] = []
     for tempo in tempo_changes:
@@ -380,6 +406,7 @@ def _write(
                 mido.Message("note_off", channel=channel, note=note.pitch_midi, velocity=0),
             )
         )
+    events.extend(pedal_events(spans, channels))
     events.sort(key=lambda e: (e[0], e[1]))
     track = mido.MidiTrack()
     if title:
@@ -393,7 +420,7 @@ def _write(
             time=0,
         )
     )
-    for channel in sorted({c for _, c in placed}):
+    for channel in sorted(channels):
         track.append(mido.Message("program_change", channel=channel, program=0, time=0))
     previous = 0
     for tick, _, message in events:

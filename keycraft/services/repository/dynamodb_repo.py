@@ -17,9 +17,11 @@ from keycraft.services.domain import (
     TimeSignature,
     User,
     decode_notes,
+    decode_pedals,
     decode_tempo_changes,
     decode_time_signature_changes,
     encode_notes,
+    encode_pedals,
     encode_tempo_changes,
     encode_time_signature_changes,
 )
@@ -156,6 +158,7 @@ def _project_notes_item(project: Project) -> dict[str, Any]:
         # Content like the notes, so listing projects never reads the maps either.
         "tempo_changes": encode_tempo_changes(project.tempo_changes),
         "time_signature_changes": encode_time_signature_changes(project.time_signature_changes),
+        "pedals": encode_pedals(project.pedals),
     }
 
 
@@ -187,6 +190,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
         time_signature_changes=decode_time_signature_changes(
             (notes or {}).get("time_signature_changes")
         ),
+        pedals=decode_pedals((notes or {}).get("pedals")),
         settings=decode_settings(meta.get("settings")),
     )
 
@@ -425,6 +429,7 @@ class DynamoDbRepository(
             version=expected_version + 1,
             tempo_changes=project.tempo_changes,
             time_signature_changes=project.time_signature_changes,
+            pedals=project.pedals,
             settings=decode_settings(current.get("settings")),
         )
         update = {"TableName": self._table, **_project_meta_update(stored, expected_version)}

@@ -83,6 +83,10 @@ class ProjectRow(SQLModel, table=True):
     time_signature_changes_json: str = Field(
         default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
     )
+    # Sustain pedal spans as compact JSON (``domain.encode_pedals``); "[]" for none.
+    pedals_json: str = Field(
+        default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
+    )
     source_audio_key: str | None = Field(default=None, max_length=500)
     # Practice and view settings as compact JSON (``project_settings.encode_settings``); "{}"
     # reads as the defaults. Written on create and by ``save_project_settings`` only.

@@ -26,9 +26,11 @@ from keycraft.services.domain import (
     TimeSignature,
     User,
     decode_notes,
+    decode_pedals,
     decode_tempo_changes,
     decode_time_signature_changes,
     encode_notes,
+    encode_pedals,
     encode_tempo_changes,
     encode_time_signature_changes,
 )
@@ -128,6 +130,7 @@ def _project_from_row(row: ProjectRow) -> Project:
         version=row.version,
         tempo_changes=decode_tempo_changes(row.tempo_changes_json),
         time_signature_changes=decode_time_signature_changes(row.time_signature_changes_json),
+        pedals=decode_pedals(row.pedals_json),
         settings=decode_settings(row.settings_json),
     )
 
@@ -144,6 +147,7 @@ def _project_values(project: Project) -> dict[str, Any]:
         "time_signature_changes_json": encode_time_signature_changes(
             project.time_signature_changes
         ),
+        "pedals_json": encode_pedals(project.pedals),
         "source_audio_key": project.source_audio_key,
         "updated_at": project.updated_at,
     }
