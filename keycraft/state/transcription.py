@@ -25,8 +25,13 @@ from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, TempoChange
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.jobs.errors import TooManyJobs
-from keycraft.services.jobs.submit import new_project_for_recording, submit_job
+from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
+from keycraft.services.jobs.submit import (
+    check_minutes_left,
+    measure_stored_recording,
+    new_project_for_recording,
+    submit_job,
+)
 from keycraft.services.notes.timing import tick_to_seconds
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX
@@ -57,6 +62,7 @@ from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
 from keycraft.state.job_messages import REJECTED_MESSAGES, TOO_MANY_JOBS_MESSAGE
 from keycraft.state.jobs import JobsState
+from keycraft.state.minutes import MinutesState
 
 AUDIO_UPLOAD_ID = "upload-audio"
 MODEL_OPTIONS: dict[str, TranscriberModel] = {
@@ -83,6 +89,7 @@ MESSAGES: dict[type[DomainError], str] = {
     RangeOutsideRecording: "Those bars are past the end of the recording.",
 }
 FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
+MINUTES_SPENT_MESSAGE = "Not transcribed: this recording is longer than your minutes left."
 TOO_MANY_TRANSCRIPTIONS = (
     "You have started many transcriptions in the last hour. Please try again in {minutes} min."
 )
@@ -298,6 +305,12 @@ class TranscriptionState(rx.State):
         tempo_bpm = 120.0
         made_project = False
         try:
+            # Measured and checked before a project is made: a recording that does not fit
+            # this month's minutes is refused with nothing left behind.
+            duration_s = await asyncio.to_thread(measure_stored_recording, storage, key)
+            await asyncio.to_thread(
+                check_minutes_left, repo, services.plans, user_id, duration_s, utc_now()
+            )
             if into_id:
                 tempo_bpm = (
                     await asyncio.to_thread(projects.open_project, repo, user_id, into_id)
@@ -334,6 +347,8 @@ class TranscriptionState(rx.State):
                     options=options,
                     now=utc_now(),
                     max_active=services.settings.max_active_jobs_per_user,
+                    plans=services.plans,
+                    duration_s=duration_s,
                 )
             )
         except DomainError as exc:
@@ -342,13 +357,17 @@ class TranscriptionState(rx.State):
             await _forget_upload(user_id, None if into_id else project_id, key)
             async with self:
                 self.status = FAILED
-                self.message = (
-                    TOO_MANY_JOBS_MESSAGE.format(limit=services.settings.max_active_jobs_per_user)
-                    if isinstance(exc, TooManyJobs)
-                    else _message(exc)
-                )
+                if isinstance(exc, MinutesSpent):
+                    self.message = MINUTES_SPENT_MESSAGE
+                    await (await self.get_state(MinutesState)).show_spent(user_id, exc)
+                elif isinstance(exc, TooManyJobs):
+                    limit = services.settings.max_active_jobs_per_user
+                    self.message = TOO_MANY_JOBS_MESSAGE.format(limit=limit)
+                else:
+                    self.message = _message(exc)
             return None
         async with self:
+            await (await self.get_state(MinutesState)).load(user_id)
             self._pending_key = ""
             self.status, self.message = IDLE, ""
         if into_id:

@@ -7,12 +7,15 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from keycraft.services import projects
+from keycraft.services.audio_duration import recording_duration_s
 from keycraft.services.domain import Project
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.jobs.errors import TooManyJobs
+from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
+from keycraft.services.jobs.minutes import minutes_status, reserved_seconds, window_end
 from keycraft.services.jobs.model import QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.runner import remove_media
+from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
 from keycraft.services.transcriber_client import (
@@ -36,6 +39,30 @@ def new_project_for_recording(
     )
 
 
+def measure_stored_recording(storage: Storage, key: str) -> float | None:
+    """Seconds the stored recording plays (None when it cannot be decoded)."""
+    return recording_duration_s(storage.get(key), key[key.rfind(".") :])
+
+
+def check_minutes_left(
+    repo: Repository, plans: PlanCatalog, user_id: str, duration_s: float | None, now: datetime
+) -> None:
+    """Refuse early (nothing stored or made yet) a recording longer than the minutes left.
+
+    Only a courtesy: :func:`submit_job`'s atomic reservation is what enforces the allowance.
+
+    Raises:
+        MinutesSpent: the recording does not fit in what is left this month.
+        NotFound: no such user.
+    """
+    status = minutes_status(repo, plans, user_id, now)
+    if status is None:
+        raise NotFound(user_id)
+    needed_s = reserved_seconds(duration_s)
+    if needed_s > status.left_s:
+        raise MinutesSpent(status.used_s, status.allowance_s, needed_s)
+
+
 def submit_job(
     repo: Repository,
     queue: JobQueue,
@@ -49,15 +76,24 @@ def submit_job(
     options: TranscriptionOptions,
     now: datetime,
     max_active: int,
+    plans: PlanCatalog,
+    duration_s: float | None,
 ) -> TranscriptionJob:
     """Record a queued job for the project and hand it to the queue.
 
     ``into_existing`` says the project was the user's before (it is kept if the job fails);
     otherwise it was made empty for this job and goes with its media if the job fails.
+    The recording's ``duration_s`` is reserved from the user's monthly transcription minutes
+    (their plan's) in the same atomic write that records the job.
 
     Raises:
         TooManyJobs: the user already has ``max_active`` jobs queued or running.
+        MinutesSpent: the recording does not fit in the minutes left this month.
+        NotFound: no such user.
     """
+    user = repo.get_user(user_id)
+    if user is None:
+        raise NotFound(user_id)
     job = TranscriptionJob(
         id=uuid.uuid4().hex,
         user_id=user_id,
@@ -69,8 +105,10 @@ def submit_job(
         updated_at=now,
         into_existing=into_existing,
         options={k: v for k, v in asdict(options).items() if v is not None},
+        reserved_s=reserved_seconds(duration_s),
+        minutes_window_end=window_end(repo, user_id, now),
     )
-    if not repo.create_transcription_job(job, max_active):
+    if not repo.create_transcription_job(job, max_active, plans.transcription_seconds(user)):
         raise TooManyJobs(user_id)
     queue.enqueue(user_id, job.id)
     return job
@@ -88,6 +126,7 @@ def submit_recording_into_project(
     model: TranscriberModel,
     now: datetime,
     max_active: int,
+    plans: PlanCatalog,
 ) -> TranscriptionJob:
     """Stage a recording and queue a job that fills the user's project with its notes.
 
@@ -98,10 +137,13 @@ def submit_recording_into_project(
         NotFound: no such project of this user.
         UnsupportedAudioFile, AudioFileTooLarge, EmptyAudioFile: the upload is refused.
         TooManyJobs: the user already has ``max_active`` jobs queued or running.
+        MinutesSpent: the recording does not fit in the minutes left this month.
         StorageUnavailable: the recording could not be stored.
     """
     project = projects.open_project(repo, user_id, project_id)
     checked = check_audio(user_id, filename, len(audio), staged=True)
+    duration_s = recording_duration_s(audio, checked.suffix)
+    check_minutes_left(repo, plans, user_id, duration_s, now)
     knobs = MODEL_KNOBS[model]
     options = options_for(
         model,
@@ -124,6 +166,8 @@ def submit_recording_into_project(
             options=options,
             now=now,
             max_active=max_active,
+            plans=plans,
+            duration_s=duration_s,
         )
     except DomainError:
         forget_staged(storage, checked.storage_key)
