@@ -9,7 +9,6 @@ cookie names the user; state-changing calls must come from a trusted origin.
 
 from __future__ import annotations
 
-import math
 from typing import Any, cast, get_args
 
 from starlette.datastructures import UploadFile
@@ -26,6 +25,7 @@ from keycraft.services.container import get_services
 from keycraft.services.domain import Note, User
 from keycraft.services.errors import NotFound, StorageUnavailable
 from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
+from keycraft.services.jobs.minutes import minutes_text
 from keycraft.services.jobs.model import DONE
 from keycraft.services.jobs.submit import (
     DEFAULT_MODEL,
@@ -60,14 +60,14 @@ def _unauthorized() -> JSONResponse:
 
 def _minutes_spent(spent: MinutesSpent) -> JSONResponse:
     """429 for a recording longer than the month's transcription minutes left."""
-    allowance_min = spent.allowance_s // 60
+    needed = minutes_text(spent.needed_s, round_up=True)
+    left = minutes_text(max(0, spent.allowance_s - spent.used_s))
     return JSONResponse(
         {
             "error": "minutes_spent",
             "message": (
-                f"That recording needs {math.ceil(spent.needed_s / 60)} min of transcription; "
-                f"your plan's {allowance_min} min this month have "
-                f"{max(0, spent.allowance_s - spent.used_s) // 60} min left."
+                f"That recording needs {needed} min of transcription; {left} of your plan's "
+                f"{spent.allowance_s // 60} min are left this month."
             ),
             "used_s": spent.used_s,
             "allowance_s": spent.allowance_s,

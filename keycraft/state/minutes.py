@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import math
 
 import reflex as rx
 
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.jobs.errors import MinutesSpent
-from keycraft.services.jobs.minutes import minutes_status
+from keycraft.services.jobs.minutes import minutes_status, minutes_text
 from keycraft.state.auth import AuthState, signed_in_user_id
 
 DATE_FORMAT = "%d %b %Y"
@@ -19,11 +18,13 @@ DATE_FORMAT = "%d %b %Y"
 class MinutesState(rx.State):
     """The signed-in user's transcription minutes and the "minutes spent" dialog."""
 
-    minutes_used: int = 0
+    minutes_used: str = "0"
     minutes_limit: int = 0
+    minutes_left: str = "0"
+    seconds_left: int = 0
     minutes_reset: str = ""
-    needed_minutes: int = 0
-    """Length of the refused recording, whole minutes rounded up (for the dialog)."""
+    needed_minutes: str = ""
+    """Length of the refused recording in minutes, rounded up (for the dialog)."""
     spent_open: bool = False
 
     @rx.event
@@ -41,13 +42,15 @@ class MinutesState(rx.State):
         )
         if status is None:
             return
-        self.minutes_used = status.used_minutes
+        self.minutes_used = minutes_text(status.used_s)
         self.minutes_limit = status.allowance_minutes
+        self.minutes_left = minutes_text(status.left_s)
+        self.seconds_left = status.left_s
         self.minutes_reset = status.window_end.strftime(DATE_FORMAT)
 
     async def show_spent(self, user_id: str, spent: MinutesSpent) -> None:
         """Open the upgrade dialog for a recording that does not fit this month."""
-        self.needed_minutes = math.ceil(spent.needed_s / 60)
+        self.needed_minutes = minutes_text(spent.needed_s, round_up=True)
         await self.load(user_id)
         self.spent_open = True
 
@@ -55,8 +58,3 @@ class MinutesState(rx.State):
     def set_spent_open(self, value: bool) -> None:
         """Show or hide the "minutes spent" dialog."""
         self.spent_open = bool(value)
-
-    @rx.var
-    def minutes_left(self) -> int:
-        """Whole minutes of transcription left this month."""
-        return max(0, self.minutes_limit - self.minutes_used)

@@ -29,14 +29,22 @@ class MinutesStatus:
         return max(0, self.allowance_s - self.used_s)
 
     @property
-    def used_minutes(self) -> int:
-        """Whole minutes used, rounded up (a started minute shows as used)."""
-        return math.ceil(self.used_s / 60)
-
-    @property
     def allowance_minutes(self) -> int:
         """The plan's minutes a month."""
         return self.allowance_s // 60
+
+
+def minutes_text(seconds: int, *, round_up: bool = False) -> str:
+    """Seconds as minutes for people: "12", "29.5" (tenths, "0.1" at least when not zero).
+
+    Rounded down unless ``round_up``, so a meter never shows an allowance as spent while a
+    few seconds are left, and a recording's need is never shown smaller than it is.
+    """
+    tenths = math.ceil(seconds / 6) if round_up else seconds // 6
+    if seconds > 0 and tenths == 0:
+        tenths = 1
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}" if tenth == 0 else f"{whole}.{tenth}"
 
 
 def window_end(repo: Repository, user_id: str, now: datetime) -> datetime:

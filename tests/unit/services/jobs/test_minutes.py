@@ -18,6 +18,7 @@ from keycraft.services.jobs.minutes import (
     MIN_RESERVED_S,
     MinutesStatus,
     minutes_status,
+    minutes_text,
     reserved_seconds,
     window_end,
 )
@@ -60,10 +61,22 @@ def test_reserved_seconds_round_up_and_never_reach_zero() -> None:
     assert reserved_seconds(0.0) == MIN_RESERVED_S
 
 
-def test_status_shows_started_minutes_as_used() -> None:
+def test_status_counts_what_is_left() -> None:
     status = MinutesStatus(used_s=61, allowance_s=120, window_end=JOINED)
-    assert (status.used_minutes, status.allowance_minutes, status.left_s) == (2, 2, 59)
+    assert (status.allowance_minutes, status.left_s) == (2, 59)
     assert MinutesStatus(used_s=500, allowance_s=120, window_end=JOINED).left_s == 0
+
+
+def test_minutes_are_shown_in_tenths_never_as_spent_while_seconds_are_left() -> None:
+    assert [minutes_text(s) for s in (0, 5, 60, 90, 1790, 1800)] == [
+        "0",
+        "0.1",
+        "1",
+        "1.5",
+        "29.8",
+        "30",
+    ]
+    assert [minutes_text(s, round_up=True) for s in (1, 40, 61)] == ["0.1", "0.7", "1.1"]
 
 
 def test_the_window_is_the_download_quotas_and_rolls_monthly(repo: SqlModelRepository) -> None:
