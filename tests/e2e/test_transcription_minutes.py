@@ -14,7 +14,7 @@ from keycraft.services.jobs.minutes import window_end
 from keycraft.services.jobs.model import DONE, TranscriptionJob
 from keycraft.services.repository.port import Repository
 from tests.e2e.conftest import ConsoleLog
-from tests.e2e.test_transcription import _projects, _upload
+from tests.e2e.test_transcription import _projects, _stored_files, _upload
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.recordings import tone_wav
@@ -85,7 +85,7 @@ def test_a_recording_past_the_minutes_left_opens_the_upgrade_dialog(
         ]
         assert [p.title for p in _projects(app, user.id)] == ["Earlier piece"]
         assert _staged(app) == staged_before
-        assert not (Path(app.env["MEDIA_DIR"]) / "users" / user.id).exists()
+        assert _stored_files(app, user.id) == []
         expect(meter).to_have_text("Transcription: 29.5 of 30 minutes used this month")
 
         dialog.get_by_test_id("upgrade-link").click()
