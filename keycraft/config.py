@@ -22,6 +22,7 @@ class PlanSettings(BaseModel):
     key: str
     name: str
     monthly_downloads: int
+    monthly_transcription_minutes: int = Field(default=30, ge=0)
     price_cents: int = 0
     interval: Literal["month", "year"] = "month"
     stripe_price_id: str = ""
@@ -29,12 +30,19 @@ class PlanSettings(BaseModel):
 
 
 DEFAULT_PLANS: tuple[PlanSettings, ...] = (
-    PlanSettings(key="free", name="Free", monthly_downloads=3),
-    PlanSettings(key="pro-monthly", name="Pro", monthly_downloads=100, price_cents=900),
+    PlanSettings(key="free", name="Free", monthly_downloads=3, monthly_transcription_minutes=30),
+    PlanSettings(
+        key="pro-monthly",
+        name="Pro",
+        monthly_downloads=100,
+        monthly_transcription_minutes=600,
+        price_cents=900,
+    ),
     PlanSettings(
         key="pro-yearly",
         name="Pro yearly",
         monthly_downloads=100,
+        monthly_transcription_minutes=600,
         price_cents=9000,
         interval="year",
     ),

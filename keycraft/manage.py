@@ -38,10 +38,15 @@ def migrate(settings: Settings) -> str:
 
 
 def purge_temp(settings: Settings) -> str:
-    """Delete temporary uploads older than ``TEMP_UPLOAD_MAX_AGE_S``; for cron on local storage."""
-    from keycraft.services.container import build_storage
+    """Delete temporary uploads older than ``TEMP_UPLOAD_MAX_AGE_S``; for cron on local storage.
 
-    removed = build_storage(settings).purge_expired_temp(settings.temp_upload_max_age_s)
+    A staged upload a queued or running job is still to read stays (the sweep's rule).
+    """
+    from keycraft.services.container import build_repository, build_storage
+    from keycraft.services.jobs.sweep import staged_folders_in_use
+
+    in_use = staged_folders_in_use(build_repository(settings))
+    removed = build_storage(settings).purge_expired_temp(settings.temp_upload_max_age_s, in_use)
     return f"{removed} expired temporary upload(s) deleted"
 
 

@@ -1,7 +1,8 @@
 """Transcription jobs as JSON: start one into a project, follow it, cancel it.
 
 ``POST /api/projects/{project_id}/transcriptions`` (multipart ``audio``, optional ``model``)
-answers 202 with the queued job; ``GET /api/transcriptions/{job_id}`` reports status, queue
+answers 202 with the queued job (429 ``too_many_jobs`` or ``minutes_spent`` when refused);
+``GET /api/transcriptions/{job_id}`` reports status, queue
 position, progress and note count (and the notes once done); ``DELETE`` cancels. The session
 cookie names the user; state-changing calls must come from a trusted origin.
 """
@@ -16,14 +17,15 @@ from starlette.responses import JSONResponse, Response
 
 from keycraft.api.auth_http import blocking, csrf_protected, current_user
 from keycraft.api.upload_guard import FORM_OVERHEAD_BYTES
-from keycraft.routes import editor_url, transcription_api_url
+from keycraft.routes import PRICING, editor_url, transcription_api_url
 from keycraft.services import usage_limits
 from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, User
 from keycraft.services.errors import NotFound, StorageUnavailable
-from keycraft.services.jobs.errors import TooManyJobs
+from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
+from keycraft.services.jobs.minutes import minutes_text
 from keycraft.services.jobs.model import DONE
 from keycraft.services.jobs.submit import (
     DEFAULT_MODEL,
@@ -54,6 +56,27 @@ def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse
 
 def _unauthorized() -> JSONResponse:
     return _error(401, "unauthorized", "Sign in to transcribe recordings.")
+
+
+def _minutes_spent(spent: MinutesSpent) -> JSONResponse:
+    """429 for a recording longer than the month's transcription minutes left."""
+    needed = minutes_text(spent.needed_s, round_up=True)
+    left = minutes_text(max(0, spent.allowance_s - spent.used_s))
+    return JSONResponse(
+        {
+            "error": "minutes_spent",
+            "message": (
+                f"That recording needs {needed} min of transcription; {left} of your plan's "
+                f"{spent.allowance_s // 60} min are left this month."
+            ),
+            "used_s": spent.used_s,
+            "allowance_s": spent.allowance_s,
+            "needed_s": spent.needed_s,
+            "upgrade_url": PRICING.path,
+        },
+        429,
+        headers=_NO_STORE,
+    )
 
 
 def _no_job() -> JSONResponse:
@@ -154,6 +177,7 @@ async def start_transcription(request: Request) -> Response:
                 model=cast(TranscriberModel, model),
                 now=utc_now(),
                 max_active=services.settings.max_active_jobs_per_user,
+                plans=services.plans,
             )
         )
     except NotFound:
@@ -171,6 +195,8 @@ async def start_transcription(request: Request) -> Response:
             "too_many_jobs",
             f"You already have {limit} transcriptions waiting or running.",
         )
+    except MinutesSpent as spent:
+        return _minutes_spent(spent)
     except StorageUnavailable:
         return _error(503, "storage_unavailable", "The recording could not be stored.")
     view = await blocking(view_job, services.repository, job, utc_now())

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from keycraft.components.file_picker import file_picker, upload_input_id
+from keycraft.components.minutes_meter import minutes_meter, minutes_spent_dialog
 from keycraft.components.recorder import audio_recorder
 from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
@@ -211,7 +212,9 @@ def transcription_panel(into_open_project: bool = False) -> rx.Component:
                 spacing="3",
                 wrap="wrap",
             ),
-            *([_replace_dialog()] if into_open_project else []),
+            # In the editor the toolbar shows the minutes beside the download meter.
+            *([_replace_dialog()] if into_open_project else [minutes_meter()]),
+            minutes_spent_dialog(),
             spacing="3",
             width="100%",
         ),

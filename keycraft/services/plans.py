@@ -14,6 +14,8 @@ class Plan:
     key: str
     name: str
     monthly_downloads: int
+    monthly_transcription_minutes: int = 30
+    """Minutes of recordings the plan transcribes a month (see docs/jobs.md, "Fair use")."""
     price_cents: int = 0
     interval: str = "month"
     stripe_price_id: str = ""
@@ -25,7 +27,7 @@ class Plan:
         return self.price_cents > 0
 
 
-FREE_PLAN = Plan(key="free", name="Free", monthly_downloads=3)
+FREE_PLAN = Plan(key="free", name="Free", monthly_downloads=3, monthly_transcription_minutes=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,10 @@ class PlanCatalog:
     def download_limit(self, user: User) -> int:
         """Monthly MIDI downloads ``user`` may make."""
         return self.for_user(user).monthly_downloads
+
+    def transcription_seconds(self, user: User) -> int:
+        """Seconds of recordings ``user`` may have transcribed a month."""
+        return 60 * self.for_user(user).monthly_transcription_minutes
 
 
 def plan_for(user: User, plans: tuple[Plan, ...] = (), default: Plan = FREE_PLAN) -> Plan:

@@ -51,6 +51,7 @@ def price_cards(plans: tuple[Plan, ...]) -> tuple[PriceCard, ...]:
             period=price_period(plan),
             features=(
                 f"{plan.monthly_downloads:,} MIDI downloads a month",
+                f"{plan.monthly_transcription_minutes:,} minutes of transcription a month",
                 *INCLUDED_IN_EVERY_PLAN,
             ),
             highlighted=best is not None and plan.key == best.key,

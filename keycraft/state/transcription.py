@@ -15,8 +15,10 @@ from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.jobs.errors import TooManyJobs
+from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
 from keycraft.services.jobs.submit import (
+    check_minutes_left,
+    measure_stored_recording,
     new_project_for_recording,
     submit_job,
     submit_retranscription,
@@ -47,6 +49,7 @@ from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
 from keycraft.state.job_messages import REJECTED_MESSAGES, TOO_MANY_JOBS_MESSAGE
 from keycraft.state.jobs import JobsState
+from keycraft.state.minutes import MinutesState
 
 AUDIO_UPLOAD_ID = "upload-audio"
 MODEL_OPTIONS: dict[str, TranscriberModel] = {
@@ -70,6 +73,7 @@ MESSAGES: dict[type[DomainError], str] = {
     NotFound: "This project's recording is no longer available.",
 }
 FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
+MINUTES_SPENT_MESSAGE = "Not transcribed: this recording is longer than your minutes left."
 TOO_MANY_TRANSCRIPTIONS = (
     "You have started many transcriptions in the last hour. Please try again in {minutes} min."
 )
@@ -281,6 +285,12 @@ class TranscriptionState(rx.State):
         tempo_bpm = 120.0
         made_project = False
         try:
+            # Measured and checked before a project is made: a recording that does not fit
+            # this month's minutes is refused with nothing left behind.
+            duration_s = await asyncio.to_thread(measure_stored_recording, storage, key)
+            await asyncio.to_thread(
+                check_minutes_left, repo, services.plans, user_id, duration_s, utc_now()
+            )
             if into_id:
                 tempo_bpm = (
                     await asyncio.to_thread(projects.open_project, repo, user_id, into_id)
@@ -317,6 +327,8 @@ class TranscriptionState(rx.State):
                     options=options,
                     now=utc_now(),
                     max_active=services.settings.max_active_jobs_per_user,
+                    plans=services.plans,
+                    duration_s=duration_s,
                 )
             )
         except DomainError as exc:
@@ -325,13 +337,17 @@ class TranscriptionState(rx.State):
             await _forget_upload(user_id, None if into_id else project_id, key)
             async with self:
                 self.status = FAILED
-                self.message = (
-                    TOO_MANY_JOBS_MESSAGE.format(limit=services.settings.max_active_jobs_per_user)
-                    if isinstance(exc, TooManyJobs)
-                    else _message(exc)
-                )
+                if isinstance(exc, MinutesSpent):
+                    self.message = MINUTES_SPENT_MESSAGE
+                    await (await self.get_state(MinutesState)).show_spent(user_id, exc)
+                elif isinstance(exc, TooManyJobs):
+                    limit = services.settings.max_active_jobs_per_user
+                    self.message = TOO_MANY_JOBS_MESSAGE.format(limit=limit)
+                else:
+                    self.message = _message(exc)
             return None
         async with self:
+            await (await self.get_state(MinutesState)).load(user_id)
             self._pending_key = ""
             self.status, self.message = IDLE, ""
         if into_id:
@@ -383,6 +399,7 @@ class TranscriptionState(rx.State):
                     options=options,
                     now=utc_now(),
                     max_active=services.settings.max_active_jobs_per_user,
+                    plans=services.plans,
                 )
             )
         except RateLimited as limited:
@@ -393,13 +410,17 @@ class TranscriptionState(rx.State):
         except DomainError as exc:
             async with self:
                 self.status = FAILED
-                self.message = (
-                    TOO_MANY_JOBS_MESSAGE.format(limit=services.settings.max_active_jobs_per_user)
-                    if isinstance(exc, TooManyJobs)
-                    else _message(exc)
-                )
+                if isinstance(exc, MinutesSpent):
+                    self.message = MINUTES_SPENT_MESSAGE
+                    await (await self.get_state(MinutesState)).show_spent(user_id, exc)
+                elif isinstance(exc, TooManyJobs):
+                    limit = services.settings.max_active_jobs_per_user
+                    self.message = TOO_MANY_JOBS_MESSAGE.format(limit=limit)
+                else:
+                    self.message = _message(exc)
             return None
         async with self:
+            await (await self.get_state(MinutesState)).load(user_id)
             self.status, self.message = IDLE, ""
         return JobsState.watch
 

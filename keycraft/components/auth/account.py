@@ -7,6 +7,7 @@ from reflex.vars import ObjectVar
 
 from keycraft.components.auth.post_form import field, hidden, message, post_form
 from keycraft.components.link_button import link_button
+from keycraft.components.minutes_meter import minutes_meter
 from keycraft.routes import (
     ACCOUNT_DELETE_API,
     ACCOUNT_PASSWORD_API,
@@ -192,6 +193,7 @@ def plan_section() -> rx.Component:
             size="2",
             data_testid="account-quota",
         ),
+        minutes_meter(),
         rx.cond(
             AccountState.billing_note != "",
             rx.callout(AccountState.billing_note, icon="info", color_scheme="amber", size="1"),

@@ -3,10 +3,9 @@
 import reflex as rx
 
 from keycraft.components.editor.toolbar import IMPORT_BUTTON_ID
-from keycraft.components.link_button import link_button
 from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
-from keycraft.routes import PRICING
+from keycraft.components.upgrade_dialog import upgrade_dialog as shared_upgrade_dialog
 from keycraft.state.editor import EditorState
 from keycraft.state.editor_io import MidiImportState
 
@@ -161,25 +160,16 @@ def import_replace_dialog() -> rx.Component:
 
 def upgrade_dialog() -> rx.Component:
     """Shown when an export is refused because this month's downloads are used up."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("You have used this month's MIDI downloads"),
-            rx.dialog.description(
-                "Your plan includes ",
-                EditorState.downloads_limit,
-                " downloads a month; the next ones are available on ",
-                EditorState.downloads_reset,
-                ". Your notes stay saved, and a paid plan gives you more right away.",
-            ),
-            rx.hstack(
-                rx.dialog.close(rx.button("Not now", variant="soft", color_scheme="gray")),
-                link_button("See plans", href=PRICING.path, data_testid="upgrade-link"),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            data_testid="upgrade-dialog",
+    return shared_upgrade_dialog(
+        "You have used this month's MIDI downloads",
+        (
+            "Your plan includes ",
+            EditorState.downloads_limit,
+            " downloads a month; the next ones are available on ",
+            EditorState.downloads_reset,
+            ". Your notes stay saved, and a paid plan gives you more right away.",
         ),
-        open=EditorState.upgrade_open,
+        open_=EditorState.upgrade_open,
         on_open_change=EditorState.set_upgrade_open,
+        test_id="upgrade-dialog",
     )

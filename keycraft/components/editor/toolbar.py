@@ -5,6 +5,7 @@
 import reflex as rx
 
 from keycraft.components.file_picker import file_picker
+from keycraft.components.minutes_meter import minutes_meter
 from keycraft.components.piano_roll import zoom_action
 from keycraft.components.select_menu import select_menu
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
@@ -148,6 +149,7 @@ def editor_toolbar() -> rx.Component:
             ),
             content="MIDI downloads left this month",
         ),
+        minutes_meter(),
         _icon_button(
             "keyboard",
             "Keyboard shortcuts (?)",

@@ -20,6 +20,22 @@ class TooManyJobs(DomainError):
     """The user already has as many queued or running transcriptions as allowed."""
 
 
+class MinutesSpent(DomainError):
+    """The recording does not fit in what is left of the month's transcription minutes.
+
+    Attributes:
+        used_s: Seconds already reserved in the current window.
+        allowance_s: Seconds the plan allows in a window.
+        needed_s: Seconds the refused recording needed.
+    """
+
+    def __init__(self, used_s: int, allowance_s: int, needed_s: int) -> None:
+        super().__init__(f"{used_s}+{needed_s}/{allowance_s}")
+        self.used_s = used_s
+        self.allowance_s = allowance_s
+        self.needed_s = needed_s
+
+
 def error_code(error: DomainError) -> str:
     """The stored code for an error that ends a job (``AudioRejected`` keeps its own code)."""
     if isinstance(error, AudioRejected):

@@ -21,6 +21,9 @@ class TranscriptionJob:
     job creates the project with that id, so a retried job never makes a second one.
     ``options`` are the transcriber's form knobs (see ``TranscriptionOptions``).
     ``claim_id`` names the worker attempt that holds the job while ``lease_until`` is ahead.
+    ``reserved_s`` is the recording's length, taken from the owner's monthly transcription
+    allowance of the window ending ``minutes_window_end`` when the job was created; it goes
+    back to that window if the job fails or is cancelled.
     """
 
     id: str
@@ -43,6 +46,13 @@ class TranscriptionJob:
     finished_at: datetime | None = None
     error: str = ""
     note_count: int = 0
+    reserved_s: int = 0
+    minutes_window_end: datetime | None = None
+
+    @property
+    def refunds_minutes(self) -> bool:
+        """Whether the job's reserved minutes go back to its window (it ended without notes)."""
+        return self.status in (FAILED, CANCELLED) and self.reserved_s > 0
 
     @property
     def active(self) -> bool:

@@ -7,13 +7,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from keycraft.services import projects
+from keycraft.services.audio_duration import recording_duration_s
 from keycraft.services.domain import Project
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.jobs.errors import TooManyJobs
+from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
+from keycraft.services.jobs.minutes import minutes_status, reserved_seconds, window_end
 from keycraft.services.jobs.model import QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.ranges import BarRange, bar_range, range_option
 from keycraft.services.jobs.runner import remove_media
+from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
 from keycraft.services.transcriber_client import (
@@ -37,6 +40,30 @@ def new_project_for_recording(
     )
 
 
+def measure_stored_recording(storage: Storage, key: str) -> float | None:
+    """Seconds the stored recording plays (None when it cannot be decoded)."""
+    return recording_duration_s(storage.get(key), key[key.rfind(".") :])
+
+
+def check_minutes_left(
+    repo: Repository, plans: PlanCatalog, user_id: str, duration_s: float | None, now: datetime
+) -> None:
+    """Refuse early (nothing stored or made yet) a recording longer than the minutes left.
+
+    Only a courtesy: :func:`submit_job`'s atomic reservation is what enforces the allowance.
+
+    Raises:
+        MinutesSpent: the recording does not fit in what is left this month.
+        NotFound: no such user.
+    """
+    status = minutes_status(repo, plans, user_id, now)
+    if status is None:
+        raise NotFound(user_id)
+    needed_s = reserved_seconds(duration_s)
+    if needed_s > status.left_s:
+        raise MinutesSpent(status.used_s, status.allowance_s, needed_s)
+
+
 def submit_job(
     repo: Repository,
     queue: JobQueue,
@@ -50,6 +77,8 @@ def submit_job(
     options: TranscriptionOptions,
     now: datetime,
     max_active: int,
+    plans: PlanCatalog,
+    duration_s: float | None,
     bars: BarRange | None = None,
 ) -> TranscriptionJob:
     """Record a queued job for the project and hand it to the queue.
@@ -58,10 +87,17 @@ def submit_job(
 
     ``into_existing`` says the project was the user's before (it is kept if the job fails);
     otherwise it was made empty for this job and goes with its media if the job fails.
+    The recording's ``duration_s`` is reserved from the user's monthly transcription minutes
+    (their plan's) in the same atomic write that records the job.
 
     Raises:
         TooManyJobs: the user already has ``max_active`` jobs queued or running.
+        MinutesSpent: the recording does not fit in the minutes left this month.
+        NotFound: no such user.
     """
+    user = repo.get_user(user_id)
+    if user is None:
+        raise NotFound(user_id)
     job = TranscriptionJob(
         id=uuid.uuid4().hex,
         user_id=user_id,
@@ -76,8 +112,10 @@ def submit_job(
             **{k: v for k, v in asdict(options).items() if v is not None},
             **(range_option(bars) if bars is not None else {}),
         },
+        reserved_s=reserved_seconds(duration_s),
+        minutes_window_end=window_end(repo, user_id, now),
     )
-    if not repo.create_transcription_job(job, max_active):
+    if not repo.create_transcription_job(job, max_active, plans.transcription_seconds(user)):
         raise TooManyJobs(user_id)
     queue.enqueue(user_id, job.id)
     return job
@@ -94,20 +132,24 @@ def submit_retranscription(
     options: TranscriptionOptions,
     now: datetime,
     max_active: int,
+    plans: PlanCatalog,
 ) -> TranscriptionJob:
     """Queue a job that re-transcribes bars ``first_bar`` up to ``end_bar`` (exclusive).
 
     The job sends only those bars of the project's own recording and, when done, swaps the
-    notes that start in them in the saved project; notes elsewhere stay as they are.
+    notes that start in them in the saved project; notes elsewhere stay as they are. The
+    bars' length in the recording counts against the month's transcription minutes.
 
     Raises:
         NotFound: no such project of this user, or it has no recording.
         TooManyJobs: the user already has ``max_active`` jobs queued or running.
+        MinutesSpent: the bars do not fit in the minutes left this month.
     """
     project = projects.open_project(repo, user_id, project_id)
     key = project.source_audio_key
     if not key:
         raise NotFound("recording")
+    bars = bar_range(project, first_bar, end_bar)
     return submit_job(
         repo,
         queue,
@@ -120,7 +162,9 @@ def submit_retranscription(
         options=options,
         now=now,
         max_active=max_active,
-        bars=bar_range(project, first_bar, end_bar),
+        plans=plans,
+        duration_s=bars.end_s - bars.start_s,
+        bars=bars,
     )
 
 
@@ -136,6 +180,7 @@ def submit_recording_into_project(
     model: TranscriberModel,
     now: datetime,
     max_active: int,
+    plans: PlanCatalog,
 ) -> TranscriptionJob:
     """Stage a recording and queue a job that fills the user's project with its notes.
 
@@ -146,10 +191,13 @@ def submit_recording_into_project(
         NotFound: no such project of this user.
         UnsupportedAudioFile, AudioFileTooLarge, EmptyAudioFile: the upload is refused.
         TooManyJobs: the user already has ``max_active`` jobs queued or running.
+        MinutesSpent: the recording does not fit in the minutes left this month.
         StorageUnavailable: the recording could not be stored.
     """
     project = projects.open_project(repo, user_id, project_id)
     checked = check_audio(user_id, filename, len(audio), staged=True)
+    duration_s = recording_duration_s(audio, checked.suffix)
+    check_minutes_left(repo, plans, user_id, duration_s, now)
     knobs = MODEL_KNOBS[model]
     options = options_for(
         model,
@@ -172,6 +220,8 @@ def submit_recording_into_project(
             options=options,
             now=now,
             max_active=max_active,
+            plans=plans,
+            duration_s=duration_s,
         )
     except DomainError:
         forget_staged(storage, checked.storage_key)

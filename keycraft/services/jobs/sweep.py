@@ -32,6 +32,19 @@ def _newest_by_folder(storage: Storage, prefix: str, depth: int) -> dict[str, fl
     return newest
 
 
+def staged_folders_in_use(repo: Repository) -> frozenset[str]:
+    """Staged-upload folders (``tmp/<id>/``) that a queued or running job is still to read.
+
+    Whatever deletes staged uploads (this sweep, ``manage purge-temp``) keeps these, however
+    old: a job may wait in the queue longer than an upload is normally kept.
+    """
+    return frozenset(
+        job.recording_key.rsplit("/", 1)[0] + "/"
+        for job in repo.list_active_transcription_jobs()
+        if job.recording_key.startswith(TEMP_PREFIX)
+    )
+
+
 def sweep_orphan_recordings(
     repo: Repository,
     storage: Storage,
@@ -56,12 +69,7 @@ def sweep_orphan_recordings(
             continue
         if repo.get_project(user_id, project_id) is None:
             removed += storage.delete_prefix(project_media_prefix(user_id, project_id))
-    waiting = {
-        job.recording_key
-        for job in repo.list_active_transcription_jobs()
-        if job.recording_key.startswith(TEMP_PREFIX)
-    }
-    waiting_folders = {key.rsplit("/", 1)[0] + "/" for key in waiting}
+    waiting_folders = staged_folders_in_use(repo)
     for folder, newest in _newest_by_folder(storage, TEMP_PREFIX, 2).items():
         if folder in waiting_folders or newest > now_epoch_s - staged_grace_s:
             continue

@@ -3,16 +3,19 @@
 Items (see docs/data-model.md): the job at ``USER#<uid>/TJOB#<job_id>``; while it is queued
 or running, an index item ``TJOBS/<created>#<job_id>`` (status and owner) so recovery and
 queue positions are one query of one partition; ``USER#<uid>/TJOBUSAGE`` counts the user's
-active jobs. Each state change is one conditional write or one transaction.
+active jobs; ``USER#<uid>/TMINUTES#<window end>`` holds the seconds of recordings reserved in
+one monthly window. Each state change is one conditional write or one transaction.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from keycraft.services.jobs.errors import MinutesSpent
 from keycraft.services.jobs.model import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -29,7 +32,14 @@ from keycraft.services.repository.dynamodb_base import (
     opt_iso,
     opt_time,
 )
-from keycraft.services.repository.dynamodb_keys import PK, SK, iso, parse_iso, user_pk
+from keycraft.services.repository.dynamodb_keys import (
+    PK,
+    SK,
+    TTL_ATTRIBUTE,
+    iso,
+    parse_iso,
+    user_pk,
+)
 
 JOBS_INDEX_PK = "TJOBS"
 USAGE_SK = "TJOBUSAGE"
@@ -40,6 +50,15 @@ _HELD = "#s = :running AND claim_id = :claim"
 def job_sk(job_id: str) -> str:
     """Sort key of a transcription job under its owner."""
     return f"TJOB#{job_id}"
+
+
+def minutes_sk(window_end: datetime) -> str:
+    """Sort key of a user's seconds reserved in the monthly window ending ``window_end``."""
+    return f"TMINUTES#{iso(window_end)}"
+
+
+MINUTES_KEPT_AFTER_WINDOW = timedelta(days=31)
+"""A window's counter outlives its window this long (for late refunds), then TTL removes it."""
 
 
 def _index_sk(created_at: datetime, job_id: str) -> str:
@@ -70,6 +89,8 @@ def _job_item(job: TranscriptionJob) -> dict[str, Any]:
         "lease_until": opt_iso(job.lease_until),
         "started_at": opt_iso(job.started_at),
         "finished_at": opt_iso(job.finished_at),
+        "reserved_s": job.reserved_s,
+        "minutes_window_end": opt_iso(job.minutes_window_end),
     }
 
 
@@ -95,6 +116,8 @@ def _job_from_item(item: dict[str, Any]) -> TranscriptionJob:
         finished_at=opt_time(item.get("finished_at")),
         error=item.get("error", ""),
         note_count=int(item.get("note_count", 0)),
+        reserved_s=int(item.get("reserved_s", 0)),
+        minutes_window_end=opt_time(item.get("minutes_window_end")),
     )
 
 
@@ -134,24 +157,65 @@ class DynamoJobsMixin(DynamoBase):
     def _index_key(self, job: TranscriptionJob) -> tuple[str, str]:
         return JOBS_INDEX_PK, _index_sk(job.created_at, job.id)
 
-    def create_transcription_job(self, job: TranscriptionJob, max_active: int) -> bool:
-        """See ``TranscriptionJobStore``: counter, job and index item in one transaction."""
+    def create_transcription_job(
+        self, job: TranscriptionJob, max_active: int, allowance_s: int | None = None
+    ) -> bool:
+        """See ``TranscriptionJobStore``: counters, job and index item in one transaction."""
+        window_end = job.minutes_window_end
+        reserving = allowance_s is not None and window_end is not None
         index_pk, index_sk = self._index_key(job)
-        return self._transact(
-            [
-                self._update(
-                    user_pk(job.user_id),
-                    USAGE_SK,
-                    "SET active_jobs = if_not_exists(active_jobs, :zero) + :one",
-                    {":zero": 0, ":one": 1, ":max": max_active},
-                    "attribute_not_exists(active_jobs) OR active_jobs < :max",
-                ),
-                self._put(_job_item(job), "attribute_not_exists(PK)"),
-                self._put(
-                    {PK: index_pk, SK: index_sk, "user_id": job.user_id, "status": job.status}
-                ),
-            ]
+        items = [
+            self._update(
+                user_pk(job.user_id),
+                USAGE_SK,
+                "SET active_jobs = if_not_exists(active_jobs, :zero) + :one",
+                {":zero": 0, ":one": 1, ":max": max_active},
+                "attribute_not_exists(active_jobs) OR active_jobs < :max",
+            ),
+            self._put(_job_item(job), "attribute_not_exists(PK)"),
+            self._put({PK: index_pk, SK: index_sk, "user_id": job.user_id, "status": job.status}),
+        ]
+        if reserving and window_end is not None and allowance_s is not None:
+            items.append(self._reserve_minutes(job, window_end, allowance_s))
+        try:
+            with self._calls():
+                self._client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            if not is_condition_failure(exc):
+                raise
+            reasons = exc.response.get("CancellationReasons", [])
+            refused = [r.get("Code") == "ConditionalCheckFailed" for r in reasons]
+            # The job count is checked first; the minutes refuse only a job that fits it.
+            if len(refused) == len(items) and not any(refused[:3]) and refused[-1]:
+                assert window_end is not None and allowance_s is not None
+                used_s = self.transcription_seconds_used(job.user_id, window_end)
+                raise MinutesSpent(used_s, allowance_s, job.reserved_s) from exc
+            return False
+        return True
+
+    def _reserve_minutes(
+        self, job: TranscriptionJob, window_end: datetime, allowance_s: int
+    ) -> dict[str, Any]:
+        update = self._update(
+            user_pk(job.user_id),
+            minutes_sk(window_end),
+            "SET used_s = if_not_exists(used_s, :zero) + :need, #ttl = :ttl",
+            {
+                ":zero": 0,
+                ":need": job.reserved_s,
+                ":room": allowance_s - job.reserved_s,
+                ":allowance": allowance_s,
+                ":ttl": int((window_end + MINUTES_KEPT_AFTER_WINDOW).timestamp()),
+            },
+            "(attribute_not_exists(used_s) AND :need <= :allowance) OR used_s <= :room",
         )
+        update["Update"]["ExpressionAttributeNames"] = {"#ttl": TTL_ATTRIBUTE}
+        return update
+
+    def transcription_seconds_used(self, user_id: str, window_end: datetime) -> int:
+        """See ``TranscriptionJobStore``."""
+        item = self._get(user_pk(user_id), minutes_sk(window_end))
+        return 0 if item is None else int(item.get("used_s", 0))
 
     def get_transcription_job(self, user_id: str, job_id: str) -> TranscriptionJob | None:
         """See ``TranscriptionJobStore``."""
@@ -307,18 +371,26 @@ class DynamoJobsMixin(DynamoBase):
             ]
         )
 
-    def _end(self, job: TranscriptionJob, job_update: dict[str, Any]) -> bool:
-        # The job's end, its index item and the owner's active count change together.
+    def _end(self, job: TranscriptionJob, job_update: dict[str, Any], status: str) -> bool:
+        # The job's end, its index item, the owner's active count and (for a job that ends
+        # without notes) its reserved seconds change together: a replay refunds nothing.
         index_pk, index_sk = self._index_key(job)
-        return self._transact(
-            [
-                job_update,
-                {"Delete": {"TableName": self._table, "Key": dump({PK: index_pk, SK: index_sk})}},
+        items = [
+            job_update,
+            {"Delete": {"TableName": self._table, "Key": dump({PK: index_pk, SK: index_sk})}},
+            self._update(user_pk(job.user_id), USAGE_SK, "ADD active_jobs :minus", {":minus": -1}),
+        ]
+        ended = replace(job, status=status)
+        if ended.refunds_minutes and job.minutes_window_end is not None:
+            items.append(
                 self._update(
-                    user_pk(job.user_id), USAGE_SK, "ADD active_jobs :minus", {":minus": -1}
-                ),
-            ]
-        )
+                    user_pk(job.user_id),
+                    minutes_sk(job.minutes_window_end),
+                    "ADD used_s :minus",
+                    {":minus": -job.reserved_s},
+                )
+            )
+        return self._transact(items)
 
     def finish_transcription_job(
         self,
@@ -351,7 +423,7 @@ class DynamoJobsMixin(DynamoBase):
             _HELD,
         )
         update["Update"]["ExpressionAttributeNames"] = {**_NAMES, "#e": "error"}
-        return self._end(job, update)
+        return self._end(job, update, status)
 
     def cancel_transcription_job(
         self, user_id: str, job_id: str, now: datetime
@@ -372,4 +444,4 @@ class DynamoJobsMixin(DynamoBase):
             },
             "#s IN (:queued, :running)",
         )
-        return job if self._end(job, update) else None
+        return job if self._end(job, update, CANCELLED) else None

@@ -11,12 +11,24 @@ from keycraft.services.jobs.model import TranscriptionJob
 class TranscriptionJobStore(Protocol):
     """Storage for transcription jobs; every state change is one conditional write."""
 
-    def create_transcription_job(self, job: TranscriptionJob, max_active: int) -> bool:
+    def create_transcription_job(
+        self, job: TranscriptionJob, max_active: int, allowance_s: int | None = None
+    ) -> bool:
         """Store a queued job unless its owner already has ``max_active`` active jobs.
 
-        The check and the write are one atomic step: concurrent submissions never leave a
-        user with more than ``max_active`` queued or running jobs. False when refused.
+        With ``allowance_s``, the job's ``reserved_s`` is also added to its owner's seconds
+        used in the window ending ``job.minutes_window_end``, refused when the sum would pass
+        ``allowance_s``. The checks and the writes are one atomic step: concurrent
+        submissions never leave a user with more than ``max_active`` queued or running jobs
+        nor more seconds reserved than allowed. False when refused for the job count.
+
+        Raises:
+            MinutesSpent: the reservation does not fit (the job count did).
         """
+        ...
+
+    def transcription_seconds_used(self, user_id: str, window_end: datetime) -> int:
+        """Seconds reserved by the user's jobs in the window ending ``window_end`` (0 if none)."""
         ...
 
     def get_transcription_job(self, user_id: str, job_id: str) -> TranscriptionJob | None:
@@ -75,11 +87,18 @@ class TranscriptionJobStore(Protocol):
         error: str = "",
         note_count: int = 0,
     ) -> bool:
-        """End a held job as done or failed; False when the claim is lost or it was cancelled."""
+        """End a held job as done or failed; False when the claim is lost or it was cancelled.
+
+        A failed job's reserved seconds go back to its window in the same atomic step, so a
+        replayed finish never gives them back twice; a done job keeps them.
+        """
         ...
 
     def cancel_transcription_job(
         self, user_id: str, job_id: str, now: datetime
     ) -> TranscriptionJob | None:
-        """Cancel an active job; return it as it was before, or None if it had already ended."""
+        """Cancel an active job; return it as it was before, or None if it had already ended.
+
+        Its reserved seconds go back to its window in the same atomic step.
+        """
         ...

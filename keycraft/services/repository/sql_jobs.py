@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
 from sqlmodel import col
 
+from keycraft.services.jobs.errors import MinutesSpent
 from keycraft.services.jobs.model import (
     ACTIVE_STATUSES,
     CANCELLED,
@@ -19,7 +21,11 @@ from keycraft.services.jobs.model import (
     encode_options,
 )
 from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
-from keycraft.services.repository.sql_jobs_tables import TranscriptionJobRow, TranscriptionUsageRow
+from keycraft.services.repository.sql_jobs_tables import (
+    TranscriptionJobRow,
+    TranscriptionMinutesRow,
+    TranscriptionUsageRow,
+)
 
 
 def _job_from_row(row: TranscriptionJobRow) -> TranscriptionJob:
@@ -44,6 +50,8 @@ def _job_from_row(row: TranscriptionJobRow) -> TranscriptionJob:
         finished_at=maybe_aware(row.finished_at),
         error=row.error,
         note_count=row.note_count,
+        reserved_s=row.reserved_s,
+        minutes_window_end=maybe_aware(row.minutes_window_end),
     )
 
 
@@ -58,8 +66,17 @@ def _row_from_job(job: TranscriptionJob) -> TranscriptionJobRow:
         into_existing=job.into_existing,
         options_json=encode_options(job.options),
         status=job.status,
+        reserved_s=job.reserved_s,
+        minutes_window_end=job.minutes_window_end,
         created_at=job.created_at,
         updated_at=job.updated_at,
+    )
+
+
+def _minutes_row(user_id: str, window_end: datetime) -> Any:
+    return and_(
+        col(TranscriptionMinutesRow.user_id) == user_id,
+        col(TranscriptionMinutesRow.window_end) == window_end,
     )
 
 
@@ -72,16 +89,31 @@ def _held(user_id: str, job_id: str, claim_id: str) -> Any:
     )
 
 
+def _seconds_used(db: DbSession, user_id: str, window_end: datetime) -> int:
+    used = db.scalars(
+        select(col(TranscriptionMinutesRow.used_s)).where(_minutes_row(user_id, window_end))
+    ).first()
+    return 0 if used is None else int(used)
+
+
 class SqlJobsMixin(SqlBase):
     """Transcription-job half of the relational repository."""
 
-    def create_transcription_job(self, job: TranscriptionJob, max_active: int) -> bool:
-        """See ``TranscriptionJobStore``: the usage row's conditional UPDATE is the lock."""
+    def _ensure_row(self, row: TranscriptionUsageRow | TranscriptionMinutesRow) -> None:
         try:
             with self._tx() as db:
-                db.add(TranscriptionUsageRow(user_id=job.user_id, active_jobs=0))
+                db.add(row)
         except IntegrityError:
-            pass  # the user's usage row exists already
+            pass  # the row exists already
+
+    def create_transcription_job(
+        self, job: TranscriptionJob, max_active: int, allowance_s: int | None = None
+    ) -> bool:
+        """See ``TranscriptionJobStore``: conditional UPDATEs of the usage rows are the lock."""
+        self._ensure_row(TranscriptionUsageRow(user_id=job.user_id, active_jobs=0))
+        window_end = job.minutes_window_end
+        if allowance_s is not None and window_end is not None:
+            self._ensure_row(TranscriptionMinutesRow(user_id=job.user_id, window_end=window_end))
         with self._tx() as db:
             taken = db.execute(
                 update(TranscriptionUsageRow)
@@ -93,8 +125,26 @@ class SqlJobsMixin(SqlBase):
             )
             if rowcount(taken) != 1:
                 return False
+            if allowance_s is not None and window_end is not None:
+                reserved = db.execute(
+                    update(TranscriptionMinutesRow)
+                    .where(
+                        _minutes_row(job.user_id, window_end),
+                        col(TranscriptionMinutesRow.used_s) + job.reserved_s <= allowance_s,
+                    )
+                    .values(used_s=col(TranscriptionMinutesRow.used_s) + job.reserved_s)
+                )
+                if rowcount(reserved) != 1:
+                    used_s = _seconds_used(db, job.user_id, window_end)
+                    # Raising rolls the transaction back: the active-job count taken above too.
+                    raise MinutesSpent(used_s, allowance_s, job.reserved_s)
             db.add(_row_from_job(job))
         return True
+
+    def transcription_seconds_used(self, user_id: str, window_end: datetime) -> int:
+        """See ``TranscriptionJobStore``."""
+        with self._tx() as db:
+            return _seconds_used(db, user_id, window_end)
 
     def get_transcription_job(self, user_id: str, job_id: str) -> TranscriptionJob | None:
         """See ``TranscriptionJobStore``."""
@@ -218,6 +268,17 @@ class SqlJobsMixin(SqlBase):
             ended = db.execute(update(TranscriptionJobRow).where(condition).values(**values))
             if rowcount(ended) != 1:
                 return False
+            row = db.get(TranscriptionJobRow, job_id)
+            job = None if row is None else _job_from_row(row)
+            if job is not None and job.refunds_minutes and job.minutes_window_end is not None:
+                db.execute(
+                    update(TranscriptionMinutesRow)
+                    .where(
+                        _minutes_row(user_id, job.minutes_window_end),
+                        col(TranscriptionMinutesRow.used_s) >= job.reserved_s,
+                    )
+                    .values(used_s=col(TranscriptionMinutesRow.used_s) - job.reserved_s)
+                )
             db.execute(
                 update(TranscriptionUsageRow)
                 .where(

@@ -1,4 +1,4 @@
-"""SQL tables of transcription jobs and each user's count of active jobs."""
+"""SQL tables of transcription jobs, each user's count of active jobs and monthly minutes."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ class TranscriptionJobRow(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     error: str = Field(default="", max_length=100)
     note_count: int = 0
+    reserved_s: int = 0
+    minutes_window_end: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     created_at: datetime = Field(sa_column=_utc())
     updated_at: datetime = Field(sa_column=_utc())
 
@@ -47,3 +49,15 @@ class TranscriptionUsageRow(SQLModel, table=True):
 
     user_id: str = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
     active_jobs: int = 0
+
+
+class TranscriptionMinutesRow(SQLModel, table=True):
+    """Seconds of recordings a user's jobs reserved in one monthly window (its end names it)."""
+
+    __tablename__ = "transcription_minutes"
+
+    user_id: str = Field(
+        primary_key=True, foreign_key="users.id", ondelete="CASCADE", max_length=32
+    )
+    window_end: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    used_s: int = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 from urllib.parse import quote
 
@@ -103,13 +104,20 @@ class LocalStorage:
                 continue  # deleted while we listed
         return found
 
-    def purge_expired_temp(self, older_than_s: float) -> int:
+    def purge_expired_temp(
+        self, older_than_s: float, keep_folders: Collection[str] = frozenset()
+    ) -> int:
         """See the port: delete temporary uploads last written more than ``older_than_s`` ago."""
         base = self._root / TEMP_PREFIX.rstrip("/")
         if not base.exists():
             return 0
         cutoff = time.time() - older_than_s
-        old = [p for p in base.rglob("*") if p.is_file() and p.stat().st_mtime <= cutoff]
+        kept = {self._path(folder.rstrip("/")) for folder in keep_folders}
+        old = [
+            p
+            for p in base.rglob("*")
+            if p.is_file() and p.stat().st_mtime <= cutoff and not kept.intersection(p.parents)
+        ]
         for path in old:
             path.unlink(missing_ok=True)
         # Empty upload folders go too, so the tree does not grow forever.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,8 +44,13 @@ class Storage(Protocol):
         """
         ...
 
-    def purge_expired_temp(self, older_than_s: float) -> int:
-        """Delete uploads under ``tmp/`` older than ``older_than_s``; return how many."""
+    def purge_expired_temp(
+        self, older_than_s: float, keep_folders: Collection[str] = frozenset()
+    ) -> int:
+        """Delete uploads under ``tmp/`` older than ``older_than_s``; return how many.
+
+        Uploads inside ``keep_folders`` (``tmp/<id>/`` each) stay, however old.
+        """
         ...
 
     def download_url(self, key: str, filename: str, expires_s: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -95,11 +96,18 @@ class S3Storage:
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(self._bucket) from exc
 
-    def purge_expired_temp(self, older_than_s: float) -> int:
+    def purge_expired_temp(
+        self, older_than_s: float, keep_folders: Collection[str] = frozenset()
+    ) -> int:
         """See the port. The bucket's lifecycle rule does the same daily; this is for tools."""
         cutoff = utc_now().timestamp() - older_than_s
+        kept = tuple(keep_folders)
         try:
-            old = [key for key, modified in self._keys(TEMP_PREFIX) if modified <= cutoff]
+            old = [
+                key
+                for key, modified in self._keys(TEMP_PREFIX)
+                if modified <= cutoff and not key.startswith(kept)
+            ]
             return self._delete(old)
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable(self._bucket) from exc

@@ -22,6 +22,7 @@ def test_cards_show_price_period_and_download_limit_per_plan() -> None:
     assert (monthly.price, monthly.period, monthly.highlighted) == ("$8", "per month", True)
     assert (yearly.price, yearly.period, yearly.highlighted) == ("$72", "per year", False)
     assert monthly.features[0] == "100 MIDI downloads a month"
+    assert free.features[1] == "30 minutes of transcription a month"
     assert not any(card.highlighted for card in price_cards((FREE_PLAN,)))
 
 

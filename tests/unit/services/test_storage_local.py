@@ -61,12 +61,14 @@ def test_download_url_needs_a_signing_secret(tmp_path: Path) -> None:
 
 def test_purge_temp_command_uses_the_configured_store_and_age(tmp_path: Path) -> None:
     from keycraft.config import Settings
-    from keycraft.manage import purge_temp
+    from keycraft.manage import migrate, purge_temp
 
     store = LocalStorage(tmp_path)
     store.put(temp_upload_key("old", "take.wav"), b"old", "audio/wav")
     old = time.time() - 7200
     os.utime(tmp_path / "tmp/old/take.wav", (old, old))
-    settings = Settings(MEDIA_DIR=tmp_path, TEMP_UPLOAD_MAX_AGE_S=3600)
+    database_url = f"sqlite:///{tmp_path / 'db' / 'keycraft.db'}"
+    settings = Settings(MEDIA_DIR=tmp_path, TEMP_UPLOAD_MAX_AGE_S=3600, DATABASE_URL=database_url)
+    migrate(settings)  # the command asks the database which uploads jobs still need
     assert purge_temp(settings) == "1 expired temporary upload(s) deleted"
     assert purge_temp(settings) == "0 expired temporary upload(s) deleted"

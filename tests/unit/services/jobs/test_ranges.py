@@ -20,6 +20,7 @@ from keycraft.services.jobs.model import DONE, FAILED
 from keycraft.services.jobs.ranges import bar_range, range_of
 from keycraft.services.jobs.runner import JobContext, run_job
 from keycraft.services.jobs.submit import submit_retranscription, view_job
+from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
@@ -101,6 +102,7 @@ def _submit(ctx: JobContext, user_id: str, project_id: str, first: int, end: int
         options=TranscriptionOptions(model="basic-pitch"),
         now=utc_now(),
         max_active=3,
+        plans=PlanCatalog(),
     )
     return job.id
 
@@ -132,6 +134,8 @@ def test_a_bar_job_swaps_only_those_bars_and_sends_only_their_audio(
     job_id = _submit(ctx, user_id, project_id, 2, 3)
     stored = repo.get_transcription_job(user_id, job_id)
     assert stored is not None and stored.into_existing
+    # The bars' two seconds count against the month's minutes, not the whole recording.
+    assert stored.reserved_s == 2
     assert range_of(stored) == bar_range(repo.get_project(user_id, project_id), 2, 3)  # type: ignore[arg-type]
 
     assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE

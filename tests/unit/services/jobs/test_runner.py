@@ -16,6 +16,7 @@ from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
 from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
+from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
@@ -102,6 +103,8 @@ def _submit(ctx: JobContext, max_active: int = 3) -> tuple[str, str, str]:
         options=TranscriptionOptions(model="basic-pitch"),
         now=now,
         max_active=max_active,
+        plans=PlanCatalog(),
+        duration_s=2.0,
     )
     return user.id, job.id, project_id
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from keycraft.config import Settings
-from keycraft.manage import migrate
+from keycraft.manage import migrate, purge_temp
 from keycraft.services.clock import utc_now
 from keycraft.services.jobs.model import TranscriptionJob
 from keycraft.services.jobs.sweep import PROJECT_MEDIA_GRACE_S, sweep_orphan_recordings
@@ -97,3 +98,48 @@ def test_staged_uploads_go_unless_a_live_job_still_needs_them(
     assert _sweep(repo, storage, LATER) == 0  # younger than the staged grace
     assert _sweep(repo, storage, STAGED_GRACE_S + 60) == 1
     assert _keys(storage) == {waiting_key}
+
+
+def test_purge_temp_keeps_an_old_staged_upload_a_queued_job_is_still_to_read(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'purge.db'}"
+    settings = Settings(
+        REPOSITORY="sqlmodel",
+        DATABASE_URL=url,
+        MEDIA_DIR=tmp_path / "media",
+        TEMP_UPLOAD_MAX_AGE_S=3600,
+    )
+    migrate(settings)
+    engine = make_engine(url)
+    repo = SqlModelRepository(engine)
+    storage = LocalStorage(tmp_path / "media")
+    user = repo.create_user(make_user("q@example.com"))
+    project = repo.create_project(make_project(user, title="Queued"))
+    waiting_key = temp_upload_key(new_id(), "source.wav")
+    abandoned_key = temp_upload_key(new_id(), "source.wav")
+    for key in (waiting_key, abandoned_key):
+        storage.put(key, b"RIFF", "audio/wav")
+        old = time.time() - 7200  # older than TEMP_UPLOAD_MAX_AGE_S
+        os.utime(tmp_path / "media" / key, (old, old))
+    now = utc_now()
+    queued = TranscriptionJob(
+        id=new_id(),
+        user_id=user.id,
+        project_id=project.id,
+        recording_key=waiting_key,
+        filename="take.wav",
+        title="Queued",
+        created_at=now,
+        updated_at=now,
+        into_existing=True,
+    )
+    assert repo.create_transcription_job(queued, 3)
+
+    assert purge_temp(settings) == "1 expired temporary upload(s) deleted"
+    assert _keys(storage) == {waiting_key}
+    # Once the job has ended, its upload is an ordinary expired one.
+    assert repo.cancel_transcription_job(user.id, queued.id, now) is not None
+    assert purge_temp(settings) == "1 expired temporary upload(s) deleted"
+    assert _keys(storage) == set()
+    engine.dispose()

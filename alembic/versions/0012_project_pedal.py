@@ -1,6 +1,6 @@
 """projects keep their sustain pedal
 
-Revision ID: 0011
+Revision ID: 0012
 Revises: 0008
 Create Date: 2026-12-06 14:40:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
+revision: str = "0012"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
