@@ -39,6 +39,14 @@ _SHEET_CSS = {
     },
 }
 
+# The sheet floats over the page (z-index 20), so the dialogs and dropdowns opened from it
+# (Radix portals at the end of <body>, z-index auto) are lifted above it; Radix copies the
+# content's z-index onto the popper wrapper inline, hence !important.
+_LAYER_RULES = (
+    f"{COMPACT_MEDIA} {{ .rt-BaseDialogOverlay, [data-radix-popper-content-wrapper] "
+    "{ z-index: 30 !important; } }"
+)
+
 
 def _compact_button(icon: str, label: str, test_id: str, **props: object) -> rx.Component:
     return rx.icon_button(
@@ -110,6 +118,7 @@ def _sheet_header() -> rx.Component:
 def editor_controls() -> rx.Component:
     """The toolbar and transport, as a row on a desktop and a sheet below ``lg``."""
     return rx.box(
+        rx.el.style(_LAYER_RULES),
         _sheet_header(),
         editor_toolbar(),
         transport_bar(),

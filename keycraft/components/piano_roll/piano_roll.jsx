@@ -1197,11 +1197,19 @@ export function PianoRoll(props) {
       publishSelection();
       st.dirty = true;
     }
-    setActionMenu({ x: Math.min(x, L.w - 140), y: Math.min(y, L.h - 40 * CONTEXT_ACTIONS.length) });
+    setActionMenu({ x: Math.max(0, Math.min(x, L.w - 140)), y: Math.max(0, Math.min(y, L.h - 40 * CONTEXT_ACTIONS.length)) });
   };
   const runAction = (action) => {
     setActionMenu(null);
+    containerRef.current.focus({ preventScroll: true });
     onKeyDown(shortcutEvent(action));
+  };
+  // Keys in the menu stay there (Space on an item is not play); Escape closes it.
+  const onActionMenuKey = (e) => {
+    e.stopPropagation();
+    if (e.key !== "Escape") return;
+    setActionMenu(null);
+    containerRef.current.focus({ preventScroll: true });
   };
   const onTouchAction = (a) => {
     if (a.type === "tap") {
@@ -1427,6 +1435,7 @@ export function PianoRoll(props) {
     const h = canvas.clientHeight;
     const pw = Math.round(w * dpr);
     const ph = Math.round(h * dpr);
+    if (!pw || !ph) return; // not laid out (yet): the resize observer draws again
     if (canvas.width !== pw || canvas.height !== ph) {
       canvas.width = pw;
       canvas.height = ph;
@@ -1817,7 +1826,7 @@ export function PianoRoll(props) {
         style={{ width: "100%", height: "100%", display: "block", touchAction: readOnly ? "auto" : "none" }}
       />
       {actionMenu && (
-        <div role="menu" aria-label="Selection actions" data-testid="roll-actions" onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), setActionMenu(null))} style={{ position: "absolute", left: actionMenu.x, top: actionMenu.y, display: "flex", flexDirection: "column", minWidth: 132, padding: 4, borderRadius: 8, background: "var(--color-panel-solid)", border: "1px solid var(--gray-a6)", boxShadow: "0 6px 20px rgba(0, 0, 0, 0.35)" }}>
+        <div role="menu" aria-label="Selection actions" data-testid="roll-actions" onKeyDown={onActionMenuKey} style={{ position: "absolute", left: actionMenu.x, top: actionMenu.y, display: "flex", flexDirection: "column", minWidth: 132, padding: 4, borderRadius: 8, background: "var(--color-panel-solid)", border: "1px solid var(--gray-a6)", boxShadow: "0 6px 20px rgba(0, 0, 0, 0.35)" }}>
           {CONTEXT_ACTIONS.map((action) => (
             <button key={action.id} type="button" role="menuitem" data-action={action.id} onClick={() => runAction(action)} style={{ minHeight: 36, padding: "0 12px", textAlign: "left", border: 0, borderRadius: 6, background: "transparent", color: "var(--gray-12)", font: "inherit", fontSize: 14 }}>
               {action.label}
