@@ -258,6 +258,14 @@ def test_fingers_add_move_zoom_and_act_on_notes_and_play(
     _wait_saved(app, t, lambda notes: len(notes) == len(NOTES), "the deleted note")
     assert page.evaluate("window.__keycraft.noteCount") == len(NOTES)
 
+    # Tap on a note selects it (and adds nothing).
+    seeded = page.evaluate(
+        "window.__keycraft.noteRect(window.__keycraft.notes().find((n) => n.start_tick === 0).id)"
+    )
+    page.touchscreen.tap(seeded["x"] + 3, seeded["y"] + seeded["height"] / 2)
+    expect(page.get_by_test_id("selection-count")).to_have_text("1")
+    assert page.evaluate("window.__keycraft.noteCount") == len(NOTES)
+
     # Pinch: two fingers spread zoom in; moved together they pan.
     before_px = page.evaluate("window.__keycraft.pxPerBeat")
     mid_x, mid_y = _point(page, 1440, pitch - 6)
