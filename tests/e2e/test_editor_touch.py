@@ -210,6 +210,10 @@ def test_the_editor_fits_the_screen_and_the_roll_takes_most_of_it(
     assert solo_box is not None and solo_box["x"] + solo_box["width"] <= width
     assert _overflow(page, "[data-testid='editor-controls'] *") <= 0
     _no_sideways_scroll(t, "controls")
+    # Its dropdowns open above it.
+    sheet.get_by_test_id("snap").tap()
+    page.get_by_role("option", name="1/8", exact=True).tap()
+    expect(sheet.get_by_test_id("snap")).to_have_text("1/8")
     page.get_by_test_id("controls-close").tap()
     expect(sheet).to_be_hidden()
     assert console.errors == []
