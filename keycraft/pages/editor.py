@@ -24,8 +24,13 @@ from keycraft.state.editor_view import EditorViewState
 
 ROLL_ID = "roll"
 """Where the skip link lands; it focuses the roll inside, ready for keyboard shortcuts."""
-ROLL_HEIGHT = rx.breakpoints(initial="max(22rem, calc(100dvh - 9rem))", lg="560px")
-"""560 px on a desktop; below ``lg`` the roll takes the screen under the header and compact bar."""
+ROLL_HEIGHT = rx.breakpoints(
+    initial="max(22rem, calc(100dvh - 13rem))",
+    sm="max(22rem, calc(100dvh - 11rem))",
+    lg="560px",
+)
+"""560 px on a desktop; below ``lg`` the roll fills the screen under the header (two lines on a
+phone, one from ``sm``), the counts and the compact bar."""
 
 
 def _roll() -> rx.Component:
