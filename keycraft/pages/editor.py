@@ -3,6 +3,7 @@
 import reflex as rx
 
 from keycraft.components.editor.app_header import editor_app_header
+from keycraft.components.editor.controls_sheet import compact_bar, editor_controls
 from keycraft.components.editor.header import editor_header
 from keycraft.components.editor.panels import (
     import_replace_dialog,
@@ -13,8 +14,6 @@ from keycraft.components.editor.panels import (
     velocity_lane,
 )
 from keycraft.components.editor.tempo_prompt import tempo_prompt_dialog
-from keycraft.components.editor.toolbar import editor_toolbar
-from keycraft.components.editor.transport import transport_bar
 from keycraft.components.job_status import editor_job_status
 from keycraft.components.layout import skip_link
 from keycraft.components.piano_roll import piano_roll
@@ -25,6 +24,13 @@ from keycraft.state.editor_view import EditorViewState
 
 ROLL_ID = "roll"
 """Where the skip link lands; it focuses the roll inside, ready for keyboard shortcuts."""
+ROLL_HEIGHT = rx.breakpoints(
+    initial="max(22rem, calc(100dvh - 13rem))",
+    sm="max(22rem, calc(100dvh - 11rem))",
+    lg="560px",
+)
+"""560 px on a desktop; below ``lg`` the roll fills the screen under the header (two lines on a
+phone, one from ``sm``), the counts and the compact bar."""
 
 
 def _roll() -> rx.Component:
@@ -54,7 +60,7 @@ def _roll() -> rx.Component:
         key_height_px=EditorState.key_height_px,
         view_revision=EditorState.view_revision,
         sample_base_url="/piano/",
-        height_px=560,
+        fill_height=True,
         saved_seq=EditorState.saved_seq,
         on_commit=EditorState.commit,
         on_command=EditorState.command,
@@ -85,16 +91,17 @@ def editor_page() -> rx.Component:
                 _missing(),
                 rx.vstack(
                     editor_header(),
-                    editor_toolbar(),
-                    transport_bar(),
+                    compact_bar(),
+                    editor_controls(),
                     message_banner(),
                     editor_job_status(),
                     rx.box(
                         rx.cond(
-                            EditorState.loaded, _roll(), rx.skeleton(height="560px", width="100%")
+                            EditorState.loaded, _roll(), rx.skeleton(height="100%", width="100%")
                         ),
                         id=ROLL_ID,
                         width="100%",
+                        height=ROLL_HEIGHT,
                         scroll_margin_top="1rem",
                     ),
                     velocity_lane(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.sync_api import Browser, BrowserContext
 
 from keycraft.services.clock import utc_now
@@ -16,10 +18,15 @@ def create_user(app: RunningApp, **fields: object) -> User:
     return app.repository().create_user(make_user(created_at=utc_now(), **fields))  # type: ignore[arg-type]
 
 
-def signed_in_context(browser: Browser, app: RunningApp, user: User) -> BrowserContext:
-    """A browser context carrying a valid HttpOnly session cookie for ``user``."""
+def signed_in_context(
+    browser: Browser, app: RunningApp, user: User, **options: Any
+) -> BrowserContext:
+    """A browser context carrying a valid HttpOnly session cookie for ``user``.
+
+    ``options`` go to ``new_context`` (a phone's viewport, touch and mobile emulation).
+    """
     issued = start_session(app.repository(), user.id, "playwright", utc_now())
-    context = browser.new_context()
+    context = browser.new_context(**options)
     context.add_cookies(
         [
             {

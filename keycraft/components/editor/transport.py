@@ -68,6 +68,8 @@ def _mixer() -> rx.Component:
             ),
             spacing="2",
             align="center",
+            # On a phone the four don't fit one line.
+            wrap="wrap",
         ),
     )
 

@@ -1,6 +1,7 @@
 // The piano-roll canvas and Tone.js playback. Everything per-frame (drag, hover, playhead,
 // sounding keys) lives here; Python receives coarse commits (onCommit, onCommand, onSelect).
-import React, { useEffect, useRef } from "react";
+import React, { useEffect, useRef, useState } from "react";
+import { CONTEXT_ACTIONS, createTouchGestures, pxPerBeatShowingBars, shortcutEvent } from "./touch_gestures.js";
 import * as Tone from "tone";
 
 const TICKS_PER_QUARTER = 480;
@@ -223,6 +224,7 @@ export function PianoRoll(props) {
     viewRevision = 0,
     sampleBaseUrl = "/piano/",
     heightPx = 560,
+    fillHeight = false,
     savedSeq = 0,
     readOnly = false,
     fitToNotes = false,
@@ -1181,6 +1183,71 @@ export function PianoRoll(props) {
     }
     st.dirty = true;
   };
+  // ---------------------------------------------------------------- touch
+  // Fingers go through touch_gestures.js; what it decides runs through the handlers above.
+  const [actionMenu, setActionMenu] = useState(null);
+  const atClient = (p) => ({ clientX: p.x, clientY: p.y, pointerId: st.touchPointerId, shiftKey: false });
+  const openActionMenu = (p) => {
+    const { x, y } = localPoint(atClient(p));
+    const L = layout();
+    if (x < KEYBOARD_WIDTH_PX || y < RULER_HEIGHT_PX || x > L.gridRight || y > L.gridBottom) return;
+    const hit = noteAt(x, y);
+    if (hit && !st.selected.has(hit.id)) {
+      st.selected = new Set([hit.id]);
+      publishSelection();
+      st.dirty = true;
+    }
+    setActionMenu({ x: Math.max(0, Math.min(x, L.w - 140)), y: Math.max(0, Math.min(y, L.h - 40 * CONTEXT_ACTIONS.length)) });
+  };
+  const runAction = (action) => {
+    setActionMenu(null);
+    containerRef.current.focus({ preventScroll: true });
+    onKeyDown(shortcutEvent(action));
+  };
+  // Keys in the menu stay there (Space on an item is not play); Escape closes it.
+  const onActionMenuKey = (e) => {
+    e.stopPropagation();
+    if (e.key !== "Escape") return;
+    setActionMenu(null);
+    containerRef.current.focus({ preventScroll: true });
+  };
+  const onTouchAction = (a) => {
+    if (a.type === "tap") {
+      onPointerDown(atClient(a));
+      onPointerUp();
+    } else if (a.type === "dragStart") onPointerDown(atClient(a));
+    else if (a.type === "dragMove") onPointerMove(atClient(a));
+    else if (a.type === "dragEnd") onPointerUp();
+    else if (a.type === "longPress") openActionMenu(a);
+    else if (a.type === "pinch") zoomBy(a.factor, localPoint(atClient(a)).x);
+    else if (a.type === "pan") {
+      st.view.scrollXPx = Math.max(0, st.view.scrollXPx - a.dx);
+      st.view.scrollYPx = clamp(st.view.scrollYPx - a.dy, 0, maxScrollYPx());
+      st.dirty = true;
+    }
+  };
+  if (!st.touch) st.touch = createTouchGestures({ onAction: (a) => st.onTouchAction(a) });
+  st.onTouchAction = onTouchAction;
+  const onTouchPointer = (e) => {
+    if (st.props.readOnly) return;
+    if (e.type === "pointerdown") {
+      setActionMenu(null);
+      st.touchPointerId = e.pointerId;
+      containerRef.current.focus({ preventScroll: true });
+      st.touch.down(e.pointerId, e.clientX, e.clientY);
+    } else if (e.type === "pointermove") st.touch.move(e.pointerId, e.clientX, e.clientY);
+    else if (e.type === "pointerup") st.touch.up(e.pointerId);
+    else st.touch.cancel(e.pointerId);
+  };
+  // On a narrow roll (a phone, a tablet) the saved zoom may show less than two bars.
+  const showTwoBars = () => {
+    if (st.props.fitToNotes || !canvasRef.current) return;
+    const g = geometry();
+    st.fitWidthPx = canvasRef.current.clientWidth;
+    const barBeats = barTicksAt(g.xToTick(KEYBOARD_WIDTH_PX)) / TICKS_PER_QUARTER;
+    st.view.pxPerBeat = pxPerBeatShowingBars(st.view.pxPerBeat, layout().gridRight - KEYBOARD_WIDTH_PX, barBeats, 2, MIN_PX_PER_BEAT);
+    st.dirty = true;
+  };
   const onWheel = (e) => {
     // Read-only: a plain vertical wheel scrolls the page around the roll, not its rows.
     if (st.props.readOnly && !(e.ctrlKey || e.metaKey || e.shiftKey) && Math.abs(e.deltaX) <= Math.abs(e.deltaY)) return;
@@ -1368,6 +1435,7 @@ export function PianoRoll(props) {
     const h = canvas.clientHeight;
     const pw = Math.round(w * dpr);
     const ph = Math.round(h * dpr);
+    if (!pw || !ph) return; // not laid out (yet): the resize observer draws again
     if (canvas.width !== pw || canvas.height !== ph) {
       canvas.width = pw;
       canvas.height = ph;
@@ -1467,6 +1535,7 @@ export function PianoRoll(props) {
     st.view.pxPerBeat = clamp(Number(pxPerBeat) || 96, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
     st.view.keyHeightPx = clamp(Number(keyHeightPx) || 12, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
     st.view.scrollYPx = 0;
+    showTwoBars();
     st.dirty = true;
   }, [viewRevision]);
 
@@ -1547,6 +1616,7 @@ export function PianoRoll(props) {
     frame = requestAnimationFrame(loop);
     const ro = new ResizeObserver(() => {
       fitView();
+      if (canvas.clientWidth !== st.fitWidthPx) showTwoBars();
       st.dirty = true;
     });
     // Space plays from anywhere on the page that is not a text field or a button.
@@ -1744,16 +1814,26 @@ export function PianoRoll(props) {
       aria-label={readOnly ? "Piano roll, read-only: press Space to play or pause" : "Piano roll: press ? for keyboard shortcuts"}
       data-testid="piano-roll"
       onKeyDown={onKeyDown}
-      style={{ width: "100%", height: `${heightPx}px`, outline: "none", borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)" }}
+      style={{ width: "100%", height: fillHeight ? "100%" : `${heightPx}px`, outline: "none", borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)", position: "relative" }}
     >
       <canvas
         ref={canvasRef}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerCancel={onPointerUp}
+        onPointerDown={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerDown(e))}
+        onPointerMove={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerMove(e))}
+        onPointerUp={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerUp(e))}
+        onPointerCancel={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerUp(e))}
+        onContextMenu={(e) => st.touch.phase !== "idle" && e.preventDefault()}
         style={{ width: "100%", height: "100%", display: "block", touchAction: readOnly ? "auto" : "none" }}
       />
+      {actionMenu && (
+        <div role="menu" aria-label="Selection actions" data-testid="roll-actions" onKeyDown={onActionMenuKey} style={{ position: "absolute", left: actionMenu.x, top: actionMenu.y, display: "flex", flexDirection: "column", minWidth: 132, padding: 4, borderRadius: 8, background: "var(--color-panel-solid)", border: "1px solid var(--gray-a6)", boxShadow: "0 6px 20px rgba(0, 0, 0, 0.35)" }}>
+          {CONTEXT_ACTIONS.map((action) => (
+            <button key={action.id} type="button" role="menuitem" data-action={action.id} onClick={() => runAction(action)} style={{ minHeight: 36, padding: "0 12px", textAlign: "left", border: 0, borderRadius: 6, background: "transparent", color: "var(--gray-12)", font: "inherit", fontSize: 14 }}>
+              {action.label}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

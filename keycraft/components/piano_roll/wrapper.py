@@ -10,6 +10,10 @@ from reflex.event import EventSpec, passthrough_event_spec
 TONE_PACKAGE = "tone@15.5.44"
 """Tone.js, pinned exactly: the scheduling and sampler API the component is written for."""
 
+TOUCH_GESTURES_MODULE = rx.asset("touch_gestures.js", shared=True)
+"""The pure tap / drag / long-press / pinch / pan module ``piano_roll.jsx`` imports; linked
+beside it."""
+
 
 class NoteRow(TypedDict):
     """One note as the component sends and receives it."""
@@ -72,6 +76,10 @@ class SelectionEvent(TypedDict):
 
 class PianoRoll(rx.NoSSRComponent):
     """Canvas piano roll with Tone.js playback.
+
+    Touch works too: tap adds or selects a note, a drag moves it, two fingers pinch to zoom
+    and pan, and a long press offers the selection actions (cut, copy, paste, duplicate,
+    quantize, select all, delete). A roll narrower than two bars at its zoom zooms out.
 
     The component owns every per-frame interaction; Python sends the notes once per load
     (``notes_json`` + ``load_revision``) and server-made edits as small patches
@@ -184,6 +192,11 @@ class PianoRoll(rx.NoSSRComponent):
 
     height_px: rx.Var[int]
     """Height of the roll in CSS pixels, velocity lane and scrollbars included. Default 560."""
+
+    fill_height: rx.Var[bool]
+    """Take the height of the parent box instead of ``height_px`` (a phone's roll fills the
+    screen below the header). Default False.
+    """
 
     saved_seq: rx.Var[int]
     """The ``seq`` of the latest commit or command the server has saved. Until it catches up
