@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from keycraft.components.file_picker import file_picker, upload_input_id
+from keycraft.components.page_a11y import slider_name
 from keycraft.components.recorder import audio_recorder
 from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
@@ -54,7 +55,7 @@ def _threshold(label: str, value: float | rx.Var[float], on_commit: Any) -> rx.C
             step=0.05,
             on_value_commit=on_commit,
             width="6rem",
-            aria_label=f"{label} threshold",
+            **slider_name(f"{label} threshold"),
         ),
         rx.text(value, size="2"),
     )
