@@ -31,7 +31,7 @@ const BLACK = new Set([1, 3, 6, 8, 10]);
 // Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
 const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
 
-const noteName = keys.noteName;
+const noteName = (pitch) => keys.noteName(pitch);
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
 // Quiet notes are blue, loud ones red; selected notes are near white (roll_keys.js).
@@ -1093,6 +1093,8 @@ export function PianoRoll(props) {
         st.dirty = true;
         return;
       }
+      // The keyboard carries on from the clicked note (Tab goes to the next one).
+      st.cursor = { tick: hit.n.start_tick, pitch: hit.n.pitch_midi, onNote: true };
       const origins = new Map();
       st.selected.forEach((id) => origins.set(id, { ...st.notes.get(id) }));
       st.drag = { kind: hit.nearEnd ? "resize" : "move", anchorId: hit.id, startTick: tick, startPitch: pitch, origins, moved: false, created: false };
