@@ -12,6 +12,7 @@ from keycraft.state.session_guard import SessionGuard
 app = rx.App(
     api_transformer=build_api(),
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    stylesheets=["/a11y.css"],
 )
 app.register_lifespan_task(setup_logging)
 app.add_middleware(SessionGuard())

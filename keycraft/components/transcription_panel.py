@@ -8,6 +8,7 @@ import reflex as rx
 
 from keycraft.components.file_picker import file_picker, upload_input_id
 from keycraft.components.minutes_meter import minutes_meter, minutes_spent_dialog
+from keycraft.components.page_a11y import slider_name
 from keycraft.components.recorder import audio_recorder
 from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
@@ -56,7 +57,7 @@ def _threshold(label: str, value: float | rx.Var[float], on_commit: Any) -> rx.C
             step=0.05,
             on_value_commit=on_commit,
             width="6rem",
-            aria_label=f"{label} threshold",
+            **slider_name(f"{label} threshold"),
         ),
         rx.text(value, size="2"),
     )

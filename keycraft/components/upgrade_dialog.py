@@ -5,6 +5,7 @@ from typing import Any
 import reflex as rx
 
 from keycraft.components.link_button import link_button
+from keycraft.components.page_a11y import return_focus
 from keycraft.routes import PRICING
 
 
@@ -36,6 +37,8 @@ def upgrade_dialog(
                 spacing="3",
                 margin_top="1rem",
             ),
+            # Focus goes back to the button that led here (Export, an upload), not the page top.
+            on_close_auto_focus=return_focus(),
             data_testid=test_id,
         ),
         open=open_,

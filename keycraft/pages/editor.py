@@ -16,6 +16,7 @@ from keycraft.components.editor.panels import (
 from keycraft.components.editor.tempo_prompt import tempo_prompt_dialog
 from keycraft.components.job_status import editor_job_status
 from keycraft.components.layout import skip_link
+from keycraft.components.page_a11y import page_a11y
 from keycraft.components.piano_roll import piano_roll
 from keycraft.components.transcription_panel import retranscribe_panel
 from keycraft.routes import PROJECTS
@@ -84,6 +85,7 @@ def editor_page() -> rx.Component:
     """Render the editor for the project in the URL."""
     return rx.box(
         skip_link("Skip to the piano roll", ROLL_ID, focus_selector=f"#{ROLL_ID} [tabindex='0']"),
+        page_a11y(),
         editor_app_header(),
         rx.el.main(
             rx.cond(

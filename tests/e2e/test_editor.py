@@ -431,9 +431,9 @@ def test_select_copy_paste_duplicate_quantize_and_transpose(
     page.get_by_test_id("transpose-octave-up").click()
     _wait_for(lambda: {Note(4320, 240, 72, 90), Note(4560, 240, 76, 90)} <= stored(), "octave")
 
-    # Arrow keys move the selection by a grid step and a semitone; undo walks back.
+    # Alt+arrow keys move the selection by a grid step and a semitone; undo walks back.
     page.get_by_test_id("piano-roll").focus()
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Alt+ArrowDown")
     _wait_for(lambda: Note(4320, 240, 71, 90) in stored(), "semitone down")
     page.keyboard.press("Control+z")
     page.keyboard.press("Control+z")
@@ -654,9 +654,8 @@ def test_autosave_coalesces_a_burst_and_an_edit_survives_an_immediate_reload(
     unsaved = page.evaluate(
         """() => {
           const roll = document.querySelector('[data-testid="piano-roll"]');
-          for (let i = 0; i < 30; i++) {
-            roll.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }));
-          }
+          const up = { key: 'ArrowUp', altKey: true, bubbles: true };
+          for (let i = 0; i < 30; i++) roll.dispatchEvent(new KeyboardEvent('keydown', up));
           return window.__keycraft.unsaved;
         }"""
     )
@@ -702,9 +701,8 @@ def test_export_right_after_a_burst_waits_for_the_save_and_downloads_the_final_n
         page.evaluate(
             """() => {
               const roll = document.querySelector('[data-testid="piano-roll"]');
-              for (let i = 0; i < 30; i++) {
-                roll.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }));
-              }
+              const up = { key: 'ArrowUp', altKey: true, bubbles: true };
+              for (let i = 0; i < 30; i++) roll.dispatchEvent(new KeyboardEvent('keydown', up));
               document.querySelector('[data-testid="export-midi"]').click();
             }"""
         )

@@ -113,7 +113,7 @@ def test_first_hour_from_home_to_an_exported_transcription(
     page.get_by_test_id("piano-roll").focus()
     page.keyboard.press("Control+a")
     page.wait_for_function(f"window.__keycraft.selectedCount === {len(transcribed)}")
-    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Alt+ArrowUp")
     raised = sorted(n.pitch_midi + 1 for n in transcribed)
     edited = _wait_for_notes(
         app, user.id, lambda notes: sorted(n.pitch_midi for n in notes) == raised, "the edit"

@@ -136,7 +136,9 @@ def provider_buttons() -> rx.Component:
 
 def switch_link(text: str, label: str, href: str, testid: str) -> rx.Component:
     """A one-line cross-link such as "No account yet? Create one"."""
-    return rx.text(text, " ", rx.link(label, href=href, data_testid=testid), size="2")
+    # Underlined: in a line of text a link must not be told apart by its colour alone.
+    link = rx.link(label, href=href, underline="always", data_testid=testid)
+    return rx.text(text, " ", link, size="2")
 
 
 def sign_up_switch() -> rx.Component:

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from keycraft.components.editor.toolbar import IMPORT_BUTTON_ID
+from keycraft.components.page_a11y import return_focus, slider_name
 from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
 from keycraft.components.upgrade_dialog import upgrade_dialog as shared_upgrade_dialog
@@ -13,13 +14,20 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Space", "Play / pause"),
     ("D or B", "Draw tool"),
     ("S or V", "Select tool"),
+    ("← → ↑ ↓", "Move the keyboard cursor a grid step, a semitone"),
+    ("Page Up, Page Down", "Move the keyboard cursor an octave"),
+    ("Enter", "Add a note at the cursor (the cursor then steps past it)"),
+    ("Tab, Shift + Tab", "Select the next, previous note in time (past the last: leave the roll)"),
+    ("Shift + ← → ↑ ↓", "Extend the selection with the cursor"),
+    ("Alt + ↑ ↓", "Transpose selection a semitone"),
+    ("Alt + Shift + ↑ ↓", "Transpose selection an octave"),
+    ("Alt + ← →", "Move selection one grid step"),
+    ("Alt + Shift + ← →", "Move selection four grid steps"),
+    ("[ ]", "Shorten, lengthen selection a grid step (nothing selected: new notes)"),
+    ("+ −", "Velocity of selection up, down 8"),
     ("Click / drag on empty grid", "Draw a note (draw tool) or rubber-band select"),
     ("Click, Shift+click", "Select, add to selection"),
     ("Drag a note / its right edge", "Move / resize"),
-    ("↑ ↓", "Transpose selection a semitone"),
-    ("Shift + ↑ ↓", "Transpose selection an octave"),
-    ("← →", "Move selection one grid step"),
-    ("Shift + ← →", "Move selection four grid steps"),
     ("Del, Backspace", "Delete selection"),
     ("Q", "Quantize selection to the grid"),
     ("Ctrl/Cmd + A", "Select all"),
@@ -37,6 +45,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Esc", "Clear selection"),
     ("?", "This list"),
 )
+"""Every key of the roll, in the order the shortcut list shows them."""
 
 
 def velocity_lane() -> rx.Component:
@@ -53,6 +62,7 @@ def velocity_lane() -> rx.Component:
             disabled=EditorState.selection_count == 0,
             width="16rem",
             data_testid="velocity",
+            **slider_name("Velocity of selection"),
         ),
         rx.text(EditorState.velocity, size="2", width="2rem"),
         align="center",
@@ -101,6 +111,7 @@ def shortcuts_dialog() -> rx.Component:
                 size="1",
             ),
             rx.dialog.close(rx.button("Close", margin_top="1rem")),
+            on_close_auto_focus=return_focus(),
             data_testid="shortcut-help",
         ),
         open=EditorState.help_open,

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.page_a11y import return_focus
 from keycraft.state.editor import EditorState
 from keycraft.state.editor_view import EditorViewState
 
@@ -58,6 +59,7 @@ def tempo_prompt_dialog() -> rx.Component:
                 spacing="2",
                 margin_top="1rem",
             ),
+            on_close_auto_focus=return_focus(),
             data_testid="tempo-prompt",
         ),
         open=EditorState.tempo_prompt_open,

@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from keycraft.components.page_a11y import slider_name
 from keycraft.components.piano_roll import transport_action
 from keycraft.components.recorder import midi_recorder
 from keycraft.components.select_menu import select_menu
@@ -100,6 +101,7 @@ def transport_bar() -> rx.Component:
                 + "-"
                 + EditorState.tempo_field_revision.to_string(),
                 on_blur=EditorState.set_tempo,
+                aria_label="Tempo in BPM",
                 min=20,
                 max=400,
                 step=1,
@@ -134,6 +136,7 @@ def transport_bar() -> rx.Component:
             rx.switch(
                 checked=EditorState.metronome,
                 on_change=EditorViewState.set_metronome,
+                aria_label="Metronome",
                 data_testid="metronome",
             ),
         ),
@@ -143,6 +146,7 @@ def transport_bar() -> rx.Component:
                 rx.switch(
                     checked=EditorState.loop_enabled,
                     on_change=EditorViewState.set_loop_enabled,
+                    aria_label="Loop",
                     data_testid="loop",
                 ),
                 _loop_bar_input(
@@ -172,7 +176,7 @@ def transport_bar() -> rx.Component:
                 step=1,
                 on_value_commit=EditorViewState.set_volume_db,
                 width="7rem",
-                aria_label="Volume",
+                **slider_name("Volume"),
             ),
         ),
         _mixer(),

@@ -3,6 +3,7 @@
 import React, { useEffect, useRef, useState } from "react";
 import { CONTEXT_ACTIONS, createTouchGestures, pxPerBeatShowingBars, shortcutEvent } from "./touch_gestures.js";
 import * as Tone from "tone";
+import * as keys from "./roll_keys.js";
 
 const TICKS_PER_QUARTER = 480;
 const LOWEST_PITCH = 21;
@@ -27,19 +28,20 @@ const VELOCITY_BAR_PX = 3;
 const SCROLLBAR_PX = 10;
 const MIN_THUMB_PX = 24;
 const LOOP_EDGE_PX = 6;
-const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 const BLACK = new Set([1, 3, 6, 8, 10]);
 // Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
 const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
 
-const noteName = (pitch) => `${NOTE_NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
+const noteName = (pitch) => keys.noteName(pitch);
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
-// Quiet notes are blue, loud ones red; selected notes are lighter. Built once, not per frame.
-const VELOCITY_COLOURS = [50, 68].map((lightness) =>
-  Array.from({ length: 128 }, (_, velocity) => `hsl(${220 - (velocity / 127) * 220}, 70%, ${lightness}%)`)
-);
-const velocityColour = (velocity, selected) => VELOCITY_COLOURS[selected ? 1 : 0][velocity];
+// Quiet notes are blue, loud ones red; selected notes are near white (roll_keys.js).
+const velocityColour = (velocity, selected) => (selected ? keys.SELECTED_FILL : keys.VELOCITY_PALETTE[velocity]);
+const CURSOR_COLOUR = "#ffd34d";
+const FOCUS_RING = "3px solid #ffd34d";
+// Announcements kept in the live region (older ones are dropped).
+const ANNOUNCEMENTS_KEPT = 3;
+const VISUALLY_HIDDEN = { position: "absolute", width: 1, height: 1, padding: 0, margin: -1, overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap", border: 0 };
 const parseJson = (text, fallback) => {
   try {
     return text ? JSON.parse(text) : fallback;
@@ -238,6 +240,9 @@ export function PianoRoll(props) {
 
   const containerRef = useRef(null);
   const canvasRef = useRef(null);
+  // Screen-reader text: what the roll shows (its description) and what just changed (polite).
+  const statusRef = useRef(null);
+  const announcerRef = useRef(null);
   // Everything mutable lives in one ref so event handlers and the frame loop share it
   // without re-rendering React on every pointer move.
   const s = useRef(null);
@@ -292,6 +297,14 @@ export function PianoRoll(props) {
       extentTick: 0,
       // A MIDI-keyboard take in progress (metronome on, loop off) or null.
       take: null,
+      // The keyboard cursor {tick, pitch, onNote} (placed on first use), a Shift+arrow
+      // selection in progress {anchor, base}, the length Enter gives (0: one grid step).
+      cursor: null,
+      extend: null,
+      keyLength: 0,
+      focused: false,
+      savedTimer: null,
+      announcedSaveSeq: 0,
     };
   }
   s.current.props = props;
@@ -366,6 +379,7 @@ export function PianoRoll(props) {
   const publishSelection = () => {
     const cb = callbacks.current.onSelect;
     if (cb) cb({ ids: Array.from(st.selected) });
+    updateStatus();
   };
 
   // ---------------------------------------------------------------- transport
@@ -1081,6 +1095,8 @@ export function PianoRoll(props) {
         st.dirty = true;
         return;
       }
+      // The keyboard carries on from the clicked note (Tab goes to the next one).
+      st.cursor = { tick: hit.n.start_tick, pitch: hit.n.pitch_midi, onNote: true };
       const origins = new Map();
       st.selected.forEach((id) => origins.set(id, { ...st.notes.get(id) }));
       st.drag = { kind: hit.nearEnd ? "resize" : "move", anchorId: hit.id, startTick: tick, startPitch: pitch, origins, moved: false, created: false };
@@ -1281,7 +1297,7 @@ export function PianoRoll(props) {
       const n = st.notes.get(id);
       if (!n || n.start_tick + dt < 0 || n.pitch_midi + dp < 0 || n.pitch_midi + dp > 127) okay = false;
     });
-    if (!okay) return;
+    if (!okay) return false;
     st.selected.forEach((id) => {
       const n = st.notes.get(id);
       const moved = { ...n, start_tick: n.start_tick + dt, pitch_midi: n.pitch_midi + dp };
@@ -1289,6 +1305,181 @@ export function PianoRoll(props) {
       upserts.push(rowOf(id, moved));
     });
     commit(upserts, []);
+    return true;
+  };
+
+  // ---------------------------------------------------------------- keyboard cursor
+  // Arrows move a cursor over the grid, Enter adds a note there, Tab walks the notes; the
+  // rules and the words said are in roll_keys.js. Every change is announced (aria-live).
+  const announce = (text) => {
+    const region = announcerRef.current;
+    if (!region || !text) return;
+    const line = document.createElement("p");
+    line.textContent = text;
+    region.appendChild(line);
+    while (region.childNodes.length > ANNOUNCEMENTS_KEPT) region.removeChild(region.firstChild);
+  };
+  const keyStep = () => stepTicks() || TICKS_PER_QUARTER / 4;
+  const keyLength = () => st.keyLength || drawLength();
+  // Placed on first use: at the playhead, on middle C if it is in view, else mid-view.
+  const cursor = () => {
+    if (!st.cursor) {
+      const v = st.view;
+      const top = HIGHEST_PITCH - Math.ceil(v.scrollYPx / v.keyHeightPx);
+      const rows = canvasRef.current ? Math.floor((layout().gridBottom - RULER_HEIGHT_PX) / v.keyHeightPx) : 40;
+      const bottom = top - rows + 1;
+      const pitch = 60 >= bottom && 60 <= top ? 60 : Math.round((top + bottom) / 2);
+      st.cursor = { tick: snap(st.playheadTick, keyStep()), pitch: clamp(pitch, LOWEST_PITCH, HIGHEST_PITCH), onNote: false };
+    }
+    return st.cursor;
+  };
+  const updateStatus = () => {
+    if (statusRef.current && !st.props.readOnly) statusRef.current.textContent = keys.statusText(st.notes, cursor(), st.selected.size, meterMap());
+  };
+  // Scroll just enough to keep the cursor in view.
+  const revealCursor = () => {
+    const c = cursor();
+    const g = geometry();
+    const L = layout();
+    const v = st.view;
+    const x0 = g.tickToX(c.tick);
+    const x1 = g.tickToX(c.tick + keyLength());
+    if (x0 < KEYBOARD_WIDTH_PX) v.scrollXPx = Math.max(0, v.scrollXPx - (KEYBOARD_WIDTH_PX - x0) - 20);
+    else if (x1 > L.gridRight) v.scrollXPx += x1 - L.gridRight + 20;
+    const y = g.pitchToY(c.pitch);
+    if (y < RULER_HEIGHT_PX) v.scrollYPx = clamp(v.scrollYPx - (RULER_HEIGHT_PX - y) - v.keyHeightPx, 0, maxScrollYPx());
+    else if (y + v.keyHeightPx > L.gridBottom) v.scrollYPx = clamp(v.scrollYPx + (y + 2 * v.keyHeightPx - L.gridBottom), 0, maxScrollYPx());
+  };
+  const placeCursor = (steps, semitones, extend) => {
+    const next = keys.moveCursor(cursor(), steps, semitones, keyStep());
+    if (extend) {
+      // Shift+arrows select every note in the rectangle from where they started.
+      if (!st.extend) st.extend = { anchor: cursor(), base: new Set(st.selected) };
+      st.cursor = next;
+      st.selected = new Set([...st.extend.base, ...keys.notesBetween(st.notes, st.extend.anchor, next, keyStep())]);
+      publishSelection();
+      announce(`${keys.cursorText(st.notes, next, meterMap())}. ${keys.selectionText(st.selected.size)}`);
+    } else {
+      st.extend = null;
+      st.cursor = next;
+      announce(keys.cursorText(st.notes, next, meterMap()));
+    }
+    revealCursor();
+  };
+  const addNoteAtCursor = () => {
+    const c = cursor();
+    const same = Array.from(st.notes).find(([, n]) => n.start_tick === c.tick && n.pitch_midi === c.pitch);
+    if (same) {
+      // Never stack a second identical note: select the one that is there.
+      st.selected = new Set([same[0]]);
+      publishSelection();
+      announce(`${noteName(c.pitch)} is already there: selected`);
+      return;
+    }
+    const id = newLocalId();
+    const n = { start_tick: c.tick, duration_ticks: keyLength(), pitch_midi: c.pitch, velocity: 90 };
+    st.notes.set(id, n);
+    st.selected = new Set([id]);
+    commit([rowOf(id, n)], []);
+    publishSelection();
+    previewPitch(n.pitch_midi, n.velocity);
+    announce(keys.addedText(n, meterMap()));
+    // The cursor steps past the new note, ready for the next one of a melody.
+    st.cursor = { tick: c.tick + n.duration_ticks, pitch: c.pitch, onNote: false };
+    revealCursor();
+  };
+  const walkNotes = (direction) => {
+    const id = keys.adjacentNote(st.notes, cursor(), direction);
+    if (id === null) return false;
+    const n = st.notes.get(id);
+    st.extend = null;
+    st.selected = new Set([id]);
+    st.cursor = { tick: n.start_tick, pitch: n.pitch_midi, onNote: true };
+    publishSelection();
+    previewPitch(n.pitch_midi, n.velocity);
+    announce(`${keys.describeNote(n, meterMap())}. Selected`);
+    revealCursor();
+    return true;
+  };
+  const moveSelectedNotes = (steps, semitones) => {
+    const dt = steps * keyStep();
+    if (!st.selected.size) return announce("Nothing selected to move");
+    if (!moveSelection(dt, semitones)) return announce("The notes cannot move further");
+    const c = cursor();
+    st.cursor = { tick: Math.max(0, c.tick + dt), pitch: clamp(c.pitch + semitones, LOWEST_PITCH, HIGHEST_PITCH), onNote: c.onNote };
+    announce(keys.movedText(st.selected.size, dt, semitones));
+    revealCursor();
+  };
+  const resizeSelectedNotes = (steps) => {
+    const step = keyStep();
+    if (!st.selected.size) {
+      // Nothing selected: the brackets set how long Enter's notes are.
+      st.keyLength = Math.max(step, keyLength() + steps * step);
+      return announce(`New notes ${keys.lengthText(st.keyLength)} long`);
+    }
+    const upserts = [];
+    st.selected.forEach((id) => {
+      const n = st.notes.get(id);
+      const duration = n ? Math.max(step, n.duration_ticks + steps * step) : 0;
+      if (!n || duration === n.duration_ticks) return;
+      const resized = { ...n, duration_ticks: duration };
+      st.notes.set(id, resized);
+      upserts.push(rowOf(id, resized));
+    });
+    commit(upserts, []);
+    if (!upserts.length) return announce("The notes are as short as the grid allows");
+    st.keyLength = upserts[0].duration_ticks;
+    announce(keys.resizedText(upserts.map((r) => r.duration_ticks), steps * step));
+  };
+  const changeVelocity = (amount) => {
+    if (!st.selected.size) return announce("Nothing selected");
+    const upserts = [];
+    st.selected.forEach((id) => {
+      const n = st.notes.get(id);
+      if (!n) return;
+      const velocity = clamp(n.velocity + amount, 1, 127);
+      if (velocity === n.velocity) return;
+      const changed = { ...n, velocity };
+      st.notes.set(id, changed);
+      upserts.push(rowOf(id, changed));
+    });
+    commit(upserts, []);
+    announce(keys.velocityText(Array.from(st.selected, (id) => st.notes.get(id)).filter(Boolean).map((n) => n.velocity)));
+  };
+  // Returns false for a key the roll leaves to the browser (Tab past the last note).
+  const onCursorKey = (action) => {
+    if (action.kind === "cursor" || action.kind === "extend") placeCursor(action.steps, action.semitones, action.kind === "extend");
+    else if (action.kind === "add") addNoteAtCursor();
+    else if (action.kind === "walk") return walkNotes(action.direction);
+    else if (action.kind === "move") moveSelectedNotes(action.steps, action.semitones);
+    else if (action.kind === "resize") resizeSelectedNotes(action.steps);
+    else if (action.kind === "velocity") changeVelocity(action.amount);
+    return true;
+  };
+  const COMMAND_WORDS = { undo: "Undo", redo: "Redo", copy: "Copied", cut: "Cut", paste: "Pasted at the playhead", duplicate: "Duplicated", quantize: "Quantized to the grid" };
+  const keyCommand = (name) => {
+    command(name);
+    announce(COMMAND_WORDS[name]);
+  };
+  const onFocus = () => {
+    st.focused = true;
+    const el = containerRef.current;
+    // The ring shows for keyboard focus (a click focuses too, and needs no ring).
+    let visible = true;
+    try {
+      visible = el.matches(":focus-visible");
+    } catch (err) {
+      // An old browser without :focus-visible: always show it.
+    }
+    el.style.outline = visible ? FOCUS_RING : "none";
+    updateStatus();
+    st.dirty = true;
+  };
+  const onBlur = () => {
+    st.focused = false;
+    st.extend = null;
+    containerRef.current.style.outline = "none";
+    st.dirty = true;
   };
   const onKeyDown = (e) => {
     const mod = e.ctrlKey || e.metaKey;
@@ -1301,36 +1492,43 @@ export function PianoRoll(props) {
       st.dirty = true;
       return;
     }
+    const action = st.props.readOnly ? null : keys.keyAction(e);
+    if (action) {
+      if (onCursorKey(action)) e.preventDefault();
+      st.dirty = true;
+      updateStatus();
+      return;
+    }
     if (key === " ") {
+      const playing = transport().state === "started";
       togglePlay();
+      announce(playing ? `Paused at ${keys.positionText(Math.round(st.playheadTick), meterMap())}` : `Playing from ${keys.positionText(Math.round(st.playheadTick), meterMap())}`);
     } else if (key === "Delete" || key === "Backspace") {
       const ids = Array.from(st.selected);
       ids.forEach((id) => st.notes.delete(id));
       st.selected = new Set();
       commit([], ids);
       publishSelection();
-    } else if (key === "ArrowUp" || key === "ArrowDown") {
-      const dir = key === "ArrowUp" ? 1 : -1;
-      moveSelection(0, dir * (e.shiftKey ? 12 : 1));
-    } else if (key === "ArrowLeft" || key === "ArrowRight") {
-      const dir = key === "ArrowRight" ? 1 : -1;
-      moveSelection(dir * (stepTicks() || TICKS_PER_QUARTER / 4) * (e.shiftKey ? 4 : 1), 0);
+      announce(keys.deletedText(ids.length));
     } else if (mod && key.toLowerCase() === "a") {
       st.selected = new Set(st.notes.keys());
       publishSelection();
+      announce(`All ${keys.selectionText(st.selected.size)}`);
     } else if (mod && key.toLowerCase() === "z") {
-      command(e.shiftKey ? "redo" : "undo");
+      keyCommand(e.shiftKey ? "redo" : "undo");
     } else if (mod && key.toLowerCase() === "y") {
-      command("redo");
+      keyCommand("redo");
     } else if (mod && ["c", "x", "v", "d"].includes(key.toLowerCase())) {
-      command({ c: "copy", x: "cut", v: "paste", d: "duplicate" }[key.toLowerCase()]);
+      keyCommand({ c: "copy", x: "cut", v: "paste", d: "duplicate" }[key.toLowerCase()]);
     } else if (!mod && key.toLowerCase() === "q") {
-      command("quantize");
+      keyCommand("quantize");
     } else if (key === "?") {
       command("help");
     } else if (key === "Escape") {
       st.selected = new Set();
+      st.extend = null;
       publishSelection();
+      announce("Selection cleared");
     } else if (mod && (key === "=" || key === "+")) {
       zoomBy(1.25);
     } else if (mod && key === "-") {
@@ -1472,7 +1670,7 @@ export function PianoRoll(props) {
     const showNames = P.showNoteNames;
     ctx.font = "10px sans-serif";
     ctx.textBaseline = "middle";
-    ctx.strokeStyle = "#ffffff";
+    ctx.strokeStyle = "#0b0d12";
     ctx.lineWidth = 1.5;
     let extentTick = 0;
     st.notes.forEach((n, id) => {
@@ -1487,7 +1685,7 @@ export function PianoRoll(props) {
       ctx.fillRect(x, y + 1, nw, kh - 2);
       if (selected) ctx.strokeRect(x + 0.5, y + 1.5, nw - 1, kh - 3);
       if (showNames && nw > 22 && kh >= 10) {
-        ctx.fillStyle = "#10131a";
+        ctx.fillStyle = selected ? "#10131a" : "#ffffff";
         ctx.fillText(noteName(n.pitch_midi), x + 3, y + kh / 2);
       }
     });
@@ -1498,6 +1696,14 @@ export function PianoRoll(props) {
       ctx.fillStyle = "rgba(159, 180, 255, 0.12)";
       ctx.fillRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
       ctx.strokeRect(Math.min(d.x0, d.x1), Math.min(d.y0, d.y1), Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
+    }
+    if (st.focused && !P.readOnly) {
+      const c = cursor();
+      ctx.strokeStyle = CURSOR_COLOUR;
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.strokeRect(g.tickToX(c.tick) + 1, g.pitchToY(c.pitch) + 1, Math.max(4, (keyLength() * g.pxPerBeat) / TICKS_PER_QUARTER - 2), kh - 2);
+      ctx.setLineDash([]);
     }
     ctx.restore();
     st.extentTick = extentTick;
@@ -1576,6 +1782,17 @@ export function PianoRoll(props) {
     st.partDirty = true;
     st.dirty = true;
   }, [patchSeq]);
+
+  useEffect(() => {
+    // "Saved" once edits are saved and a second passes with no new one (not after each).
+    clearTimeout(st.savedTimer);
+    if (!st.lastSentSeq || hasUnsaved()) return;
+    st.savedTimer = setTimeout(() => {
+      if (hasUnsaved() || st.announcedSaveSeq === st.lastSentSeq) return;
+      st.announcedSaveSeq = st.lastSentSeq;
+      announce("Saved");
+    }, 1000);
+  }, [savedSeq]);
 
   useEffect(() => {
     // Python echoed (or changed) the loop: its values replace the one being shown.
@@ -1708,6 +1925,9 @@ export function PianoRoll(props) {
       get tool() {
         return st.tool;
       },
+      get cursor() {
+        return st.cursor;
+      },
       get loop() {
         return loopRegion();
       },
@@ -1798,6 +2018,7 @@ export function PianoRoll(props) {
       if (st.audio) st.audio.dispose();
       if (st.grain) st.grain.dispose();
       clearTimeout(st.viewReportTimer);
+      clearTimeout(st.savedTimer);
       st.grain = null;
       st.schedulerId = null;
       st.metronomeId = null;
@@ -1806,34 +2027,54 @@ export function PianoRoll(props) {
     };
   }, []);
 
+  const swatch = (background, extra) => ({ display: "inline-block", width: 18, height: 10, borderRadius: 2, background, ...extra });
+  const legend = (
+    <div data-testid="roll-legend" style={{ display: "flex", alignItems: "center", flexWrap: "wrap", gap: 6, marginTop: 6, fontSize: 12, color: "var(--gray-11)" }}>
+      <span>Velocity: soft</span>
+      <span aria-hidden="true" style={swatch(`linear-gradient(to right, ${[1, 32, 64, 96, 127].map((v) => keys.VELOCITY_PALETTE[v]).join(", ")})`, { width: 96 })} />
+      <span>loud</span>
+      <span aria-hidden="true" style={swatch(keys.SELECTED_FILL, { marginLeft: 12, outline: "1px solid #0b0d12" })} />
+      <span>selected</span>
+      <span aria-hidden="true" style={swatch(keys.GRID_BACKGROUNDS[0], { marginLeft: 12, border: `2px dashed ${CURSOR_COLOUR}` })} />
+      <span>keyboard cursor</span>
+    </div>
+  );
   return (
-    <div
-      ref={containerRef}
-      tabIndex={0}
-      role="application"
-      aria-label={readOnly ? "Piano roll, read-only: press Space to play or pause" : "Piano roll: press ? for keyboard shortcuts"}
-      data-testid="piano-roll"
-      onKeyDown={onKeyDown}
-      style={{ width: "100%", height: fillHeight ? "100%" : `${heightPx}px`, outline: "none", borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)", position: "relative" }}
-    >
-      <canvas
-        ref={canvasRef}
-        onPointerDown={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerDown(e))}
-        onPointerMove={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerMove(e))}
-        onPointerUp={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerUp(e))}
-        onPointerCancel={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerUp(e))}
-        onContextMenu={(e) => st.touch.phase !== "idle" && e.preventDefault()}
-        style={{ width: "100%", height: "100%", display: "block", touchAction: readOnly ? "auto" : "none" }}
-      />
-      {actionMenu && (
-        <div role="menu" aria-label="Selection actions" data-testid="roll-actions" onKeyDown={onActionMenuKey} style={{ position: "absolute", left: actionMenu.x, top: actionMenu.y, display: "flex", flexDirection: "column", minWidth: 132, padding: 4, borderRadius: 8, background: "var(--color-panel-solid)", border: "1px solid var(--gray-a6)", boxShadow: "0 6px 20px rgba(0, 0, 0, 0.35)" }}>
-          {CONTEXT_ACTIONS.map((action) => (
-            <button key={action.id} type="button" role="menuitem" data-action={action.id} onClick={() => runAction(action)} style={{ minHeight: 36, padding: "0 12px", textAlign: "left", border: 0, borderRadius: 6, background: "transparent", color: "var(--gray-12)", font: "inherit", fontSize: 14 }}>
-              {action.label}
-            </button>
-          ))}
-        </div>
-      )}
+    <div style={fillHeight ? { width: "100%", height: "100%", display: "flex", flexDirection: "column" } : { width: "100%" }}>
+      <div
+        ref={containerRef}
+        tabIndex={0}
+        role="application"
+        aria-label={readOnly ? "Piano roll, read-only: press Space to play or pause" : "Piano roll: arrows move the cursor, Enter adds a note, Tab walks the notes, ? lists every key"}
+        aria-describedby={readOnly ? undefined : "piano-roll-status"}
+        data-testid="piano-roll"
+        onKeyDown={onKeyDown}
+        onFocus={onFocus}
+        onBlur={onBlur}
+        style={{ width: "100%", height: fillHeight ? undefined : `${heightPx}px`, flex: fillHeight ? "1 1 0" : undefined, minHeight: 0, outline: "none", outlineOffset: 2, borderRadius: 8, overflow: "hidden", border: "1px solid var(--gray-a6)", position: "relative" }}
+      >
+        <canvas
+          ref={canvasRef}
+          onPointerDown={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerDown(e))}
+          onPointerMove={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerMove(e))}
+          onPointerUp={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerUp(e))}
+          onPointerCancel={(e) => (e.pointerType === "touch" ? onTouchPointer(e) : onPointerUp(e))}
+          onContextMenu={(e) => st.touch.phase !== "idle" && e.preventDefault()}
+          style={{ width: "100%", height: "100%", display: "block", touchAction: readOnly ? "auto" : "none" }}
+        />
+        {actionMenu && (
+          <div role="menu" aria-label="Selection actions" data-testid="roll-actions" onKeyDown={onActionMenuKey} style={{ position: "absolute", left: actionMenu.x, top: actionMenu.y, display: "flex", flexDirection: "column", minWidth: 132, padding: 4, borderRadius: 8, background: "var(--color-panel-solid)", border: "1px solid var(--gray-a6)", boxShadow: "0 6px 20px rgba(0, 0, 0, 0.35)" }}>
+            {CONTEXT_ACTIONS.map((action) => (
+              <button key={action.id} type="button" role="menuitem" data-action={action.id} onClick={() => runAction(action)} style={{ minHeight: 36, padding: "0 12px", textAlign: "left", border: 0, borderRadius: 6, background: "transparent", color: "var(--gray-12)", font: "inherit", fontSize: 14 }}>
+                {action.label}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      <div id="piano-roll-status" ref={statusRef} style={VISUALLY_HIDDEN} data-testid="roll-status" />
+      <div ref={announcerRef} aria-live="polite" aria-atomic="false" aria-relevant="additions" style={VISUALLY_HIDDEN} data-testid="roll-announcements" />
+      {readOnly ? null : legend}
     </div>
   );
 }

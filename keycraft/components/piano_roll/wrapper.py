@@ -9,6 +9,9 @@ from reflex.event import EventSpec, passthrough_event_spec
 
 TONE_PACKAGE = "tone@15.5.44"
 """Tone.js, pinned exactly: the scheduling and sampler API the component is written for."""
+ROLL_KEYS_MODULE = rx.asset("roll_keys.js", shared=True)
+"""The pure keyboard-editing module (key map, cursor, announcements, note colours) that
+``piano_roll.jsx`` imports; linked beside it."""
 
 TOUCH_GESTURES_MODULE = rx.asset("touch_gestures.js", shared=True)
 """The pure tap / drag / long-press / pinch / pan module ``piano_roll.jsx`` imports; linked

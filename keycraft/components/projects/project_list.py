@@ -5,6 +5,7 @@
 import reflex as rx
 
 from keycraft.components.job_status import card_job_status
+from keycraft.components.page_a11y import return_focus
 from keycraft.state.projects import ProjectRow, ProjectsState
 
 
@@ -124,6 +125,7 @@ def rename_dialog() -> rx.Component:
                 value=ProjectsState.rename_title,
                 on_change=ProjectsState.set_rename_title,
                 max_length=120,
+                aria_label="New title",
                 data_testid="rename-title",
             ),
             rx.hstack(
@@ -135,6 +137,7 @@ def rename_dialog() -> rx.Component:
                 spacing="2",
                 margin_top="1rem",
             ),
+            on_close_auto_focus=return_focus(),
         ),
         open=ProjectsState.rename_id != "",
         on_open_change=lambda _: ProjectsState.cancel_dialogs(),  # type: ignore[operator]
@@ -159,6 +162,7 @@ def delete_dialog() -> rx.Component:
                 spacing="2",
                 margin_top="1rem",
             ),
+            on_close_auto_focus=return_focus(),
         ),
         open=ProjectsState.delete_id != "",
     )

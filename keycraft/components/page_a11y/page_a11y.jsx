@@ -1,0 +1,47 @@
+// Page-wide accessibility glue that Radix leaves to the page: focus goes back where it came
+// from when a dialog opened by state (not by a trigger button) closes, and a slider's handle
+// (the element screen readers focus) takes the name its slider was given.
+import { useEffect } from "react";
+
+const DIALOG = '[role="dialog"], [role="alertdialog"]';
+const THUMB_LABEL = "data-thumb-label";
+
+// Radix Themes renders a slider's handles itself and forwards no attributes to them.
+function nameSliderHandles() {
+  document.querySelectorAll(`[${THUMB_LABEL}]`).forEach((root) => {
+    const label = root.getAttribute(THUMB_LABEL);
+    root.querySelectorAll('[role="slider"]').forEach((thumb) => {
+      if (thumb.getAttribute("aria-label") !== label) thumb.setAttribute("aria-label", label);
+    });
+  });
+}
+
+export function PageA11y() {
+  useEffect(() => {
+    let lastOutside = null;
+    const onFocusIn = (e) => {
+      if (!(e.target.closest && e.target.closest(DIALOG))) lastOutside = e.target;
+    };
+    document.addEventListener("focusin", onFocusIn, true);
+    window.keycraftReturnFocus = () => {
+      if (lastOutside && lastOutside.isConnected) lastOutside.focus();
+    };
+    let frame = 0;
+    const observer = new MutationObserver(() => {
+      // Once per frame, however many nodes React changed in it.
+      if (!frame) frame = requestAnimationFrame(() => {
+        frame = 0;
+        nameSliderHandles();
+      });
+    });
+    nameSliderHandles();
+    observer.observe(document.body, { childList: true, subtree: true });
+    return () => {
+      document.removeEventListener("focusin", onFocusIn, true);
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+      delete window.keycraftReturnFocus;
+    };
+  }, []);
+  return null;
+}
