@@ -2,8 +2,9 @@
 
 ``POST /api/projects/{project_id}/transcriptions`` (multipart ``audio``, optional ``model``)
 answers 202 with the queued job; ``GET /api/transcriptions/{job_id}`` reports status, queue
-position, progress and note count (and the notes once done); ``DELETE`` cancels. The session
-cookie names the user; state-changing calls must come from a trusted origin.
+position, progress, time elapsed and left, and the notes (found so far while running, final
+once done); ``DELETE`` cancels. The session cookie names the user; state-changing calls
+must come from a trusted origin.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from keycraft.services.container import get_services
 from keycraft.services.domain import Note, User
 from keycraft.services.errors import NotFound, StorageUnavailable
 from keycraft.services.jobs.errors import TooManyJobs
-from keycraft.services.jobs.model import DONE
+from keycraft.services.jobs.live import LiveProgress, live_progress
+from keycraft.services.jobs.model import DONE, RUNNING
 from keycraft.services.jobs.submit import (
     DEFAULT_MODEL,
     JobView,
@@ -69,8 +71,10 @@ def _note_json(note: Note) -> dict[str, int]:
     }
 
 
-def job_json(view: JobView, notes: tuple[Note, ...] | None = None) -> dict[str, Any]:
-    """The job as the API shows it; ``notes`` are added when given (a finished job)."""
+def job_json(
+    view: JobView, notes: tuple[Note, ...] | None = None, live: LiveProgress | None = None
+) -> dict[str, Any]:
+    """The job as the API shows it; ``notes`` when given (so far, or final once done)."""
     job = view.job
     body: dict[str, Any] = {
         "id": job.id,
@@ -89,6 +93,8 @@ def job_json(view: JobView, notes: tuple[Note, ...] | None = None) -> dict[str, 
         "url": transcription_api_url(job.id),
         "project_url": editor_url(job.project_id),
     }
+    estimate_s = live.estimate_s if live is not None else None
+    body["estimate_s"] = round(estimate_s, 1) if estimate_s is not None else None
     if notes is not None:
         body["notes"] = [_note_json(n) for n in notes]
     return body
@@ -180,17 +186,24 @@ async def start_transcription(request: Request) -> Response:
     )
 
 
-async def _own_job_view(user: User, job_id: str) -> tuple[JobView, tuple[Note, ...] | None] | None:
-    repo = get_services().repository
+async def _own_job_view(
+    user: User, job_id: str
+) -> tuple[JobView, tuple[Note, ...] | None, LiveProgress] | None:
+    services = get_services()
+    repo = services.repository
     job = await blocking(repo.get_transcription_job, user.id, job_id)
     if job is None:
         return None
-    view = await blocking(view_job, repo, job, utc_now())
+    now = utc_now()
+    view = await blocking(view_job, repo, job, now)
+    live = await blocking(live_progress, repo, services.storage, job, now)
     notes = None
     if job.status == DONE:
         project = await blocking(repo.get_project, user.id, job.project_id)
         notes = project.notes if project is not None else ()
-    return view, notes
+    elif job.status == RUNNING:
+        notes = live.notes
+    return view, notes, live
 
 
 async def get_transcription(request: Request) -> Response:

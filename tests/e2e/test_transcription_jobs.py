@@ -99,7 +99,7 @@ def test_two_users_take_turns_on_one_transcriber(
     second.wait_for_url("**/editor/*", timeout=60_000)
     expect(first.get_by_test_id("job-status")).to_contain_text("Transcribing…", timeout=60_000)
     expect(second.get_by_test_id("job-status")).to_contain_text(
-        "Queued, position 1 ·", timeout=30_000
+        "Queued — position 1 ·", timeout=30_000
     )
     # Then its turn comes, and its notes arrive in its editor.
     for page in (second, first):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from keycraft.services.jobs.preview import preview_folder
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.keys import TEMP_PREFIX
@@ -44,7 +45,8 @@ def sweep_orphan_recordings(
 
     Project media (``users/<uid>/projects/<pid>/``) goes once its project is gone and the
     folder has not been written for ``project_grace_s``. A staged upload (``tmp/<id>/``) goes
-    after ``staged_grace_s`` unless a queued or running job is still to read it.
+    after ``staged_grace_s`` unless a queued or running job is still to read it; so does a
+    job's preview of its partial notes (``tmp/progress-<job id>/``) once the job has ended.
 
     Returns:
         How many objects were deleted.
@@ -56,12 +58,11 @@ def sweep_orphan_recordings(
             continue
         if repo.get_project(user_id, project_id) is None:
             removed += storage.delete_prefix(project_media_prefix(user_id, project_id))
-    waiting = {
-        job.recording_key
-        for job in repo.list_active_transcription_jobs()
-        if job.recording_key.startswith(TEMP_PREFIX)
-    }
+    active = repo.list_active_transcription_jobs()
+    waiting = {job.recording_key for job in active if job.recording_key.startswith(TEMP_PREFIX)}
+    # A running job's partial notes live beside the staged uploads, in a folder of its own.
     waiting_folders = {key.rsplit("/", 1)[0] + "/" for key in waiting}
+    waiting_folders |= {preview_folder(job.id) for job in active}
     for folder, newest in _newest_by_folder(storage, TEMP_PREFIX, 2).items():
         if folder in waiting_folders or newest > now_epoch_s - staged_grace_s:
             continue
