@@ -109,11 +109,12 @@ class _ProgressRecorder:
         self._last_write = float("-inf")
 
     async def __call__(self, progress: TranscriptionProgress) -> None:
-        """Take one streamed part; write it down unless the last write was under a second ago."""
+        """Take one streamed part; write it unless the last write was under a second ago."""
         self._notes.extend(progress.new_notes)
         moment = time.monotonic()
-        first = progress.done == 0
-        if not first and moment - self._last_write < PROGRESS_INTERVAL_S:
+        # The first part (the length, for the estimate) and the last are always written.
+        edge = progress.done in (0, progress.total)
+        if not edge and moment - self._last_write < PROGRESS_INTERVAL_S:
             return
         self._last_write = moment
         preview = JobPreview(

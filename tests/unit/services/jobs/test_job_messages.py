@@ -30,10 +30,12 @@ def test_waiting_and_running_jobs_show_place_percent_and_time() -> None:
 
 
 def test_a_running_job_tells_the_minutes_left_rounded_up() -> None:
-    running = {"status": RUNNING, "progress_done": 1, "progress_total": 4}
-    assert _text(estimate_s=150.0, **running) == "Transcribing… 25% · 1:15 · about 3 min left"
-    assert _text(estimate_s=5.0, **running) == "Transcribing… 25% · 1:15 · about 1 min left"
-    assert _text(estimate_s=0.0, **running) == "Transcribing… 25% · 1:15 · about 1 min left"
+    def running(estimate_s: float) -> str:
+        return _text(estimate_s=estimate_s, status=RUNNING, progress_done=1, progress_total=4)
+
+    assert running(150.0) == "Transcribing… 25% · 1:15 · about 3 min left"
+    assert running(5.0) == "Transcribing… 25% · 1:15 · about 1 min left"
+    assert running(0.0) == "Transcribing… 25% · 1:15 · about 1 min left"
     # A waiting job has no estimate of its own yet.
     assert _text(position=2, estimate_s=90.0, status=QUEUED) == "Queued — position 2 · 1:15"
 
