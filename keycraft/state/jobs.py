@@ -63,8 +63,14 @@ class JobsState(rx.State):
     _watch_token: str = ""
     _seen_live: list[str] = []
 
-    def _show_preview(self, live: LiveProgress | None) -> None:
-        """Put the running job's notes so far in the roll, or hand the roll back."""
+    def _show_preview(self, live: LiveProgress | None, running: bool) -> None:
+        """Put the running job's notes so far in the roll, or hand the roll back once it ended.
+
+        A running job without notes to show (its preview is removed just before it ends)
+        keeps the last ones, so the roll does not flash empty before the final notes.
+        """
+        if running and (live is None or not live.notes):
+            return
         if live is not None and live.notes:
             if len(live.notes) != self.preview_count or not self.preview_active:
                 rows = [note_to_row(f"preview-{k}", n) for k, n in enumerate(live.notes)]
@@ -107,7 +113,8 @@ class JobsState(rx.State):
         else:
             self.job_id, self.job_text, self.job_live = "", "", False
             self.job_failed, self.job_percent = False, 0
-        self._show_preview(live if shown is not None and shown.status == RUNNING else None)
+        running = shown is not None and shown.status == RUNNING
+        self._show_preview(live if running else None, running)
 
     @rx.event(background=True)
     async def watch(self) -> AsyncIterator[EventSpec | None]:

@@ -241,6 +241,8 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
         return None  # taken, finished or cancelled: a duplicate delivery does nothing
 
     async def finish(status: str, error: str = "", note_count: int = 0) -> str | None:
+        # Gone before the job ends: whoever sees the job ended finds no preview left over.
+        await asyncio.to_thread(remove_preview, ctx.storage, job_id)
         ended = await asyncio.to_thread(
             repo.finish_transcription_job,
             user_id,
@@ -262,7 +264,7 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
     try:
         return await _run_claimed(ctx, job, now, finish)
     finally:
-        # The preview only matters while this attempt runs; a retry writes a fresh one.
+        # Also when the job is handed back or was taken over: a retry writes a fresh one.
         await asyncio.to_thread(remove_preview, ctx.storage, job_id)
 
 
