@@ -148,7 +148,7 @@ def test_percent_and_notes_arrive_while_the_accurate_model_works(
         timeout=TRANSCRIBE_TIMEOUT_MS,
     )
     # The project list shows the job's percent on its card; opening it shows the live state.
-    page.get_by_test_id("nav-projects").click()
+    page.get_by_test_id("back-to-projects").click()
     card = page.get_by_test_id("card-job-status")
     expect(card).to_contain_text(re.compile(r"Transcribing… [1-9]\d?%"), timeout=30_000)
     expect(page.get_by_test_id("card-job-progress")).to_be_visible()

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 
 from transcriber.api.formats import note_json, timed_out
 from transcriber.api.params import TranscribeRequest
@@ -51,6 +51,8 @@ class _Work:
     events: queue.Queue[_Part | _Ended] = field(default_factory=queue.Queue)
     stop: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    counted: bool = False
+    """Whether the ending was counted and logged (once, by the writer or at close)."""
 
 
 def note_key(note: NoteEvent) -> tuple[float, float, int]:
@@ -122,14 +124,25 @@ def start_stream(
     work.thread = threading.Thread(target=run, name="transcribe-stream", daemon=True)
     work.thread.start()
 
+    started = time.perf_counter()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
     def close() -> None:
         work.stop.set()
         if work.thread is not None:
             work.thread.join()
-        shutil.rmtree(work_dir, ignore_errors=True)
-        svc.busy.release()
+        try:
+            if not work.counted:
+                # The writer stopped early (the caller left while a line was written): the
+                # model's ending is still counted, as a caller gone.
+                with app.app_context():
+                    elapsed_s = time.perf_counter() - started
+                    _count(work, params, recording, elapsed_s, ClientGone())
+        finally:
+            shutil.rmtree(work_dir, ignore_errors=True)
+            svc.busy.release()
 
-    lines = _lines(work, params, recording, svc.settings.TIMEOUT_S, time.perf_counter())
+    lines = _lines(work, params, recording, svc.settings.TIMEOUT_S, started)
     response = Response(stream_with_context(lines), mimetype=NDJSON_TYPE)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Model"] = params.model
@@ -160,14 +173,12 @@ def _lines(
             )
             continue
         elapsed_s = time.perf_counter() - started
+        _count(work, params, recording, elapsed_s, event.error, event.notes)
         if event.error is not None:
-            outcome = _outcome(event.error)
-            record_transcription(params.model, elapsed_s, outcome, recording.duration_s, None)
             if not isinstance(event.error, ClientGone):
                 yield _error_line(event.error, timeout_s)
             return
         notes = event.notes or []
-        record_transcription(params.model, elapsed_s, OK_OUTCOME, recording.duration_s, len(notes))
         new_notes = [note_json(n, bends) for n in notes if note_key(n) not in sent]
         if total:
             yield progress_line(total, total, recording.duration_s, new_notes)
@@ -181,6 +192,24 @@ def _lines(
             }
         )
         return
+
+
+def _count(
+    work: _Work,
+    params: TranscribeRequest,
+    recording: Recording,
+    elapsed_s: float,
+    error: BaseException | None,
+    notes: list[NoteEvent] | None = None,
+) -> None:
+    """Count and log how the transcription ended, once."""
+    work.counted = True
+    if error is not None:
+        outcome = _outcome(error)
+        record_transcription(params.model, elapsed_s, outcome, recording.duration_s, None)
+    else:
+        count = len(notes or [])
+        record_transcription(params.model, elapsed_s, OK_OUTCOME, recording.duration_s, count)
 
 
 def _outcome(error: BaseException) -> str:
