@@ -163,10 +163,10 @@ def test_a_streamed_transcription_reports_parts_then_the_same_notes(
     assert parts[0].duration_s == pytest.approx(whole.duration_s)
     # Each final note reached the caller in some progress line (the last one at the latest).
     assert set(whole.notes) <= {n for p in parts for n in p.new_notes}
-    with pytest.raises(TranscriberRefused):
+    with pytest.raises(TranscriberRefused):  # a small file: refused before it is all read
         asyncio.run(
             _client(transcriber, "wrong").transcribe_streaming(
-                wav, "m.wav", "audio/wav", options, note_part
+                tone_wav(2.0), "m.wav", "audio/wav", options, note_part
             )
         )
     garbage = b"not audio at all"
