@@ -17,14 +17,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, g, request, stream_with_context
 
 from transcriber.api.formats import note_json, timed_out
 from transcriber.api.params import TranscribeRequest
 from transcriber.client_connection import client_gone_probe
 from transcriber.domain import NoteEvent, Recording
 from transcriber.errors import ApiError
-from transcriber.observability import CLIENT_GONE_OUTCOME, OK_OUTCOME, record_transcription
+from transcriber.observability import (
+    CLIENT_GONE_OUTCOME,
+    OK_OUTCOME,
+    STREAM_OUTCOME_KEY,
+    StreamOutcome,
+    record_transcription,
+)
 from transcriber.runtime import ClientGone, Deadline, DeadlineExceeded
 from transcriber.service import ServiceState
 
@@ -53,6 +59,9 @@ class _Work:
     thread: threading.Thread | None = None
     counted: bool = False
     """Whether the ending was counted and logged (once, by the writer or at close)."""
+    outcome: StreamOutcome = field(default_factory=StreamOutcome)
+    """How the stream ended, for the request's log line (written when the stream closes)."""
+    request_id: str | None = None
 
 
 def note_key(note: NoteEvent) -> tuple[float, float, int]:
@@ -102,7 +111,8 @@ def start_stream(
     The caller has taken ``svc.busy`` and made ``work_dir``; the response releases both when
     it is closed, after the model's thread has stopped.
     """
-    work = _Work()
+    work = _Work(request_id=g.get("request_id"))
+    setattr(g, STREAM_OUTCOME_KEY, work.outcome)
     probe = client_gone_probe(request.environ)
 
     def caller_left() -> bool:
@@ -202,14 +212,17 @@ def _count(
     error: BaseException | None,
     notes: list[NoteEvent] | None = None,
 ) -> None:
-    """Count and log how the transcription ended, once."""
+    """Count and log how the transcription ended, once; keep it for the request's line."""
     work.counted = True
+    audio_s = recording.duration_s
     if error is not None:
         outcome = _outcome(error)
-        record_transcription(params.model, elapsed_s, outcome, recording.duration_s, None)
+        work.outcome.error = outcome
+        record_transcription(params.model, elapsed_s, outcome, audio_s, None, work.request_id)
     else:
         count = len(notes or [])
-        record_transcription(params.model, elapsed_s, OK_OUTCOME, recording.duration_s, count)
+        work.outcome.notes = count
+        record_transcription(params.model, elapsed_s, OK_OUTCOME, audio_s, count, work.request_id)
 
 
 def _outcome(error: BaseException) -> str:

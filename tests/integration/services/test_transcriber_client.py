@@ -202,3 +202,17 @@ def test_cancelling_a_streamed_transcription_frees_the_service(
     transcriber.wait_idle(timeout_s=IDLE_WITHIN_S)
     assert time.monotonic() - cancelled_at < IDLE_WITHIN_S
     assert _outcomes(transcriber, request_id) == ["client_gone"]
+    # The request's own line is written once its stream has ended, saying how it ended.
+    deadline = time.monotonic() + IDLE_WITHIN_S
+    while not (lines := _request_lines(transcriber, request_id)):
+        assert time.monotonic() < deadline, "the request was never logged"
+        time.sleep(0.05)
+    assert [(line["status"], line["error"]) for line in lines] == [(200, "client_gone")]
+
+
+def _request_lines(server: RealTranscriber, request_id: str) -> list[dict[str, object]]:
+    return [
+        e
+        for e in server.request_log()
+        if e.get("event") == "request" and e.get("request_id") == request_id
+    ]
