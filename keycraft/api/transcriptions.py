@@ -2,9 +2,9 @@
 
 ``POST /api/projects/{project_id}/transcriptions`` (multipart ``audio``, optional ``model``)
 answers 202 with the queued job (429 ``too_many_jobs`` or ``minutes_spent`` when refused);
-``GET /api/transcriptions/{job_id}`` reports status, queue
-position, progress and note count (and the notes once done); ``DELETE`` cancels. The session
-cookie names the user; state-changing calls must come from a trusted origin.
+``GET /api/transcriptions/{job_id}`` reports status, queue position, progress, time elapsed
+and left, and the notes (found so far while running, final once done); ``DELETE`` cancels.
+The session cookie names the user; state-changing calls must come from a trusted origin.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, User
-from keycraft.services.errors import NotFound, StorageUnavailable
+from keycraft.services.errors import DomainError, NotFound, StorageUnavailable
 from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
+from keycraft.services.jobs.live import LiveProgress, live_progress
 from keycraft.services.jobs.minutes import minutes_text
-from keycraft.services.jobs.model import DONE
+from keycraft.services.jobs.model import DONE, RUNNING
 from keycraft.services.jobs.submit import (
     DEFAULT_MODEL,
     JobView,
@@ -92,8 +93,10 @@ def _note_json(note: Note) -> dict[str, int]:
     }
 
 
-def job_json(view: JobView, notes: tuple[Note, ...] | None = None) -> dict[str, Any]:
-    """The job as the API shows it; ``notes`` are added when given (a finished job)."""
+def job_json(
+    view: JobView, notes: tuple[Note, ...] | None = None, live: LiveProgress | None = None
+) -> dict[str, Any]:
+    """The job as the API shows it; ``notes`` when given (so far, or final once done)."""
     job = view.job
     body: dict[str, Any] = {
         "id": job.id,
@@ -113,6 +116,8 @@ def job_json(view: JobView, notes: tuple[Note, ...] | None = None) -> dict[str, 
         "url": transcription_api_url(job.id),
         "project_url": editor_url(job.project_id),
     }
+    estimate_s = live.estimate_s if live is not None else None
+    body["estimate_s"] = round(estimate_s, 1) if estimate_s is not None else None
     if notes is not None:
         body["notes"] = [_note_json(n) for n in notes]
     return body
@@ -137,17 +142,49 @@ async def _audio_part(request: Request) -> tuple[str, str, bytes, str] | Respons
         return upload.filename or "recording", content_type, data, model
 
 
+def _refuse_by_length(request: Request) -> Response | None:
+    """411 without a Content-Length, 413 over the limit: decided before the body is read."""
+    announced = request.headers.get("content-length", "")
+    if not announced.isdigit():
+        return _error(411, "length_required", "Send the recording with a Content-Length.")
+    if int(announced) > MAX_BODY_BYTES:
+        return _error(413, "audio_too_large", "That recording is larger than 100 MB.")
+    return None
+
+
+def _refusal(error: DomainError, max_active: int) -> Response:
+    """The answer for a recording or job the service refused."""
+    if isinstance(error, MinutesSpent):
+        return _minutes_spent(error)
+    if isinstance(error, TooManyJobs):
+        waiting = f"You already have {max_active} transcriptions waiting or running."
+        return _error(429, "too_many_jobs", waiting)
+    refusals: dict[type[DomainError], tuple[int, str, str]] = {
+        NotFound: (404, "not_found", "No such project."),
+        UnsupportedAudioFile: (
+            415,
+            "unsupported_audio",
+            "Send a WAV, MP3, FLAC, OGG, M4A or WebM file.",
+        ),
+        AudioFileTooLarge: (413, "audio_too_large", "That recording is larger than 100 MB."),
+        EmptyAudioFile: (422, "audio_empty", "That recording is empty."),
+        StorageUnavailable: (503, "storage_unavailable", "The recording could not be stored."),
+    }
+    for kind, (status, code, message) in refusals.items():
+        if isinstance(error, kind):
+            return _error(status, code, message)
+    raise error
+
+
 @csrf_protected
 async def start_transcription(request: Request) -> Response:
     """Queue a transcription of the uploaded recording into the user's project (202)."""
     user = await current_user(request)
     if user is None:
         return _unauthorized()
-    announced = request.headers.get("content-length", "")
-    if not announced.isdigit():
-        return _error(411, "length_required", "Send the recording with a Content-Length.")
-    if int(announced) > MAX_BODY_BYTES:
-        return _error(413, "audio_too_large", "That recording is larger than 100 MB.")
+    too_long = _refuse_by_length(request)
+    if too_long is not None:
+        return too_long
     services = get_services()
     try:
         await blocking(
@@ -180,25 +217,8 @@ async def start_transcription(request: Request) -> Response:
                 plans=services.plans,
             )
         )
-    except NotFound:
-        return _error(404, "not_found", "No such project.")
-    except UnsupportedAudioFile:
-        return _error(415, "unsupported_audio", "Send a WAV, MP3, FLAC, OGG, M4A or WebM file.")
-    except AudioFileTooLarge:
-        return _error(413, "audio_too_large", "That recording is larger than 100 MB.")
-    except EmptyAudioFile:
-        return _error(422, "audio_empty", "That recording is empty.")
-    except TooManyJobs:
-        limit = services.settings.max_active_jobs_per_user
-        return _error(
-            429,
-            "too_many_jobs",
-            f"You already have {limit} transcriptions waiting or running.",
-        )
-    except MinutesSpent as spent:
-        return _minutes_spent(spent)
-    except StorageUnavailable:
-        return _error(503, "storage_unavailable", "The recording could not be stored.")
+    except DomainError as refused:
+        return _refusal(refused, services.settings.max_active_jobs_per_user)
     view = await blocking(view_job, services.repository, job, utc_now())
     return JSONResponse(
         job_json(view),
@@ -207,17 +227,24 @@ async def start_transcription(request: Request) -> Response:
     )
 
 
-async def _own_job_view(user: User, job_id: str) -> tuple[JobView, tuple[Note, ...] | None] | None:
-    repo = get_services().repository
+async def _own_job_view(
+    user: User, job_id: str
+) -> tuple[JobView, tuple[Note, ...] | None, LiveProgress] | None:
+    services = get_services()
+    repo = services.repository
     job = await blocking(repo.get_transcription_job, user.id, job_id)
     if job is None:
         return None
-    view = await blocking(view_job, repo, job, utc_now())
+    now = utc_now()
+    view = await blocking(view_job, repo, job, now)
+    live = await blocking(live_progress, repo, services.storage, job, now)
     notes = None
     if job.status == DONE:
         project = await blocking(repo.get_project, user.id, job.project_id)
         notes = project.notes if project is not None else ()
-    return view, notes
+    elif job.status == RUNNING:
+        notes = live.notes
+    return view, notes, live
 
 
 async def get_transcription(request: Request) -> Response:

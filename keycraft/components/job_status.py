@@ -40,6 +40,16 @@ def editor_job_status() -> rx.Component:
                     spacing="2",
                 ),
             ),
+            rx.cond(
+                JobsState.preview_active,
+                rx.text(
+                    JobsState.preview_count,
+                    " notes so far (preview, read-only until done)",
+                    size="2",
+                    color_scheme="gray",
+                    data_testid="preview-note-count",
+                ),
+            ),
             align="center",
             spacing="2",
         ),
@@ -56,6 +66,14 @@ def card_job_status(project_id: rx.Var | str) -> rx.Component:
                 size="2",
                 color_scheme="blue",
                 data_testid="card-job-status",
+            ),
+            rx.cond(
+                JobsState.card_percent.contains(project_id),
+                rx.progress(
+                    value=JobsState.card_percent[project_id],  # type: ignore[call-overload]
+                    width="5rem",
+                    data_testid="card-job-progress",
+                ),
             ),
             rx.cond(
                 JobsState.card_job.contains(project_id),

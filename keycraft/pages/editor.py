@@ -22,6 +22,7 @@ from keycraft.components.transcription_panel import retranscribe_panel
 from keycraft.routes import PROJECTS
 from keycraft.state.editor import EditorState
 from keycraft.state.editor_view import EditorViewState
+from keycraft.state.jobs import JobsState
 
 ROLL_ID = "roll"
 """Where the skip link lands; it focuses the roll inside, ready for keyboard shortcuts."""
@@ -35,9 +36,14 @@ phone, one from ``sm``), the counts and the compact bar."""
 
 
 def _roll() -> rx.Component:
+    # While a transcription runs, the roll shows its notes so far, read-only; once it ends
+    # the roll reloads the project's own notes (the sum changes whenever either one does).
     return piano_roll(
-        notes_json=EditorState.notes_json,
-        load_revision=EditorState.load_revision,
+        notes_json=rx.cond(
+            JobsState.preview_active, JobsState.preview_notes_json, EditorState.notes_json
+        ),
+        load_revision=EditorState.load_revision + JobsState.preview_revision,
+        read_only=JobsState.preview_active,
         patch_json=EditorState.patch_json,
         patch_seq=EditorState.patch_seq,
         tempo_bpm=EditorState.tempo_bpm,

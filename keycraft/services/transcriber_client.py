@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -150,17 +152,34 @@ class Transcription:
     notes: tuple[TranscribedNote, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TranscriptionProgress:
+    """One line of a streamed transcription: parts done, and the notes that part settled."""
+
+    done: int
+    total: int
+    duration_s: float
+    new_notes: tuple[TranscribedNote, ...]
+
+
+ProgressCallback = Callable[[TranscriptionProgress], Awaitable[None]]
+
+
+def _notes(items: Any) -> tuple[TranscribedNote, ...]:
+    return tuple(
+        TranscribedNote(
+            start_s=float(n["start_s"]),
+            end_s=float(n["end_s"]),
+            pitch_midi=int(n["pitch_midi"]),
+            velocity=int(n["velocity"]),
+        )
+        for n in items
+    )
+
+
 def _parse(body: Any) -> Transcription:
     try:
-        notes = tuple(
-            TranscribedNote(
-                start_s=float(n["start_s"]),
-                end_s=float(n["end_s"]),
-                pitch_midi=int(n["pitch_midi"]),
-                velocity=int(n["velocity"]),
-            )
-            for n in body["notes"]
-        )
+        notes = _notes(body["notes"])
         return Transcription(
             model=str(body["model"]),
             duration_s=float(body["duration_s"]),
@@ -176,9 +195,11 @@ def _error_for(response: httpx.Response) -> TranscriptionError:
         code = str(response.json().get("error", ""))
     except ValueError:
         code = ""
-    status = response.status_code
+    return _error_for_status(response.status_code, code, response.headers.get("Retry-After", ""))
+
+
+def _error_for_status(status: int, code: str, retry: str = "") -> TranscriptionError:
     if status == 429:
-        retry = response.headers.get("Retry-After", "")
         return TranscriberBusy(int(retry) if retry.isdigit() else 30)
     if status == 413:
         return AudioTooLarge(code)
@@ -250,3 +271,72 @@ class TranscriberClient:
         except ValueError as exc:
             raise TranscriberUnavailable("response is not JSON") from exc
         return _parse(body)
+
+    async def transcribe_streaming(
+        self,
+        audio: bytes,
+        filename: str,
+        content_type: str,
+        options: TranscriptionOptions,
+        on_progress: ProgressCallback,
+    ) -> Transcription:
+        """Like ``transcribe``, but hear of each part as the service finishes it.
+
+        Uses ``POST /transcribe?format=ndjson``: ``on_progress`` is awaited for every progress
+        line (the first, with ``done == 0``, gives the number of parts and the recording's
+        length). Cancelling the awaiting task closes the connection, which stops the service.
+
+        Raises:
+            TranscriptionError: a subclass naming what went wrong, before or during the stream.
+        """
+        timeout = httpx.Timeout(connect=5.0, write=120.0, read=self._timeout_s, pool=5.0)
+        try:
+            async with (
+                httpx.AsyncClient(timeout=timeout) as client,
+                client.stream(
+                    "POST",
+                    f"{self._base_url}/transcribe",
+                    params={"format": "ndjson"},
+                    headers=self._headers(),
+                    data=options.form_fields(),
+                    files={"audio": (filename, audio, content_type)},
+                ) as response,
+            ):
+                if response.status_code != 200:
+                    await response.aread()
+                    raise _error_for(response)
+                async for line in response.aiter_lines():
+                    if not line.strip():
+                        continue
+                    result = await _read_line(line, on_progress)
+                    if result is not None:
+                        return result
+        except httpx.TimeoutException as exc:
+            raise TranscriptionTimedOut(type(exc).__name__) from exc
+        except httpx.HTTPError as exc:
+            raise TranscriberUnavailable(type(exc).__name__) from exc
+        raise TranscriberUnavailable("the stream ended without a result")
+
+
+async def _read_line(line: str, on_progress: ProgressCallback) -> Transcription | None:
+    """Act on one streamed line; return the transcription once the result line arrives."""
+    try:
+        body = json.loads(line)
+        event = body["event"]
+        if event == "progress":
+            progress = TranscriptionProgress(
+                done=int(body["done"]),
+                total=int(body["total"]),
+                duration_s=float(body.get("duration_s", 0.0)),
+                new_notes=_notes(body["notes"]),
+            )
+        elif event == "error":
+            raise _error_for_status(int(body["status"]), str(body.get("error", "")))
+        elif event == "result":
+            return _parse(body)
+        else:
+            return None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TranscriberUnavailable("malformed stream line") from exc
+    await on_progress(progress)
+    return None

@@ -10,6 +10,7 @@ import uuid
 from keycraft.services.logs import request_id_var
 from keycraft.services.metrics import TRANSCRIPTION_SECONDS
 from keycraft.services.transcriber_client import (
+    ProgressCallback,
     TranscriberClient,
     Transcription,
     TranscriptionOptions,
@@ -37,8 +38,11 @@ async def run_transcription(
     filename: str,
     content_type: str,
     options: TranscriptionOptions,
+    on_progress: ProgressCallback | None = None,
 ) -> Transcription:
     """Send one recording to the transcriber, timed, logged and traced by one id.
+
+    With ``on_progress`` the service streams its parts, and each is handed to it.
 
     The id is the current request's when there is one; a background job (which has none)
     gets a fresh one. Run this as its own task: the id is then set for this job only.
@@ -53,7 +57,12 @@ async def run_transcription(
     error: BaseException | None = None
     notes: int | None = None
     try:
-        result = await client.transcribe(audio, filename, content_type, options)
+        if on_progress is None:
+            result = await client.transcribe(audio, filename, content_type, options)
+        else:
+            result = await client.transcribe_streaming(
+                audio, filename, content_type, options, on_progress
+            )
         notes = len(result.notes)
         return result
     except BaseException as exc:  # cancellation too: it is an outcome worth counting

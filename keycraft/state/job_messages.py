@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from keycraft.services.jobs import errors
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED, RUNNING
 from keycraft.services.jobs.ranges import range_of
@@ -40,14 +42,21 @@ def job_error_message(code: str) -> str:
     return JOB_ERROR_MESSAGES.get(code, FALLBACK_JOB_MESSAGE)
 
 
-def job_status_text(view: JobView) -> str:
-    """One line on the job: place in the queue, percent, elapsed time, or how it ended."""
+def time_left_text(estimate_s: float) -> str:
+    """The estimate in whole minutes, rounded up: never promise less than is left."""
+    minutes = max(1, math.ceil(estimate_s / 60))
+    return f"about {minutes} min left"
+
+
+def job_status_text(view: JobView, estimate_s: float | None = None) -> str:
+    """One line on the job: place in the queue, percent, elapsed and time left, or its end."""
     job = view.job
     if job.status == QUEUED:
-        return f"Queued, position {view.position} · {_clock(view.elapsed_s)}"
+        return f"Queued — position {view.position} · {_clock(view.elapsed_s)}"
     if job.status == RUNNING:
         percent = f" {job.percent}%" if job.progress_total else ""
-        return f"Transcribing…{percent} · {_clock(view.elapsed_s)}"
+        left = f" · {time_left_text(estimate_s)}" if estimate_s is not None else ""
+        return f"Transcribing…{percent} · {_clock(view.elapsed_s)}{left}"
     if job.status == DONE:
         bars = range_of(job)
         if bars is not None:

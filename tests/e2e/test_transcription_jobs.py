@@ -24,7 +24,7 @@ from tests.e2e.test_transcription import (
     _wait_for,
 )
 from tests.support.app_server import RunningApp, start_app
-from tests.support.recordings import render_wav
+from tests.support.recordings import melody, render_wav
 from tests.support.signed_in import create_user, signed_in_context
 from tests.support.transcriber_server import RealTranscriber
 
@@ -99,7 +99,7 @@ def test_two_users_take_turns_on_one_transcriber(
     second.wait_for_url("**/editor/*", timeout=60_000)
     expect(first.get_by_test_id("job-status")).to_contain_text("Transcribing…", timeout=60_000)
     expect(second.get_by_test_id("job-status")).to_contain_text(
-        "Queued, position 1 ·", timeout=30_000
+        "Queued — position 1 ·", timeout=30_000
     )
     # Then its turn comes, and its notes arrive in its editor.
     for page in (second, first):
@@ -110,6 +110,69 @@ def test_two_users_take_turns_on_one_transcriber(
         (project,) = _projects(app, user.id)
         _one_set_of_notes(project)
         expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
+    assert console.errors == []
+
+
+SEGMENTED_PIECE = melody([60 + (k * 7) % 19 for k in range(30)], first_onset_s=0.3, step_s=0.5)
+"""15 s of melody: the accurate model reads it in four overlapping 16 s segments, and the
+notes of the first 8 s are settled after the second."""
+PREVIEW_SHOWN = """() => {
+  const preview = document.querySelector('[data-testid="preview-note-count"]');
+  const status = document.querySelector('[data-testid="job-status"]');
+  return Boolean(preview && window.__keycraft && window.__keycraft.noteCount > 0
+    && status && !status.textContent.includes("Transcribed"));
+}"""
+"""Notes in the roll while the job still runs, read in one moment of the page."""
+
+
+def test_percent_and_notes_arrive_while_the_accurate_model_works(
+    app: RunningApp,
+    browser: Browser,
+    browser_contexts: list[BrowserContext],
+    console: ConsoleLog,
+    tmp_path: Path,
+) -> None:
+    user = create_user(app)
+    context = signed_in_context(browser, app, user)
+    browser_contexts.append(context)
+    page = _watch_errors(context.new_page(), console)
+    _open_projects(page, app)
+    expect(page.get_by_test_id("transcribe-model")).to_have_text("Piano – accurate")
+
+    _upload(page, "Etude.wav", render_wav(SEGMENTED_PIECE, tmp_path))
+    page.wait_for_url("**/editor/*", timeout=60_000)
+    status = page.get_by_test_id("job-status")
+    # A part done: the percent is above 0, with the time taken and an estimate of what is left.
+    expect(status).to_contain_text(
+        re.compile(r"Transcribing… [1-9]\d?% · \d+:\d\d · about \d+ min left"),
+        timeout=TRANSCRIBE_TIMEOUT_MS,
+    )
+    # The project list shows the job's percent on its card; opening it shows the live state.
+    page.get_by_test_id("back-to-projects").click()
+    card = page.get_by_test_id("card-job-status")
+    expect(card).to_contain_text(re.compile(r"Transcribing… [1-9]\d?%"), timeout=30_000)
+    expect(page.get_by_test_id("card-job-progress")).to_be_visible()
+    page.get_by_test_id("project-link").click()
+    expect(status).to_contain_text(re.compile(r"Transcribing… [1-9]\d?%"), timeout=30_000)
+    # Settled notes show in the roll, read-only, before the job is done.
+    page.wait_for_function(PREVIEW_SHOWN, timeout=TRANSCRIBE_TIMEOUT_MS)
+    expect(page.get_by_test_id("piano-roll")).to_have_attribute(
+        "aria-label", re.compile("read-only")
+    )
+
+    expect(status).to_contain_text("Transcribed", timeout=TRANSCRIBE_TIMEOUT_MS)
+    (project,) = _projects(app, user.id)
+    keys = [(n.start_tick, n.pitch_midi) for n in project.notes]
+    assert len(keys) == len(set(keys)) and _onset_f1(SEGMENTED_PIECE, project.notes) >= 0.8
+    expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
+    expect(page.get_by_test_id("preview-note-count")).to_have_count(0)
+    expect(page.get_by_test_id("piano-roll")).not_to_have_attribute(
+        "aria-label", re.compile("read-only")
+    )
+    _wait_for(
+        lambda: page.evaluate("window.__keycraft.noteCount") == len(project.notes),
+        "the project's own notes in the roll",
+    )
     assert console.errors == []
 
 

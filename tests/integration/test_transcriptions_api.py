@@ -194,6 +194,8 @@ def test_a_job_runs_to_its_notes_and_its_owner_gets_an_email(
     assert body["note_count"] == len(stored.notes) == len(body["notes"])
     assert {n["pitch_midi"] for n in body["notes"]} >= {60, 64, 67}
     assert (body["progress_percent"], body["position"]) == (100, 0)
+    assert body["progress_done"] == body["progress_total"] > 0  # the fast model's batches
+    assert body["estimate_s"] == 0.0 and body["elapsed_s"] > 0
     assert stored.source_audio_key == f"users/{project.user_id}/projects/{project.id}/source.wav"
     assert _staged(api) == []
 

@@ -13,7 +13,7 @@ from transcriber.midi import DEFAULT_TEMPO_BPM
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-FORMATS = ("midi", "json")
+FORMATS = ("midi", "json", "ndjson")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class TranscribeRequest:
         model: Model name.
         options: Post-processing knobs; those left out take the model's own defaults.
         tempo_bpm: Tempo written into the MIDI file.
-        response_format: "midi" or "json".
+        response_format: "midi", "json" or "ndjson" (a line per part, then the notes).
     """
 
     model: str

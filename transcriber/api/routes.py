@@ -10,7 +10,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, g, jsonify, request
 
+from transcriber.api.formats import note_json, timed_out
 from transcriber.api.params import TranscribeRequest, parse_request
+from transcriber.api.stream import start_stream
 from transcriber.audio.decode import AudioTooLong, CorruptAudio, UnsupportedAudio, decode_file
 from transcriber.client_connection import CLIENT_GONE_ENVIRON_KEY, client_gone_probe
 from transcriber.domain import NoteEvent, Recording
@@ -20,7 +22,6 @@ from transcriber.errors import (
     Busy,
     MetricsUnavailable,
     RecordingTooLong,
-    TimedOut,
     Unauthorized,
     Unprocessable,
     UnsupportedMediaType,
@@ -105,6 +106,7 @@ def transcribe() -> Response:
             headers={"Retry-After": str(RETRY_AFTER_S)},
         )
     work_dir = Path(tempfile.mkdtemp(prefix="transcribe-", dir=svc.settings.TMP_DIR))
+    streaming = False
     try:
         # Checked between windows: a caller that hangs up frees the service within one window.
         deadline = Deadline(svc.settings.TIMEOUT_S, client_gone_probe(request.environ))
@@ -115,6 +117,12 @@ def transcribe() -> Response:
             raise BadParameter("Upload the recording as the multipart file field 'audio'.")
         audio_path = work_dir / "upload"
         upload.save(audio_path)
+        if params.response_format == "ndjson":
+            # Refusals keep their status codes: only the work itself happens in the stream.
+            recording = _decode(svc, params, audio_path, work_dir)
+            response = start_stream(svc, params, recording, work_dir, deadline.remaining_s())
+            streaming = True  # the stream now owns the slot and the folder
+            return response
         return _run(svc, params, audio_path, work_dir, deadline)
     except ClientGone:
         # The request is still logged and counted; the middleware then writes no answer.
@@ -122,8 +130,9 @@ def transcribe() -> Response:
         g.error = CLIENT_GONE_OUTCOME
         return Response(status=CLIENT_CLOSED_STATUS)
     finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
-        svc.busy.release()
+        if not streaming:
+            shutil.rmtree(work_dir, ignore_errors=True)
+            svc.busy.release()
 
 
 def _run(
@@ -156,7 +165,7 @@ def _run(
             model=params.model,
             duration_s=recording.duration_s,
             processing_s=processing_s,
-            notes=[_note_json(n, params.options.pitch_bends) for n in notes],
+            notes=[note_json(n, params.options.pitch_bends) for n in notes],
         )
     body = midi_bytes(notes_to_midi(notes, params.tempo_bpm, params.options.pitch_bends))
     response = Response(body, mimetype="audio/midi")
@@ -175,44 +184,38 @@ def _transcribe(
     deadline: Deadline,
 ) -> tuple[Recording, list[NoteEvent]]:
     """Decode and predict; decoding and time-budget failures become API errors."""
-    model = svc.models[params.model]
+    recording = _decode(svc, params, audio_path, work_dir)
+    try:
+        deadline.check()
+        notes = svc.models[params.model].predict(recording.samples, params.options, deadline)
+    except DeadlineExceeded as exc:
+        raise timed_out(svc.settings.TIMEOUT_S) from exc
+    return recording, list(notes)
+
+
+def _decode(
+    svc: ServiceState, params: TranscribeRequest, audio_path: Path, work_dir: Path
+) -> Recording:
+    """Decode the upload at the model's rate; a file that cannot be used is an API error."""
     try:
         recording = decode_file(
             audio_path,
-            model.sample_rate_hz,
+            svc.models[params.model].sample_rate_hz,
             svc.settings.MAX_DURATION_S,
             work_dir,
             svc.settings.FFMPEG or None,
         )
-        g.audio_duration_s = round(recording.duration_s, 3)
-        deadline.check()
-        notes = model.predict(recording.samples, params.options, deadline)
     except UnsupportedAudio as exc:
         raise UnsupportedMediaType(_sentence(exc)) from exc
     except AudioTooLong as exc:
         raise RecordingTooLong(_sentence(exc)) from exc
     except CorruptAudio as exc:
         raise Unprocessable(_sentence(exc)) from exc
-    except DeadlineExceeded as exc:
-        raise TimedOut(
-            f"The transcription did not finish within {svc.settings.TIMEOUT_S:g} s."
-        ) from exc
-    return recording, list(notes)
+    g.audio_duration_s = round(recording.duration_s, 3)
+    return recording
 
 
 def _sentence(exc: Exception) -> str:
     text = str(exc)
     text = text[:1].upper() + text[1:]
     return text if text.endswith(".") else text + "."
-
-
-def _note_json(note: NoteEvent, with_bends: bool) -> dict[str, object]:
-    item: dict[str, object] = {
-        "start_s": round(note.start_s, 6),
-        "end_s": round(note.end_s, 6),
-        "pitch_midi": note.pitch_midi,
-        "velocity": note.velocity,
-    }
-    if with_bends and note.bends_third_semitones is not None:
-        item["bends"] = list(note.bends_third_semitones)
-    return item

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
 from transcriber.domain import NoteEvent, TranscriptionOptions
 from transcriber.runtime import Deadline
+
+PartCallback = Callable[[int, int, list[NoteEvent]], None]
+"""Told ``(parts_done, parts_total, notes_so_far)`` as a model works through a recording.
+
+It is called once with ``parts_done == 0`` before the first part, then after each part; the
+call for the last part carries the final notes. ``notes_so_far`` holds the notes that later
+parts can no longer change, sorted by onset. It may raise (e.g. the caller left) to stop.
+"""
 
 
 class TranscriptionModel(Protocol):
@@ -17,9 +26,15 @@ class TranscriptionModel(Protocol):
     sample_rate_hz: int
 
     def predict(
-        self, samples: np.ndarray, options: TranscriptionOptions, deadline: Deadline
+        self,
+        samples: np.ndarray,
+        options: TranscriptionOptions,
+        deadline: Deadline,
+        on_part: PartCallback | None = None,
     ) -> list[NoteEvent]:
         """Transcribe mono float32 audio sampled at `sample_rate_hz`.
+
+        `on_part`, when given, hears of each part (window batch, segment) as it finishes.
 
         Raises:
             DeadlineExceeded: If `deadline` expires before the work is done.

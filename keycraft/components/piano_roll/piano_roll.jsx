@@ -2028,15 +2028,17 @@ export function PianoRoll(props) {
   }, []);
 
   const swatch = (background, extra) => ({ display: "inline-block", width: 18, height: 10, borderRadius: 2, background, ...extra });
+  // On a phone the legend keeps to one short line, so the roll keeps the screen.
+  const compactLegend = Boolean(fillHeight);
   const legend = (
-    <div data-testid="roll-legend" style={{ display: "flex", alignItems: "center", flexWrap: "wrap", gap: 6, marginTop: 6, fontSize: 12, color: "var(--gray-11)" }}>
+    <div data-testid="roll-legend" style={{ display: "flex", alignItems: "center", flexWrap: compactLegend ? "nowrap" : "wrap", gap: compactLegend ? 4 : 6, marginTop: compactLegend ? 4 : 6, fontSize: compactLegend ? 11 : 12, whiteSpace: "nowrap", overflow: "hidden", color: "var(--gray-11)" }}>
       <span>Velocity: soft</span>
-      <span aria-hidden="true" style={swatch(`linear-gradient(to right, ${[1, 32, 64, 96, 127].map((v) => keys.VELOCITY_PALETTE[v]).join(", ")})`, { width: 96 })} />
+      <span aria-hidden="true" style={swatch(`linear-gradient(to right, ${[1, 32, 64, 96, 127].map((v) => keys.VELOCITY_PALETTE[v]).join(", ")})`, { width: compactLegend ? 48 : 96 })} />
       <span>loud</span>
-      <span aria-hidden="true" style={swatch(keys.SELECTED_FILL, { marginLeft: 12, outline: "1px solid #0b0d12" })} />
+      <span aria-hidden="true" style={swatch(keys.SELECTED_FILL, { marginLeft: compactLegend ? 8 : 12, outline: "1px solid #0b0d12" })} />
       <span>selected</span>
-      <span aria-hidden="true" style={swatch(keys.GRID_BACKGROUNDS[0], { marginLeft: 12, border: `2px dashed ${CURSOR_COLOUR}` })} />
-      <span>keyboard cursor</span>
+      <span aria-hidden="true" style={swatch(keys.GRID_BACKGROUNDS[0], { marginLeft: compactLegend ? 8 : 12, border: `2px dashed ${CURSOR_COLOUR}` })} />
+      <span>{compactLegend ? "cursor" : "keyboard cursor"}</span>
     </div>
   );
   return (

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from keycraft.services import project_fill, projects
@@ -17,6 +18,7 @@ from keycraft.services.clock import utc_now
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.jobs.errors import PROJECT_GONE, UNAVAILABLE, error_code
 from keycraft.services.jobs.model import DONE, FAILED, RUNNING, TranscriptionJob
+from keycraft.services.jobs.preview import JobPreview, remove_preview, write_preview
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.ranges import (
     BarRange,
@@ -29,11 +31,13 @@ from keycraft.services.projects import project_media_prefix
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
 from keycraft.services.transcriber_client import (
+    TranscribedNote,
     TranscriberBusy,
     TranscriberClient,
     TranscriberUnavailable,
     Transcription,
     TranscriptionOptions,
+    TranscriptionProgress,
 )
 from keycraft.services.transcription import (
     AUDIO_TYPES,
@@ -50,6 +54,8 @@ WATCH_INTERVAL_S = 1.0
 MAX_ATTEMPTS = 40
 """Claims after which a job that keeps meeting a busy or failing transcriber gives up."""
 MAX_BACKOFF_S = 60.0
+PROGRESS_INTERVAL_S = 1.0
+"""Progress is written at most this often (a fast model's parts come many a second)."""
 _FILL_RETRIES = 3
 _OPTION_NAMES = {f.name for f in fields(TranscriptionOptions)}
 
@@ -100,6 +106,55 @@ def discard_new_project(ctx: JobContext, job: TranscriptionJob) -> None:
             ctx.repository.delete_project(job.user_id, job.project_id)
 
 
+class _ProgressRecorder:
+    """Keeps a job's progress and settled notes as the transcriber streams its parts."""
+
+    def __init__(self, ctx: JobContext, job: TranscriptionJob) -> None:
+        self._ctx = ctx
+        self._job = job
+        self._started_epoch_s = time.time()
+        self._notes: list[TranscribedNote] = []
+        self._last_write = float("-inf")
+        # Bars being re-transcribed show progress but no preview: the slice's notes are in
+        # its own time, and the roll keeps showing the learner's other bars meanwhile.
+        self._keep_notes = range_of(job) is None
+
+    async def __call__(self, progress: TranscriptionProgress) -> None:
+        """Take one streamed part; write it unless the last write was under a second ago."""
+        if self._keep_notes:
+            self._notes.extend(progress.new_notes)
+        moment = time.monotonic()
+        # The first part (the length, for the estimate) and the last are always written.
+        edge = progress.done in (0, progress.total)
+        if not edge and moment - self._last_write < PROGRESS_INTERVAL_S:
+            return
+        self._last_write = moment
+        preview = JobPreview(
+            done=progress.done,
+            total=progress.total,
+            duration_s=progress.duration_s,
+            started_epoch_s=self._started_epoch_s,
+            notes=tuple(self._notes),
+        )
+        await asyncio.to_thread(self._write, preview)
+
+    def _write(self, preview: JobPreview) -> None:
+        job, now = self._job, utc_now()
+        write_preview(self._ctx.storage, job.id, preview)
+        try:
+            self._ctx.repository.record_transcription_progress(
+                job.user_id,
+                job.id,
+                job.claim_id,
+                preview.done,
+                preview.total,
+                now,
+                now + timedelta(seconds=self._ctx.lease_s),
+            )
+        except DomainError:  # progress is a courtesy; the watch loop notices a lost claim
+            logger.warning("job_progress_not_recorded", extra={"job_id": job.id})
+
+
 async def _transcribe_watched(
     ctx: JobContext, job: TranscriptionJob, audio: bytes, suffix: str = ""
 ) -> Transcription | None:
@@ -117,6 +172,7 @@ async def _transcribe_watched(
             f"{stem}{suffix}",
             AUDIO_TYPES.get(suffix, "application/octet-stream"),
             options_from(job),
+            _ProgressRecorder(ctx, job),
         )
     )
     last_beat = utc_now()
@@ -214,6 +270,8 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
         return None  # taken, finished or cancelled: a duplicate delivery does nothing
 
     async def finish(status: str, error: str = "", note_count: int = 0) -> str | None:
+        # Gone before the job ends: whoever sees the job ended finds no preview left over.
+        await asyncio.to_thread(remove_preview, ctx.storage, job_id)
         ended = await asyncio.to_thread(
             repo.finish_transcription_job,
             user_id,
@@ -232,6 +290,22 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
             await asyncio.to_thread(_tell_finished, ctx, user_id, job_id)
         return status
 
+    try:
+        return await _run_claimed(ctx, job, now, finish)
+    finally:
+        # Also when the job is handed back or was taken over: a retry writes a fresh one.
+        await asyncio.to_thread(remove_preview, ctx.storage, job_id)
+
+
+async def _run_claimed(
+    ctx: JobContext,
+    job: TranscriptionJob,
+    now: datetime,
+    finish: Callable[..., Awaitable[str | None]],
+) -> str | None:
+    """Transcribe a claimed job and fill its project; ``finish`` records how it ended."""
+    repo = ctx.repository
+    user_id, job_id, claim_id = job.user_id, job.id, job.claim_id
     bars = range_of(job)
     piece: AudioSlice | None = None
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from keycraft.services.jobs.preview import preview_folder
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.keys import TEMP_PREFIX
@@ -33,16 +34,19 @@ def _newest_by_folder(storage: Storage, prefix: str, depth: int) -> dict[str, fl
 
 
 def staged_folders_in_use(repo: Repository) -> frozenset[str]:
-    """Staged-upload folders (``tmp/<id>/``) that a queued or running job is still to read.
+    """Temporary folders a queued or running job still needs: its staged upload, its preview.
 
     Whatever deletes staged uploads (this sweep, ``manage purge-temp``) keeps these, however
     old: a job may wait in the queue longer than an upload is normally kept.
     """
-    return frozenset(
+    active = repo.list_active_transcription_jobs()
+    staged = {
         job.recording_key.rsplit("/", 1)[0] + "/"
-        for job in repo.list_active_transcription_jobs()
+        for job in active
         if job.recording_key.startswith(TEMP_PREFIX)
-    )
+    }
+    # A running job's partial notes live beside the staged uploads, in a folder of its own.
+    return frozenset(staged | {preview_folder(job.id) for job in active})
 
 
 def sweep_orphan_recordings(
@@ -57,7 +61,8 @@ def sweep_orphan_recordings(
 
     Project media (``users/<uid>/projects/<pid>/``) goes once its project is gone and the
     folder has not been written for ``project_grace_s``. A staged upload (``tmp/<id>/``) goes
-    after ``staged_grace_s`` unless a queued or running job is still to read it.
+    after ``staged_grace_s`` unless a queued or running job is still to read it; so does a
+    job's preview of its partial notes (``tmp/progress-<job id>/``) once the job has ended.
 
     Returns:
         How many objects were deleted.

@@ -18,6 +18,7 @@ from keycraft.services.transcriber_client import (
     TranscriberRefused,
     TranscriberUnavailable,
     TranscriptionOptions,
+    TranscriptionProgress,
     TranscriptionTimedOut,
     UnsupportedAudio,
 )
@@ -138,3 +139,80 @@ def test_cancelling_a_transcription_closes_its_connection_and_frees_the_service(
     transcriber.wait_idle(timeout_s=IDLE_WITHIN_S)
     assert time.monotonic() - cancelled_at < IDLE_WITHIN_S
     assert _outcomes(transcriber, request_id) == ["client_gone"]
+
+
+def test_a_streamed_transcription_reports_parts_then_the_same_notes(
+    transcriber: RealTranscriber, tmp_path: Path
+) -> None:
+    transcriber.wait_idle()
+    wav = render_wav(melody([60 + (k * 5) % 24 for k in range(60)]), tmp_path)
+    options = TranscriptionOptions(model="basic-pitch")
+    client = _client(transcriber)
+    parts: list[TranscriptionProgress] = []
+
+    async def note_part(progress: TranscriptionProgress) -> None:
+        parts.append(progress)
+
+    streamed = asyncio.run(
+        client.transcribe_streaming(wav, "m.wav", "audio/wav", options, note_part)
+    )
+    whole = asyncio.run(client.transcribe(wav, "m.wav", "audio/wav", options))
+    assert streamed.notes == whole.notes and len(whole.notes) > 40
+    total = parts[0].total
+    assert total >= 3 and [p.done for p in parts] == list(range(total + 1))
+    assert parts[0].duration_s == pytest.approx(whole.duration_s)
+    # Each final note reached the caller in some progress line (the last one at the latest).
+    assert set(whole.notes) <= {n for p in parts for n in p.new_notes}
+    with pytest.raises(TranscriberRefused):  # a small file: refused before it is all read
+        asyncio.run(
+            _client(transcriber, "wrong").transcribe_streaming(
+                tone_wav(2.0), "m.wav", "audio/wav", options, note_part
+            )
+        )
+    garbage = b"not audio at all"
+    with pytest.raises(UnsupportedAudio):
+        asyncio.run(client.transcribe_streaming(garbage, "a.wav", "audio/wav", options, note_part))
+
+
+def test_cancelling_a_streamed_transcription_frees_the_service(
+    transcriber: RealTranscriber,
+) -> None:
+    transcriber.wait_idle()
+    client = _client(transcriber)
+    request_id = uuid.uuid4().hex
+
+    async def start_then_cancel() -> None:
+        request_id_var.set(request_id)
+        started = asyncio.Event()
+
+        async def on_part(progress: TranscriptionProgress) -> None:
+            started.set()
+
+        task = asyncio.create_task(
+            client.transcribe_streaming(tone_wav(SLOW_TONE_S), "a.wav", "audio/wav", SLOW, on_part)
+        )
+        await started.wait()  # the stream is under way: its first line has arrived
+        assert not task.done()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(start_then_cancel())
+    cancelled_at = time.monotonic()
+    transcriber.wait_idle(timeout_s=IDLE_WITHIN_S)
+    assert time.monotonic() - cancelled_at < IDLE_WITHIN_S
+    assert _outcomes(transcriber, request_id) == ["client_gone"]
+    # The request's own line is written once its stream has ended, saying how it ended.
+    deadline = time.monotonic() + IDLE_WITHIN_S
+    while not (lines := _request_lines(transcriber, request_id)):
+        assert time.monotonic() < deadline, "the request was never logged"
+        time.sleep(0.05)
+    assert [(line["status"], line["error"]) for line in lines] == [(200, "client_gone")]
+
+
+def _request_lines(server: RealTranscriber, request_id: str) -> list[dict[str, object]]:
+    return [
+        e
+        for e in server.request_log()
+        if e.get("event") == "request" and e.get("request_id") == request_id
+    ]

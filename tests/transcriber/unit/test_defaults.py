@@ -12,6 +12,7 @@ from flask import Flask
 from transcriber.api.params import parse_request
 from transcriber.defaults import DEFAULT_OPTIONS, MODEL_KNOBS, default_options
 from transcriber.domain import MODEL_NAMES, NoteEvent, TranscriptionOptions
+from transcriber.models.base import PartCallback
 from transcriber.models.transkun.adapter import keep_notes
 from transcriber.runtime import Deadline
 from transcriber.service import state
@@ -29,7 +30,11 @@ class _RecordingModel:
         self.seen: list[TranscriptionOptions] = []
 
     def predict(
-        self, samples: np.ndarray, options: TranscriptionOptions, deadline: Deadline
+        self,
+        samples: np.ndarray,
+        options: TranscriptionOptions,
+        deadline: Deadline,
+        on_part: PartCallback | None = None,
     ) -> list[NoteEvent]:
         self.seen.append(options)
         return []

@@ -1,4 +1,4 @@
-"""The job as the transcription API shows it: its times as ISO 8601."""
+"""The job as the JSON API shows it: progress, time left, notes so far or final, its times."""
 
 from __future__ import annotations
 
@@ -6,9 +6,35 @@ from dataclasses import replace
 from datetime import timedelta
 
 from keycraft.api.transcriptions import job_json
-from keycraft.services.jobs.model import DONE, QUEUED, TranscriptionJob
+from keycraft.services.domain import Note
+from keycraft.services.jobs.live import LiveProgress
+from keycraft.services.jobs.model import DONE, QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.submit import JobView
 from tests.support.factories import T0
+
+JOB = TranscriptionJob(
+    id="j1", user_id="u", project_id="p", recording_key="k", filename="a.wav", title="A",
+    created_at=T0, updated_at=T0, options={"model": "transkun"},
+)  # fmt: skip
+NOTE = Note(start_tick=0, duration_ticks=480, pitch_midi=60, velocity=80)
+
+
+def test_a_running_job_shows_percent_time_left_and_its_notes_so_far() -> None:
+    job = replace(JOB, status=RUNNING, progress_done=2, progress_total=8)
+    live = LiveProgress(estimate_s=61.234, notes=(NOTE,))
+    body = job_json(JobView(job=job, position=0, elapsed_s=42.0), live.notes, live)
+    assert (body["status"], body["position"]) == (RUNNING, 0)
+    assert (body["progress_done"], body["progress_total"], body["progress_percent"]) == (2, 8, 25)
+    assert (body["elapsed_s"], body["estimate_s"]) == (42.0, 61.2)
+    assert body["notes"] == [
+        {"start_tick": 0, "duration_ticks": 480, "pitch_midi": 60, "velocity": 80}
+    ]
+
+
+def test_a_queued_job_has_a_place_and_no_estimate_yet() -> None:
+    body = job_json(JobView(job=replace(JOB, status=QUEUED), position=3, elapsed_s=5.0))
+    assert (body["position"], body["estimate_s"], body["progress_percent"]) == (3, None, 0)
+    assert "notes" not in body
 
 
 def _job(**fields: object) -> TranscriptionJob:

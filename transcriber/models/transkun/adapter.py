@@ -12,7 +12,9 @@ import torch
 from torch import nn
 
 from transcriber.domain import MODEL_TRANSKUN, NoteEvent, TranscriptionOptions, midi_to_hz
+from transcriber.models.base import PartCallback
 from transcriber.models.transkun.compat import torchaudio_available
+from transcriber.models.transkun.segments import segment_count, transcribe_segments
 from transcriber.runtime import Deadline
 
 SAMPLE_RATE_HZ = 44100
@@ -83,35 +85,51 @@ class TranskunModel:
             self._deadline.check()
 
     def predict(
-        self, samples: np.ndarray, options: TranscriptionOptions, deadline: Deadline
+        self,
+        samples: np.ndarray,
+        options: TranscriptionOptions,
+        deadline: Deadline,
+        on_part: PartCallback | None = None,
     ) -> list[NoteEvent]:
         """Transcribe mono float32 audio at 44.1 kHz; pedal events are dropped.
 
         Only the length and frequency-range knobs apply: transkun decodes notes with its own
-        CRF rather than thresholds.
+        CRF rather than thresholds. ``on_part`` hears of each 16 s segment as it ends.
         """
-        return keep_notes(self.raw_notes(samples, deadline), options)
+        tell = None
+        if on_part is not None:
+            report = on_part
 
-    def raw_notes(self, samples: np.ndarray, deadline: Deadline) -> list[NoteEvent]:
+            def tell(done: int, total: int, notes: list[NoteEvent]) -> None:
+                report(done, total, keep_notes(notes, options))
+
+        return keep_notes(self.raw_notes(samples, deadline, tell), options)
+
+    def segments(self, n_samples: int) -> int:
+        """How many segments a recording of ``n_samples`` takes."""
+        return segment_count(n_samples, self.network)
+
+    def raw_notes(
+        self, samples: np.ndarray, deadline: Deadline, on_part: PartCallback | None = None
+    ) -> list[NoteEvent]:
         """Every note the network decodes, before any knob is applied, sorted by onset."""
         x = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)).unsqueeze(1)
+
+        def segment_done(done: int, total: int, raw: list[Any]) -> None:
+            if on_part is not None:
+                on_part(done, total, _events(raw))
+            if done < total:
+                deadline.check()
+
+        if on_part is not None:
+            on_part(0, self.segments(len(samples)), [])
         self._deadline = deadline
         try:
             with torch.inference_mode():
-                raw = self.network.transcribe(x)
+                raw = transcribe_segments(self.network, x, segment_done)
         finally:
             self._deadline = None
-        events = [
-            NoteEvent(
-                start_s=float(n.start),
-                end_s=float(n.end),
-                pitch_midi=int(n.pitch),
-                velocity=int(min(127, max(1, n.velocity))),
-            )
-            for n in raw
-            if n.pitch >= 0  # negative "pitches" are the sustain and soft pedals
-        ]
-        return sorted(events, key=lambda e: (e.start_s, e.pitch_midi))
+        return _events(raw)
 
     def warm_up(self) -> None:
         """Run one short segment of silence through the network to initialise kernels.
@@ -121,6 +139,21 @@ class TranskunModel:
         silence = torch.zeros(SAMPLE_RATE_HZ, 1)
         with torch.inference_mode():
             self.network.transcribe(silence, stepInSecond=1, segmentSizeInSecond=2)
+
+
+def _events(raw: list[Any]) -> list[NoteEvent]:
+    """Transkun's notes as ours, sorted by onset; pedal events are dropped."""
+    events = [
+        NoteEvent(
+            start_s=float(n.start),
+            end_s=float(n.end),
+            pitch_midi=int(n.pitch),
+            velocity=int(min(127, max(1, n.velocity))),
+        )
+        for n in raw
+        if n.pitch >= 0  # negative "pitches" are the sustain and soft pedals
+    ]
+    return sorted(events, key=lambda e: (e.start_s, e.pitch_midi))
 
 
 def keep_notes(events: list[NoteEvent], options: TranscriptionOptions) -> list[NoteEvent]:

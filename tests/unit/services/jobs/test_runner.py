@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from keycraft.services.clock import utc_now
 from keycraft.services.jobs import runner
 from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
+from keycraft.services.jobs.preview import read_preview
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
 from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
 from keycraft.services.plans import PlanCatalog
@@ -22,12 +24,14 @@ from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.transcriber_client import (
     AudioRejected,
+    ProgressCallback,
     TranscribedNote,
     TranscriberBusy,
     TranscriberClient,
     TranscriberUnavailable,
     Transcription,
     TranscriptionOptions,
+    TranscriptionProgress,
 )
 from keycraft.services.transcription import recording_key
 from tests.support.factories import make_user, new_id
@@ -43,6 +47,20 @@ class ScriptedTranscriber:
     calls: int = 0
     hold_s: float = 0.0
     cancelled: bool = False
+    parts: list[TranscriptionProgress] = field(default_factory=list)
+    """Streamed before the outcome when called with a progress callback."""
+    between_parts: Callable[[], None] | None = None
+    """Called after each part was handed over (to look at what the runner made of it)."""
+
+    async def transcribe_streaming(
+        self, *args: object, on_progress: ProgressCallback | None = None
+    ) -> Transcription:
+        callback = on_progress or cast(ProgressCallback, args[-1])
+        for part in self.parts:
+            await callback(part)
+            if self.between_parts is not None:
+                self.between_parts()
+        return await self.transcribe(*args)
 
     async def transcribe(self, *_args: object) -> Transcription:
         self.calls += 1
@@ -227,3 +245,53 @@ def test_a_failing_finished_hook_does_not_change_the_outcome(
     assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
     job = repo.get_transcription_job(user_id, job_id)
     assert job is not None and job.status == DONE
+
+
+def test_streamed_parts_become_progress_and_a_preview_that_goes_when_done(
+    repo: SqlModelRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 0.0)
+    other = TranscribedNote(start_s=1.5, end_s=2.0, pitch_midi=64, velocity=70)
+    parts = [
+        TranscriptionProgress(0, 3, 24.0, ()),
+        TranscriptionProgress(1, 3, 24.0, (NOTE,)),
+        TranscriptionProgress(2, 3, 24.0, (other,)),
+    ]
+    transcriber = ScriptedTranscriber([_result(2)], parts=parts)
+    ctx, _ = _context(repo, tmp_path, transcriber)
+    user_id, job_id, project_id = _submit(ctx)
+    seen: list[tuple[int, int, int, int]] = []
+
+    def look() -> None:
+        job = repo.get_transcription_job(user_id, job_id)
+        preview = read_preview(ctx.storage, job_id)
+        assert job is not None and preview is not None
+        seen.append((job.progress_done, job.progress_total, job.percent, len(preview.notes)))
+        assert preview.duration_s == 24.0
+
+    transcriber.between_parts = look
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    assert seen == [(0, 3, 0, 0), (1, 3, 33, 1), (2, 3, 66, 2)]
+    assert read_preview(ctx.storage, job_id) is None
+    project = repo.get_project(user_id, project_id)
+    assert project is not None and len(project.notes) == 2  # the final notes, not the preview
+
+
+def test_parts_closer_than_the_interval_are_written_once(
+    repo: SqlModelRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 3600.0)
+    parts = [TranscriptionProgress(k, 20, 24.0, (NOTE,)) for k in range(20)]
+    transcriber = ScriptedTranscriber([_result(1)], parts=parts)
+    ctx, _ = _context(repo, tmp_path, transcriber)
+    user_id, job_id, _ = _submit(ctx)
+    done: list[int] = []
+
+    def look() -> None:
+        job = repo.get_transcription_job(user_id, job_id)
+        assert job is not None
+        done.append(job.progress_done)
+
+    transcriber.between_parts = look
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    assert done == [0] * 20  # the first part is written at once; the rest come too soon

@@ -14,6 +14,7 @@ from keycraft.config import Settings
 from keycraft.manage import migrate, purge_temp
 from keycraft.services.clock import utc_now
 from keycraft.services.jobs.model import TranscriptionJob
+from keycraft.services.jobs.preview import JobPreview, preview_key, write_preview
 from keycraft.services.jobs.sweep import PROJECT_MEDIA_GRACE_S, sweep_orphan_recordings
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
@@ -95,9 +96,13 @@ def test_staged_uploads_go_unless_a_live_job_still_needs_them(
     assert repo.create_transcription_job(ended, 3)
     assert repo.cancel_transcription_job(user.id, ended.id, now) is not None
 
+    # Each job's partial notes, as a running job leaves them: only the live job's stay.
+    for with_preview in (job, ended):
+        write_preview(storage, with_preview.id, JobPreview(1, 4, 30.0, time.time()))
+
     assert _sweep(repo, storage, LATER) == 0  # younger than the staged grace
-    assert _sweep(repo, storage, STAGED_GRACE_S + 60) == 1
-    assert _keys(storage) == {waiting_key}
+    assert _sweep(repo, storage, STAGED_GRACE_S + 60) == 2
+    assert _keys(storage) == {waiting_key, preview_key(job.id)}
 
 
 def test_purge_temp_keeps_an_old_staged_upload_a_queued_job_is_still_to_read(

@@ -1,0 +1,68 @@
+"""A job's live view: the running job's notes so far on the project's grid, and time left."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from keycraft.config import Settings
+from keycraft.manage import migrate
+from keycraft.services.clock import utc_now
+from keycraft.services.jobs.live import LiveProgress, live_progress
+from keycraft.services.jobs.model import DONE, QUEUED, RUNNING, TranscriptionJob
+from keycraft.services.jobs.preview import JobPreview, write_preview
+from keycraft.services.repository.sql_base import make_engine
+from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.storage.local import LocalStorage
+from keycraft.services.transcriber_client import TranscribedNote
+from keycraft.services.transcription import notes_from_transcription
+from tests.support.factories import make_project, make_user
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[SqlModelRepository]:
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))
+    engine = make_engine(url)
+    yield SqlModelRepository(engine)
+    engine.dispose()
+
+
+def test_a_running_job_shows_its_settled_notes_and_time_left(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    storage = LocalStorage(tmp_path / "media")
+    user = repo.create_user(make_user("l@example.com"))
+    project = repo.create_project(make_project(user, title="Live"))
+    now = utc_now()
+    job = TranscriptionJob(
+        id="job-live",
+        user_id=user.id,
+        project_id=project.id,
+        recording_key="k",
+        filename="a.wav",
+        title="Live",
+        created_at=now - timedelta(seconds=60),
+        updated_at=now,
+        options={"model": "transkun"},
+        status=RUNNING,
+    )
+    assert live_progress(repo, storage, job, now) == LiveProgress(estimate_s=None)
+
+    notes = (
+        TranscribedNote(0.5, 1.0, 60, 80),
+        TranscribedNote(1.0, 2.0, 64, 70),
+    )
+    started = now.timestamp() - 40.0
+    write_preview(storage, job.id, JobPreview(2, 6, 40.0, started, notes))
+    live = live_progress(repo, storage, job, now)
+    assert live.estimate_s == pytest.approx(80.0)  # 20 s a segment, four to go
+    assert live.notes == tuple(notes_from_transcription(notes, project.tempo_bpm))
+
+    assert live_progress(repo, storage, replace(job, status=QUEUED), now).estimate_s is None
+    done = live_progress(repo, storage, replace(job, status=DONE), now)
+    assert done == LiveProgress(estimate_s=0.0)

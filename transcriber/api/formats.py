@@ -1,0 +1,24 @@
+"""Notes and errors as the JSON answers show them."""
+
+from __future__ import annotations
+
+from transcriber.domain import NoteEvent
+from transcriber.errors import TimedOut
+
+
+def note_json(note: NoteEvent, with_bends: bool) -> dict[str, object]:
+    """One note as the JSON formats show it (seconds rounded to the microsecond)."""
+    item: dict[str, object] = {
+        "start_s": round(note.start_s, 6),
+        "end_s": round(note.end_s, 6),
+        "pitch_midi": note.pitch_midi,
+        "velocity": note.velocity,
+    }
+    if with_bends and note.bends_third_semitones is not None:
+        item["bends"] = list(note.bends_third_semitones)
+    return item
+
+
+def timed_out(timeout_s: float) -> TimedOut:
+    """The error for a transcription that ran out of its time budget."""
+    return TimedOut(f"The transcription did not finish within {timeout_s:g} s.")
