@@ -25,10 +25,12 @@ from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.transcriber_client import (
+    ProgressCallback,
     TranscribedNote,
     TranscriberClient,
     Transcription,
     TranscriptionOptions,
+    TranscriptionProgress,
 )
 from keycraft.services.transcription import recording_key
 from keycraft.state.job_messages import job_status_text
@@ -45,17 +47,26 @@ class SlicedTranscriber:
 
     heard_s: list[float] = field(default_factory=list)
 
-    async def transcribe(
-        self, audio: bytes, filename: str, content_type: str, options: TranscriptionOptions
+    async def transcribe_streaming(
+        self,
+        audio: bytes,
+        filename: str,
+        content_type: str,
+        options: TranscriptionOptions,
+        on_progress: ProgressCallback,
     ) -> Transcription:
         info = soundfile.info(io.BytesIO(audio))
-        self.heard_s.append(info.frames / info.samplerate)
+        seconds = info.frames / info.samplerate
+        self.heard_s.append(seconds)
         # In slice time: bar 2 starts 0.5 s in (the padding); the first note is in the padding.
         notes = tuple(
             TranscribedNote(start_s=t, end_s=t + 0.25, pitch_midi=72, velocity=90)
             for t in (0.2, 0.5, 1.0, 1.5)
         )
-        return Transcription("basic-pitch", info.frames / info.samplerate, 0.01, notes)
+        await on_progress(
+            TranscriptionProgress(done=1, total=1, duration_s=seconds, new_notes=notes)
+        )
+        return Transcription("basic-pitch", seconds, 0.01, notes)
 
 
 class _Queue:
