@@ -215,6 +215,20 @@ def test_the_editor_fits_the_screen_and_the_roll_takes_most_of_it(
     expect(sheet.get_by_test_id("snap")).to_have_text("1/8")
     page.get_by_test_id("controls-close").tap()
     expect(sheet).to_be_hidden()
+    # With a keyboard (a tablet's): Escape closes the sheet and "Controls" has focus again;
+    # while one of its dropdowns is open, Escape closes only the dropdown.
+    page.get_by_test_id("controls-toggle").focus()
+    page.keyboard.press("Enter")
+    expect(sheet).to_be_visible()
+    sheet.get_by_test_id("snap").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("option", name="1/8", exact=True)).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("option", name="1/8", exact=True)).to_be_hidden()
+    expect(sheet).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(sheet).to_be_hidden()
+    expect(page.get_by_test_id("controls-toggle")).to_be_focused()
     assert console.errors == []
 
 

@@ -16,6 +16,7 @@ from keycraft.state.editor import EditorState
 from keycraft.state.editor_sheet import EditorSheetState
 
 SHEET_ID = "editor-controls"
+TOGGLE_ID, CLOSE_ID = "editor-controls-toggle", "editor-controls-close"
 COMPACT_MEDIA = "@media (max-width: 1279.98px)"
 """Below Radix's ``lg`` breakpoint: phones, tablets in either orientation, small laptops."""
 
@@ -70,6 +71,7 @@ def compact_bar() -> rx.Component:
             on_click=EditorSheetState.toggle_controls,
             aria_controls=SHEET_ID,
             aria_expanded=rx.cond(EditorSheetState.controls_open, "true", "false"),
+            id=TOGGLE_ID,
             data_testid="controls-toggle",
         ),
         _compact_button(
@@ -107,6 +109,7 @@ def _sheet_header() -> rx.Component:
             variant="ghost",
             on_click=EditorSheetState.set_controls_open(False),  # type: ignore[operator]
             aria_label="Close controls",
+            id=CLOSE_ID,
             data_testid="controls-close",
         ),
         align="center",
@@ -128,6 +131,9 @@ def editor_controls() -> rx.Component:
         gap="var(--space-3)",
         width="100%",
         data_open=rx.cond(EditorSheetState.controls_open, "true", "false"),
+        # Escape closes the sheet and gives focus back to "Controls" (see page_a11y.jsx).
+        data_escape_close=CLOSE_ID,
+        data_escape_return=TOGGLE_ID,
         data_testid="editor-controls",
         style=_SHEET_CSS,
     )

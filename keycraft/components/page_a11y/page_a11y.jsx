@@ -1,10 +1,25 @@
 // Page-wide accessibility glue that Radix leaves to the page: focus goes back where it came
-// from when a dialog opened by state (not by a trigger button) closes, and a slider's handle
-// (the element screen readers focus) takes the name its slider was given.
+// from when a dialog opened by state (not by a trigger button) closes, a slider's handle
+// (the element screen readers focus) takes the name its slider was given, and Escape closes
+// an open sheet (an element with data-open="true" and data-escape-close="<close button id>").
 import { useEffect } from "react";
 
 const DIALOG = '[role="dialog"], [role="alertdialog"]';
 const THUMB_LABEL = "data-thumb-label";
+// A menu, dropdown or dialog that is open takes Escape for itself first.
+const OPEN_LAYER = '[data-radix-popper-content-wrapper], [role="dialog"][data-state="open"]';
+
+function closeSheetOnEscape(e) {
+  if (e.key !== "Escape" || e.defaultPrevented || document.querySelector(OPEN_LAYER)) return;
+  const sheet = document.querySelector('[data-open="true"][data-escape-close]');
+  const close = sheet && document.getElementById(sheet.getAttribute("data-escape-close"));
+  if (!close) return;
+  e.preventDefault();
+  close.click();
+  // Back to what opened it, as a dialog does.
+  const opener = document.getElementById(sheet.getAttribute("data-escape-return") || "");
+  if (opener) opener.focus();
+}
 
 // Radix Themes renders a slider's handles itself and forwards no attributes to them.
 function nameSliderHandles() {
@@ -23,6 +38,7 @@ export function PageA11y() {
       if (!(e.target.closest && e.target.closest(DIALOG))) lastOutside = e.target;
     };
     document.addEventListener("focusin", onFocusIn, true);
+    document.addEventListener("keydown", closeSheetOnEscape);
     window.keycraftReturnFocus = () => {
       if (lastOutside && lastOutside.isConnected) lastOutside.focus();
     };
@@ -38,6 +54,7 @@ export function PageA11y() {
     observer.observe(document.body, { childList: true, subtree: true });
     return () => {
       document.removeEventListener("focusin", onFocusIn, true);
+      document.removeEventListener("keydown", closeSheetOnEscape);
       observer.disconnect();
       cancelAnimationFrame(frame);
       delete window.keycraftReturnFocus;
