@@ -83,7 +83,8 @@ def test_pedal_spans_are_drawn_moved_resized_undone_deleted_saved_exported_and_h
     def saved(*spans: PedalSpan) -> None:
         _wait_for(lambda: stored().pedals == spans, f"pedals {spans} saved")
 
-    context = signed_in_context(browser, app, user)
+    # A window tall enough to show the roll's lanes.
+    context = signed_in_context(browser, app, user, viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     page.on("pageerror", lambda error: console.errors.append(str(error)))
     page.goto(app.url)
@@ -93,6 +94,7 @@ def test_pedal_spans_are_drawn_moved_resized_undone_deleted_saved_exported_and_h
     page.wait_for_url("**/editor/*", timeout=30_000)
     expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
     page.wait_for_function("window.__keycraft !== undefined")
+    page.get_by_test_id("piano-roll").scroll_into_view_if_needed()
     lane = page.get_by_test_id("pedal-lane")
     said = page.get_by_test_id("roll-announcements")
 
