@@ -56,6 +56,17 @@ class NoteChangeset:
         """Whether applying this changes nothing."""
         return not self.upserts and not self.removed_ids and self.pedals is None
 
+    def __getstate__(self) -> tuple[object, ...]:
+        """Pickle as a tuple of the fields (as dataclasses with slots do)."""
+        return (self.upserts, self.removed_ids, self.pedals)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        """Unpickle; a changeset pickled before ``pedals`` existed leaves the pedal alone."""
+        upserts, removed_ids, *rest = state
+        object.__setattr__(self, "upserts", upserts)
+        object.__setattr__(self, "removed_ids", removed_ids)
+        object.__setattr__(self, "pedals", rest[0] if rest else None)
+
 
 NoteMap = dict[str, Note]
 """The editor's notes keyed by their ids."""

@@ -70,3 +70,11 @@ def test_pedal_payloads_round_trip_and_bad_ones_are_refused() -> None:
             edits.pedals_from_payload(bad)
     with pytest.raises(InvalidEdit):
         edits.pedals_from_payload({"pedals": [{"start_tick": 10, "end_tick": 10}]})
+
+
+def test_a_changeset_pickled_before_the_pedal_unpickles_leaving_the_pedal_alone() -> None:
+    old = NoteChangeset.__new__(NoteChangeset)
+    old.__setstate__(((EditorNote("n1", C4),), ("n2",)))
+    assert old.pedals is None and not old.is_empty()
+    again = pickle.loads(pickle.dumps(NoteChangeset(pedals=(BAR_1,))))
+    assert again == NoteChangeset(pedals=(BAR_1,))
