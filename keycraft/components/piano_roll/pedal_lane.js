@@ -120,6 +120,53 @@ export function resizeSpan(spans, index, edge, tick, minTicks) {
 
 export const deleteSpan = (spans, index) => spans.filter((_, i) => i !== index);
 
+export const snapTick = (tick, stepTicks) => (stepTicks > 0 ? Math.max(0, Math.round(tick / stepTicks) * stepTicks) : Math.max(0, Math.round(tick)));
+
+// What a press in the lane at `x` (at `tick`) starts: a span's end resizes it, its body moves
+// it, and with the draw tool empty lane draws a span of `minTicks` from the grid point there.
+// Returns the drag {mode, index, origin, spans, ...} (`spans` as shown now, `index` the span
+// held) or null (select tool on empty lane, or no room to draw).
+export function startDrag(spans, x, tick, { tickToX, tool, stepTicks, minTicks }) {
+  const hit = hitSpan(spans, x, tickToX);
+  if (hit) return { mode: hit.part === "body" ? "move" : "resize", edge: hit.part, index: hit.index, origin: spans, spans, grabTick: tick };
+  if (tool !== "draw") return null;
+  const anchor = snapTick(tick, stepTicks);
+  const drawn = drawSpan(spans, anchor, anchor, minTicks);
+  return drawn && { mode: "draw", index: drawn.index, origin: spans, spans: drawn.spans, anchor };
+}
+
+// The spans while the drag's pointer is at `tick`, computed from the spans before the drag:
+// a move goes by whole grid steps, a resize or a drawn end snaps to the grid.
+// Returns {spans, index}.
+export function dragTo(drag, tick, stepTicks, minTicks) {
+  if (drag.mode === "move") {
+    const delta = stepTicks > 0 ? Math.round((tick - drag.grabTick) / stepTicks) * stepTicks : Math.round(tick - drag.grabTick);
+    return { spans: moveSpan(drag.origin, drag.index, delta), index: drag.index };
+  }
+  if (drag.mode === "resize") return { spans: resizeSpan(drag.origin, drag.index, drag.edge, snapTick(tick, stepTicks), minTicks), index: drag.index };
+  return drawSpan(drag.origin, drag.anchor, snapTick(tick, stepTicks), minTicks) || { spans: drag.spans, index: drag.index };
+}
+
+// What a finished drag leaves: whether the spans changed (one edit to save) and what to say.
+// A press that changed nothing selects the span it was on.
+export function finishDrag(drag, spans, meterMap) {
+  if (spansEqual(spans, drag.origin)) return { changed: false, text: selectedText(spans[drag.index], drag.index, spans.length, meterMap) };
+  const words = { draw: drawnText, move: movedText, resize: resizedText }[drag.mode];
+  return { changed: true, text: words(spans[drag.index], meterMap) };
+}
+
+// A key pressed on the focused lane: {kind: "select", index} (arrows walk the spans, from
+// either end when none is selected), {kind: "delete"}, {kind: "clear"} (Escape), or null.
+export function laneKey(key, selected, count) {
+  if ((key === "ArrowRight" || key === "ArrowLeft") && count) {
+    const step = key === "ArrowRight" ? 1 : -1;
+    return { kind: "select", index: selected === null ? (step > 0 ? 0 : count - 1) : clamp(selected + step, 0, count - 1) };
+  }
+  if (key === "Delete" || key === "Backspace") return { kind: "delete" };
+  if (key === "Escape") return { kind: "clear" };
+  return null;
+}
+
 // When a note released at `endTick` stops sounding: at the end of the pedal span it is
 // released under, else at `endTick`. A span starting at the release tick does not catch the
 // note: a press at a tick comes after that tick's key releases (as MIDI export orders them).

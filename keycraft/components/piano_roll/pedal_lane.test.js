@@ -6,14 +6,19 @@ import {
   deletedText,
   drawPedalLane,
   drawSpan,
+  dragTo,
   drawnText,
+  finishDrag,
   hitSpan,
+  laneKey,
   laneLabel,
   moveSpan,
   parsePedals,
   resizeSpan,
   selectedText,
+  snapTick,
   soundingEndTick,
+  startDrag,
   spanPixels,
   spansEqual,
 } from "./pedal_lane.js";
@@ -94,6 +99,59 @@ describe("editing spans", () => {
 
   test("a deleted span leaves the others", () => {
     expect(deleteSpan(TWO, 0)).toEqual([span(3840, 5760)]);
+  });
+});
+
+describe("dragging in the lane", () => {
+  const options = (tool) => ({ tickToX, tool, stepTicks: 120, minTicks: 120 });
+  // The tick under a pixel, as the roll converts it.
+  const tickAt = (x) => ((x - 64) * 480) / 96;
+
+  test("ticks snap to the grid, or to whole ticks with snapping off", () => {
+    expect(snapTick(179, 120)).toBe(120);
+    expect(snapTick(181, 120)).toBe(240);
+    expect(snapTick(-5, 120)).toBe(0);
+    expect(snapTick(180.4, 0)).toBe(180);
+  });
+
+  test("a draw on empty lane follows the pointer by grid steps and is said once done", () => {
+    const drag = startDrag(TWO, 600, tickAt(600), options("draw"));
+    expect(drag).toMatchObject({ mode: "draw", anchor: 2640, index: 1 });
+    expect(drag.spans[1]).toEqual(span(2640, 2760));
+    const now = dragTo(drag, tickAt(760), 120, 120);
+    expect(now).toEqual({ spans: [span(0, 1920), span(2640, 3480), span(3840, 5760)], index: 1 });
+    expect(finishDrag(drag, now.spans, FOUR_FOUR)).toEqual({ changed: true, text: "Pedal down bar 2 beat 2 and 2/16 to bar 2 beat 4 and 1/16" });
+    // The select tool does not draw.
+    expect(startDrag(TWO, 600, tickAt(600), options("select"))).toBeNull();
+  });
+
+  test("a body moves by whole grid steps and an end resizes, with either tool", () => {
+    const move = startDrag(TWO, 200, tickAt(200), options("select"));
+    expect(move).toMatchObject({ mode: "move", index: 0, grabTick: 680 });
+    expect(dragTo(move, 680 + 130, 120, 120).spans[0]).toEqual(span(120, 2040));
+    const resize = startDrag(TWO, 446, tickAt(446), options("draw"));
+    expect(resize).toMatchObject({ mode: "resize", edge: "end", index: 0 });
+    const now = dragTo(resize, 2410, 120, 120);
+    expect(now.spans[0]).toEqual(span(0, 2400));
+    expect(finishDrag(resize, now.spans, FOUR_FOUR).text).toBe("Pedal now down bar 1 beat 1 to bar 2 beat 2");
+    expect(finishDrag(move, dragTo(move, 680 + 480, 120, 120).spans, FOUR_FOUR).text).toBe("Pedal moved: down bar 1 beat 2 to bar 2 beat 2");
+  });
+
+  test("a press that changes nothing selects the span", () => {
+    const drag = startDrag(TWO, 900, tickAt(900), options("draw"));
+    expect(finishDrag(drag, TWO, FOUR_FOUR)).toEqual({ changed: false, text: "Pedal 2 of 2 selected: down bar 3 beat 1 to bar 4 beat 1. Delete removes it" });
+  });
+
+  test("keys on the lane walk, delete and let go", () => {
+    expect(laneKey("ArrowRight", null, 3)).toEqual({ kind: "select", index: 0 });
+    expect(laneKey("ArrowLeft", null, 3)).toEqual({ kind: "select", index: 2 });
+    expect(laneKey("ArrowRight", 2, 3)).toEqual({ kind: "select", index: 2 });
+    expect(laneKey("ArrowLeft", 1, 3)).toEqual({ kind: "select", index: 0 });
+    expect(laneKey("ArrowRight", null, 0)).toBeNull();
+    expect(laneKey("Delete", 0, 3)).toEqual({ kind: "delete" });
+    expect(laneKey("Backspace", null, 3)).toEqual({ kind: "delete" });
+    expect(laneKey("Escape", 1, 3)).toEqual({ kind: "clear" });
+    expect(laneKey("a", 1, 3)).toBeNull();
   });
 });
 

@@ -949,7 +949,6 @@ export function PianoRoll(props) {
 
   // ---------------------------------------------------------------- pedal lane
   // The rules live in pedal_lane.js; here they meet the pointer, the keys and the server.
-  const pedalSnap = (tick) => snap(tick, stepTicks());
   const refreshPedalLabel = () => {
     if (pedalLaneRef.current) pedalLaneRef.current.setAttribute("aria-label", pedal.laneLabel(st.pedals.length));
   };
@@ -977,66 +976,37 @@ export function PianoRoll(props) {
   };
   const startPedalDrag = (x) => {
     const g = geometry();
-    const origin = st.pedals;
-    const hit = pedal.hitSpan(origin, x, g.tickToX);
-    if (hit) {
-      st.pedalSelected = hit.index;
-      st.drag = { kind: "pedal", mode: hit.part === "body" ? "move" : "resize", edge: hit.part, index: hit.index, origin, grabTick: g.xToTick(x) };
-      return;
-    }
-    if (st.tool !== "draw") {
-      st.pedalSelected = null;
-      return;
-    }
-    const anchor = pedalSnap(g.xToTick(x));
-    const drawn = pedal.drawSpan(origin, anchor, anchor, drawLength());
-    if (!drawn) return;
-    st.pedals = drawn.spans;
-    st.pedalSelected = drawn.index;
-    st.drag = { kind: "pedal", mode: "draw", index: drawn.index, origin, anchor };
+    const drag = pedal.startDrag(st.pedals, x, g.xToTick(x), { tickToX: g.tickToX, tool: st.tool, stepTicks: stepTicks(), minTicks: drawLength() });
+    st.pedalSelected = drag ? drag.index : null;
+    if (!drag) return;
+    st.pedals = drag.spans;
+    st.drag = { kind: "pedal", ...drag };
   };
   const movePedalDrag = (d, x) => {
-    const tick = geometry().xToTick(x);
-    if (d.mode === "move") {
-      const step = stepTicks();
-      const delta = step > 0 ? Math.round((tick - d.grabTick) / step) * step : Math.round(tick - d.grabTick);
-      st.pedals = pedal.moveSpan(d.origin, d.index, delta);
-    } else if (d.mode === "resize") {
-      st.pedals = pedal.resizeSpan(d.origin, d.index, d.edge, pedalSnap(tick), drawLength());
-    } else {
-      const drawn = pedal.drawSpan(d.origin, d.anchor, pedalSnap(tick), drawLength());
-      if (drawn) {
-        st.pedals = drawn.spans;
-        st.pedalSelected = drawn.index;
-        d.index = drawn.index;
-      }
-    }
+    const now = pedal.dragTo(d, geometry().xToTick(x), stepTicks(), drawLength());
+    st.pedals = now.spans;
+    st.pedalSelected = d.index = now.index;
   };
   const endPedalDrag = (d) => {
-    if (pedal.spansEqual(st.pedals, d.origin)) return selectPedal(d.index);
-    const span = st.pedals[d.index];
-    const words = { draw: pedal.drawnText, move: pedal.movedText, resize: pedal.resizedText }[d.mode];
-    changePedals(st.pedals, words(span, meterMap()));
+    const done = pedal.finishDrag(d, st.pedals, meterMap());
+    if (done.changed) changePedals(st.pedals, done.text);
+    else announce(done.text);
   };
   // Keys on the focused lane: arrows pick a span, Delete removes it, Escape lets go.
   const onPedalLaneKey = (e) => {
     if (st.props.readOnly || e.ctrlKey || e.metaKey || e.altKey) return;
-    const count = st.pedals.length;
-    const at = st.pedalSelected;
-    if ((e.key === "ArrowRight" || e.key === "ArrowLeft") && count) {
-      const next = at === null ? (e.key === "ArrowRight" ? 0 : count - 1) : clamp(at + (e.key === "ArrowRight" ? 1 : -1), 0, count - 1);
-      selectPedal(next);
-      const g = geometry();
-      const L = layout();
-      const x0 = g.tickToX(st.pedals[next].start_tick);
-      if (x0 < KEYBOARD_WIDTH_PX || x0 > L.gridRight - 40) st.view.scrollXPx = Math.max(0, ticksToPx(st.pedals[next].start_tick) - 40);
-    } else if (e.key === "Delete" || e.key === "Backspace") {
-      if (!deleteSelectedPedal()) announce(count ? "No pedal span selected: Left and Right arrows pick one" : "No pedal spans");
-    } else if (e.key === "Escape") {
+    const action = pedal.laneKey(e.key, st.pedalSelected, st.pedals.length);
+    if (!action) return;
+    if (action.kind === "select") {
+      selectPedal(action.index);
+      // Scroll the picked span into view.
+      const x0 = geometry().tickToX(st.pedals[action.index].start_tick);
+      if (x0 < KEYBOARD_WIDTH_PX || x0 > layout().gridRight - 40) st.view.scrollXPx = Math.max(0, ticksToPx(st.pedals[action.index].start_tick) - 40);
+    } else if (action.kind === "delete") {
+      if (!deleteSelectedPedal()) announce(st.pedals.length ? "No pedal span selected: Left and Right arrows pick one" : "No pedal spans");
+    } else {
       st.pedalSelected = null;
       announce("Pedal span let go");
-    } else {
-      return;
     }
     e.preventDefault();
     e.stopPropagation();
