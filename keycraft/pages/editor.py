@@ -42,6 +42,8 @@ def _roll() -> rx.Component:
         notes_json=rx.cond(
             JobsState.preview_active, JobsState.preview_notes_json, EditorState.notes_json
         ),
+        # A transcription's preview has no pedal yet.
+        pedals_json=rx.cond(JobsState.preview_active, "[]", EditorState.pedals_json),
         load_revision=EditorState.load_revision + JobsState.preview_revision,
         read_only=JobsState.preview_active,
         patch_json=EditorState.patch_json,
@@ -70,6 +72,7 @@ def _roll() -> rx.Component:
         fill_height=True,
         saved_seq=EditorState.saved_seq,
         on_commit=EditorState.commit,
+        on_pedal_change=EditorState.change_pedals,
         on_command=EditorState.command,
         on_select=EditorState.select,
         on_tool_change=EditorState.change_tool,

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import reflex as rx
@@ -17,6 +18,7 @@ from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import (
     Note,
+    PedalSpan,
     Project,
     TimeSignature,
     TimeSignatureChange,
@@ -57,6 +59,7 @@ MESSAGES: dict[type[DomainError], str] = {
     projects.InvalidTempoMap: "Too many tempo or metre changes in that file. Nothing was imported.",
     InvalidPedal: "That file's sustain pedal cannot be read. Nothing was imported.",
 }
+PEDAL_EDIT_MESSAGE = "Pedal spans cannot overlap or be empty. The pedal was not changed."
 SAVE_FAILED_MESSAGE = "Could not save. Your changes are kept here and saved with your next edit."
 SAVING_BEFORE_EXPORT_MESSAGE = "Saving before export…"
 """Shown while an export waits for the running save; the download starts when it ends."""
@@ -113,6 +116,8 @@ class EditorState(rx.State):
     velocity: int = 90
 
     notes_json: str = "[]"
+    # The pedal spans as JSON rows {start_tick, end_tick}, read by the roll with the notes.
+    pedals_json: str = "[]"
     load_revision: rx.Field[int] = rx.field(0)
     patch_json: str = ""
     patch_seq: int = 0
@@ -249,7 +254,7 @@ class EditorState(rx.State):
 
     def _show(self, project: Project) -> None:
         self._project = project
-        self._session = EditingSession(project.notes)
+        self._session = EditingSession(project.notes, project.pedals)
         self._autosave.reset()
         self._show_settings(project.settings)
         self._show_session()
@@ -296,8 +301,7 @@ class EditorState(rx.State):
         self.title = project.title
         self._show_maps(project)
         self.has_audio = project.source_audio_key is not None
-        self.notes_json = json.dumps(session.rows(), separators=(",", ":"))
-        self.load_revision += 1
+        self._reload_notes()
         self.patch_json = ""
         self.save_status = SAVING if self._unsaved() else SAVED
         self.saved_seq = self._autosave.saved_client_seq
@@ -368,14 +372,15 @@ class EditorState(rx.State):
         self._autosave.claim(now_s)
         return EditorState.autosave
 
-    def _begin_save(self) -> tuple[SaveTicket, Project, list[Note]] | None:
+    def _begin_save(self) -> tuple[SaveTicket, Project, list[Note], tuple[PedalSpan, ...]] | None:
         ticket = self._autosave.begin(time.time())
         # Assigned, not only mutated in place, so a Redis-held state stores the tracker.
         self.saved_seq = self._autosave.saved_client_seq
         if ticket is None or self._project is None or self._session is None:
             return None
         self.save_status = SAVING
-        return ticket, self._project, list(self._session.notes.values())
+        session = self._session
+        return ticket, self._project, list(session.notes.values()), session.pedals
 
     def _end_save(
         self,
@@ -390,8 +395,10 @@ class EditorState(rx.State):
             self.message = error_message(error) if error is not None else SAVE_FAILED_MESSAGE
             return
         # Title, tempo and metre may have changed while the save ran: keep them, take the
-        # stored version.
-        self._project = replace(self._project, version=saved.version, updated_at=saved.updated_at)
+        # stored version (the pedal lives in the session; the project keeps what is stored).
+        self._project = replace(
+            self._project, version=saved.version, updated_at=saved.updated_at, pedals=saved.pedals
+        )
         if inline:
             self._autosave.finished_inline(ticket)
         else:
@@ -414,12 +421,12 @@ class EditorState(rx.State):
                 job = self._begin_save()
                 if job is None:
                     return await self._download() if self._autosave.take_export() else None
-            ticket, project, notes = job
+            ticket, project, notes, pedals = job
             saved: Project | None = None
             error: DomainError | None = None
             try:
                 saved = await asyncio.to_thread(
-                    projects.save_content, repo, project, notes, utc_now()
+                    partial(projects.save_content, pedals=pedals), repo, project, notes, utc_now()
                 )
             except DomainError as exc:
                 error = exc
@@ -433,10 +440,12 @@ class EditorState(rx.State):
         job = self._begin_save()
         if job is None:
             return
-        ticket, project, notes = job
+        ticket, project, notes, pedals = job
         repo = get_services().repository
         try:
-            saved = await asyncio.to_thread(projects.save_content, repo, project, notes, utc_now())
+            saved = await asyncio.to_thread(
+                partial(projects.save_content, pedals=pedals), repo, project, notes, utc_now()
+            )
         except DomainError as exc:
             self._end_save(ticket, None, exc)
             return
@@ -473,7 +482,28 @@ class EditorState(rx.State):
     def _reload_notes(self) -> None:
         if self._session is not None:
             self.notes_json = json.dumps(self._session.rows(), separators=(",", ":"))
+            pedals = edits.pedal_rows(self._session.pedals)
+            self.pedals_json = json.dumps(pedals, separators=(",", ":"))
             self.load_revision += 1
+
+    @rx.event
+    async def change_pedals(self, event: dict[str, Any]) -> EventSpec | None:
+        """The pedal lane's spans after a draw, move, resize or delete: one undoable step."""
+        if self._session is None:
+            return None
+        try:
+            edit = self._session.set_pedals(edits.pedals_from_payload(event))
+        except DomainError:
+            self.message = PEDAL_EDIT_MESSAGE
+            # The browser shows spans the server refused: resend the truth.
+            self._reload_notes()
+            self._received(event)
+            return None
+        if edit is None:
+            self._received(event)
+            return None
+        self._refresh_counts()
+        return await self._after_edit(_burst(event), event)
 
     @rx.event
     def select(self, selection: dict[str, Any]) -> None:
@@ -733,16 +763,16 @@ class EditorState(rx.State):
     async def fill(
         self, project: Project, notes: list[Note] | tuple[Note, ...]
     ) -> EventSpec | None:
-        """Replace every note by ``notes`` and take ``project``'s tempo, metre and recording.
+        """Replace every note by ``notes`` and take ``project``'s tempo, metre, pedal and recording.
 
-        Called by MIDI import and by transcription into the open project. The notes change
-        in one undoable step (undo brings the previous ones back; tempo, metre and
-        recording stay the new ones). Saves; returns the saver to start, if any.
+        Called by MIDI import and by transcription into the open project. The notes and
+        pedal change in one undoable step (undo brings the previous ones back; tempo, metre
+        and recording stay the new ones). Saves; returns the saver to start, if any.
         """
         if self._session is None or self._project is None:
             return None
         try:
-            self._session.replace_all(notes)
+            self._session.replace_all(notes, pedals=project.pedals)
         except DomainError as exc:
             self.message = error_message(exc)
             return None

@@ -42,6 +42,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Click / drag the ruler", "Move the playhead"),
     ("Shift + drag the ruler", "Set the loop (drag its green edges to adjust)"),
     ("Drag in the velocity lane", "Set velocity: a selected bar sets the whole selection"),
+    ("Drag in the pedal lane", "Draw a pedal span (draw tool); drag a span or its ends"),
+    ("Click a pedal span, then Del", "Delete the span (or focus the lane: ← → pick one)"),
     ("Esc", "Clear selection"),
     ("?", "This list"),
 )

@@ -4,6 +4,7 @@ import React, { useEffect, useRef, useState } from "react";
 import { CONTEXT_ACTIONS, createTouchGestures, pxPerBeatShowingBars, shortcutEvent } from "./touch_gestures.js";
 import * as Tone from "tone";
 import * as keys from "./roll_keys.js";
+import * as pedal from "./pedal_lane.js";
 
 const TICKS_PER_QUARTER = 480;
 const LOWEST_PITCH = 21;
@@ -201,6 +202,7 @@ function createPlayer(sampleBaseUrl, onStatus) {
 export function PianoRoll(props) {
   const {
     notesJson = "[]",
+    pedalsJson = "[]",
     loadRevision = 0,
     patchJson = "",
     patchSeq = 0,
@@ -231,6 +233,7 @@ export function PianoRoll(props) {
     readOnly = false,
     fitToNotes = false,
     onCommit,
+    onPedalChange,
     onCommand,
     onSelect,
     onToolChange,
@@ -243,6 +246,7 @@ export function PianoRoll(props) {
   // Screen-reader text: what the roll shows (its description) and what just changed (polite).
   const statusRef = useRef(null);
   const announcerRef = useRef(null);
+  const pedalLaneRef = useRef(null);
   // Everything mutable lives in one ref so event handlers and the frame loop share it
   // without re-rendering React on every pointer move.
   const s = useRef(null);
@@ -250,6 +254,11 @@ export function PianoRoll(props) {
     s.current = {
       notes: new Map(),
       selected: new Set(),
+      // Sustain-pedal spans in time order (pedal_lane.js) and the selected one's index.
+      pedals: [],
+      pedalSelected: null,
+      // Read-only for window.__keycraft: when each scheduled note is released (pedal included).
+      releases: [],
       view: { scrollXPx: 0, scrollYPx: 0, pxPerBeat: 96, keyHeightPx: 12 },
       drag: null,
       hover: null,
@@ -317,7 +326,7 @@ export function PianoRoll(props) {
     st.tool = tool;
   }
   const callbacks = useRef({});
-  callbacks.current = { onCommit, onCommand, onSelect, onToolChange, onLoopChange, onViewChange };
+  callbacks.current = { onCommit, onPedalChange, onCommand, onSelect, onToolChange, onLoopChange, onViewChange };
 
   // ---------------------------------------------------------------- geometry
   const geometry = () => {
@@ -429,7 +438,11 @@ export function PianoRoll(props) {
         // When this note will be heard: now plus how far ahead it is scheduled.
         st.firstSoundMs = performance.now() - st.pressTime + Math.max(0, at - Tone.immediate()) * 1000;
       }
-      instrument.triggerAttackRelease(Tone.Frequency(n.pitch_midi, "midi").toFrequency(), tickToSeconds(n.start_tick + n.duration_ticks, tempo) - startSeconds, at, n.velocity / 127);
+      // Held by the pedal, a released key rings on until the pedal lifts.
+      const releaseTick = pedal.soundingEndTick(st.pedals, n.start_tick + n.duration_ticks);
+      const releaseSeconds = tickToSeconds(releaseTick, tempo);
+      if (st.releases.length < 5000) st.releases.push({ pitch_midi: n.pitch_midi, start_tick: n.start_tick, release_tick: releaseTick, release_s: releaseSeconds });
+      instrument.triggerAttackRelease(Tone.Frequency(n.pitch_midi, "midi").toFrequency(), releaseSeconds - startSeconds, at, n.velocity / 127);
     }
   };
   // The window of notes the Transport reaches at audio time ``time`` (on a window boundary).
@@ -757,8 +770,8 @@ export function PianoRoll(props) {
   };
 
   // ---------------------------------------------------------------- layout
-  // The grid sits between the ruler and the velocity lane; scrollbars take the right and
-  // bottom edges. Everything below reads this instead of the raw canvas size.
+  // The grid sits between the ruler and the pedal lane, above the velocity lane; scrollbars
+  // take the right and bottom edges. Everything below reads this instead of the raw canvas size.
   const layout = () => {
     const canvas = canvasRef.current;
     const w = canvas ? canvas.clientWidth : 0;
@@ -767,7 +780,8 @@ export function PianoRoll(props) {
     const chromePx = st.props.readOnly ? 0 : SCROLLBAR_PX;
     const laneBottom = h - chromePx;
     const laneTop = laneBottom - (st.props.readOnly ? 0 : VELOCITY_LANE_HEIGHT_PX);
-    return { w, h, gridRight: w - chromePx, gridBottom: laneTop, laneTop, laneBottom };
+    const pedalTop = laneTop - (st.props.readOnly ? 0 : pedal.PEDAL_LANE_HEIGHT_PX);
+    return { w, h, gridRight: w - chromePx, gridBottom: pedalTop, pedalTop, laneTop, laneBottom };
   };
   const maxScrollYPx = () => {
     const L = layout();
@@ -933,6 +947,72 @@ export function PianoRoll(props) {
     ctx.restore();
   };
 
+  // ---------------------------------------------------------------- pedal lane
+  // The rules live in pedal_lane.js; here they meet the pointer, the keys and the server.
+  const refreshPedalLabel = () => {
+    if (pedalLaneRef.current) pedalLaneRef.current.setAttribute("aria-label", pedal.laneLabel(st.pedals.length));
+  };
+  // A finished pedal edit: the whole new line goes to the server as one undoable step.
+  const changePedals = (spans, text) => {
+    st.pedals = spans;
+    st.dirty = true;
+    refreshPedalLabel();
+    announce(text);
+    const cb = callbacks.current.onPedalChange;
+    if (cb) cb({ pedals: spans.map((p) => ({ start_tick: p.start_tick, end_tick: p.end_tick })), unacked: unackedCount(), seq: nextSeq() });
+  };
+  const selectPedal = (index) => {
+    st.pedalSelected = index;
+    st.dirty = true;
+    if (index !== null) announce(pedal.selectedText(st.pedals[index], index, st.pedals.length, meterMap()));
+  };
+  const deleteSelectedPedal = () => {
+    const index = st.pedalSelected;
+    if (index === null || !st.pedals[index]) return false;
+    const gone = st.pedals[index];
+    st.pedalSelected = null;
+    changePedals(pedal.deleteSpan(st.pedals, index), pedal.deletedText(gone, meterMap()));
+    return true;
+  };
+  const startPedalDrag = (x) => {
+    const g = geometry();
+    const drag = pedal.startDrag(st.pedals, x, g.xToTick(x), { tickToX: g.tickToX, tool: st.tool, stepTicks: stepTicks(), minTicks: drawLength() });
+    st.pedalSelected = drag ? drag.index : null;
+    if (!drag) return;
+    st.pedals = drag.spans;
+    st.drag = { kind: "pedal", ...drag };
+  };
+  const movePedalDrag = (d, x) => {
+    const now = pedal.dragTo(d, geometry().xToTick(x), stepTicks(), drawLength());
+    st.pedals = now.spans;
+    st.pedalSelected = d.index = now.index;
+  };
+  const endPedalDrag = (d) => {
+    const done = pedal.finishDrag(d, st.pedals, meterMap());
+    if (done.changed) changePedals(st.pedals, done.text);
+    else announce(done.text);
+  };
+  // Keys on the focused lane: arrows pick a span, Delete removes it, Escape lets go.
+  const onPedalLaneKey = (e) => {
+    if (st.props.readOnly || e.ctrlKey || e.metaKey || e.altKey) return;
+    const action = pedal.laneKey(e.key, st.pedalSelected, st.pedals.length);
+    if (!action) return;
+    if (action.kind === "select") {
+      selectPedal(action.index);
+      // Scroll the picked span into view.
+      const x0 = geometry().tickToX(st.pedals[action.index].start_tick);
+      if (x0 < KEYBOARD_WIDTH_PX || x0 > layout().gridRight - 40) st.view.scrollXPx = Math.max(0, ticksToPx(st.pedals[action.index].start_tick) - 40);
+    } else if (action.kind === "delete") {
+      if (!deleteSelectedPedal()) announce(st.pedals.length ? "No pedal span selected: Left and Right arrows pick one" : "No pedal spans");
+    } else {
+      st.pedalSelected = null;
+      announce("Pedal span let go");
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    st.dirty = true;
+  };
+
   // ---------------------------------------------------------------- loop on the ruler
   // Shift+drag on the ruler draws a loop; its edges can be dragged; a plain click seeks.
   const loopEdgeAt = (x) => {
@@ -989,6 +1069,10 @@ export function PianoRoll(props) {
       return true;
     }
     if (x >= L.gridRight || y >= L.laneBottom) return true;
+    if (y >= L.pedalTop && y < L.laneTop) {
+      if (x > KEYBOARD_WIDTH_PX) startPedalDrag(x);
+      return true;
+    }
     if (y >= L.laneTop) {
       if (x > KEYBOARD_WIDTH_PX) startLaneDrag(x, y, L);
       return true;
@@ -999,6 +1083,7 @@ export function PianoRoll(props) {
   const chromePointerMove = (d, x, y) => {
     if (d.kind === "scrollbar") dragScrollbar(d, x, y);
     else if (d.kind === "velocity") moveLaneDrag(d, x, y);
+    else if (d.kind === "pedal") movePedalDrag(d, x);
     else if (d.kind === "loop") moveLoopDrag(d, x);
     else return false;
     st.dirty = true;
@@ -1006,6 +1091,7 @@ export function PianoRoll(props) {
   };
   const chromePointerUp = (d) => {
     if (d.kind === "velocity") endLaneDrag(d);
+    else if (d.kind === "pedal") endPedalDrag(d);
     else if (d.kind === "loop") endLoopDrag(d);
     else return d.kind === "scrollbar";
     return true;
@@ -1013,6 +1099,10 @@ export function PianoRoll(props) {
   const chromeCursor = (x, y) => {
     const L = layout();
     if (scrollbarAt(x, y, L)) return "default";
+    if (y >= L.pedalTop && y < L.laneTop && x > KEYBOARD_WIDTH_PX) {
+      const hit = pedal.hitSpan(st.pedals, x, geometry().tickToX);
+      return hit ? (hit.part === "body" ? "grab" : "ew-resize") : st.tool === "draw" ? "crosshair" : "default";
+    }
     if (y >= L.laneTop) return x > KEYBOARD_WIDTH_PX && y < L.laneBottom ? "ns-resize" : "default";
     if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) return loopEdgeAt(x) ? "ew-resize" : "pointer";
     return null;
@@ -1062,6 +1152,8 @@ export function PianoRoll(props) {
     } catch (err) {
       // A pointer the browser no longer tracks: the drag still works without capture.
     }
+    const inPedalLane = y >= layout().pedalTop && y < layout().laneTop;
+    if (!inPedalLane) st.pedalSelected = null;
     if (chromePointerDown(e, x, y)) {
       st.dirty = true;
       return;
@@ -1503,6 +1595,8 @@ export function PianoRoll(props) {
       const playing = transport().state === "started";
       togglePlay();
       announce(playing ? `Paused at ${keys.positionText(Math.round(st.playheadTick), meterMap())}` : `Playing from ${keys.positionText(Math.round(st.playheadTick), meterMap())}`);
+    } else if ((key === "Delete" || key === "Backspace") && st.pedalSelected !== null) {
+      deleteSelectedPedal();
     } else if (key === "Delete" || key === "Backspace") {
       const ids = Array.from(st.selected);
       ids.forEach((id) => st.notes.delete(id));
@@ -1525,6 +1619,7 @@ export function PianoRoll(props) {
     } else if (key === "?") {
       command("help");
     } else if (key === "Escape") {
+      st.pedalSelected = null;
       st.selected = new Set();
       st.extend = null;
       publishSelection();
@@ -1707,7 +1802,10 @@ export function PianoRoll(props) {
     }
     ctx.restore();
     st.extentTick = extentTick;
-    if (!P.readOnly) drawVelocityLane(ctx, L, g);
+    if (!P.readOnly) {
+      pedal.drawPedalLane(ctx, { spans: st.pedals, selectedIndex: st.pedalSelected, top: L.pedalTop, width: L.w, left: KEYBOARD_WIDTH_PX, right: L.gridRight, tickToX: g.tickToX });
+      drawVelocityLane(ctx, L, g);
+    }
     // Keys sounding now: from the playhead while playing, plus a clicked key.
     const sounding = new Set();
     if (transport().state === "started") {
@@ -1750,6 +1848,9 @@ export function PianoRoll(props) {
     parseJson(notesJson, []).forEach((r) => notes.set(r.id, { start_tick: r.start_tick, duration_ticks: r.duration_ticks, pitch_midi: r.pitch_midi, velocity: r.velocity }));
     st.notes = notes;
     st.selected = new Set();
+    st.pedals = pedal.parsePedals(parseJson(st.props.pedalsJson, []));
+    st.pedalSelected = null;
+    refreshPedalLabel();
     st.appliedPatchSeq = st.props.patchSeq;
     st.loadedAtMs = notes.size ? performance.now() : null;
     st.partDirty = true;
@@ -1779,6 +1880,11 @@ export function PianoRoll(props) {
     });
     (patch.upserts || []).forEach((r) => st.notes.set(r.id, { start_tick: r.start_tick, duration_ticks: r.duration_ticks, pitch_midi: r.pitch_midi, velocity: r.velocity }));
     if (Array.isArray(patch.select_ids)) st.selected = new Set(patch.select_ids);
+    if (Array.isArray(patch.pedals)) {
+      st.pedals = pedal.parsePedals(patch.pedals);
+      st.pedalSelected = null;
+      refreshPedalLabel();
+    }
     st.partDirty = true;
     st.dirty = true;
   }, [patchSeq]);
@@ -1976,6 +2082,21 @@ export function PianoRoll(props) {
         return clockNow() / CLOCK_TICKS_PER_SECOND;
       },
       clickTicks: () => st.clickTicks.splice(0),
+      // Pedal spans shown, the selected one's index, and each note the player scheduled with
+      // the tick and second (of the piece) it is released at, the pedal included.
+      get pedals() {
+        return st.pedals.map((p) => ({ ...p }));
+      },
+      get pedalSelected() {
+        return st.pedalSelected;
+      },
+      scheduledReleases: () => st.releases.splice(0),
+      // Page coordinates of a tick in the middle of the pedal lane.
+      pedalPointFor: (tick) => {
+        const L = layout();
+        const rect = canvasRef.current.getBoundingClientRect();
+        return { x: rect.left + geometry().tickToX(tick), y: rect.top + L.pedalTop + pedal.PEDAL_LANE_HEIGHT_PX / 2 };
+      },
       notes: () => Array.from(st.notes, ([id, n]) => rowOf(id, n)),
       get loadedAtMs() {
         return st.loadedAtMs;
@@ -2064,6 +2185,28 @@ export function PianoRoll(props) {
           onContextMenu={(e) => st.touch.phase !== "idle" && e.preventDefault()}
           style={{ width: "100%", height: "100%", display: "block", touchAction: readOnly ? "auto" : "none" }}
         />
+        {readOnly ? null : (
+          // The pedal lane for the keyboard and screen readers: the canvas draws it, pointers
+          // pass through to the canvas, and focus shows a ring around the strip.
+          <div
+            ref={pedalLaneRef}
+            tabIndex={0}
+            role="group"
+            aria-label={pedal.laneLabel(st.pedals.length)}
+            data-testid="pedal-lane"
+            onKeyDown={onPedalLaneKey}
+            onFocus={(e) => {
+              e.stopPropagation();
+              e.currentTarget.style.outline = FOCUS_RING;
+              refreshPedalLabel();
+            }}
+            onBlur={(e) => {
+              e.stopPropagation();
+              e.currentTarget.style.outline = "none";
+            }}
+            style={{ position: "absolute", left: 0, right: SCROLLBAR_PX, bottom: SCROLLBAR_PX + VELOCITY_LANE_HEIGHT_PX, height: pedal.PEDAL_LANE_HEIGHT_PX, pointerEvents: "none", outline: "none", outlineOffset: -3 }}
+          />
+        )}
         {actionMenu && (
           <div role="menu" aria-label="Selection actions" data-testid="roll-actions" onKeyDown={onActionMenuKey} style={{ position: "absolute", left: actionMenu.x, top: actionMenu.y, display: "flex", flexDirection: "column", minWidth: 132, padding: 4, borderRadius: 8, background: "var(--color-panel-solid)", border: "1px solid var(--gray-a6)", boxShadow: "0 6px 20px rgba(0, 0, 0, 0.35)" }}>
             {CONTEXT_ACTIONS.map((action) => (

@@ -17,6 +17,10 @@ TOUCH_GESTURES_MODULE = rx.asset("touch_gestures.js", shared=True)
 """The pure tap / drag / long-press / pinch / pan module ``piano_roll.jsx`` imports; linked
 beside it."""
 
+PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
+"""The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
+``piano_roll.jsx`` imports; linked beside it."""
+
 
 class NoteRow(TypedDict):
     """One note as the component sends and receives it."""
@@ -33,6 +37,25 @@ class CommitEvent(TypedDict):
 
     upserts: list[NoteRow]
     removed_ids: list[str]
+    unacked: int
+    seq: int
+
+
+class PedalRow(TypedDict):
+    """One sustain-pedal span: held down from ``start_tick`` until ``end_tick`` (exclusive)."""
+
+    start_tick: int
+    end_tick: int
+
+
+class PedalEvent(TypedDict):
+    """The pedal lane after a finished edit (draw, move, resize, delete).
+
+    ``pedals`` holds every span, in time order and never overlapping; ``unacked`` and
+    ``seq`` are as in ``CommandEvent``.
+    """
+
+    pedals: list[PedalRow]
     unacked: int
     seq: int
 
@@ -99,11 +122,19 @@ class PianoRoll(rx.NoSSRComponent):
     Default ``[]``.
     """
 
+    pedals_json: rx.Var[str]
+    """Sustain-pedal spans as a JSON list of ``PedalRow``, read with the notes when
+    ``load_revision`` changes; notes released while the pedal is down ring on until it lifts.
+    Default ``[]``.
+    """
+
     load_revision: rx.Var[int]
-    """Bump to make the component replace its notes from ``notes_json``. Default 0."""
+    """Bump to make the component replace its notes from ``notes_json`` (and its pedal from
+    ``pedals_json``). Default 0."""
 
     patch_json: rx.Var[str]
-    """A server edit ``{"upserts", "removed_ids", "select_ids"?}``, read on ``patch_seq``."""
+    """A server edit ``{"upserts", "removed_ids", "select_ids"?, "pedals"?}``, read on
+    ``patch_seq``; ``pedals`` (every ``PedalRow``) replaces the pedal lane when present."""
 
     patch_seq: rx.Var[int]
     """Bump to apply ``patch_json`` once. Default 0 (nothing to apply)."""
@@ -194,7 +225,8 @@ class PianoRoll(rx.NoSSRComponent):
     """Folder URL of the piano samples (``C4.mp3``, ``Fs4.mp3`` ...). Default ``/piano/``."""
 
     height_px: rx.Var[int]
-    """Height of the roll in CSS pixels, velocity lane and scrollbars included. Default 560."""
+    """Height of the roll in CSS pixels, velocity and pedal lanes and scrollbars included.
+    Default 560."""
 
     fill_height: rx.Var[bool]
     """Take the height of the parent box instead of ``height_px`` (a phone's roll fills the
@@ -224,6 +256,9 @@ class PianoRoll(rx.NoSSRComponent):
 
     on_command: Annotated[rx.EventHandler, passthrough_event_spec(CommandEvent)]
     """A keyboard shortcut for the server to carry out."""
+
+    on_pedal_change: Annotated[rx.EventHandler, passthrough_event_spec(PedalEvent)]
+    """The pedal lane's spans after a finished edit."""
 
     on_select: Annotated[rx.EventHandler, passthrough_event_spec(SelectionEvent)]
     """The selection after a finished click, band or select-all."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from keycraft.services.domain import Note
+from keycraft.services.domain import Note, PedalSpan
 from keycraft.services.errors import DomainError
 from keycraft.services.notes.grid import quantize_note
 
@@ -42,14 +42,30 @@ class EditorNote:
 
 @dataclass(frozen=True, slots=True)
 class NoteChangeset:
-    """One coarse edit: notes added or replaced (by id) and notes removed (by id)."""
+    """One coarse edit: notes added or replaced, notes removed (by id), the new pedal line.
+
+    ``pedals`` holds every sustain-pedal span after the edit, or ``None`` when the edit
+    leaves the pedal alone.
+    """
 
     upserts: tuple[EditorNote, ...] = ()
     removed_ids: tuple[str, ...] = ()
+    pedals: tuple[PedalSpan, ...] | None = None
 
     def is_empty(self) -> bool:
         """Whether applying this changes nothing."""
-        return not self.upserts and not self.removed_ids
+        return not self.upserts and not self.removed_ids and self.pedals is None
+
+    def __getstate__(self) -> tuple[object, ...]:
+        """Pickle as a tuple of the fields (as dataclasses with slots do)."""
+        return (self.upserts, self.removed_ids, self.pedals)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        """Unpickle; a changeset pickled before ``pedals`` existed leaves the pedal alone."""
+        upserts, removed_ids, *rest = state
+        object.__setattr__(self, "upserts", upserts)
+        object.__setattr__(self, "removed_ids", removed_ids)
+        object.__setattr__(self, "pedals", rest[0] if rest else None)
 
 
 NoteMap = dict[str, Note]
@@ -113,11 +129,33 @@ def note_to_row(note_id: str, note: Note) -> dict[str, int | str]:
 
 
 def changeset_to_payload(changeset: NoteChangeset) -> dict[str, Any]:
-    """Inverse of :func:`changeset_from_payload`."""
-    return {
+    """Inverse of :func:`changeset_from_payload`, with ``pedals`` rows when the pedal changes."""
+    payload: dict[str, Any] = {
         "upserts": [note_to_row(e.id, e.note) for e in changeset.upserts],
         "removed_ids": list(changeset.removed_ids),
     }
+    if changeset.pedals is not None:
+        payload["pedals"] = pedal_rows(changeset.pedals)
+    return payload
+
+
+def pedal_rows(spans: Iterable[PedalSpan]) -> list[dict[str, int]]:
+    """The JSON rows ``{start_tick, end_tick}`` the client understands for pedal spans."""
+    return [{"start_tick": p.start_tick, "end_tick": p.end_tick} for p in spans]
+
+
+def pedals_from_payload(payload: Mapping[str, Any]) -> tuple[PedalSpan, ...]:
+    """Parse a pedal event ``{"pedals": [{start_tick, end_tick}...]}`` from the client.
+
+    Only the shape is checked here; ``check_pedals`` says whether the spans may be stored.
+    """
+    rows = payload.get("pedals")
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+        raise InvalidEdit("pedal shape")
+    spans = tuple(PedalSpan(_int_field(r, "start_tick"), _int_field(r, "end_tick")) for r in rows)
+    if any(not 0 <= p.start_tick < p.end_tick <= MAX_TICK for p in spans):
+        raise InvalidEdit("pedal range")
+    return spans
 
 
 def apply_changeset(notes: NoteMap, changeset: NoteChangeset) -> tuple[NoteMap, NoteChangeset]:
@@ -219,7 +257,10 @@ class HistoryStep:
     @property
     def note_records(self) -> int:
         """How many note records the step holds (its memory, in notes)."""
-        return sum(len(c.upserts) + len(c.removed_ids) for c in (self.forward, self.backward))
+        return sum(
+            len(c.upserts) + len(c.removed_ids) + len(c.pedals or ())
+            for c in (self.forward, self.backward)
+        )
 
 
 class UndoHistory:

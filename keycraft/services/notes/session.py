@@ -1,15 +1,16 @@
-"""One editor session's notes, selection-free operations, clipboard and undo history."""
+"""One editor session's notes and pedal, selection-free operations, clipboard and undo history."""
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from keycraft.services.domain import Note
+from keycraft.services.domain import Note, PedalSpan
 from keycraft.services.notes import edits
 from keycraft.services.notes.edits import EditorNote, NoteChangeset, NoteMap, UndoHistory
+from keycraft.services.notes.pedal import check_pedals
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,14 +22,16 @@ class ServerEdit:
 
 
 class EditingSession:
-    """The notes being edited, keyed by ids stable for this session.
+    """The notes being edited, keyed by ids stable for this session, and the pedal spans.
 
     Plain Python (picklable), so a Reflex state can keep it in a backend-only variable.
-    Every method that changes notes records one undo step and returns what changed.
+    Every method that changes notes or pedal records one undo step and returns what
+    changed; note and pedal steps share one history, so undo takes them in order.
     """
 
-    def __init__(self, notes: Iterable[Note] = ()) -> None:
+    def __init__(self, notes: Iterable[Note] = (), pedals: Iterable[PedalSpan] = ()) -> None:
         self._notes: NoteMap = {}
+        self._pedals: tuple[PedalSpan, ...] = check_pedals(pedals)
         self._history = UndoHistory()
         self._clipboard: tuple[Note, ...] = ()
         self._next_id = 0
@@ -47,6 +50,7 @@ class EditingSession:
             "history": self._history,
             "clipboard": self._clipboard,
             "next_id": self._next_id,
+            "pedals": [(p.start_tick, p.end_tick) for p in self._pedals],
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -59,12 +63,18 @@ class EditingSession:
         self._history = state["history"]
         self._clipboard = state["clipboard"]
         self._next_id = state["next_id"]
+        self._pedals = tuple(PedalSpan(start, end) for start, end in state.get("pedals", ()))
 
     # --- reading ----------------------------------------------------------------------
     @property
     def notes(self) -> NoteMap:
         """The current notes by id (do not mutate)."""
         return self._notes
+
+    @property
+    def pedals(self) -> tuple[PedalSpan, ...]:
+        """The sustain pedal spans, in time order."""
+        return self._pedals
 
     @property
     def can_undo(self) -> bool:
@@ -93,13 +103,29 @@ class EditingSession:
         return ids
 
     def _apply(self, changeset: NoteChangeset, record: bool = True) -> NoteChangeset:
-        self._notes, backward = edits.apply_changeset(self._notes, changeset)
+        backward = self._apply_step(changeset)
         if record:
             self._history.record(changeset, backward)
         return changeset
 
-    def replace_all(self, notes: Iterable[Note], record: bool = True) -> NoteChangeset:
-        """Swap every note for ``notes`` (import, a fresh load); undoable when recorded."""
+    def _apply_step(self, changeset: NoteChangeset) -> NoteChangeset:
+        """Apply notes and pedal of ``changeset``; return the changeset that undoes it."""
+        self._notes, backward = edits.apply_changeset(self._notes, changeset)
+        if changeset.pedals is not None:
+            backward = replace(backward, pedals=self._pedals)
+            self._pedals = changeset.pedals
+        return backward
+
+    def replace_all(
+        self,
+        notes: Iterable[Note],
+        record: bool = True,
+        pedals: Iterable[PedalSpan] | None = None,
+    ) -> NoteChangeset:
+        """Swap every note for ``notes`` (import, a fresh load); undoable when recorded.
+
+        ``pedals``, when given, replaces the pedal spans in the same step.
+        """
         incoming = list(notes)
         changeset = NoteChangeset(
             upserts=tuple(
@@ -107,8 +133,20 @@ class EditingSession:
                 for i, n in zip(self._fresh_ids(len(incoming)), incoming, strict=True)
             ),
             removed_ids=tuple(self._notes),
+            pedals=None if pedals is None else check_pedals(pedals),
         )
         return self._apply(changeset, record)
+
+    def set_pedals(self, pedals: Iterable[PedalSpan]) -> ServerEdit | None:
+        """Replace the pedal spans (an edit the browser already shows); None if unchanged.
+
+        Raises:
+            InvalidPedal: spans that overlap or do not last.
+        """
+        checked = check_pedals(pedals)
+        if checked == self._pedals:
+            return None
+        return ServerEdit(self._apply(NoteChangeset(pedals=checked)))
 
     def commit(self, changeset: NoteChangeset) -> None:
         """Apply an edit the browser already shows (draw, move, resize, delete)."""
@@ -119,16 +157,16 @@ class EditingSession:
         step = self._history.undo()
         if step is None:
             return None
-        self._notes, _ = edits.apply_changeset(self._notes, step)
-        return ServerEdit(step, tuple(e.id for e in step.upserts))
+        self._apply_step(step)
+        return ServerEdit(step, _selection_after(step))
 
     def redo(self) -> ServerEdit | None:
         """Redo the latest undone step; None when there is nothing to redo."""
         step = self._history.redo()
         if step is None:
             return None
-        self._notes, _ = edits.apply_changeset(self._notes, step)
-        return ServerEdit(step, tuple(e.id for e in step.upserts))
+        self._apply_step(step)
+        return ServerEdit(step, _selection_after(step))
 
     def _edit(
         self, ids: Sequence[str], make: Callable[[NoteMap, Sequence[str]], NoteChangeset]
@@ -201,3 +239,10 @@ class EditingSession:
             return None
         self._apply(changeset)
         return ServerEdit(changeset, tuple(e.id for e in changeset.upserts))
+
+
+def _selection_after(step: NoteChangeset) -> tuple[str, ...] | None:
+    """The notes an undo or redo selects: those it brings back (None keeps the selection)."""
+    if not step.upserts and not step.removed_ids:
+        return None
+    return tuple(e.id for e in step.upserts)
