@@ -90,7 +90,8 @@ def test_a_recording_past_the_minutes_left_opens_the_upgrade_dialog(
 
         dialog.get_by_test_id("upgrade-link").click()
         page.wait_for_url("**/pricing")
-        expect(page.get_by_text("30 minutes of transcription a month")).to_be_visible()
+        free = page.get_by_test_id("plan-free")
+        expect(free.get_by_text("30 minutes of transcription a month")).to_be_visible()
         assert console.errors == []
     finally:
         context.close()

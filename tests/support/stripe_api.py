@@ -212,11 +212,17 @@ def signed(
 def billing_env(server: StripeApiServer) -> dict[str, str]:
     """App settings that turn billing on against ``server``, with two paid plans."""
     plans = [
-        {"key": "free", "name": "Free", "monthly_downloads": 3},
+        {
+            "key": "free",
+            "name": "Free",
+            "monthly_downloads": 3,
+            "monthly_transcription_minutes": 30,
+        },
         {
             "key": "pro-monthly",
             "name": "Pro",
             "monthly_downloads": 100,
+            "monthly_transcription_minutes": 600,
             "price_cents": 900,
             "stripe_price_id": PRICE_PRO_MONTHLY,
             "payment_link_url": "https://buy.stripe.com/test_monthly",
@@ -225,6 +231,7 @@ def billing_env(server: StripeApiServer) -> dict[str, str]:
             "key": "pro-yearly",
             "name": "Pro yearly",
             "monthly_downloads": 100,
+            "monthly_transcription_minutes": 600,
             "price_cents": 9000,
             "interval": "year",
             "stripe_price_id": PRICE_PRO_YEARLY,
