@@ -19,6 +19,7 @@ import numpy as np
 import soundfile as sf
 
 from transcriber.evaluation.pieces import ScoreNote, ScorePedal
+from transcriber.evaluation.resonance import add_pedal_resonance
 
 RATE_HZ = 44100
 DEFAULT_SAMPLES_DIR = (
@@ -165,7 +166,7 @@ def render_notes(
         tail_s: Silence kept after the last release (of a key or the pedal) for the strings
             to die away.
         pedals: Sustain-pedal spans: a key released while the pedal is down keeps sounding
-            until the pedal lifts.
+            until the pedal lifts, and the open strings ring in sympathy meanwhile.
 
     Returns:
         The unnormalised mix.
@@ -204,7 +205,7 @@ def render_notes(
         mix[start : start + length] += gain * sound
         if bank.release_dir is not None and not undamped:
             _add_release(mix, bank.release_dir, note, start + held, gain)
-    return mix
+    return add_pedal_resonance(mix, pedals, RATE_HZ) if pedals else mix
 
 
 def _add_release(mix: np.ndarray, release_dir: Path, note: ScoreNote, at: int, gain: float) -> None:
