@@ -202,6 +202,8 @@ class PedalRow:
     found: int
     pedal: PedalScores
     note_onset_f1: float
+    press_lag_s: float
+    """Median of how late each found press is after the nearest written one (negative: early)."""
 
 
 def bench_pedal(work: Path, model: TranskunModel | None = None) -> list[PedalRow]:
@@ -220,13 +222,17 @@ def bench_pedal(work: Path, model: TranskunModel | None = None) -> list[PedalRow
         found = model.transcribe(rec.samples, default_options(model.name), Deadline.unlimited())
         written = notes_to_midi(found.notes, pedals=found.pedals)
         exported = pretty_midi.PrettyMIDI(io.BytesIO(midi_bytes(written)))
+        spans = pedal_spans_of_midi(exported)
+        written_s = np.array([p.start_s for p in piece.pedals])
+        lags = [p.start_s - written_s[np.argmin(np.abs(written_s - p.start_s))] for p in spans]
         rows.append(
             PedalRow(
                 piece=piece.name,
                 pedals=len(piece.pedals),
                 found=len(found.pedals),
-                pedal=score_pedals(piece.pedals, pedal_spans_of_midi(exported)),
+                pedal=score_pedals(piece.pedals, spans),
                 note_onset_f1=score_notes(piece.notes, found.notes).onset_f1,
+                press_lag_s=float(np.median(lags)) if lags else float("nan"),
             )
         )
     return rows
@@ -237,7 +243,8 @@ def _print_pedal(rows: list[PedalRow]) -> None:
         print(
             f"transkun pedal on {row.piece}: {row.found} spans for {row.pedals}, "
             f"onset F1 {row.pedal.onset_f1:.3f}, "
-            f"onset+offset F1 {row.pedal.onset_offset_f1:.3f} "
+            f"onset+offset F1 {row.pedal.onset_offset_f1:.3f}, "
+            f"presses heard {row.press_lag_s * 1000:+.0f} ms (median) "
             f"(note onset F1 {row.note_onset_f1:.3f})"
         )
     onset = np.mean([r.pedal.onset_f1 for r in rows])

@@ -7,7 +7,7 @@ pedalled; the fast model hears no pedal and answers an empty list rather than a 
 from __future__ import annotations
 
 import io
-from pathlib import Path
+import json
 
 import pretty_midi
 import pytest
@@ -58,7 +58,5 @@ def test_the_piano_models_midi_holds_the_pedal_as_controller_64(
 
 def test_the_fast_model_answers_no_pedal(app: Flask, pedalled: tuple[Piece, bytes]) -> None:
     _, audio = pedalled
-    import json
-
     body = json.loads(_post(app, audio, {"model": "basic-pitch"}, "?format=json"))
     assert body["pedals"] == [] and body["notes"]
