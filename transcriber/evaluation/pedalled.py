@@ -2,7 +2,7 @@
 
 Keys are let go early (the pedal holds the sound), and the pedal is changed "legato": it lifts
 just after the new harmony is struck and goes down again a moment later, so the old
-harmony does not blur into the new one. Each piece is 10-16 s.
+harmony does not blur into the new one. Each piece is 14-19 s.
 """
 
 from __future__ import annotations
