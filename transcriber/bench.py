@@ -19,17 +19,28 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pretty_midi
 import soundfile as sf
 import torch
 
 from transcriber.audio.decode import decode_file
+from transcriber.defaults import default_options
 from transcriber.domain import TranscriptionOptions
+from transcriber.evaluation.pedalled import pedalled_set
 from transcriber.evaluation.pieces import Piece, evaluation_set
 from transcriber.evaluation.render import render_midi
-from transcriber.evaluation.scoring import score_notes
+from transcriber.evaluation.room import recital_room, record_piece
+from transcriber.evaluation.scoring import (
+    PedalScores,
+    pedal_spans_of_midi,
+    score_notes,
+    score_pedals,
+)
+from transcriber.midi import midi_bytes, notes_to_midi
 from transcriber.models.base import TranscriptionModel
 from transcriber.models.basic_pitch.adapter import BasicPitchModel
 from transcriber.models.transkun.adapter import TranskunModel
@@ -124,6 +135,7 @@ _CHILD_CODE = """
 import json, sys, time
 from pathlib import Path
 from transcriber.audio.decode import decode_file
+from transcriber.defaults import default_options
 from transcriber.domain import TranscriptionOptions
 from transcriber.models.registry import get_model
 from transcriber.runtime import Deadline
@@ -181,14 +193,80 @@ def bench_accuracy(
     return results
 
 
+@dataclass(frozen=True)
+class PedalRow:
+    """How transkun heard one pedalled piece: pedal spans written and found, and F1s."""
+
+    piece: str
+    pedals: int
+    found: int
+    pedal: PedalScores
+    note_onset_f1: float
+    press_lag_s: float
+    """Median of how late each found press is after the nearest written one (negative: early)."""
+
+
+def bench_pedal(work: Path, model: TranskunModel | None = None) -> list[PedalRow]:
+    """Pedal F1 of transkun on the pedalled pieces, played on the sampled grand in a room.
+
+    The spans scored are those of controller 64 in the MIDI the service would answer with,
+    against the pedal the recording was rendered with.
+    """
+    model = model or TranskunModel()
+    rows: list[PedalRow] = []
+    for index, piece in enumerate(pedalled_set()):
+        wav = record_piece(
+            piece.notes, recital_room(index), work / f"{piece.name}.wav", pedals=piece.pedals
+        )
+        rec = decode_file(wav, model.sample_rate_hz, 1e9, work, None)
+        found = model.transcribe(rec.samples, default_options(model.name), Deadline.unlimited())
+        written = notes_to_midi(found.notes, pedals=found.pedals)
+        exported = pretty_midi.PrettyMIDI(io.BytesIO(midi_bytes(written)))
+        spans = pedal_spans_of_midi(exported)
+        written_s = np.array([p.start_s for p in piece.pedals])
+        lags = [p.start_s - written_s[np.argmin(np.abs(written_s - p.start_s))] for p in spans]
+        rows.append(
+            PedalRow(
+                piece=piece.name,
+                pedals=len(piece.pedals),
+                found=len(found.pedals),
+                pedal=score_pedals(piece.pedals, spans),
+                note_onset_f1=score_notes(piece.notes, found.notes).onset_f1,
+                press_lag_s=float(np.median(lags)) if lags else float("nan"),
+            )
+        )
+    return rows
+
+
+def _print_pedal(rows: list[PedalRow]) -> None:
+    for row in rows:
+        print(
+            f"transkun pedal on {row.piece}: {row.found} spans for {row.pedals}, "
+            f"onset F1 {row.pedal.onset_f1:.3f}, "
+            f"onset+offset F1 {row.pedal.onset_offset_f1:.3f}, "
+            f"presses heard {row.press_lag_s * 1000:+.0f} ms (median) "
+            f"(note onset F1 {row.note_onset_f1:.3f})"
+        )
+    onset = np.mean([r.pedal.onset_f1 for r in rows])
+    full = np.mean([r.pedal.onset_offset_f1 for r in rows])
+    print(f"transkun pedal, mean: onset F1 {onset:.3f}, onset+offset F1 {full:.3f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Render the evaluation audio, run every measurement and print a report."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3, help="best-of repeats for speed")
     parser.add_argument("--transkun-pieces", type=int, default=4, help="pieces scored by transkun")
     parser.add_argument("--skip-long", action="store_true", help="skip the 30-minute RSS run")
+    parser.add_argument(
+        "--pedal-only", action="store_true", help="only score the sustain pedal (transkun)"
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
+    if args.pedal_only:
+        with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
+            _print_pedal(bench_pedal(Path(tmp)))
+        return
 
     with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
         work = Path(tmp)
@@ -226,6 +304,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             long_path.unlink()
 
+        _print_pedal(bench_pedal(work))
         accuracy = bench_accuracy(rendered, work, args.transkun_pieces)
         for name, row in accuracy.items():
             print(

@@ -58,6 +58,25 @@ class NoteEvent:
 
 
 @dataclass(frozen=True)
+class PedalEvent:
+    """The sustain (damper) pedal held down from ``start_s`` to ``end_s`` (seconds)."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a model heard: notes sorted by onset, and the sustain pedal's spans in time order.
+
+    A model that cannot hear the pedal leaves ``pedals`` empty rather than guess.
+    """
+
+    notes: list[NoteEvent]
+    pedals: list[PedalEvent]
+
+
+@dataclass(frozen=True)
 class Recording:
     """Decoded mono audio.
 

@@ -7,9 +7,11 @@ import io
 import numpy as np
 import pretty_midi
 
-from transcriber.domain import NoteEvent
+from transcriber.domain import NoteEvent, PedalEvent
 
 ACOUSTIC_GRAND_PIANO = 0
+SUSTAIN_CONTROL = 64
+PEDAL_DOWN, PEDAL_UP = 127, 0
 DEFAULT_TEMPO_BPM = 120.0
 # A bend of one 1/3-semitone step with the default +-2 semitone range is 8192 / 6 units.
 _BEND_UNITS_PER_THIRD_SEMITONE = 4096 / 3
@@ -18,7 +20,10 @@ _MIN_BEND = -8192
 
 
 def notes_to_midi(
-    notes: list[NoteEvent], tempo_bpm: float = DEFAULT_TEMPO_BPM, with_bends: bool = False
+    notes: list[NoteEvent],
+    tempo_bpm: float = DEFAULT_TEMPO_BPM,
+    with_bends: bool = False,
+    pedals: list[PedalEvent] | None = None,
 ) -> pretty_midi.PrettyMIDI:
     """Build a single-track acoustic piano MIDI object.
 
@@ -29,6 +34,7 @@ def notes_to_midi(
         notes: Notes to write.
         tempo_bpm: Tempo stored in the file (affects bar lines in editors, not timing).
         with_bends: Whether to write the notes' estimated pitch bends.
+        pedals: Sustain-pedal spans, written as controller 64 at 127 (down) then 0 (up).
 
     Returns:
         The MIDI object.
@@ -46,6 +52,13 @@ def notes_to_midi(
                     np.clip(round(b * _BEND_UNITS_PER_THIRD_SEMITONE), _MIN_BEND, _MAX_BEND)
                 )
                 piano.pitch_bends.append(pretty_midi.PitchBend(units, float(t)))
+    for span in pedals or []:
+        piano.control_changes.append(
+            pretty_midi.ControlChange(SUSTAIN_CONTROL, PEDAL_DOWN, span.start_s)
+        )
+        piano.control_changes.append(
+            pretty_midi.ControlChange(SUSTAIN_CONTROL, PEDAL_UP, span.end_s)
+        )
     midi.instruments.append(piano)
     return midi
 

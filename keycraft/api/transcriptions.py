@@ -3,7 +3,8 @@
 ``POST /api/projects/{project_id}/transcriptions`` (multipart ``audio``, optional ``model``)
 answers 202 with the queued job (429 ``too_many_jobs`` or ``minutes_spent`` when refused);
 ``GET /api/transcriptions/{job_id}`` reports status, queue position, progress, time elapsed
-and left, and the notes (found so far while running, final once done); ``DELETE`` cancels.
+and left, and the notes (found so far while running, final once done, with the sustain
+pedal's spans); ``DELETE`` cancels.
 The session cookie names the user; state-changing calls must come from a trusted origin.
 """
 
@@ -22,7 +23,7 @@ from keycraft.services import usage_limits
 from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note, User
+from keycraft.services.domain import Note, PedalSpan, User
 from keycraft.services.errors import DomainError, NotFound, StorageUnavailable
 from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
 from keycraft.services.jobs.live import LiveProgress, live_progress
@@ -93,10 +94,21 @@ def _note_json(note: Note) -> dict[str, int]:
     }
 
 
+def _pedal_json(span: PedalSpan) -> dict[str, int]:
+    return {"start_tick": span.start_tick, "end_tick": span.end_tick}
+
+
 def job_json(
-    view: JobView, notes: tuple[Note, ...] | None = None, live: LiveProgress | None = None
+    view: JobView,
+    notes: tuple[Note, ...] | None = None,
+    live: LiveProgress | None = None,
+    pedals: tuple[PedalSpan, ...] | None = None,
 ) -> dict[str, Any]:
-    """The job as the API shows it; ``notes`` when given (so far, or final once done)."""
+    """The job as the API shows it.
+
+    ``notes`` when given (so far, or final once done); ``pedals`` (sustain-pedal spans in
+    ticks) once done.
+    """
     job = view.job
     body: dict[str, Any] = {
         "id": job.id,
@@ -120,6 +132,8 @@ def job_json(
     body["estimate_s"] = round(estimate_s, 1) if estimate_s is not None else None
     if notes is not None:
         body["notes"] = [_note_json(n) for n in notes]
+    if pedals is not None:
+        body["pedals"] = [_pedal_json(p) for p in pedals]
     return body
 
 
@@ -229,7 +243,7 @@ async def start_transcription(request: Request) -> Response:
 
 async def _own_job_view(
     user: User, job_id: str
-) -> tuple[JobView, tuple[Note, ...] | None, LiveProgress] | None:
+) -> tuple[JobView, tuple[Note, ...] | None, LiveProgress, tuple[PedalSpan, ...] | None] | None:
     services = get_services()
     repo = services.repository
     job = await blocking(repo.get_transcription_job, user.id, job_id)
@@ -238,13 +252,14 @@ async def _own_job_view(
     now = utc_now()
     view = await blocking(view_job, repo, job, now)
     live = await blocking(live_progress, repo, services.storage, job, now)
-    notes = None
+    notes = pedals = None
     if job.status == DONE:
         project = await blocking(repo.get_project, user.id, job.project_id)
         notes = project.notes if project is not None else ()
+        pedals = project.pedals if project is not None else ()
     elif job.status == RUNNING:
         notes = live.notes
-    return view, notes, live
+    return view, notes, live, pedals
 
 
 async def get_transcription(request: Request) -> Response:

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from keycraft.services import projects
-from keycraft.services.domain import Note, Project
+from keycraft.services.domain import Note, PedalSpan, Project
 from keycraft.services.notes.midi_io import ImportedMidi
 from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.repository.port import Repository
@@ -81,8 +81,11 @@ def fill_saved_project(
     now: datetime,
     *,
     source_audio_key: str | None,
+    pedals: Iterable[PedalSpan] | None = None,
 ) -> Project:
     """Replace a stored project's notes and recording (for a project no editor has open).
+
+    ``pedals``, when given, replace the project's sustain pedal too (None keeps it).
 
     Raises:
         NotFound: the project is gone.
@@ -90,5 +93,5 @@ def fill_saved_project(
     """
     project = projects.open_project(repo, user_id, project_id)
     return projects.save_content(
-        repo, replace(project, source_audio_key=source_audio_key), notes, now
+        repo, replace(project, source_audio_key=source_audio_key), notes, now, pedals=pedals
     )

@@ -143,13 +143,26 @@ class TranscribedNote:
 
 
 @dataclass(frozen=True, slots=True)
+class TranscribedPedal:
+    """The sustain pedal held down from ``start_s`` to ``end_s``, as the service heard it."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class Transcription:
-    """The service's answer."""
+    """The service's answer.
+
+    ``pedals`` is empty when the model does not hear the pedal (the fast one) or when the
+    service is older than the pedal.
+    """
 
     model: str
     duration_s: float
     processing_s: float
     notes: tuple[TranscribedNote, ...]
+    pedals: tuple[TranscribedPedal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +190,12 @@ def _notes(items: Any) -> tuple[TranscribedNote, ...]:
     )
 
 
+def _pedals(items: Any) -> tuple[TranscribedPedal, ...]:
+    return tuple(
+        TranscribedPedal(start_s=float(p["start_s"]), end_s=float(p["end_s"])) for p in items
+    )
+
+
 def _parse(body: Any) -> Transcription:
     try:
         notes = _notes(body["notes"])
@@ -185,6 +204,7 @@ def _parse(body: Any) -> Transcription:
             duration_s=float(body["duration_s"]),
             processing_s=float(body["processing_s"]),
             notes=notes,
+            pedals=_pedals(body.get("pedals") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TranscriberUnavailable("malformed response") from exc

@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from keycraft.services.domain import Note, TempoChange
+from keycraft.services.domain import Note, PedalSpan, TempoChange
 from keycraft.services.errors import DomainError
+from keycraft.services.notes.pedal import merge_spans
 from keycraft.services.notes.timing import seconds_to_tick
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX, temp_upload_key
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import TranscribedNote
+from keycraft.services.transcriber_client import TranscribedNote, TranscribedPedal
 
 MAX_AUDIO_BYTES = 100 * 1024 * 1024
 """Largest recording accepted (100 MB)."""
@@ -148,3 +149,25 @@ def notes_from_transcription(
             )
         )
     return sorted(placed, key=lambda n: (n.start_tick, n.pitch_midi))
+
+
+def pedals_from_transcription(
+    pedals: Iterable[TranscribedPedal],
+    tempo_bpm: float,
+    *,
+    tempo_changes: Sequence[TempoChange] = (),
+) -> tuple[PedalSpan, ...]:
+    """Place the service's sustain-pedal spans on the tick grid, as the notes are placed.
+
+    Spans that last no tick once placed are dropped and any that overlap are joined, so the
+    result can be stored as it is (``check_pedals``).
+    """
+    tempo_map = (TempoChange(0, tempo_bpm), *tempo_changes)
+    placed = [
+        PedalSpan(
+            start_tick=max(0, round(seconds_to_tick(max(0.0, p.start_s), tempo_map))),
+            end_tick=max(0, round(seconds_to_tick(max(0.0, p.end_s), tempo_map))),
+        )
+        for p in pedals
+    ]
+    return merge_spans(placed)

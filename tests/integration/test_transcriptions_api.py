@@ -193,6 +193,7 @@ def test_a_job_runs_to_its_notes_and_its_owner_gets_an_email(
     assert stored is not None and stored.notes
     assert body["note_count"] == len(stored.notes) == len(body["notes"])
     assert {n["pitch_midi"] for n in body["notes"]} >= {60, 64, 67}
+    assert body["pedals"] == [] and stored.pedals == ()  # the fast model hears no pedal
     assert (body["progress_percent"], body["position"]) == (100, 0)
     assert body["progress_done"] == body["progress_total"] > 0  # the fast model's batches
     assert body["estimate_s"] == 0.0 and body["elapsed_s"] > 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transcriber.domain import NoteEvent
+from transcriber.domain import NoteEvent, PedalEvent
 from transcriber.errors import TimedOut
 
 
@@ -17,6 +17,11 @@ def note_json(note: NoteEvent, with_bends: bool) -> dict[str, object]:
     if with_bends and note.bends_third_semitones is not None:
         item["bends"] = list(note.bends_third_semitones)
     return item
+
+
+def pedal_json(pedal: PedalEvent) -> dict[str, object]:
+    """One sustain-pedal span as the JSON formats show it (seconds rounded like notes)."""
+    return {"start_s": round(pedal.start_s, 6), "end_s": round(pedal.end_s, 6)}
 
 
 def timed_out(timeout_s: float) -> TimedOut:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from transcriber.api.formats import note_json, timed_out
+from transcriber.api.formats import note_json, pedal_json, timed_out
 from transcriber.api.params import TranscribeRequest, parse_request
 from transcriber.api.stream import start_stream
 from transcriber.audio.decode import AudioTooLong, CorruptAudio, UnsupportedAudio, decode_file
 from transcriber.client_connection import CLIENT_GONE_ENVIRON_KEY, client_gone_probe
-from transcriber.domain import NoteEvent, Recording
+from transcriber.domain import Recording, Transcript
 from transcriber.errors import (
     ApiError,
     BadParameter,
@@ -144,7 +144,7 @@ def _run(
 ) -> Response:
     started = time.perf_counter()
     try:
-        recording, notes = _transcribe(svc, params, audio_path, work_dir, deadline)
+        recording, transcript = _transcribe(svc, params, audio_path, work_dir, deadline)
     except Exception as exc:
         if isinstance(exc, ApiError):
             outcome = exc.code
@@ -156,6 +156,7 @@ def _run(
             params.model, time.perf_counter() - started, outcome, g.get("audio_duration_s"), None
         )
         raise
+    notes, pedals = transcript.notes, transcript.pedals
     elapsed_s = time.perf_counter() - started
     processing_s = round(elapsed_s, 3)
     g.notes = len(notes)
@@ -166,8 +167,11 @@ def _run(
             duration_s=recording.duration_s,
             processing_s=processing_s,
             notes=[note_json(n, params.options.pitch_bends) for n in notes],
+            pedals=[pedal_json(p) for p in pedals],
         )
-    body = midi_bytes(notes_to_midi(notes, params.tempo_bpm, params.options.pitch_bends))
+    body = midi_bytes(
+        notes_to_midi(notes, params.tempo_bpm, params.options.pitch_bends, pedals=pedals)
+    )
     response = Response(body, mimetype="audio/midi")
     response.headers["Content-Disposition"] = 'attachment; filename="transcription.mid"'
     response.headers["X-Model"] = params.model
@@ -182,15 +186,17 @@ def _transcribe(
     audio_path: Path,
     work_dir: Path,
     deadline: Deadline,
-) -> tuple[Recording, list[NoteEvent]]:
+) -> tuple[Recording, Transcript]:
     """Decode and predict; decoding and time-budget failures become API errors."""
     recording = _decode(svc, params, audio_path, work_dir)
     try:
         deadline.check()
-        notes = svc.models[params.model].predict(recording.samples, params.options, deadline)
+        transcript = svc.models[params.model].transcribe(
+            recording.samples, params.options, deadline
+        )
     except DeadlineExceeded as exc:
         raise timed_out(svc.settings.TIMEOUT_S) from exc
-    return recording, list(notes)
+    return recording, transcript
 
 
 def _decode(

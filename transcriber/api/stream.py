@@ -19,10 +19,10 @@ from pathlib import Path
 
 from flask import Response, current_app, g, request, stream_with_context
 
-from transcriber.api.formats import note_json, timed_out
+from transcriber.api.formats import note_json, pedal_json, timed_out
 from transcriber.api.params import TranscribeRequest
 from transcriber.client_connection import client_gone_probe
-from transcriber.domain import NoteEvent, Recording
+from transcriber.domain import NoteEvent, Recording, Transcript
 from transcriber.errors import ApiError
 from transcriber.observability import (
     CLIENT_GONE_OUTCOME,
@@ -46,7 +46,7 @@ class _Part:
 
 @dataclass
 class _Ended:
-    notes: list[NoteEvent] | None = None
+    transcript: Transcript | None = None
     error: BaseException | None = None
 
 
@@ -126,8 +126,8 @@ def start_stream(
 
     def run() -> None:
         try:
-            notes = model.predict(recording.samples, params.options, deadline, on_part)
-            work.events.put(_Ended(notes=list(notes)))
+            transcript = model.transcribe(recording.samples, params.options, deadline, on_part)
+            work.events.put(_Ended(transcript=transcript))
         except BaseException as exc:  # every ending reaches the writer, which reports it
             work.events.put(_Ended(error=exc))
 
@@ -183,12 +183,13 @@ def _lines(
             )
             continue
         elapsed_s = time.perf_counter() - started
-        _count(work, params, recording, elapsed_s, event.error, event.notes)
+        transcript = event.transcript or Transcript(notes=[], pedals=[])
+        _count(work, params, recording, elapsed_s, event.error, transcript.notes)
         if event.error is not None:
             if not isinstance(event.error, ClientGone):
                 yield _error_line(event.error, timeout_s)
             return
-        notes = event.notes or []
+        notes = transcript.notes
         new_notes = [note_json(n, bends) for n in notes if note_key(n) not in sent]
         if total:
             yield progress_line(total, total, recording.duration_s, new_notes)
@@ -199,6 +200,7 @@ def _lines(
                 "duration_s": recording.duration_s,
                 "processing_s": round(elapsed_s, 3),
                 "notes": [note_json(n, bends) for n in notes],
+                "pedals": [pedal_json(p) for p in transcript.pedals],
             }
         )
         return

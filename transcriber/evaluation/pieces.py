@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pretty_midi
 
 ACOUSTIC_GRAND_PIANO = 0
+SUSTAIN_CONTROL = 64
 # Chord roots of a I-vi-IV-V-I-IV-V-I progression in C major, as MIDI pitches.
 _PROGRESSION = (60, 57, 53, 55, 60, 53, 55, 60)
 _MAJOR_SCALE_STEPS = (0, 2, 4, 5, 7, 9, 11)
@@ -32,16 +33,25 @@ class ScoreNote:
 
 
 @dataclass(frozen=True)
+class ScorePedal:
+    """The sustain pedal held down from ``start_s`` to ``end_s`` (seconds)."""
+
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
 class Piece:
-    """A named piece ready to render."""
+    """A named piece ready to render, with its sustain pedal (none by default)."""
 
     name: str
     notes: tuple[ScoreNote, ...]
+    pedals: tuple[ScorePedal, ...] = ()
 
     @property
     def duration_s(self) -> float:
-        """Time of the last release."""
-        return max(n.end_s for n in self.notes)
+        """Time of the last release of a key or of the pedal."""
+        return max([n.end_s for n in self.notes] + [p.end_s for p in self.pedals])
 
     def to_midi(self) -> pretty_midi.PrettyMIDI:
         """Return the piece as a one-track piano MIDI file."""
@@ -49,6 +59,9 @@ class Piece:
         piano = pretty_midi.Instrument(program=ACOUSTIC_GRAND_PIANO, name="piano")
         for n in self.notes:
             piano.notes.append(pretty_midi.Note(n.velocity, n.pitch_midi, n.start_s, n.end_s))
+        for p in self.pedals:
+            piano.control_changes.append(pretty_midi.ControlChange(SUSTAIN_CONTROL, 127, p.start_s))
+            piano.control_changes.append(pretty_midi.ControlChange(SUSTAIN_CONTROL, 0, p.end_s))
         midi.instruments.append(piano)
         return midi
 

@@ -10,7 +10,7 @@ import numpy as np
 import soundfile as sf
 from scipy import signal
 
-from transcriber.evaluation.pieces import ScoreNote
+from transcriber.evaluation.pieces import ScoreNote, ScorePedal
 from transcriber.evaluation.sampled_piano import RATE_HZ, SampleBank, render_notes
 
 PEAK = 0.9
@@ -94,7 +94,11 @@ def recital_room(index: int) -> Room:
 
 
 def record_piece(
-    notes: Sequence[ScoreNote], room: Room, wav_path: Path, bank: SampleBank | None = None
+    notes: Sequence[ScoreNote],
+    room: Room,
+    wav_path: Path,
+    bank: SampleBank | None = None,
+    pedals: Sequence[ScorePedal] = (),
 ) -> Path:
-    """Play `notes` on the sampled grand in `room` and write the 44.1 kHz mono WAV."""
-    return write_wav(in_room(render_notes(notes, bank), room), wav_path)
+    """Play `notes` (with the sustain `pedals`) on the sampled grand in `room`; write the WAV."""
+    return write_wav(in_room(render_notes(notes, bank, pedals=pedals), room), wav_path)

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from transcriber.evaluation.pieces import ScoreNote
+from transcriber.evaluation.pieces import ScoreNote, ScorePedal
+from transcriber.evaluation.resonance import add_pedal_resonance
 
 RATE_HZ = 44100
 DEFAULT_SAMPLES_DIR = (
@@ -132,28 +133,60 @@ def _damper_s(pitch_midi: int) -> float:
     return float(np.interp(pitch_midi, (21, 60, HIGHEST_DAMPED_PITCH), (0.12, 0.07, 0.05)))
 
 
+def damper_fall_s(note: ScoreNote, pedals: Sequence[ScorePedal]) -> float:
+    """When the damper meets the string: at the key's release, or at the pedal's lift.
+
+    The pedal's lift counts when the key is released while the sustain pedal is down.
+    """
+    for pedal in pedals:
+        if pedal.start_s <= note.end_s < pedal.end_s:
+            return pedal.end_s
+    return note.end_s
+
+
+def _restruck(note: ScoreNote, later: Sequence[ScoreNote], until_s: float) -> float:
+    """A key struck again while its string still rings under the pedal stops the old sound."""
+    for other in later:
+        if other.pitch_midi == note.pitch_midi and note.start_s < other.start_s < until_s:
+            return other.start_s
+    return until_s
+
+
 def render_notes(
-    notes: Sequence[ScoreNote], bank: SampleBank | None = None, tail_s: float = 1.5
+    notes: Sequence[ScoreNote],
+    bank: SampleBank | None = None,
+    tail_s: float = 1.5,
+    pedals: Sequence[ScorePedal] = (),
 ) -> np.ndarray:
     """Play `notes` on the sampled piano, dry (no room), as mono float32 at 44.1 kHz.
 
     Args:
         notes: The score.
         bank: Sample index; default: the installed packages.
-        tail_s: Silence kept after the last release for the strings to die away.
+        tail_s: Silence kept after the last release (of a key or the pedal) for the strings
+            to die away.
+        pedals: Sustain-pedal spans: a key released while the pedal is down keeps sounding
+            until the pedal lifts, and the open strings ring in sympathy meanwhile.
 
     Returns:
         The unnormalised mix.
     """
     bank = bank or load_bank()
     layers = bank.layers
-    total = int((max(n.end_s for n in notes) + tail_s) * RATE_HZ)
+    last_s = max([n.end_s for n in notes] + [p.end_s for p in pedals])
+    total = int((last_s + tail_s) * RATE_HZ)
     mix = np.zeros(total, dtype=np.float32)
-    for note in notes:
+    ordered = sorted(notes, key=lambda n: n.start_s)
+    for index, note in enumerate(ordered):
         layer = layer_for(note.velocity, layers)
         source_pitch = min(bank.pitches(layer), key=lambda p: (abs(p - note.pitch_midi), p))
         start = int(round(note.start_s * RATE_HZ))
-        held = max(1, int(round((note.end_s - note.start_s) * RATE_HZ)))
+        # Only a note the pedal holds on can be cut by the same key struck again; a held key
+        # ends where the score says.
+        falls_s = damper_fall_s(note, pedals)
+        if falls_s > note.end_s:
+            falls_s = max(note.end_s, _restruck(note, ordered[index + 1 :], falls_s))
+        held = max(1, int(round((falls_s - note.start_s) * RATE_HZ)))
         damper_s = _damper_s(note.pitch_midi)
         undamped = note.pitch_midi > HIGHEST_DAMPED_PITCH
         ring = int((1.0 if undamped else 6 * damper_s) * RATE_HZ)
@@ -172,7 +205,7 @@ def render_notes(
         mix[start : start + length] += gain * sound
         if bank.release_dir is not None and not undamped:
             _add_release(mix, bank.release_dir, note, start + held, gain)
-    return mix
+    return add_pedal_resonance(mix, pedals, RATE_HZ) if pedals else mix
 
 
 def _add_release(mix: np.ndarray, release_dir: Path, note: ScoreNote, at: int, gain: float) -> None:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-from transcriber.domain import NoteEvent, TranscriptionOptions
+from transcriber.domain import NoteEvent, Transcript, TranscriptionOptions
 from transcriber.runtime import Deadline
 
 PartCallback = Callable[[int, int, list[NoteEvent]], None]
@@ -35,6 +35,20 @@ class TranscriptionModel(Protocol):
         """Transcribe mono float32 audio sampled at `sample_rate_hz`.
 
         `on_part`, when given, hears of each part (window batch, segment) as it finishes.
+
+        Raises:
+            DeadlineExceeded: If `deadline` expires before the work is done.
+        """
+        ...
+
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        options: TranscriptionOptions,
+        deadline: Deadline,
+        on_part: PartCallback | None = None,
+    ) -> Transcript:
+        """Like `predict`, with the sustain pedal's spans (empty if the model cannot hear it).
 
         Raises:
             DeadlineExceeded: If `deadline` expires before the work is done.

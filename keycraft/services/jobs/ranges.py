@@ -8,12 +8,13 @@ from datetime import datetime
 
 from keycraft.services import projects
 from keycraft.services.audio_slice import AudioSlice, notes_in_range, slice_recording
-from keycraft.services.domain import Note, Project
+from keycraft.services.domain import Note, PedalSpan, Project
 from keycraft.services.jobs.model import TranscriptionJob
+from keycraft.services.notes.pedal import replace_pedal_range
 from keycraft.services.notes.timing import bar_start_tick, tick_to_seconds
 from keycraft.services.repository.port import Repository
-from keycraft.services.transcriber_client import TranscribedNote
-from keycraft.services.transcription import notes_from_transcription
+from keycraft.services.transcriber_client import TranscribedNote, TranscribedPedal
+from keycraft.services.transcription import notes_from_transcription, pedals_from_transcription
 
 RANGE_OPTION = "range"
 """The key of a job's options that makes it a re-transcription of some bars."""
@@ -95,14 +96,31 @@ def placed_notes(
     return notes_from_transcription(inside, project.tempo_bpm, tempo_changes=project.tempo_changes)
 
 
+def placed_pedals(
+    heard: Iterable[TranscribedPedal], piece: AudioSlice, bars: BarRange, project: Project
+) -> tuple[PedalSpan, ...]:
+    """The slice's sustain-pedal spans in recording time, on the project's tempo map.
+
+    They are not cut to the bars here: ``replace_saved_range`` does, by ticks.
+    """
+    moved = [TranscribedPedal(p.start_s + piece.offset_s, p.end_s + piece.offset_s) for p in heard]
+    return pedals_from_transcription(moved, project.tempo_bpm, tempo_changes=project.tempo_changes)
+
+
 def replace_saved_range(
-    repo: Repository, project: Project, bars: BarRange, notes: Iterable[Note], now: datetime
+    repo: Repository,
+    project: Project,
+    bars: BarRange,
+    notes: Iterable[Note],
+    now: datetime,
+    pedals: Iterable[PedalSpan] = (),
 ) -> int:
     """Save ``project`` with the notes starting in the bars swapped for ``notes`` there.
 
     Notes outside the bars (a learner's own edits) are kept; incoming notes outside them
-    are ignored. Replaying it with the same notes gives the same project. Returns how many
-    notes came in.
+    are ignored. The pedal inside the bars is swapped for ``pedals`` cut to the bars; spans
+    crossing a bar edge keep their part outside (``replace_pedal_range``). Replaying it with
+    the same notes gives the same project. Returns how many notes came in.
 
     Raises:
         Conflict: the project was saved since it was read (read it again and retry).
@@ -110,5 +128,6 @@ def replace_saved_range(
     """
     inside = [n for n in notes if bars.start_tick <= n.start_tick < bars.end_tick]
     kept = [n for n in project.notes if not bars.start_tick <= n.start_tick < bars.end_tick]
-    projects.save_content(repo, project, [*kept, *inside], now)
+    pedal = replace_pedal_range(project.pedals, pedals, bars.start_tick, bars.end_tick)
+    projects.save_content(repo, project, [*kept, *inside], now, pedals=pedal)
     return len(inside)

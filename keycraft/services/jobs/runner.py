@@ -23,6 +23,7 @@ from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.ranges import (
     BarRange,
     placed_notes,
+    placed_pedals,
     range_of,
     replace_saved_range,
     slice_for,
@@ -43,6 +44,7 @@ from keycraft.services.transcription import (
     AUDIO_TYPES,
     forget_staged,
     notes_from_transcription,
+    pedals_from_transcription,
     place_recording,
 )
 from keycraft.services.transcription_jobs import run_transcription
@@ -212,8 +214,9 @@ def _write_range(
     for _ in range(_FILL_RETRIES):
         project = projects.open_project(ctx.repository, job.user_id, job.project_id)
         notes = placed_notes(result.notes, piece, bars, project)
+        pedals = placed_pedals(result.pedals, piece, bars, project)
         try:
-            return replace_saved_range(ctx.repository, project, bars, notes, utc_now())
+            return replace_saved_range(ctx.repository, project, bars, notes, utc_now(), pedals)
         except Conflict:
             continue  # saved meanwhile (an editor's autosave): swap the bars in the newer one
     raise Conflict(job.project_id)
@@ -222,19 +225,31 @@ def _write_range(
 def _write_notes(
     ctx: JobContext, job: TranscriptionJob, audio: bytes, result: Transcription
 ) -> int:
-    """Fill the job's project with the notes: replaying this gives the same one project."""
+    """Fill the job's project with the notes and pedal: replaying this gives the same project.
+
+    The pedal is replaced with the notes, also by a model that does not hear it (none).
+    """
     repo = ctx.repository
     for _ in range(_FILL_RETRIES):
         project = projects.open_project(repo, job.user_id, job.project_id)
         notes = notes_from_transcription(
             result.notes, project.tempo_bpm, tempo_changes=project.tempo_changes
         )
+        pedals = pedals_from_transcription(
+            result.pedals, project.tempo_bpm, tempo_changes=project.tempo_changes
+        )
         audio_key = place_recording(
             ctx.storage, audio, job.recording_key, job.user_id, job.project_id
         )
         try:
             project_fill.fill_saved_project(
-                repo, job.user_id, job.project_id, notes, utc_now(), source_audio_key=audio_key
+                repo,
+                job.user_id,
+                job.project_id,
+                notes,
+                utc_now(),
+                source_audio_key=audio_key,
+                pedals=pedals,
             )
         except Conflict:
             continue  # saved meanwhile (an editor's autosave): fill the newer version

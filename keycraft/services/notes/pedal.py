@@ -61,6 +61,28 @@ def merge_spans(spans: Iterable[PedalSpan]) -> tuple[PedalSpan, ...]:
     return tuple(merged)
 
 
+def replace_pedal_range(
+    existing: Iterable[PedalSpan], incoming: Iterable[PedalSpan], start_tick: int, end_tick: int
+) -> tuple[PedalSpan, ...]:
+    """``existing`` with its pedal in ``[start_tick, end_tick)`` swapped for ``incoming``'s.
+
+    A span crossing an edge is cut there: the part outside the range is kept from
+    ``existing``, the part inside is taken from ``incoming``. A span that only touches an
+    edge stays whole.
+    """
+    kept: list[PedalSpan] = []
+    for span in existing:
+        if span.start_tick < start_tick:
+            kept.append(PedalSpan(span.start_tick, min(span.end_tick, start_tick)))
+        if span.end_tick > end_tick:
+            kept.append(PedalSpan(max(span.start_tick, end_tick), span.end_tick))
+    inside = [
+        PedalSpan(max(span.start_tick, start_tick), min(span.end_tick, end_tick))
+        for span in incoming
+    ]
+    return merge_spans([*kept, *inside])
+
+
 class PedalReader:
     """Follows controller 64 on each channel of one track and collects the spans."""
 

@@ -61,6 +61,7 @@ def test_stream_reports_each_part_then_the_json_notes(
     assert result["model"] == "basic-pitch"
     assert result["duration_s"] == as_json["duration_s"]
     assert result["notes"] == as_json["notes"]
+    assert result["pedals"] == as_json["pedals"] == []  # this model does not hear the pedal
     assert len(result["notes"]) > 40
     assert app.test_client().get("/health").get_json()["busy"] is False
 

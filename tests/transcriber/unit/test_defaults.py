@@ -11,7 +11,7 @@ from flask import Flask
 
 from transcriber.api.params import parse_request
 from transcriber.defaults import DEFAULT_OPTIONS, MODEL_KNOBS, default_options
-from transcriber.domain import MODEL_NAMES, NoteEvent, TranscriptionOptions
+from transcriber.domain import MODEL_NAMES, NoteEvent, Transcript, TranscriptionOptions
 from transcriber.models.base import PartCallback
 from transcriber.models.transkun.adapter import keep_notes
 from transcriber.runtime import Deadline
@@ -38,6 +38,15 @@ class _RecordingModel:
     ) -> list[NoteEvent]:
         self.seen.append(options)
         return []
+
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        options: TranscriptionOptions,
+        deadline: Deadline,
+        on_part: PartCallback | None = None,
+    ) -> Transcript:
+        return Transcript(notes=self.predict(samples, options, deadline, on_part), pedals=[])
 
     def warm_up(self) -> None:
         return None

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from keycraft.api.transcriptions import job_json
-from keycraft.services.domain import Note
+from keycraft.services.domain import Note, PedalSpan
 from keycraft.services.jobs.live import LiveProgress
 from keycraft.services.jobs.model import DONE, QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.submit import JobView
@@ -72,3 +72,14 @@ def test_a_finished_job_reports_when_it_was_created_started_and_finished() -> No
         "2026-01-31T12:00:09+00:00",
     )
     assert body["notes"] == []
+
+
+def test_a_finished_job_shows_its_pedal_in_ticks() -> None:
+    job = _job(status=DONE, note_count=1)
+    pedals = (PedalSpan(0, 960), PedalSpan(960, 1800))
+    body = job_json(JobView(job=job, position=0, elapsed_s=9.0), (NOTE,), None, pedals)
+    assert body["pedals"] == [
+        {"start_tick": 0, "end_tick": 960},
+        {"start_tick": 960, "end_tick": 1800},
+    ]
+    assert "pedals" not in job_json(JobView(job=job, position=0, elapsed_s=9.0), (NOTE,))

@@ -4,11 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from keycraft.services.domain import Note, TempoChange
+from keycraft.services.domain import Note, PedalSpan, TempoChange
 from keycraft.services.errors import NotFound
 from keycraft.services.storage.keys import TEMP_PREFIX
 from keycraft.services.storage.local import LocalStorage
-from keycraft.services.transcriber_client import TranscribedNote, TranscriptionOptions
+from keycraft.services.transcriber_client import (
+    TranscribedNote,
+    TranscribedPedal,
+    TranscriptionOptions,
+)
 from keycraft.services.transcription import (
     MAX_AUDIO_BYTES,
     AudioFileTooLarge,
@@ -17,6 +21,7 @@ from keycraft.services.transcription import (
     check_audio,
     forget_staged,
     notes_from_transcription,
+    pedals_from_transcription,
     place_recording,
     recording_key,
 )
@@ -93,6 +98,29 @@ def test_seconds_become_ticks_through_the_projects_tempo_changes() -> None:
         tempo_changes=(TempoChange(960, 120.0),),
     )
     assert notes == [Note(480, 480, 60, 80), Note(1440, 480, 62, 80)]
+
+
+def test_pedal_seconds_become_ticks_through_the_tempo_map_like_notes() -> None:
+    # 60 BPM for two beats (2 s), then 120 BPM: 480 ticks a second, then 960.
+    pedals = pedals_from_transcription(
+        [TranscribedPedal(2.5, 3.0), TranscribedPedal(0.5, 1.9), TranscribedPedal(-0.2, 0.1)],
+        tempo_bpm=60,
+        tempo_changes=(TempoChange(960, 120.0),),
+    )
+    assert pedals == (PedalSpan(0, 48), PedalSpan(240, 912), PedalSpan(1440, 1920))
+
+
+def test_placed_pedal_spans_can_be_stored_as_they_are() -> None:
+    pedals = pedals_from_transcription(
+        [
+            TranscribedPedal(1.0, 2.0),
+            TranscribedPedal(1.9, 2.5),  # overlaps: joined
+            TranscribedPedal(3.0, 3.0005),  # shorter than a tick: dropped
+            TranscribedPedal(2.5, 3.0),  # touches: a re-pedal, kept apart
+        ],
+        tempo_bpm=60,
+    )
+    assert pedals == (PedalSpan(480, 1200), PedalSpan(1200, 1440))
 
 
 def test_options_only_send_what_is_set() -> None:

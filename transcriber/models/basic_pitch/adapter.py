@@ -13,6 +13,7 @@ import torch
 from transcriber.domain import (
     MODEL_BASIC_PITCH,
     NoteEvent,
+    Transcript,
     TranscriptionOptions,
     velocity_from_amplitude,
 )
@@ -175,6 +176,16 @@ class BasicPitchModel:
         notes = _events(found, n_frames)
         report(total, total, notes)
         return notes
+
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        options: TranscriptionOptions,
+        deadline: Deadline,
+        on_part: PartCallback | None = None,
+    ) -> Transcript:
+        """The notes of `predict`; no pedal, since this model does not hear it (no guess)."""
+        return Transcript(notes=self.predict(samples, options, deadline, on_part), pedals=[])
 
     def warm_up(self) -> None:
         """Run one silent batch so kernels and thread pools are initialised."""

@@ -11,13 +11,23 @@ import numpy as np
 import torch
 from torch import nn
 
-from transcriber.domain import MODEL_TRANSKUN, NoteEvent, TranscriptionOptions, midi_to_hz
+from transcriber.domain import (
+    MODEL_TRANSKUN,
+    NoteEvent,
+    PedalEvent,
+    Transcript,
+    TranscriptionOptions,
+    midi_to_hz,
+)
 from transcriber.models.base import PartCallback
 from transcriber.models.transkun.compat import torchaudio_available
 from transcriber.models.transkun.segments import segment_count, transcribe_segments
 from transcriber.runtime import Deadline
 
 SAMPLE_RATE_HZ = 44100
+SUSTAIN_PEDAL = -64
+"""transkun decodes its pedals as negative "pitches": minus the MIDI controller number (64 the
+sustain pedal, 67 the soft pedal, which we leave out)."""
 
 
 def shipped_checkpoint_dir() -> Path:
@@ -91,10 +101,21 @@ class TranskunModel:
         deadline: Deadline,
         on_part: PartCallback | None = None,
     ) -> list[NoteEvent]:
-        """Transcribe mono float32 audio at 44.1 kHz; pedal events are dropped.
+        """Transcribe mono float32 audio at 44.1 kHz into notes (the pedal left out)."""
+        return self.transcribe(samples, options, deadline, on_part).notes
 
-        Only the length and frequency-range knobs apply: transkun decodes notes with its own
-        CRF rather than thresholds. ``on_part`` hears of each 16 s segment as it ends.
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        options: TranscriptionOptions,
+        deadline: Deadline,
+        on_part: PartCallback | None = None,
+    ) -> Transcript:
+        """Transcribe mono float32 audio at 44.1 kHz into notes and sustain-pedal spans.
+
+        Only the length and frequency-range knobs apply, and only to notes: transkun
+        decodes with its own CRF rather than thresholds. ``on_part`` hears of each 16 s
+        segment as it ends.
         """
         tell = None
         if on_part is not None:
@@ -103,7 +124,8 @@ class TranskunModel:
             def tell(done: int, total: int, notes: list[NoteEvent]) -> None:
                 report(done, total, keep_notes(notes, options))
 
-        return keep_notes(self.raw_notes(samples, deadline, tell), options)
+        raw = self._decode(samples, deadline, tell)
+        return Transcript(notes=keep_notes(_events(raw), options), pedals=_pedals(raw))
 
     def segments(self, n_samples: int) -> int:
         """How many segments a recording of ``n_samples`` takes."""
@@ -113,6 +135,12 @@ class TranskunModel:
         self, samples: np.ndarray, deadline: Deadline, on_part: PartCallback | None = None
     ) -> list[NoteEvent]:
         """Every note the network decodes, before any knob is applied, sorted by onset."""
+        return _events(self._decode(samples, deadline, on_part))
+
+    def _decode(
+        self, samples: np.ndarray, deadline: Deadline, on_part: PartCallback | None
+    ) -> list[Any]:
+        """Transkun's own events (notes and pedals) for the recording."""
         x = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)).unsqueeze(1)
 
         def segment_done(done: int, total: int, raw: list[Any]) -> None:
@@ -126,10 +154,10 @@ class TranskunModel:
         self._deadline = deadline
         try:
             with torch.inference_mode():
-                raw = transcribe_segments(self.network, x, segment_done)
+                raw: list[Any] = transcribe_segments(self.network, x, segment_done)
         finally:
             self._deadline = None
-        return _events(raw)
+        return raw
 
     def warm_up(self) -> None:
         """Run one short segment of silence through the network to initialise kernels.
@@ -154,6 +182,19 @@ def _events(raw: list[Any]) -> list[NoteEvent]:
         if n.pitch >= 0  # negative "pitches" are the sustain and soft pedals
     ]
     return sorted(events, key=lambda e: (e.start_s, e.pitch_midi))
+
+
+def _pedals(raw: list[Any]) -> list[PedalEvent]:
+    """Transkun's sustain-pedal events as spans in time order (the soft pedal is left out).
+
+    The decoder keeps one pitch's events apart, so the spans never overlap.
+    """
+    spans = [
+        PedalEvent(start_s=float(e.start), end_s=float(e.end))
+        for e in raw
+        if e.pitch == SUSTAIN_PEDAL and e.end > e.start
+    ]
+    return sorted(spans, key=lambda p: p.start_s)
 
 
 def keep_notes(events: list[NoteEvent], options: TranscriptionOptions) -> list[NoteEvent]:

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 import soundfile
 
+from keycraft.services import projects
 from keycraft.services.clock import utc_now
-from keycraft.services.domain import Note, TempoChange, TimeSignature
+from keycraft.services.domain import Note, PedalSpan, TempoChange, TimeSignature
 from keycraft.services.errors import NotFound
 from keycraft.services.jobs.errors import PAST_THE_END
 from keycraft.services.jobs.model import DONE, FAILED
@@ -27,6 +28,7 @@ from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.transcriber_client import (
     ProgressCallback,
     TranscribedNote,
+    TranscribedPedal,
     TranscriberClient,
     Transcription,
     TranscriptionOptions,
@@ -46,6 +48,8 @@ class SlicedTranscriber:
     """Hears the slice it is sent and answers with notes at fixed times inside it."""
 
     heard_s: list[float] = field(default_factory=list)
+    pedals: tuple[TranscribedPedal, ...] = ()
+    """Sustain-pedal spans heard, in slice time."""
 
     async def transcribe_streaming(
         self,
@@ -66,7 +70,7 @@ class SlicedTranscriber:
         await on_progress(
             TranscriptionProgress(done=1, total=1, duration_s=seconds, new_notes=notes)
         )
-        return Transcription("basic-pitch", seconds, 0.01, notes)
+        return Transcription("transkun", seconds, 0.01, notes, self.pedals)
 
 
 class _Queue:
@@ -166,6 +170,30 @@ def test_a_bar_job_swaps_only_those_bars_and_sends_only_their_audio(
     # A duplicate delivery changes nothing.
     assert asyncio.run(run_job(ctx, user_id, job_id)) is None
     assert repo.get_project(user_id, project_id) == project
+
+
+def test_a_bar_job_swaps_the_pedal_inside_the_bars_and_cuts_spans_at_their_edges(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    # In slice time (bar 2 starts 0.5 s in): 1.6-2.3 s and 2.7-4.3 s of the recording.
+    heard = (TranscribedPedal(0.1, 0.8), TranscribedPedal(1.2, 2.8))
+    transcriber = SlicedTranscriber(pedals=heard)
+    ctx, user_id, project_id = _setup(repo, tmp_path, transcriber)
+    before = projects.open_project(repo, user_id, project_id)
+    learner_pedal = (PedalSpan(0, 2400), PedalSpan(3000, 3500), PedalSpan(3600, 4200))
+    projects.save_content(repo, before, before.notes, utc_now(), pedals=learner_pedal)
+    job_id = _submit(ctx, user_id, project_id, 2, 3)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None
+    # Bar 2 is ticks 1920-3840 (960 a second): the learner's pedal outside it stays, cut at
+    # its edges; inside, the heard pedal, cut to the bar.
+    assert project.pedals == (
+        PedalSpan(0, 1920),
+        PedalSpan(1920, 2208),
+        PedalSpan(2592, 3840),
+        PedalSpan(3840, 4200),
+    )
 
 
 def test_bars_past_the_recording_end_the_job_and_keep_project_and_recording(

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
+import mido
 import pytest
 
 from keycraft.services.clock import utc_now
+from keycraft.services.domain import PedalSpan
+from keycraft.services.downloads import build_project_midi
 from keycraft.services.jobs import runner
 from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
@@ -26,6 +30,7 @@ from keycraft.services.transcriber_client import (
     AudioRejected,
     ProgressCallback,
     TranscribedNote,
+    TranscribedPedal,
     TranscriberBusy,
     TranscriberClient,
     TranscriberUnavailable,
@@ -144,6 +149,71 @@ def test_a_job_fills_its_project_once_even_when_delivered_twice(
     assert [p.id for p in repo.list_projects(user_id)] == [project_id]
     job = repo.get_transcription_job(user_id, job_id)
     assert job is not None and (job.status, job.note_count, job.attempts) == (DONE, 3, 1)
+
+
+def _cc64(midi_bytes: bytes) -> list[tuple[int, int]]:
+    """(absolute tick, value) of each controller-64 change in a MIDI file."""
+    found = []
+    for track in mido.MidiFile(file=io.BytesIO(midi_bytes)).tracks:
+        tick = 0
+        for message in track:
+            tick += message.time
+            if message.type == "control_change" and message.control == 64:
+                found.append((tick, message.value))
+    return sorted(found)
+
+
+def test_the_piano_models_pedal_fills_the_project_and_reaches_its_midi(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    heard = Transcription(
+        "transkun",
+        4.0,
+        0.1,
+        (NOTE,),
+        pedals=(TranscribedPedal(0.45, 1.5), TranscribedPedal(1.6, 3.0)),
+    )
+    ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([heard]))
+    user_id, job_id, project_id = _submit(ctx)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None and project.tempo_bpm == 120.0
+    # 120 BPM at 480 ticks a beat: 960 ticks a second, as the notes are placed.
+    assert project.pedals == (PedalSpan(432, 1440), PedalSpan(1536, 2880))
+    assert project.notes[0].start_tick == 480
+    exported = build_project_midi(repo, user_id, project_id).data
+    assert _cc64(exported) == [(432, 127), (1440, 0), (1536, 127), (2880, 0)]
+
+
+def test_an_upload_into_a_project_replaces_its_pedal_even_with_none(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    pedalled = Transcription("transkun", 2.0, 0.1, (NOTE,), pedals=(TranscribedPedal(0.5, 1.5),))
+    transcriber = ScriptedTranscriber([pedalled, _result(2)])
+    ctx, _ = _context(repo, tmp_path, transcriber)
+    user_id, job_id, project_id = _submit(ctx)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None and project.pedals == (PedalSpan(480, 1440),)
+    # A second recording into the same project, by the fast model, which hears no pedal.
+    again = submit_job(
+        repo,
+        ctx.queue,
+        user_id=user_id,
+        project_id=project_id,
+        recording_key=project.source_audio_key or "",
+        filename="again.wav",
+        title="Take",
+        into_existing=True,
+        options=TranscriptionOptions(model="basic-pitch"),
+        now=utc_now(),
+        max_active=3,
+        plans=PlanCatalog(),
+        duration_s=2.0,
+    )
+    assert asyncio.run(run_job(ctx, user_id, again.id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None and (len(project.notes), project.pedals) == (2, ())
 
 
 def test_a_busy_transcriber_puts_the_job_back_with_its_retry_after(

@@ -8,7 +8,12 @@ import pytest
 
 from keycraft.services.domain import Note, PedalSpan, TimeSignature
 from keycraft.services.notes.midi_io import export_midi, import_midi
-from keycraft.services.notes.pedal import InvalidPedal, check_pedals, merge_spans
+from keycraft.services.notes.pedal import (
+    InvalidPedal,
+    check_pedals,
+    merge_spans,
+    replace_pedal_range,
+)
 
 CHORDS = tuple(Note(480 * i, 480, 60 + (i % 5), 70) for i in range(16))
 
@@ -102,3 +107,31 @@ def test_a_pedal_left_down_ends_with_its_track_and_drums_and_skipped_tracks_do_n
     data = _save(midi)
     assert import_midi(data).pedals == (PedalSpan(0, 960), PedalSpan(1000, 1500))
     assert import_midi(data, frozenset({0})).pedals == (PedalSpan(0, 960),)
+
+
+def test_a_range_swaps_only_the_pedal_inside_it_and_cuts_spans_at_its_edges() -> None:
+    existing = (
+        PedalSpan(0, 900),  # before the range: kept whole
+        PedalSpan(1800, 2100),  # crosses the start: cut there
+        PedalSpan(2200, 3000),  # inside: replaced
+        PedalSpan(3700, 4000),  # crosses the end: its part after the range stays
+        PedalSpan(4000, 4500),  # touches the end: kept whole
+    )
+    incoming = (PedalSpan(1500, 2000), PedalSpan(2500, 3000), PedalSpan(3500, 3900))
+    assert replace_pedal_range(existing, incoming, 1920, 3840) == (
+        PedalSpan(0, 900),
+        PedalSpan(1800, 1920),
+        PedalSpan(1920, 2000),
+        PedalSpan(2500, 3000),
+        PedalSpan(3500, 3840),
+        PedalSpan(3840, 4000),
+        PedalSpan(4000, 4500),
+    )
+
+
+def test_a_span_over_the_whole_range_keeps_both_ends_outside_it() -> None:
+    assert replace_pedal_range([PedalSpan(0, 5000)], [], 1920, 3840) == (
+        PedalSpan(0, 1920),
+        PedalSpan(3840, 5000),
+    )
+    assert replace_pedal_range([PedalSpan(2000, 3000)], [], 1920, 3840) == ()

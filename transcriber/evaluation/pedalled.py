@@ -1,0 +1,131 @@
+"""Pieces played with the sustain pedal, as a pianist pedals them, to score pedal transcription.
+
+Keys are let go early (the pedal holds the sound), and the pedal is changed "legato": it lifts
+just after the new harmony is struck and goes down again a moment later, so the old
+harmony does not blur into the new one. Each piece is 14-19 s.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+
+from transcriber.evaluation.pieces import Piece, ScoreNote, ScorePedal
+
+LEAD_IN_S = 0.5
+LIFT_AFTER_S = 0.04
+"""The pedal lifts this long after the new harmony is struck."""
+DOWN_AFTER_S = 0.18
+"""...and goes down again this long after it."""
+LAST_RING_S = 1.2
+"""The final pedal is held this long past the last bar."""
+
+
+class _Pedalled:
+    """Notes and pedal placed in beats at one tempo; velocities get a seeded human spread."""
+
+    def __init__(self, name: str, bpm: float, seed: int) -> None:
+        self.name = name
+        self.beat_s = 60.0 / bpm
+        self.notes: list[ScoreNote] = []
+        self.pedals: list[ScorePedal] = []
+        self._rng = random.Random(seed)
+
+    def at(self, beat: float) -> float:
+        """Seconds of a beat."""
+        return LEAD_IN_S + beat * self.beat_s
+
+    def key(self, beat: float, beats: float, pitch: int, velocity: int) -> None:
+        """A key struck at ``beat`` and let go ``beats`` later."""
+        v = max(1, min(127, velocity + self._rng.randint(-6, 6)))
+        self.notes.append(ScoreNote(self.at(beat), self.at(beat + beats), pitch, v))
+
+    def chord(self, beat: float, beats: float, pitches: Sequence[int], velocity: int) -> None:
+        """Several keys struck together."""
+        for p in pitches:
+            self.key(beat, beats, p, velocity)
+
+    def pedal_changes(self, beats: Sequence[float], end_beat: float) -> None:
+        """Pedal down just after the first beat, changed legato at each later one."""
+        for first, then in zip(beats, [*beats[1:], None], strict=True):
+            start_s = self.at(first) + (DOWN_AFTER_S if first else 0.05)
+            end_s = self.at(then) + LIFT_AFTER_S if then is not None else self.at(end_beat)
+            self.pedals.append(ScorePedal(start_s, end_s))
+
+    def piece(self) -> Piece:
+        """The finished piece, notes in time order."""
+        notes = tuple(sorted(self.notes, key=lambda n: (n.start_s, n.pitch_midi)))
+        return Piece(self.name, notes, tuple(self.pedals))
+
+
+def pedalled_arpeggios() -> Piece:
+    """3/4 at 72 bpm: left-hand arpeggios let go at once, one pedal per bar, a melody above."""
+    s = _Pedalled("pedalled_arpeggios", 72, seed=21)
+    harmonies = (
+        (36, 43, 52, 55, 60, 64),
+        (41, 48, 57, 60, 65, 69),
+        (43, 50, 59, 62, 67, 71),
+        (45, 52, 60, 64, 69, 72),
+        (38, 45, 53, 57, 62, 65),
+        (43, 50, 55, 59, 62, 65),
+        (36, 43, 52, 55, 60, 64),
+    )
+    for bar, arp in enumerate(harmonies):
+        for k, key in enumerate(arp):
+            s.key(bar * 3 + k * 0.5, 0.4, key, 52)
+    for beat, beats, key in ((0, 2, 76), (3, 3, 77), (6, 2, 74), (9, 3, 76), (12, 2, 74)):
+        s.key(beat, beats * 0.9, key, 84)
+    s.key(15, 2.5, 71, 80)
+    s.key(18, 2.5, 72, 80)
+    bars = len(harmonies)
+    s.pedal_changes([bar * 3 for bar in range(bars)], bars * 3 + LAST_RING_S / s.beat_s)
+    return s.piece()
+
+
+def pedalled_chorale() -> Piece:
+    """4/4 at 60 bpm: detached four-part chords joined by the pedal, changed at every chord."""
+    s = _Pedalled("pedalled_chorale", 60, seed=22)
+    chords = (
+        (48, 55, 64, 72),
+        (45, 57, 64, 72),
+        (41, 57, 65, 69),
+        (43, 55, 62, 71),
+        (48, 55, 64, 72),
+        (41, 53, 60, 69),
+        (43, 50, 59, 67),
+        (36, 48, 55, 64),
+    )
+    beats = []
+    for i, chord in enumerate(chords):
+        beat = i * 1.5
+        s.chord(beat, 0.6, chord, 66)
+        beats.append(beat)
+    s.pedal_changes(beats, len(chords) * 1.5 + LAST_RING_S / s.beat_s)
+    return s.piece()
+
+
+def pedalled_waltz() -> Piece:
+    """3/4 at 100 bpm: bass on one held by the pedal, short chords on two and three.
+
+    The pedal is changed each bar, except for two bars played dry in the middle.
+    """
+    s = _Pedalled("pedalled_waltz", 100, seed=23)
+    bars = ((36, (52, 55, 60)), (43, (50, 55, 59)), (41, (53, 57, 60)), (43, (50, 53, 59)))
+    tune = (76, 79, 77, 74, 72, 76, 74, 72)
+    for bar in range(8):
+        bass, chord = bars[bar % 4]
+        s.key(bar * 3, 0.5, bass, 70)
+        s.chord(bar * 3 + 1, 0.4, chord, 50)
+        s.chord(bar * 3 + 2, 0.4, chord, 48)
+        s.key(bar * 3, 2.7, tune[bar], 82)
+    s.pedal_changes([0, 3, 6], 9)
+    s.pedal_changes([15, 18, 21], 24 + LAST_RING_S / s.beat_s)
+    return s.piece()
+
+
+PEDALLED: tuple[Callable[[], Piece], ...] = (pedalled_arpeggios, pedalled_chorale, pedalled_waltz)
+
+
+def pedalled_set() -> list[Piece]:
+    """Every pedalled piece, in a fixed order."""
+    return [make() for make in PEDALLED]
