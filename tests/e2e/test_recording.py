@@ -325,7 +325,7 @@ def test_a_midi_take_starts_after_a_count_in_and_is_one_undo_step(
     """The roll's half of MIDI recording, driven through the API the MIDI recorder calls.
 
     No MIDI keyboard can be attached to headless Chromium: the message → note rules are
-    tested under bun (tests/unit/components/test_midi_take.py); here the real roll counts
+    tested under bun (tests/unit/components/test_bun_suites.py); here the real roll counts
     in, plays with the metronome, and commits a take's notes through its normal commit.
     """
     context, page, user_id = _signed_in(browser, app)
