@@ -7,12 +7,12 @@ harmony does not blur into the new one. Each piece is 14-19 s.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from transcriber.evaluation.pieces import Piece, ScoreNote, ScorePedal
+from transcriber.evaluation.recital import LEAD_IN_S, ScoreBuilder
 
-LEAD_IN_S = 0.5
 LIFT_AFTER_S = 0.04
 """The pedal lifts this long after the new harmony is struck."""
 DOWN_AFTER_S = 0.18
@@ -21,29 +21,26 @@ LAST_RING_S = 1.2
 """The final pedal is held this long past the last bar."""
 
 
-class _Pedalled:
-    """Notes and pedal placed in beats at one tempo; velocities get a seeded human spread."""
+class _Pedalled(ScoreBuilder):
+    """A score with the sustain pedal: keys are placed in beats and let go after ``beats``."""
 
     def __init__(self, name: str, bpm: float, seed: int) -> None:
-        self.name = name
-        self.beat_s = 60.0 / bpm
-        self.notes: list[ScoreNote] = []
+        super().__init__(name, bpm, seed)
         self.pedals: list[ScorePedal] = []
-        self._rng = random.Random(seed)
 
     def at(self, beat: float) -> float:
         """Seconds of a beat."""
         return LEAD_IN_S + beat * self.beat_s
 
     def key(self, beat: float, beats: float, pitch: int, velocity: int) -> None:
-        """A key struck at ``beat`` and let go ``beats`` later."""
-        v = max(1, min(127, velocity + self._rng.randint(-6, 6)))
+        """A key struck at ``beat`` and let go ``beats`` later (the pedal may hold it on)."""
+        v = self.human_velocity(velocity)
         self.notes.append(ScoreNote(self.at(beat), self.at(beat + beats), pitch, v))
 
-    def chord(self, beat: float, beats: float, pitches: Sequence[int], velocity: int) -> None:
-        """Several keys struck together."""
-        for p in pitches:
-            self.key(beat, beats, p, velocity)
+    def keys(self, beat: float, beats: float, pitches: Sequence[int], velocity: int) -> None:
+        """Several keys struck together and let go together."""
+        for pitch in pitches:
+            self.key(beat, beats, pitch, velocity)
 
     def pedal_changes(self, beats: Sequence[float], end_beat: float) -> None:
         """Pedal down just after the first beat, changed legato at each later one."""
@@ -53,9 +50,8 @@ class _Pedalled:
             self.pedals.append(ScorePedal(start_s, end_s))
 
     def piece(self) -> Piece:
-        """The finished piece, notes in time order."""
-        notes = tuple(sorted(self.notes, key=lambda n: (n.start_s, n.pitch_midi)))
-        return Piece(self.name, notes, tuple(self.pedals))
+        """The finished piece, notes in time order, with its pedal."""
+        return replace(super().piece(), pedals=tuple(self.pedals))
 
 
 def pedalled_arpeggios() -> Piece:
@@ -98,7 +94,7 @@ def pedalled_chorale() -> Piece:
     beats = []
     for i, chord in enumerate(chords):
         beat = i * 1.5
-        s.chord(beat, 0.6, chord, 66)
+        s.keys(beat, 0.6, chord, 66)
         beats.append(beat)
     s.pedal_changes(beats, len(chords) * 1.5 + LAST_RING_S / s.beat_s)
     return s.piece()
@@ -115,8 +111,8 @@ def pedalled_waltz() -> Piece:
     for bar in range(8):
         bass, chord = bars[bar % 4]
         s.key(bar * 3, 0.5, bass, 70)
-        s.chord(bar * 3 + 1, 0.4, chord, 50)
-        s.chord(bar * 3 + 2, 0.4, chord, 48)
+        s.keys(bar * 3 + 1, 0.4, chord, 50)
+        s.keys(bar * 3 + 2, 0.4, chord, 48)
         s.key(bar * 3, 2.7, tune[bar], 82)
     s.pedal_changes([0, 3, 6], 9)
     s.pedal_changes([15, 18, 21], 24 + LAST_RING_S / s.beat_s)

@@ -15,7 +15,7 @@ from transcriber.evaluation.pieces import Piece, ScoreNote
 LEAD_IN_S = 0.5
 
 
-class _Score:
+class ScoreBuilder:
     """Collects notes placed in beats at one tempo; velocities get a seeded human spread."""
 
     def __init__(self, name: str, bpm: float, seed: int) -> None:
@@ -27,8 +27,12 @@ class _Score:
     def add(self, beat: float, beats: float, pitch: int, velocity: int, held: float = 0.9) -> None:
         """A note at `beat` lasting `beats`, sounding for `held` of that (legato 0.9)."""
         start_s = LEAD_IN_S + beat * self.beat_s
-        v = max(1, min(127, velocity + self._rng.randint(-6, 6)))
+        v = self.human_velocity(velocity)
         self.notes.append(ScoreNote(start_s, start_s + beats * held * self.beat_s, pitch, v))
+
+    def human_velocity(self, velocity: int) -> int:
+        """``velocity`` with a seeded spread of ±6, as a player's touch varies."""
+        return max(1, min(127, velocity + self._rng.randint(-6, 6)))
 
     def chord(
         self, beat: float, beats: float, pitches: Sequence[int], velocity: int, held: float = 0.9
@@ -52,7 +56,7 @@ def _scale(steps: Sequence[int], degree: int) -> int:
 
 def sixteenth_runs() -> Piece:
     """4/4 at 112 bpm: right-hand D major runs in sixteenths (~120 ms notes) over bass chords."""
-    s = _Score("sixteenth_runs", 112, seed=1)
+    s = ScoreBuilder("sixteenth_runs", 112, seed=1)
     degrees = list(range(0, 15)) + list(range(13, -1, -1)) + list(range(2, 17)) + [16]
     for i, d in enumerate((degrees * 2)[:80]):
         s.add(i * 0.25, 0.25, _scale(_D_MAJOR, d), 78)
@@ -64,7 +68,7 @@ def sixteenth_runs() -> Piece:
 
 def repeated_notes() -> Piece:
     """4/4 at 100 bpm: a toccata of repeated staccato sixteenths on one key per beat."""
-    s = _Score("repeated_notes", 100, seed=2)
+    s = ScoreBuilder("repeated_notes", 100, seed=2)
     keys = (72, 72, 74, 76, 77, 76, 74, 72, 71, 71, 72, 74, 76, 79, 77, 76, 74, 72, 71, 72)
     for beat, key in enumerate(keys):
         for k in range(4):
@@ -76,7 +80,7 @@ def repeated_notes() -> Piece:
 
 def waltz() -> Piece:
     """3/4 at 150 bpm: bass note and two after-beat chords, melody with eighth pickups."""
-    s = _Score("waltz", 150, seed=3)
+    s = ScoreBuilder("waltz", 150, seed=3)
     harmony = (
         (43, (59, 62, 67)),
         (43, (59, 62, 67)),
@@ -116,7 +120,7 @@ def waltz() -> Piece:
 
 def slow_chorale() -> Piece:
     """4/4 at 60 bpm: soft four-part half-note chords, played legato."""
-    s = _Score("slow_chorale", 60, seed=4)
+    s = ScoreBuilder("slow_chorale", 60, seed=4)
     chords = (
         (48, 64, 67, 72),
         (45, 64, 69, 72),
@@ -135,7 +139,7 @@ def slow_chorale() -> Piece:
 
 def staccato_chords() -> Piece:
     """4/4 at 120 bpm: short detached eighth-note chords (~90 ms) and off-beat accents."""
-    s = _Score("staccato_chords", 120, seed=5)
+    s = ScoreBuilder("staccato_chords", 120, seed=5)
     progression = (
         (60, 64, 67),
         (60, 65, 69),
@@ -157,7 +161,7 @@ def staccato_chords() -> Piece:
 
 def trills_and_grace_notes() -> Piece:
     """4/4 at 80 bpm: a melody with thirty-second trills (~85 ms) and 40 ms grace notes."""
-    s = _Score("trills_and_grace_notes", 80, seed=6)
+    s = ScoreBuilder("trills_and_grace_notes", 80, seed=6)
     grace_beats = 0.04 / s.beat_s
     beat = 0.0
     for main, upper, beats, ornament in (
@@ -188,7 +192,7 @@ def trills_and_grace_notes() -> Piece:
 
 def nocturne() -> Piece:
     """3/4 at 66 bpm: wide left-hand arpeggios, a singing melody and one fast sextuplet run."""
-    s = _Score("nocturne", 66, seed=7)
+    s = ScoreBuilder("nocturne", 66, seed=7)
     arpeggios = (
         (36, 43, 52, 55, 60, 64),
         (41, 48, 57, 60, 65, 69),
@@ -221,7 +225,7 @@ def nocturne() -> Piece:
 
 def alberti_sonatina() -> Piece:
     """4/4 at 132 bpm: Alberti eighths under a melody with sixteenth turns (~100 ms)."""
-    s = _Score("alberti_sonatina", 132, seed=8)
+    s = ScoreBuilder("alberti_sonatina", 132, seed=8)
     for bar, (root, third, fifth) in enumerate(
         ((48, 52, 55), (48, 53, 57), (47, 50, 55), (48, 52, 55), (45, 48, 52), (47, 50, 55))
     ):
