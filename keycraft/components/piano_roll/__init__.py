@@ -1,18 +1,21 @@
 """The piano-roll canvas (a local React component with Tone.js) wrapped for Reflex."""
 
 from keycraft.components.piano_roll.wrapper import (
+    PianoRoll,
+    piano_roll,
+    transport_action,
+    zoom_action,
+)
+from keycraft.services.notes.roll_events import (
     CommandEvent,
     CommitEvent,
     LoopEvent,
     NoteRow,
     PedalEvent,
     PedalRow,
-    PianoRoll,
     SelectionEvent,
     ToolEvent,
-    piano_roll,
-    transport_action,
-    zoom_action,
+    ViewEvent,
 )
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "PianoRoll",
     "SelectionEvent",
     "ToolEvent",
+    "ViewEvent",
     "piano_roll",
     "transport_action",
     "zoom_action",

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Literal
 
 import reflex as rx
 from reflex.event import EventSpec, passthrough_event_spec
+
+from keycraft.services.notes.roll_events import (
+    CommandEvent,
+    CommitEvent,
+    LoopEvent,
+    PedalEvent,
+    SelectionEvent,
+    ToolEvent,
+    ViewEvent,
+)
 
 TONE_PACKAGE = "tone@15.5.44"
 """Tone.js, pinned exactly: the scheduling and sampler API the component is written for."""
@@ -20,84 +30,6 @@ beside it."""
 PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""
-
-
-class NoteRow(TypedDict):
-    """One note as the component sends and receives it."""
-
-    id: str
-    start_tick: int
-    duration_ticks: int
-    pitch_midi: int
-    velocity: int
-
-
-class CommitEvent(TypedDict):
-    """A finished edit (pointer released, key pressed): notes upserted and ids removed."""
-
-    upserts: list[NoteRow]
-    removed_ids: list[str]
-    unacked: int
-    seq: int
-
-
-class PedalRow(TypedDict):
-    """One sustain-pedal span: held down from ``start_tick`` until ``end_tick`` (exclusive)."""
-
-    start_tick: int
-    end_tick: int
-
-
-class PedalEvent(TypedDict):
-    """The pedal lane after a finished edit (draw, move, resize, delete).
-
-    ``pedals`` holds every span, in time order and never overlapping; ``unacked`` and
-    ``seq`` are as in ``CommandEvent``.
-    """
-
-    pedals: list[PedalRow]
-    unacked: int
-    seq: int
-
-
-class CommandEvent(TypedDict):
-    """A shortcut for the server: undo, redo, copy, cut, paste, duplicate, quantize, help.
-
-    ``tick`` is the playhead, where a paste lands. ``seq`` numbers commits and commands
-    alike (growing across page loads) so the server can say which ones are saved;
-    ``unacked`` counts earlier ones not acknowledged yet (a burst: the server coalesces).
-    """
-
-    name: str
-    tick: int
-    unacked: int
-    seq: int
-
-
-class ToolEvent(TypedDict):
-    """The tool chosen from the keyboard in the roll: ``draw`` or ``select``."""
-
-    tool: str
-
-
-class LoopEvent(TypedDict):
-    """A loop drawn or adjusted on the ruler, snapped to beats: ``[start_tick, end_tick)``."""
-
-    start_tick: int
-    end_tick: int
-
-
-class ViewEvent(TypedDict):
-    """The zoom once zooming pauses: pixels per quarter note and pixels per key row."""
-
-    px_per_beat: float
-    key_height_px: float
-
-
-class SelectionEvent(TypedDict):
-    """The ids selected once a click, rubber band or select-all has finished."""
-
-    ids: list[str]
 
 
 class PianoRoll(rx.NoSSRComponent):
