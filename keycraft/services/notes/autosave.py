@@ -1,13 +1,25 @@
-"""Autosave bookkeeping: at most one save in flight, edits during it coalesced into one more.
+"""Autosave: at most one save in flight, edits during it coalesced into one more.
 
-Plain data (picklable) kept in the editor state. The browser numbers its edits; the
-tracker says which number the latest finished save covers, so the page knows whether
-anything is still unsaved. An export asked for while a save runs waits for it here.
+Edits apply to the editing session at once (one undo step each). An edit made while
+nothing else is pending is saved inline, the quickest path. When the browser reports
+several earlier events still unacknowledged (a key-repeat burst), or a save is running,
+one background saver writes the latest notes, coalescing everything that arrives while
+it writes; never more than one save is in flight.
+
+The tracker is plain data (picklable) kept in the editor state. The browser numbers its
+edits; the tracker says which number the latest finished save covers, so the page knows
+whether anything is still unsaved. An export asked for while a save runs waits for it here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from keycraft.services import projects
+from keycraft.services.domain import Note, PedalSpan, Project
+from keycraft.services.repository.port import Repository
 
 STALE_SAVE_S = 30.0
 """A save running longer than this is taken as lost (e.g. its worker restarted)."""
@@ -48,6 +60,22 @@ class AutosaveTracker:
     def dirty(self) -> bool:
         """Whether an edit has not been saved yet."""
         return self.edit_count > self.saved_edit_count
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether anything is unsaved or still being saved."""
+        return self.dirty or self.in_flight_since_s is not None
+
+    def saves_inline(self, burst: bool) -> bool:
+        """Whether an edit just made is saved inline: not in a burst, and no saver running."""
+        return not burst and self.in_flight_since_s is None
+
+    def start_saver(self, now_s: float) -> bool:
+        """Whether a saver must start now; if so it is marked as started (see ``claim``)."""
+        if not self.needs_saver(now_s):
+            return False
+        self.claim(now_s)
+        return True
 
     def needs_saver(self, now_s: float) -> bool:
         """Whether a saver must be started: dirty and none running (or the last one stale)."""
@@ -107,3 +135,47 @@ class AutosaveTracker:
         self.edit_count = self.saved_edit_count = 0
         self.in_flight_since_s = None
         self.export_wanted = False
+
+
+@dataclass(frozen=True, slots=True)
+class SaveJob:
+    """One save to write: the open project, its notes and pedal, and the edits it covers."""
+
+    ticket: SaveTicket
+    project: Project
+    notes: tuple[Note, ...]
+    pedals: tuple[PedalSpan, ...]
+
+
+def save_job(
+    tracker: AutosaveTracker,
+    project: Project | None,
+    notes: Iterable[Note],
+    pedals: tuple[PedalSpan, ...],
+    now_s: float,
+) -> SaveJob | None:
+    """Begin the next save of ``project``; None when nothing is left to save (or no project)."""
+    ticket = tracker.begin(now_s)
+    if ticket is None or project is None:
+        return None
+    return SaveJob(ticket, project, tuple(notes), pedals)
+
+
+def run_save(repo: Repository, job: SaveJob, now: datetime) -> Project:
+    """Store the job's notes and pedal over its project; blocking, so run it in a thread.
+
+    Raises:
+        DomainError: the save was refused (``Conflict``, ``NotFound``, a bad pedal...).
+    """
+    return projects.save_content(repo, job.project, job.notes, now, pedals=job.pedals)
+
+
+def after_save(open_project: Project, saved: Project) -> Project:
+    """The open project once ``saved`` is stored.
+
+    Title, tempo and metre may have changed while the save ran: they are kept, with the
+    stored version (the pedal lives in the session; the project keeps what is stored).
+    """
+    return replace(
+        open_project, version=saved.version, updated_at=saved.updated_at, pedals=saved.pedals
+    )

@@ -1,6 +1,16 @@
 """Autosave bookkeeping: one save in flight, edits during it coalesced, browser acks."""
 
-from keycraft.services.notes.autosave import STALE_SAVE_S, AutosaveTracker, SaveTicket
+from dataclasses import replace
+
+from keycraft.services.domain import PedalSpan
+from keycraft.services.notes.autosave import (
+    STALE_SAVE_S,
+    AutosaveTracker,
+    SaveTicket,
+    after_save,
+    save_job,
+)
+from tests.support.factories import T0, make_notes, make_project, make_user
 
 
 def test_an_edit_needs_a_saver_and_a_second_edit_waits_for_it() -> None:
@@ -134,3 +144,38 @@ def test_an_inline_save_leaves_no_saver_running() -> None:
     assert tracker.saved_client_seq == 3
     tracker.edited()
     assert tracker.needs_saver(11.0)  # the next edit is not held back by a phantom saver
+
+
+def test_an_edit_is_saved_inline_unless_in_a_burst_or_beside_a_running_saver() -> None:
+    tracker = AutosaveTracker()
+    tracker.edited()
+    assert tracker.saves_inline(burst=False)
+    assert not tracker.saves_inline(burst=True)
+    assert tracker.start_saver(0.0)
+    assert tracker.unsaved and not tracker.saves_inline(burst=False)
+    assert not tracker.start_saver(0.1)  # one saver at a time
+    assert tracker.start_saver(STALE_SAVE_S + 1)  # unless the running one is taken as lost
+
+
+def test_a_save_job_covers_the_notes_and_pedal_as_they_are_when_it_begins() -> None:
+    tracker = AutosaveTracker()
+    project = make_project(make_user())
+    notes = list(make_notes(2))
+    assert save_job(tracker, project, notes, (), 0.0) is None  # nothing edited yet
+    tracker.edited()
+    tracker.received(5)
+    job = save_job(tracker, project, notes, (PedalSpan(0, 480),), 0.0)
+    assert job is not None
+    notes.append(make_notes(3)[2])
+    assert job.ticket == SaveTicket(edit_count=1, client_seq=5)
+    assert job.project is project and len(job.notes) == 2
+    assert job.pedals == (PedalSpan(0, 480),)
+
+
+def test_after_a_save_the_open_project_keeps_its_fields_and_takes_the_stored_version() -> None:
+    stored = make_project(make_user())
+    renamed = replace(stored, title="Renamed meanwhile", tempo_bpm=72.0)
+    saved = replace(stored, version=stored.version + 1, updated_at=T0, pedals=(PedalSpan(0, 9),))
+    after = after_save(renamed, saved)
+    assert (after.title, after.tempo_bpm) == ("Renamed meanwhile", 72.0)
+    assert (after.version, after.pedals) == (saved.version, saved.pedals)
