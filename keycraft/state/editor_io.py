@@ -14,7 +14,8 @@ from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES, import_midi, midi_tracks
 from keycraft.state.auth import AuthState
-from keycraft.state.editor import EditorState, error_message
+from keycraft.state.editor import EditorState
+from keycraft.state.editor_base import error_message
 
 ALL_TRACKS = "All tracks, merged"
 IMPORTED_TITLE = "Imported MIDI"
@@ -110,7 +111,7 @@ class MidiImportState(rx.State):
         """Import into the open project (one undoable step) or a new one; nothing on error."""
         data, self._pending_midi = self._pending_midi, b""
         editor = await self.get_state(EditorState)
-        project = editor._project
+        project = editor.open_project()
         if not data or project is None:
             return None
         try:

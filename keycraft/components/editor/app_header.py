@@ -9,7 +9,8 @@ import reflex as rx
 from keycraft.components.auth.nav import sign_out_button
 from keycraft.components.layout import brand
 from keycraft.routes import ACCOUNT, PROJECTS
-from keycraft.state.editor import SAVE_FAILED, SAVED, EditorState
+from keycraft.state.editor import EditorState
+from keycraft.state.editor_save import SAVE_FAILED, SAVED
 
 
 def _save_indicator() -> rx.Component:

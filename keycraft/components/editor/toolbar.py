@@ -9,8 +9,9 @@ from keycraft.components.minutes_meter import minutes_meter
 from keycraft.components.piano_roll import zoom_action
 from keycraft.components.select_menu import select_menu
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
-from keycraft.state.editor import SNAP_OPTIONS, EditorState
+from keycraft.state.editor import EditorState
 from keycraft.state.editor_io import MidiImportState
+from keycraft.state.editor_settings import SNAP_OPTIONS
 from keycraft.state.editor_view import EditorViewState
 
 MIDI_UPLOAD_ID = "import-midi"

@@ -10,7 +10,8 @@ from keycraft.components.page_a11y import slider_name
 from keycraft.components.piano_roll import transport_action
 from keycraft.components.recorder import midi_recorder
 from keycraft.components.select_menu import select_menu
-from keycraft.state.editor import TIME_SIGNATURE_OPTIONS, EditorState
+from keycraft.state.editor import EditorState
+from keycraft.state.editor_fields import TIME_SIGNATURE_OPTIONS
 from keycraft.state.editor_view import EditorViewState
 
 
