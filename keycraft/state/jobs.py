@@ -6,7 +6,6 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -133,8 +132,8 @@ class JobsState(rx.State):
                     return  # a newer watch of this tab took over
                 # Not ``.user_id``: this task may start before the page's require_user ends.
                 user_id = await signed_in_user_id(await self.get_state(AuthState))
-                editor = await self.get_state(EditorState)
-                open_id = editor._project.id if editor.loaded and editor._project else ""
+                shown = (await self.get_state(EditorState)).open_project()
+                open_id = shown.id if shown is not None else ""
             if not user_id:
                 return
             latest = await asyncio.to_thread(latest_job_by_project, repo, user_id)
@@ -173,12 +172,7 @@ class JobsState(rx.State):
             return None
         async with self:
             editor = await self.get_state(EditorState)
-            if editor._project is None or editor._project.id != project_id:
-                return None
-            # At the job's version first: ``fill`` keeps the editor's version and may save
-            # at once, which at the older version would look like another tab's change.
-            editor._project = replace(editor._project, version=project.version)
-            return await editor.fill(project, project.notes)
+            return await editor.fill_stored(project)
 
     @rx.event
     async def cancel(self, job_id: str) -> EventSpec | None:

@@ -372,8 +372,7 @@ class TranscriptionState(rx.State):
             if self.busy:
                 return None
             user_id = await signed_in_user_id(await self.get_state(AuthState))
-            editor = await self.get_state(EditorState)
-            project = editor._project
+            project = (await self.get_state(EditorState)).open_project()
             if not user_id or project is None:
                 return None
             first_bar, end_bar = self.range_start_bar, self.range_end_bar
