@@ -48,7 +48,7 @@ class AccountState(rx.State):
         auth = await self.get_state(AuthState)
         # Resolve here rather than trusting an earlier on-load step: this handler is what
         # reads private data, so it performs the server-side check itself.
-        await auth._resolve()
+        await auth.check_session()
         redirect = rx.redirect(sign_in_url(next_path=ACCOUNT.path))
         if not auth.user_id:
             self._clear()

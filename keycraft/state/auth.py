@@ -50,6 +50,11 @@ class AuthState(rx.State):
         self._checked_cookie = hash_token(token) if token else ""
         self._checked_at_s = time.time()
 
+    async def check_session(self) -> str:
+        """The signed-in user's id, from a session check made now (no reused answer)."""
+        await self._resolve()
+        return self.user_id
+
     async def live_user_id(self) -> str:
         """The signed-in user's id, from a session check of this connection's own cookie.
 

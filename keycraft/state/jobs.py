@@ -152,9 +152,7 @@ class JobsState(rx.State):
                     yield saver
             if finished:
                 async with self:
-                    listing = await self.get_state(ProjectsState)
-                    if listing.loaded:
-                        await listing._refresh(user_id)
+                    await (await self.get_state(ProjectsState)).refresh_shown()
             if not any(is_live(j) for j in latest.values()):
                 return
             await asyncio.sleep(POLL_S)

@@ -14,7 +14,7 @@ from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import ProjectSummary
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.state.auth import AuthState
+from keycraft.state.auth import AuthState, signed_in_user_id
 
 MESSAGES: dict[type[DomainError], str] = {
     projects.InvalidTitle: "A title needs 1 to 120 characters.",
@@ -56,6 +56,12 @@ class ProjectsState(rx.State):
 
     async def _user_id(self) -> str:
         return (await self.get_state(AuthState)).user_id
+
+    async def refresh_shown(self) -> None:
+        """Read the signed-in user's list again if it is shown (a job finished meanwhile)."""
+        user_id = await signed_in_user_id(await self.get_state(AuthState))
+        if self.loaded and user_id:
+            await self._refresh(user_id)
 
     async def _refresh(self, user_id: str) -> None:
         summaries = await asyncio.to_thread(
