@@ -1,13 +1,16 @@
-"""Editor status line: how many notes the piece has and how many are selected."""
+"""Editor status line: the piece's key, how many notes it has and how many are selected."""
 
 import reflex as rx
 
+from keycraft.components.editor.key_picker import key_picker
 from keycraft.state.editor import EditorState
 
 
 def editor_header() -> rx.Component:
-    """Note and selection counts (title and saved state live in the app header)."""
+    """Key, note and selection counts (title and saved state live in the app header)."""
     return rx.hstack(
+        key_picker(),
+        rx.spacer(),
         rx.text(EditorState.note_count, data_testid="note-count", weight="bold"),
         rx.text("notes", color_scheme="gray"),
         rx.text("·", color_scheme="gray"),
@@ -17,4 +20,5 @@ def editor_header() -> rx.Component:
         spacing="2",
         width="100%",
         justify="end",
+        wrap="wrap",
     )
