@@ -15,6 +15,7 @@ from keycraft.services.errors import DomainError
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES, import_midi, midi_tracks
 from keycraft.state.auth import AuthState
 from keycraft.state.editor import EditorState, error_message
+from keycraft.state.editor_key import EditorKeyState
 
 ALL_TRACKS = "All tracks, merged"
 IMPORTED_TITLE = "Imported MIDI"
@@ -130,4 +131,6 @@ class MidiImportState(rx.State):
         except DomainError as exc:
             editor.message = error_message(exc)
             return None
-        return await editor.fill(timed, imported.notes)
+        saver = await editor.fill(timed, imported.notes)
+        await (await self.get_state(EditorKeyState)).refresh()
+        return saver

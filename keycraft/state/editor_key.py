@@ -66,6 +66,10 @@ class EditorKeyState(rx.State):
     @rx.event
     async def load(self) -> None:
         """Show the key of the project the editor has just opened."""
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        """Estimate again from the notes being edited: after an import or a transcription."""
         _, shown = await self._editor_project()
         if shown is not None:
             self._show(shown)

@@ -21,6 +21,7 @@ from keycraft.services.jobs.submit import cancel_job, is_live, latest_job_by_pro
 from keycraft.services.notes.edits import note_to_row
 from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
+from keycraft.state.editor_key import EditorKeyState
 from keycraft.state.job_messages import job_status_text
 from keycraft.state.projects import ProjectsState
 
@@ -178,7 +179,9 @@ class JobsState(rx.State):
             # At the job's version first: ``fill`` keeps the editor's version and may save
             # at once, which at the older version would look like another tab's change.
             editor._project = replace(editor._project, version=project.version)
-            return await editor.fill(project, project.notes)
+            saver = await editor.fill(project, project.notes)
+            await (await self.get_state(EditorKeyState)).refresh()
+            return saver
 
     @rx.event
     async def cancel(self, job_id: str) -> EventSpec | None:

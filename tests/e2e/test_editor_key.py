@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import mido
 from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Note, Project
@@ -23,6 +25,23 @@ NOTES = (
     Note(0, 8 * 480, 50, 70),
     Note(0, 8 * 480, 57, 70),
 )
+
+
+def _e_flat_major_midi() -> bytes:
+    """One track: an E♭ major scale in quarters over a held E♭ and B♭."""
+    track = mido.MidiTrack()
+    track.append(mido.Message("note_on", note=39, velocity=70, time=0))
+    track.append(mido.Message("note_on", note=46, velocity=70, time=0))
+    for pitch in (63, 65, 67, 68, 70, 72, 74, 75):
+        track.append(mido.Message("note_on", note=pitch, velocity=80, time=0))
+        track.append(mido.Message("note_off", note=pitch, velocity=0, time=480))
+    track.append(mido.Message("note_off", note=39, velocity=0, time=0))
+    track.append(mido.Message("note_off", note=46, velocity=0, time=0))
+    midi = mido.MidiFile(ticks_per_beat=480)
+    midi.tracks.append(track)
+    out = io.BytesIO()
+    midi.save(file=out)
+    return out.getvalue()
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
@@ -106,5 +125,14 @@ def test_the_key_is_estimated_chosen_kept_and_spells_the_note_names(
     expect(label).to_have_text("Key: D major")
     expect(roll).to_have_accessible_description(re.compile(r"^Cursor at F♯4, bar 1 beat 1\."))
     _wait_for(lambda: stored().key_name is None, "the estimate restored")
+
+    # A file in E♭ major replaces the notes: the estimate follows them.
+    page.get_by_test_id("import-midi").set_input_files(
+        {"name": "scale.mid", "mimeType": "audio/midi", "buffer": _e_flat_major_midi()}
+    )
+    page.get_by_test_id("import-choice-replace").click()
+    expect(page.get_by_test_id("note-count")).to_have_text("10")
+    expect(label).to_have_text("Key: E♭ major")
+    expect(key_menu).to_have_text("Estimated")
     assert console.errors == []
     context.close()
