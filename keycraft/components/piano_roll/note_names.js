@@ -6,7 +6,8 @@ const LETTERS = ["C", "D", "E", "F", "G", "A", "B"];
 const LETTER_PC = [0, 2, 4, 5, 7, 9, 11];
 const MAJOR_STEPS = [0, 2, 4, 5, 7, 9, 11];
 const NATURAL_MINOR_STEPS = [0, 2, 3, 5, 7, 8, 10];
-const ACCIDENTALS = { "-2": "𝄫", "-1": "♭", 0: "", 1: "♯", 2: "𝄪" };
+// Doubled signs, not 𝄪 and 𝄫: few fonts draw those, and the canvas would show empty boxes.
+const ACCIDENTALS = { "-2": "♭♭", "-1": "♭", 0: "", 1: "♯", 2: "♯♯" };
 const WHITE_PCS = new Set(LETTER_PC);
 // Chromatic black keys in C major and A minor, as most often written there.
 const C_MAJOR_BLACK_KEYS = { 1: ["C", 1], 3: ["E", -1], 6: ["F", 1], 8: ["G", 1], 10: ["B", -1] };

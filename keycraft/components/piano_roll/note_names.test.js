@@ -43,7 +43,7 @@ describe("spelled for the key", () => {
     expect(names("D minor", [61, 70, 71])).toEqual(["C♯4", "B♭4", "B4"]);
     expect(names("C minor", [63, 68, 70, 71])).toEqual(["E♭4", "A♭4", "B♭4", "B4"]);
     expect(names("F# minor", [61, 65, 66])).toEqual(["C♯4", "E♯4", "F♯4"]);
-    expect(names("G# minor", [67, 68])).toEqual(["F𝄪4", "G♯4"]);
+    expect(names("G# minor", [67, 68])).toEqual(["F♯♯4", "G♯4"]);
   });
   test("the octave number is the written letter's: C♭ and E♯ across the octave line", () => {
     expect(noteNamer("Eb minor")(59)).toBe("C♭4");
