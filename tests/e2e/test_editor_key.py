@@ -12,6 +12,7 @@ import mido
 from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Note, Project
+from keycraft.services.project_settings import ProjectSettings
 from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
@@ -74,7 +75,12 @@ def test_the_key_is_estimated_chosen_kept_and_spells_the_note_names(
 ) -> None:
     user = create_user(app)
     repo = app.repository()
-    project = replace(make_project(user, title=TITLE, notes=0), notes=NOTES)
+    # Rows tall enough for the keyboard to name every key, and names written on the notes.
+    project = replace(
+        make_project(user, title=TITLE, notes=0),
+        notes=NOTES,
+        settings=ProjectSettings(key_height_px=16.0, show_note_names=True),
+    )
     repo.create_project(project)
 
     def stored() -> Project:

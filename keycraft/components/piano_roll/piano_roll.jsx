@@ -1749,7 +1749,7 @@ export function PianoRoll(props) {
     const v = st.view;
     const P = st.props;
     const region = loopRegion();
-    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.timeSignatureMapJson, region.enabled, region.start, region.end].join("|");
+    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.timeSignatureMapJson, region.enabled, region.start, region.end, P.keyName].join("|");
     if (!st.staticCanvas) st.staticCanvas = document.createElement("canvas");
     const backdrop = st.staticCanvas;
     if (st.staticKey !== staticKey) {
