@@ -1,7 +1,8 @@
 """Key-estimation benchmark: how often each key profile names the written key of a piece.
 
 Run: ``.venv/bin/python -m bench.key_bench``. Reads the score notes of the transcriber's
-evaluation pieces and the landing page's minuet (its score and what the transcriber heard
+evaluation pieces, of five short minor and flat-key scores (``bench/key_pieces.py``) and of
+the landing page's minuet (its score and what the transcriber heard
 from its recording, both already on disk: no model runs). Prints a table and writes
 ``bench/results/key.json``.
 """
@@ -12,6 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.key_pieces import key_pieces
 from keycraft.services.demo_piece import SCORE_MIDI_PATH, TRANSCRIPTION_MIDI_PATH, read_midi_notes
 from keycraft.services.notes.key import (
     PROFILES,
@@ -46,6 +48,12 @@ WRITTEN_KEYS = {
     "pedalled_arpeggios": "C major",
     "pedalled_chorale": "C major",
     "pedalled_waltz": "C major",
+    # bench/key_pieces.py: minor and flat keys, which the evaluation sets lack
+    "a_minor_chorale": "A minor",
+    "d_minor_scales": "D minor",
+    "e_minor_waltz": "E minor",
+    "c_minor_alberti": "C minor",
+    "b_flat_major_hymn": "Bb major",
     # assets/demo: the minuet in G the landing page plays
     "minuet_score": "G major",
     "minuet_transcribed": "G major",
@@ -71,7 +79,7 @@ def cases() -> list[Case]:
         assert key is not None, name
         found.append(Case(name, key, weights))
 
-    for piece in evaluation_set() + recital_set() + pedalled_set():
+    for piece in evaluation_set() + recital_set() + pedalled_set() + key_pieces():
         add(
             piece.name,
             pitch_class_weights(
@@ -87,13 +95,24 @@ def cases() -> list[Case]:
     return found
 
 
+def signature(key: MusicalKey) -> int:
+    """The tonic of the key's relative major: keys sharing it share a key signature."""
+    return key.tonic_pc if key.mode == "major" else (key.tonic_pc + 3) % 12
+
+
 def score(profile: KeyProfile, bench: list[Case]) -> dict[str, object]:
-    """Accuracy of ``profile`` on ``bench``, its misses, and the mean margin to the runner-up."""
+    """Accuracy of ``profile`` on ``bench``, its misses, and the mean margin to the runner-up.
+
+    ``signature_accuracy`` also counts the relative major or minor as right: it spells the
+    notes with the same sharps or flats, which is what the roll uses the key for.
+    """
     misses: dict[str, str] = {}
     margins: list[float] = []
+    same_signature = 0
     for case in bench:
         estimate = estimate_key_from_weights(case.weights, profile)
         assert estimate is not None
+        same_signature += signature(estimate.key) == signature(case.key)
         if estimate.key != case.key:
             misses[case.name] = estimate.key.name
         else:
@@ -103,6 +122,7 @@ def score(profile: KeyProfile, bench: list[Case]) -> dict[str, object]:
         "correct": correct,
         "pieces": len(bench),
         "accuracy": round(correct / len(bench), 3),
+        "signature_accuracy": round(same_signature / len(bench), 3),
         "mean_margin_when_right": round(sum(margins) / len(margins), 3) if margins else 0.0,
         "misses": misses,
     }
@@ -115,6 +135,7 @@ def main() -> None:
     for name, figures in results.items():
         print(
             f"{name:18} {figures['correct']}/{figures['pieces']} = {figures['accuracy']:.3f}"
+            f"  same signature {figures['signature_accuracy']:.3f}"
             f"  margin {figures['mean_margin_when_right']:.3f}  misses {figures['misses']}"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
