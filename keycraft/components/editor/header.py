@@ -2,14 +2,14 @@
 
 import reflex as rx
 
-from keycraft.components.editor.key_picker import key_picker
+from keycraft.components.editor.key_picker import key_label
 from keycraft.state.editor import EditorState
 
 
 def editor_header() -> rx.Component:
     """Key, note and selection counts (title and saved state live in the app header)."""
     return rx.hstack(
-        key_picker(),
+        key_label(),
         rx.spacer(),
         rx.text(EditorState.note_count, data_testid="note-count", weight="bold"),
         rx.text("notes", color_scheme="gray"),
@@ -20,5 +20,4 @@ def editor_header() -> rx.Component:
         spacing="2",
         width="100%",
         justify="end",
-        wrap="wrap",
     )
