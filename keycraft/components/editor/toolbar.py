@@ -64,6 +64,7 @@ def editor_toolbar() -> rx.Component:
     return rx.hstack(
         _tools(),
         _snap(),
+        key_select(),
         rx.separator(orientation="vertical", size="2"),
         _icon_button(
             "undo-2",
@@ -121,7 +122,6 @@ def editor_toolbar() -> rx.Component:
             align="center",
             spacing="1",
         ),
-        key_select(),
         rx.spacer(),
         file_picker(
             "Import MIDI",
