@@ -37,6 +37,7 @@ from keycraft.routes import (
 from keycraft.state.auth import AuthState
 from keycraft.state.billing import BillingReturnState
 from keycraft.state.editor import EditorState
+from keycraft.state.editor_key import EditorKeyState
 from keycraft.state.experiment_results import ExperimentResultsState
 from keycraft.state.experiments import ExperimentsState
 from keycraft.state.jobs import JobsState
@@ -70,6 +71,6 @@ ON_LOAD: dict[PageRoute, list[EventType[()]]] = {
     BILLING_RETURN: [AuthState.require_user, BillingReturnState.wait_for_plan],
     # Private pages resolve the user first; their loaders do nothing for signed-out visitors.
     PROJECTS: [AuthState.require_user, ProjectsState.load, JobsState.watch],
-    EDITOR: [AuthState.require_user, EditorState.load, JobsState.watch],
+    EDITOR: [AuthState.require_user, EditorState.load, EditorKeyState.load, JobsState.watch],
 }
 """Events each page runs when it loads (the visitor cookie is set on any marketing page)."""

@@ -21,6 +21,7 @@ from keycraft.components.piano_roll import piano_roll
 from keycraft.components.transcription_panel import retranscribe_panel
 from keycraft.routes import PROJECTS
 from keycraft.state.editor import EditorState
+from keycraft.state.editor_key import EditorKeyState
 from keycraft.state.editor_view import EditorViewState
 from keycraft.state.jobs import JobsState
 
@@ -56,6 +57,7 @@ def _roll() -> rx.Component:
         snap_ticks=EditorState.snap_ticks,
         tool=EditorState.tool,
         show_note_names=EditorState.show_note_names,
+        key_name=EditorKeyState.key_id,
         metronome=EditorState.metronome,
         loop_enabled=EditorState.loop_enabled,
         loop_start_tick=EditorState.loop_start_tick,

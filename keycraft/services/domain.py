@@ -161,6 +161,10 @@ class Project:
     """Practice and view settings: written by ``create_project`` and changed only by
     ``save_project_settings``; ``save_project`` keeps the stored ones, so a notes save never
     undoes a settings change."""
+    key_name: str | None = None
+    """The key the learner chose (``notes.key.MusicalKey.key_id``, e.g. "F# major"), or None
+    to use the key estimated from the notes. Like the settings, written by ``create_project``
+    and ``save_project_key`` only."""
 
     @property
     def tempo_map(self) -> tuple[TempoChange, ...]:

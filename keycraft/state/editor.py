@@ -113,6 +113,22 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
         """
         return self._project if self.loaded else None
 
+    def edited_project(self) -> Project | None:
+        """The open project with its notes as they are being edited now (None until open)."""
+        project = self.open_project()
+        if project is None or self._session is None:
+            return project
+        return replace(project, notes=tuple(self._session.notes.values()))
+
+    def keep_stored(self, change: ProjectChange) -> None:
+        """Apply ``change`` to the open project without saving: it was stored elsewhere."""
+        if self._project is not None:
+            self._project = change(self._project)
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` in the editor's message line."""
+        self.message = text
+
     async def edit_project(self, change: ProjectChange) -> EventSpec | None:
         """Apply ``change`` to the open project, show tempo and metre again, and save it.
 

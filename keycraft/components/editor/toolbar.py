@@ -4,6 +4,7 @@
 # calling them is how Reflex works, hence the "operator" ignores below.
 import reflex as rx
 
+from keycraft.components.editor.key_picker import key_select
 from keycraft.components.file_picker import file_picker
 from keycraft.components.minutes_meter import minutes_meter
 from keycraft.components.piano_roll import zoom_action
@@ -64,6 +65,7 @@ def editor_toolbar() -> rx.Component:
     return rx.hstack(
         _tools(),
         _snap(),
+        key_select(),
         rx.separator(orientation="vertical", size="2"),
         _icon_button(
             "undo-2",

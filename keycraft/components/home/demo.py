@@ -9,6 +9,7 @@ import reflex as rx
 from keycraft.components.piano_roll import piano_roll, transport_action
 from keycraft.routes import DEMO_MIDI, DEMO_RECORDING
 from keycraft.services.demo_piece import demo_piece
+from keycraft.services.notes.key import C_MAJOR, estimate_key
 from keycraft.state.demo import DemoState
 
 DEMO_TITLE = "Minuet in G (BWV Anh. 114), bars 1–8"
@@ -19,6 +20,7 @@ DEMO_VOLUME_DB = -6.0
 
 def _roll() -> rx.Component:
     piece = demo_piece()
+    estimate = estimate_key(piece.notes)
     # The box keeps the roll's place while its script loads, so nothing below it jumps.
     return rx.box(
         piano_roll(
@@ -27,6 +29,8 @@ def _roll() -> rx.Component:
             tempo_bpm=piece.tempo_bpm,
             beats_per_bar=piece.beats_per_bar,
             beat_unit=4,
+            # Names spelled as the minuet's key writes them (F♯ in G major).
+            key_name=(estimate.key if estimate else C_MAJOR).key_id,
             snap_ticks=0,
             volume_db=DEMO_VOLUME_DB,
             # The piece loops (recording included) until the visitor pauses or stops it.

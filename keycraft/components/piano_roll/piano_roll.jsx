@@ -5,6 +5,7 @@ import { CONTEXT_ACTIONS, createTouchGestures, pxPerBeatShowingBars, shortcutEve
 import * as Tone from "tone";
 import * as keys from "./roll_keys.js";
 import * as pedal from "./pedal_lane.js";
+import { noteNamer } from "./note_names.js";
 
 const TICKS_PER_QUARTER = 480;
 const LOWEST_PITCH = 21;
@@ -30,10 +31,11 @@ const SCROLLBAR_PX = 10;
 const MIN_THUMB_PX = 24;
 const LOOP_EDGE_PX = 6;
 const BLACK = new Set([1, 3, 6, 8, 10]);
+// Rows at least this tall name every keyboard key; shorter ones name only the Cs.
+const KEY_NAMES_FROM_PX = 14;
 // Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
 const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
 
-const noteName = (pitch) => keys.noteName(pitch);
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
 // Quiet notes are blue, loud ones red; selected notes are near white (roll_keys.js).
@@ -214,6 +216,7 @@ export function PianoRoll(props) {
     snapTicks = 120,
     tool = "draw",
     showNoteNames = false,
+    keyName = "C major",
     metronome = false,
     loopEnabled = false,
     loopStartTick = 0,
@@ -318,6 +321,8 @@ export function PianoRoll(props) {
   }
   s.current.props = props;
   const st = s.current;
+  // Keyboard keys, note labels and announcements spell notes for the piece's key.
+  const noteName = (pitch) => noteNamer(st.props.keyName)(pitch);
   // The toolbar's tool wins whenever it changes; a shortcut changes st.tool in between.
   // Read during render, like the props, so a click right after the change sees it.
   if (!st.seqBase) st.seqBase = st.seq;
@@ -1426,7 +1431,7 @@ export function PianoRoll(props) {
     return st.cursor;
   };
   const updateStatus = () => {
-    if (statusRef.current && !st.props.readOnly) statusRef.current.textContent = keys.statusText(st.notes, cursor(), st.selected.size, meterMap());
+    if (statusRef.current && !st.props.readOnly) statusRef.current.textContent = keys.statusText(st.notes, cursor(), st.selected.size, meterMap(), noteName);
   };
   // Scroll just enough to keep the cursor in view.
   const revealCursor = () => {
@@ -1450,11 +1455,11 @@ export function PianoRoll(props) {
       st.cursor = next;
       st.selected = new Set([...st.extend.base, ...keys.notesBetween(st.notes, st.extend.anchor, next, keyStep())]);
       publishSelection();
-      announce(`${keys.cursorText(st.notes, next, meterMap())}. ${keys.selectionText(st.selected.size)}`);
+      announce(`${keys.cursorText(st.notes, next, meterMap(), noteName)}. ${keys.selectionText(st.selected.size)}`);
     } else {
       st.extend = null;
       st.cursor = next;
-      announce(keys.cursorText(st.notes, next, meterMap()));
+      announce(keys.cursorText(st.notes, next, meterMap(), noteName));
     }
     revealCursor();
   };
@@ -1475,7 +1480,7 @@ export function PianoRoll(props) {
     commit([rowOf(id, n)], []);
     publishSelection();
     previewPitch(n.pitch_midi, n.velocity);
-    announce(keys.addedText(n, meterMap()));
+    announce(keys.addedText(n, meterMap(), noteName));
     // The cursor steps past the new note, ready for the next one of a melody.
     st.cursor = { tick: c.tick + n.duration_ticks, pitch: c.pitch, onNote: false };
     revealCursor();
@@ -1489,7 +1494,7 @@ export function PianoRoll(props) {
     st.cursor = { tick: n.start_tick, pitch: n.pitch_midi, onNote: true };
     publishSelection();
     previewPitch(n.pitch_midi, n.velocity);
-    announce(`${keys.describeNote(n, meterMap())}. Selected`);
+    announce(`${keys.describeNote(n, meterMap(), noteName)}. Selected`);
     revealCursor();
     return true;
   };
@@ -1689,9 +1694,14 @@ export function PianoRoll(props) {
       ctx.fillRect(0, y, KEYBOARD_WIDTH_PX, kh);
       ctx.fillStyle = "#999";
       ctx.fillRect(0, y + kh - 1, KEYBOARD_WIDTH_PX, 1);
-      if (p % 12 === 0 && kh >= 8) {
-        ctx.fillStyle = "#333";
+      // Tall rows name every key as the piece's key spells it; short ones mark each C4-style
+      // octave (C is C in every key's landmark, even where the key writes B♯).
+      if (kh >= KEY_NAMES_FROM_PX) {
+        ctx.fillStyle = BLACK.has(p % 12) ? "#eee" : "#333";
         ctx.fillText(noteName(p), 30, y + kh / 2);
+      } else if (p % 12 === 0 && kh >= 8) {
+        ctx.fillStyle = "#333";
+        ctx.fillText(keys.noteName(p), 30, y + kh / 2);
       }
     }
     ctx.fillStyle = "#14161b";
@@ -1739,7 +1749,7 @@ export function PianoRoll(props) {
     const v = st.view;
     const P = st.props;
     const region = loopRegion();
-    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.timeSignatureMapJson, region.enabled, region.start, region.end].join("|");
+    const staticKey = [pw, ph, dpr, v.scrollXPx, v.scrollYPx, v.pxPerBeat, v.keyHeightPx, P.snapTicks, P.beatsPerBar, P.beatUnit, P.timeSignatureMapJson, region.enabled, region.start, region.end, P.keyName].join("|");
     if (!st.staticCanvas) st.staticCanvas = document.createElement("canvas");
     const backdrop = st.staticCanvas;
     if (st.staticKey !== staticKey) {
@@ -1905,6 +1915,12 @@ export function PianoRoll(props) {
     if (!st.drag || st.drag.kind !== "loop") st.loopDraft = null;
     st.dirty = true;
   }, [loopEnabled, loopStartTick, loopEndTick]);
+
+  useEffect(() => {
+    // Another key: the keyboard, the labels and the description name notes anew.
+    updateStatus();
+    st.dirty = true;
+  }, [keyName]);
 
   useEffect(() => {
     syncAudio();

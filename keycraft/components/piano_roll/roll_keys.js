@@ -1,16 +1,17 @@
 // Keyboard editing in the roll, without the DOM: the key map, the cursor (a tick and a pitch),
 // walking and selecting notes, what is announced to screen readers, and the note colours.
-// piano_roll.jsx wires it to its state; roll_keys.test.js runs it under `bun test`.
+// piano_roll.jsx wires it to its state; roll_keys.test.js runs it under `bun test`. Notes are
+// named by a namer from note_names.js, spelled for the piece's key (C major by default).
+import { DEFAULT_KEY, noteNamer } from "./note_names.js";
 
 export const LOWEST_PITCH = 21;
 export const HIGHEST_PITCH = 108;
 export const TICKS_PER_QUARTER = 480;
-const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 // Steps the velocity keys take, and the octave.
 export const VELOCITY_STEP = 8;
 const OCTAVE = 12;
 
-export const noteName = (pitch) => `${NOTE_NAMES[pitch % 12]}${Math.floor(pitch / 12) - 1}`;
+export const noteName = noteNamer(DEFAULT_KEY);
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
@@ -122,12 +123,12 @@ const LENGTH_NAMES = new Map([
 // "a quarter", "an eighth", or the length in ticks.
 export const lengthText = (ticks) => LENGTH_NAMES.get(ticks) || `${ticks} ticks`;
 
-// "E4, a quarter at bar 1 beat 2, velocity 90".
-export function describeNote(n, meterMap) {
-  return `${noteName(n.pitch_midi)}, ${lengthText(n.duration_ticks)} at ${positionText(n.start_tick, meterMap)}, velocity ${n.velocity}`;
+// "E4, a quarter at bar 1 beat 2, velocity 90". ``name`` spells pitches (note_names.js).
+export function describeNote(n, meterMap, name = noteName) {
+  return `${name(n.pitch_midi)}, ${lengthText(n.duration_ticks)} at ${positionText(n.start_tick, meterMap)}, velocity ${n.velocity}`;
 }
 
-export const addedText = (n, meterMap) => `${noteName(n.pitch_midi)} added at ${positionText(n.start_tick, meterMap)}`;
+export const addedText = (n, meterMap, name = noteName) => `${name(n.pitch_midi)} added at ${positionText(n.start_tick, meterMap)}`;
 
 // "2 notes moved up a semitone", "1 note moved later by a sixteenth".
 export function movedText(count, ticks, semitones) {
@@ -147,8 +148,8 @@ export function resizedText(lengths, deltaTicks) {
 }
 
 // Said when the cursor moves: "D4, bar 1 beat 2", and the note it is on, if any.
-export function cursorText(notes, cursor, meterMap) {
-  const at = `${noteName(cursor.pitch)}, ${positionText(cursor.tick, meterMap)}`;
+export function cursorText(notes, cursor, meterMap, name = noteName) {
+  const at = `${name(cursor.pitch)}, ${positionText(cursor.tick, meterMap)}`;
   const id = noteAtCursor(notes, cursor);
   if (id === null) return at;
   const n = notes.get(id);
@@ -170,10 +171,10 @@ export function selectionText(count) {
 }
 
 // The roll's description: where the cursor is, what is under it, what is selected.
-export function statusText(notes, cursor, selectedCount, meterMap) {
-  const at = `Cursor at ${noteName(cursor.pitch)}, ${positionText(cursor.tick, meterMap)}.`;
+export function statusText(notes, cursor, selectedCount, meterMap, name = noteName) {
+  const at = `Cursor at ${name(cursor.pitch)}, ${positionText(cursor.tick, meterMap)}.`;
   const id = noteAtCursor(notes, cursor);
-  const under = id === null ? " No note under the cursor." : ` Under the cursor: ${describeNote(notes.get(id), meterMap)}.`;
+  const under = id === null ? " No note under the cursor." : ` Under the cursor: ${describeNote(notes.get(id), meterMap, name)}.`;
   return `${at}${under} ${selectionText(selectedCount)}, ${plural(notes.size, "note")} in all.`;
 }
 

@@ -19,6 +19,7 @@ import {
   statusText,
   velocityText,
 } from "./roll_keys.js";
+import { noteNamer } from "./note_names.js";
 
 // 4/4 from tick 0, then 3/4 from bar 3 (tick 3840), in the shape piano_roll.jsx builds.
 const METER = [
@@ -107,19 +108,26 @@ describe("words", () => {
 
   test("announcements", () => {
     expect(addedText(note(4800, 60), METER)).toBe("C4 added at bar 3 beat 3");
-    expect(describeNote(note(480, 61, 240, 70), METER)).toBe("C#4, an eighth at bar 1 beat 2, velocity 70");
+    expect(describeNote(note(480, 61, 240, 70), METER)).toBe("C♯4, an eighth at bar 1 beat 2, velocity 70");
     expect(movedText(2, 0, 1)).toBe("2 notes moved up a semitone");
     expect(movedText(1, 0, -12)).toBe("1 note moved down an octave");
     expect(movedText(3, -120, 0)).toBe("3 notes moved earlier by a sixteenth");
     expect(resizedText([240, 240], 120)).toBe("2 notes now an eighth long");
     expect(resizedText([240, 480], -120)).toBe("2 notes shortened by a sixteenth");
     expect(cursorText(MELODY, { tick: 600, pitch: 62 }, METER)).toBe("D4, bar 1 beat 2 and 1/16, on a note: a quarter, velocity 90");
-    expect(cursorText(MELODY, { tick: 0, pitch: 61 }, METER)).toBe("C#4, bar 1 beat 1");
+    expect(cursorText(MELODY, { tick: 0, pitch: 61 }, METER)).toBe("C♯4, bar 1 beat 1");
     expect(velocityText([96])).toBe("Velocity 96");
     expect(velocityText([90, 98])).toBe("Velocity 90 to 98");
     expect(statusText(MELODY, { tick: 480, pitch: 62 }, 1, METER)).toBe(
       "Cursor at D4, bar 1 beat 2. Under the cursor: D4, a quarter at bar 1 beat 2, velocity 90. 1 note selected, 4 notes in all."
     );
+  });
+  test("announcements name notes in the piece's key", () => {
+    const flats = noteNamer("Db major");
+    expect(addedText(note(0, 66), METER, flats)).toBe("G♭4 added at bar 1 beat 1");
+    expect(describeNote(note(480, 61, 240, 70), METER, flats)).toBe("D♭4, an eighth at bar 1 beat 2, velocity 70");
+    expect(cursorText(MELODY, { tick: 0, pitch: 66 }, METER, noteNamer("D major"))).toBe("F♯4, bar 1 beat 1");
+    expect(statusText(new Map(), { tick: 0, pitch: 70 }, 0, METER, flats)).toBe("Cursor at B♭4, bar 1 beat 1. No note under the cursor. Nothing selected, 0 notes in all.");
   });
 });
 

@@ -27,6 +27,10 @@ TOUCH_GESTURES_MODULE = rx.asset("touch_gestures.js", shared=True)
 """The pure tap / drag / long-press / pinch / pan module ``piano_roll.jsx`` imports; linked
 beside it."""
 
+NOTE_NAMES_MODULE = rx.asset("note_names.js", shared=True)
+"""The pure note-spelling module (F♯ or G♭ for the piece's key) that ``piano_roll.jsx`` and
+``roll_keys.js`` import; linked beside them."""
+
 PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""
@@ -106,7 +110,12 @@ class PianoRoll(rx.NoSSRComponent):
     """What a drag on empty grid does: draw a note or rubber-band select. Default draw."""
 
     show_note_names: rx.Var[bool]
-    """Write note names (C4, F#3) on notes wide enough to hold them. Default False."""
+    """Write note names (C4, F♯3) on notes wide enough to hold them. Default False."""
+
+    key_name: rx.Var[str]
+    """The key notes are spelled for, as ``notes.key.MusicalKey.key_id`` ("Db major" names
+    pitch 66 G♭4); on the keyboard, note labels and what screen readers hear. Default
+    "C major"."""
 
     metronome: rx.Var[bool]
     """Click on every beat (accent on the bar) during playback. Default False."""

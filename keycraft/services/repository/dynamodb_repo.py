@@ -128,10 +128,10 @@ def _project_meta_item(project: Project, version: int) -> dict[str, Any]:
 
 
 def _project_meta_update(project: Project, expected_version: int) -> dict[str, Any]:
-    """An ``Update`` of every metadata attribute but ``settings``, version-checked.
+    """An ``Update`` of every metadata attribute but ``settings`` and ``key_name``, checked.
 
-    Not a ``Put``: the settings, changed by ``save_project_settings`` on the same item,
-    must survive a notes save.
+    Not a ``Put``: the settings and the chosen key, changed by ``save_project_settings`` and
+    ``save_project_key`` on the same item, must survive a notes save.
     """
     item = _project_meta_item(project, expected_version + 1)
     names = {f"#f{i}": name for i, name in enumerate(item) if name not in (PK, SK)}
@@ -192,6 +192,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
         ),
         pedals=decode_pedals((notes or {}).get("pedals")),
         settings=decode_settings(meta.get("settings")),
+        key_name=meta.get("key_name"),
     )
 
 
@@ -387,6 +388,8 @@ class DynamoDbRepository(
                         {
                             **_project_meta_item(project, project.version),
                             "settings": encode_settings(project.settings),
+                            # dump() drops None: an estimated key has no attribute.
+                            "key_name": project.key_name,
                         },
                         "attribute_not_exists(PK)",
                     ),
@@ -431,6 +434,7 @@ class DynamoDbRepository(
             time_signature_changes=project.time_signature_changes,
             pedals=project.pedals,
             settings=decode_settings(current.get("settings")),
+            key_name=current.get("key_name"),
         )
         update = {"TableName": self._table, **_project_meta_update(stored, expected_version)}
         try:
@@ -460,6 +464,28 @@ class DynamoDbRepository(
                     ConditionExpression="attribute_exists(PK)",
                     ExpressionAttributeNames={"#settings": "settings"},
                     ExpressionAttributeValues=dump({":settings": encode_settings(settings)}),
+                )
+        except ClientError as exc:
+            raise NotFound(project_id) from exc
+
+    def save_project_key(self, user_id: str, project_id: str, key_name: str | None) -> None:
+        """See the port: a conditional ``UpdateItem`` that sets or removes ``key_name``."""
+        update: dict[str, Any] = (
+            {
+                "UpdateExpression": "SET #key = :key",
+                "ExpressionAttributeValues": dump({":key": key_name}),
+            }
+            if key_name is not None
+            else {"UpdateExpression": "REMOVE #key"}
+        )
+        try:
+            with self._calls():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=dump({PK: user_pk(user_id), SK: project_sk(project_id)}),
+                    ConditionExpression="attribute_exists(PK)",
+                    ExpressionAttributeNames={"#key": "key_name"},
+                    **update,
                 )
         except ClientError as exc:
             raise NotFound(project_id) from exc

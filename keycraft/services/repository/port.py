@@ -130,6 +130,13 @@ class Repository(
         """
         ...
 
+    def save_project_key(self, user_id: str, project_id: str, key_name: str | None) -> None:
+        """Replace only the key the learner chose (None: estimated); no version bump.
+
+        Raises ``NotFound`` when the user has no such project.
+        """
+        ...
+
     def delete_project(self, user_id: str, project_id: str) -> None:
         """Delete the user's project. Missing is not an error."""
         ...

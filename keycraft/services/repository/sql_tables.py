@@ -93,6 +93,9 @@ class ProjectRow(SQLModel, table=True):
     settings_json: str = Field(
         default="{}", sa_column=Column(Text, nullable=False, server_default="{}")
     )
+    # The key the learner chose ("F# major"), NULL for the estimated one. Written on create
+    # and by ``save_project_key`` only.
+    key_name: str | None = Field(default=None, max_length=16)
     version: int = 1
     created_at: datetime = Field(sa_column=_utc_column())
     updated_at: datetime = Field(sa_column=_utc_column(index=True))

@@ -132,6 +132,7 @@ def _project_from_row(row: ProjectRow) -> Project:
         time_signature_changes=decode_time_signature_changes(row.time_signature_changes_json),
         pedals=decode_pedals(row.pedals_json),
         settings=decode_settings(row.settings_json),
+        key_name=row.key_name,
     )
 
 
@@ -334,6 +335,7 @@ class SqlModelRepository(
                     created_at=project.created_at,
                     version=project.version,
                     settings_json=encode_settings(project.settings),
+                    key_name=project.key_name,
                     **_project_values(project),
                 )
             )
@@ -412,6 +414,17 @@ class SqlModelRepository(
                 update(ProjectRow)
                 .where(col(ProjectRow.id) == project_id, col(ProjectRow.user_id) == user_id)
                 .values(settings_json=encode_settings(settings))
+            )
+            if rowcount(result) != 1:
+                raise NotFound(project_id)
+
+    def save_project_key(self, user_id: str, project_id: str, key_name: str | None) -> None:
+        """See the port: one small UPDATE of the key column."""
+        with self._tx() as db:
+            result = db.execute(
+                update(ProjectRow)
+                .where(col(ProjectRow.id) == project_id, col(ProjectRow.user_id) == user_id)
+                .values(key_name=key_name)
             )
             if rowcount(result) != 1:
                 raise NotFound(project_id)
