@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from keycraft.config import Settings
+from keycraft.manage import migrate
+from keycraft.services.container import build_repository
 from keycraft.services.jobs.model import TranscriptionJob
 from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.memory.copying import detached
@@ -63,3 +66,12 @@ def test_two_repositories_share_nothing() -> None:
     user = first.create_user(make_user())
     assert second.get_user(user.id) is None
     second.create_user(user)  # the same id and email are free in another store
+
+
+def test_the_setting_selects_a_fresh_memory_repository_that_needs_no_migration() -> None:
+    settings = Settings(REPOSITORY="memory")
+    repo = build_repository(settings)
+    assert isinstance(repo, MemoryRepository)
+    assert build_repository(settings) is not repo
+    assert "nothing to prepare" in migrate(settings)
+    repo.ping()
