@@ -60,7 +60,10 @@ class Settings(BaseSettings):
     app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
     secret_key: SecretStr = Field(default=SecretStr(DEV_SECRET_KEY), alias="SECRET_KEY")
 
-    repository: Literal["sqlmodel", "dynamodb"] = Field(default="sqlmodel", alias="REPOSITORY")
+    # "memory" keeps everything in this one process and loses it on restart: tests and demos.
+    repository: Literal["sqlmodel", "dynamodb", "memory"] = Field(
+        default="sqlmodel", alias="REPOSITORY"
+    )
     database_url: str = Field(
         default=f"sqlite:///{PROJECT_ROOT / 'data' / 'keycraft.db'}", alias="DATABASE_URL"
     )

@@ -19,6 +19,8 @@ def migrate(settings: Settings) -> str:
 
         dynamodb_repository(settings).create_table()
         return f"DynamoDB table {settings.dynamodb_table!r} ready"
+    if settings.repository == "memory":
+        return "in-memory repository: nothing to prepare (its data lives only in the app process)"
     from alembic.config import Config
 
     from alembic import command

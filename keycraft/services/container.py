@@ -43,6 +43,10 @@ def build_repository(settings: Settings) -> Repository:
         from keycraft.services.repository.dynamodb_factory import dynamodb_repository
 
         return dynamodb_repository(settings)
+    if settings.repository == "memory":
+        from keycraft.services.repository.memory import MemoryRepository
+
+        return MemoryRepository()
     from keycraft.services.repository.sql_base import make_engine
     from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 

@@ -11,12 +11,13 @@ import pytest
 from keycraft.config import Settings
 from keycraft.manage import migrate
 from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
+from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from tests.support.dynamodb_local import local_client
 
-ADAPTERS = ["sqlite", "dynamodb"]
+ADAPTERS = ["sqlite", "dynamodb", "memory"]
 
 
 def _sqlite(tmp_path: Path) -> Iterator[Repository]:
@@ -42,5 +43,7 @@ def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]
     """A fresh repository of each adapter kind."""
     if request.param == "sqlite":
         yield from _sqlite(tmp_path)
+    elif request.param == "memory":
+        yield MemoryRepository()
     else:
         yield from _dynamodb(request.getfixturevalue("dynamodb_endpoint"))

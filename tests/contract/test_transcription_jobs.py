@@ -154,3 +154,18 @@ def test_cancel_ends_an_active_job_once(repo: Repository) -> None:
     stored = repo.get_transcription_job(user.id, job.id)
     assert stored is not None and stored.status == CANCELLED
     assert repo.create_transcription_job(_job(user.id, 5), 1)
+
+
+def test_changing_a_jobs_options_in_hand_never_changes_the_stored_job(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    job = _job(user.id)
+    repo.create_transcription_job(job, 3)
+    job.options["model"] = "changed after writing"
+    read = repo.get_transcription_job(user.id, job.id)
+    assert read is not None
+    read.options["onset_threshold"] = 0.9
+    claimed = repo.claim_transcription_job(user.id, job.id, "w", T0, T0 + LEASE)
+    assert claimed is not None
+    claimed.options.clear()
+    (listed,) = repo.list_user_transcription_jobs(user.id)
+    assert listed.options == {"model": "basic-pitch", "onset_threshold": 0.5}

@@ -1,4 +1,4 @@
-"""The repository port and its adapters (SQLModel, DynamoDB)."""
+"""The repository port and its adapters (SQLModel, DynamoDB, in-memory)."""
 
 from keycraft.services.repository.port import Repository
 

@@ -1,15 +1,11 @@
 """Session tokens: hashed at rest, slid on use, dead when expired or revoked."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from keycraft.config import Settings
-from keycraft.manage import migrate
+from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.sessions import (
     ABSOLUTE_LIFETIME,
     RENEW_AFTER,
@@ -24,10 +20,8 @@ from tests.support.factories import T0, make_user
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Repository:
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    migrate(Settings(DATABASE_URL=url))
-    return SqlModelRepository(make_engine(url))
+def repo() -> Repository:
+    return MemoryRepository()
 
 
 def test_only_the_hash_is_stored_and_the_token_resolves(repo: Repository) -> None:

@@ -1,4 +1,4 @@
-"""Editor states run without a browser: a state tree in memory over a migrated SQLite file."""
+"""Editor states run without a browser: a state tree in memory over the in-memory repository."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import reflex as rx
 from reflex.istate.data import RouterData
 
 from keycraft.config import Settings
-from keycraft.manage import migrate
 from keycraft.services.container import Services, build_services, override_services
 from keycraft.services.domain import Project, User
 from keycraft.state.auth import AuthState
@@ -60,12 +59,8 @@ class OpenEditor:
 @pytest.fixture
 def services(tmp_path: Path) -> Iterator[Services]:
     settings = Settings(
-        REPOSITORY="sqlmodel",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'editor.db'}",
-        MEDIA_DIR=tmp_path / "media",
-        APP_URL="http://testserver",
+        REPOSITORY="memory", MEDIA_DIR=tmp_path / "media", APP_URL="http://testserver"
     )
-    migrate(settings)
     built = build_services(settings)
     override_services(built)
     yield built

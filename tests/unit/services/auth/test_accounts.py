@@ -1,13 +1,10 @@
-"""Account use cases on a real SQLite repository: sign-up, sign-in, links, OAuth linking."""
+"""Account use cases on the in-memory repository: sign-up, sign-in, links, OAuth linking."""
 
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from keycraft.config import Settings
-from keycraft.manage import migrate
 from keycraft.services.auth import accounts, rate_limits
 from keycraft.services.auth.accounts import ProviderIdentity
 from keycraft.services.auth.email_links import issue_email_token
@@ -22,9 +19,8 @@ from keycraft.services.auth.types import (
     WeakPassword,
 )
 from keycraft.services.errors import EmailTaken
+from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.sessions import start_session
 from tests.support.factories import T0
 
@@ -32,10 +28,8 @@ PASSWORD = "gentle Nocturne 48"
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Repository:
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    migrate(Settings(DATABASE_URL=url))
-    return SqlModelRepository(make_engine(url))
+def repo() -> Repository:
+    return MemoryRepository()
 
 
 def _identity(email: str, subject: str = "s1", verified: bool = True) -> ProviderIdentity:

@@ -1,12 +1,9 @@
-"""The session bridge payload and the account page's read model (real SQLite)."""
+"""The session bridge payload and the account page's read model (in-memory repository)."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from keycraft.config import Settings
-from keycraft.manage import migrate
 from keycraft.services.auth.overview import (
     account_overview,
     bridge_payload,
@@ -14,18 +11,15 @@ from keycraft.services.auth.overview import (
     revoke_session,
 )
 from keycraft.services.plans import Plan
+from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.sessions import start_session
 from tests.support.factories import T0, make_user
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Repository:
-    url = f"sqlite:///{tmp_path / 'o.db'}"
-    migrate(Settings(DATABASE_URL=url))
-    return SqlModelRepository(make_engine(url))
+def repo() -> Repository:
+    return MemoryRepository()
 
 
 def test_signed_out_payload() -> None:

@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from keycraft.config import Settings
-from keycraft.manage import migrate
 from keycraft.services.clock import utc_now
 from keycraft.services.jobs.live import LiveProgress, live_progress
 from keycraft.services.jobs.model import DONE, QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.preview import JobPreview, write_preview
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.transcriber_client import TranscribedNote
 from keycraft.services.transcription import notes_from_transcription
 from tests.support.factories import make_project, make_user
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqlModelRepository]:
-    url = f"sqlite:///{tmp_path / 'live.db'}"
-    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))
-    engine = make_engine(url)
-    yield SqlModelRepository(engine)
-    engine.dispose()
-
-
 def test_a_running_job_shows_its_settled_notes_and_time_left(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
     user = repo.create_user(make_user("l@example.com"))

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from keycraft.config import Settings
-from keycraft.manage import migrate
 from keycraft.services.clock import utc_now
 from keycraft.services.errors import NotFound
 from keycraft.services.jobs.errors import MinutesSpent
@@ -26,8 +23,7 @@ from keycraft.services.jobs.model import DONE, FAILED
 from keycraft.services.jobs.runner import run_job
 from keycraft.services.jobs.submit import cancel_job, check_minutes_left
 from keycraft.services.plans import Plan, PlanCatalog
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.port import Repository
 from keycraft.services.transcriber_client import AudioRejected
 from tests.support.factories import make_user
 from tests.unit.services.jobs.test_runner import (
@@ -43,15 +39,6 @@ PRO = Plan(
 )
 CATALOG = PlanCatalog((FREE, PRO))
 JOINED = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqlModelRepository]:
-    url = f"sqlite:///{tmp_path / 'minutes.db'}"
-    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))
-    engine = make_engine(url)
-    yield SqlModelRepository(engine)
-    engine.dispose()
 
 
 def test_reserved_seconds_round_up_and_never_reach_zero() -> None:
@@ -79,7 +66,7 @@ def test_minutes_are_shown_in_tenths_never_as_spent_while_seconds_are_left() -> 
     assert [minutes_text(s, round_up=True) for s in (1, 40, 61)] == ["0.1", "0.7", "1.1"]
 
 
-def test_the_window_is_the_download_quotas_and_rolls_monthly(repo: SqlModelRepository) -> None:
+def test_the_window_is_the_download_quotas_and_rolls_monthly(repo: Repository) -> None:
     user = repo.create_user(make_user(created_at=JOINED))
     assert window_end(repo, user.id, JOINED + timedelta(days=3)) == datetime(
         2026, 2, 28, 9, 0, tzinfo=UTC
@@ -91,7 +78,7 @@ def test_the_window_is_the_download_quotas_and_rolls_monthly(repo: SqlModelRepos
         window_end(repo, "nobody", later)
 
 
-def test_the_plan_sets_the_allowance(repo: SqlModelRepository) -> None:
+def test_the_plan_sets_the_allowance(repo: Repository) -> None:
     free = repo.create_user(make_user())
     pro = repo.create_user(make_user(active_plans=("pro",)))
     now = utc_now()
@@ -104,14 +91,14 @@ def test_the_plan_sets_the_allowance(repo: SqlModelRepository) -> None:
     assert (spent.value.needed_s, spent.value.allowance_s) == (121, 120)
 
 
-def _used(repo: SqlModelRepository, user_id: str) -> int:
+def _used(repo: Repository, user_id: str) -> int:
     status = minutes_status(repo, PlanCatalog(), user_id, utc_now())
     assert status is not None
     return status.used_s
 
 
 def test_a_failed_or_cancelled_job_gives_its_minutes_back_a_done_one_keeps_them(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     transcriber = ScriptedTranscriber([_result(2), AudioRejected("unsupported")])
     ctx, _ = _context(repo, tmp_path, transcriber)

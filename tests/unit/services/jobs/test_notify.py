@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from keycraft.config import Settings
-from keycraft.manage import migrate
 from keycraft.services.clock import utc_now
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, TranscriptionJob
 from keycraft.services.jobs.notify import email_if_long, finished_email, worth_email
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.memory import MemoryRepository
 from tests.support.factories import make_user
 
 T0 = utc_now()
@@ -70,17 +67,9 @@ def test_the_link_goes_to_the_project_or_to_the_list_when_the_project_went() -> 
     assert "https://keycraft.test/editor/proj1" in body
 
 
-def test_the_owner_gets_the_email_through_the_mailer(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'notify.db'}"
-    settings = Settings(
-        REPOSITORY="sqlmodel",
-        DATABASE_URL=url,
-        APP_URL="https://keycraft.test",
-        JOB_EMAIL_AFTER_S=60,
-    )
-    migrate(settings)
-    engine = make_engine(url)
-    repo = SqlModelRepository(engine)
+def test_the_owner_gets_the_email_through_the_mailer() -> None:
+    settings = Settings(APP_URL="https://keycraft.test", JOB_EMAIL_AFTER_S=60)
+    repo = MemoryRepository()
     user = repo.create_user(make_user("clara@example.com"))
     sent: list[tuple[str, str, str]] = []
 
@@ -96,4 +85,3 @@ def test_the_owner_gets_the_email_through_the_mailer(tmp_path: Path) -> None:
 
     assert not email_if_long(settings, repo, _job(user.id, FAILED, 61), unreachable)
     assert not email_if_long(settings, repo, _job("nobody", DONE, 61), send)
-    engine.dispose()

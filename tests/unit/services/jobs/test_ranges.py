@@ -22,7 +22,7 @@ from keycraft.services.jobs.ranges import bar_range, range_of
 from keycraft.services.jobs.runner import JobContext, run_job
 from keycraft.services.jobs.submit import submit_retranscription, view_job
 from keycraft.services.plans import PlanCatalog
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.transcriber_client import (
@@ -86,7 +86,7 @@ def _wav(seconds: float) -> bytes:
 
 
 def _setup(
-    repo: SqlModelRepository, tmp_path: Path, transcriber: SlicedTranscriber
+    repo: Repository, tmp_path: Path, transcriber: SlicedTranscriber
 ) -> tuple[JobContext, str, str]:
     user = repo.create_user(make_user("bars@example.com"))
     project = make_project(user, notes=0)
@@ -142,7 +142,7 @@ def test_bar_range_follows_the_metre_and_the_tempo_map() -> None:
 
 
 def test_a_bar_job_swaps_only_those_bars_and_sends_only_their_audio(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     transcriber = SlicedTranscriber()
     ctx, user_id, project_id = _setup(repo, tmp_path, transcriber)
@@ -173,7 +173,7 @@ def test_a_bar_job_swaps_only_those_bars_and_sends_only_their_audio(
 
 
 def test_a_bar_job_swaps_the_pedal_inside_the_bars_and_cuts_spans_at_their_edges(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     # In slice time (bar 2 starts 0.5 s in): 1.6-2.3 s and 2.7-4.3 s of the recording.
     heard = (TranscribedPedal(0.1, 0.8), TranscribedPedal(1.2, 2.8))
@@ -197,7 +197,7 @@ def test_a_bar_job_swaps_the_pedal_inside_the_bars_and_cuts_spans_at_their_edges
 
 
 def test_bars_past_the_recording_end_the_job_and_keep_project_and_recording(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     transcriber = SlicedTranscriber()
     ctx, user_id, project_id = _setup(repo, tmp_path, transcriber)
@@ -217,7 +217,7 @@ def test_bars_past_the_recording_end_the_job_and_keep_project_and_recording(
 
 
 def test_a_project_without_a_recording_cannot_be_retranscribed(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     ctx, user_id, project_id = _setup(repo, tmp_path, SlicedTranscriber())
     project = repo.get_project(user_id, project_id)

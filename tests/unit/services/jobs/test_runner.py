@@ -23,7 +23,7 @@ from keycraft.services.jobs.preview import read_preview
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
 from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
 from keycraft.services.plans import PlanCatalog
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.transcriber_client import (
@@ -91,7 +91,7 @@ class ListQueue:
 
 
 def _context(
-    repo: SqlModelRepository, tmp_path: Path, transcriber: ScriptedTranscriber
+    repo: Repository, tmp_path: Path, transcriber: ScriptedTranscriber
 ) -> tuple[JobContext, ListQueue]:
     queue = ListQueue()
     storage = LocalStorage(tmp_path / "media", MediaLinkSigner(b"k"), "http://app.test")
@@ -137,7 +137,7 @@ def _result(notes: int) -> Transcription:
 
 
 def test_a_job_fills_its_project_once_even_when_delivered_twice(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     ctx, queue = _context(repo, tmp_path, ScriptedTranscriber([_result(3), _result(3)]))
     user_id, job_id, project_id = _submit(ctx)
@@ -164,7 +164,7 @@ def _cc64(midi_bytes: bytes) -> list[tuple[int, int]]:
 
 
 def test_the_piano_models_pedal_fills_the_project_and_reaches_its_midi(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     heard = Transcription(
         "transkun",
@@ -186,7 +186,7 @@ def test_the_piano_models_pedal_fills_the_project_and_reaches_its_midi(
 
 
 def test_an_upload_into_a_project_replaces_its_pedal_even_with_none(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     pedalled = Transcription("transkun", 2.0, 0.1, (NOTE,), pedals=(TranscribedPedal(0.5, 1.5),))
     transcriber = ScriptedTranscriber([pedalled, _result(2)])
@@ -217,7 +217,7 @@ def test_an_upload_into_a_project_replaces_its_pedal_even_with_none(
 
 
 def test_a_busy_transcriber_puts_the_job_back_with_its_retry_after(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     transcriber = ScriptedTranscriber([TranscriberBusy(7), TranscriberUnavailable("HTTP 503")])
     ctx, queue = _context(repo, tmp_path, transcriber)
@@ -230,7 +230,7 @@ def test_a_busy_transcriber_puts_the_job_back_with_its_retry_after(
 
 
 def test_refused_audio_ends_the_job_and_removes_its_project_and_media(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([AudioRejected("too_long")]))
     user_id, job_id, project_id = _submit(ctx)
@@ -242,7 +242,7 @@ def test_refused_audio_ends_the_job_and_removes_its_project_and_media(
 
 
 def test_cancel_stops_the_running_transcription_within_seconds(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     transcriber = ScriptedTranscriber([_result(1)], hold_s=30.0)
     ctx, _ = _context(repo, tmp_path, transcriber)
@@ -265,7 +265,7 @@ def test_cancel_stops_the_running_transcription_within_seconds(
 
 
 def test_the_per_user_limit_refuses_jobs_before_the_transcriber(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     ctx, queue = _context(repo, tmp_path, ScriptedTranscriber([]))
     _submit(ctx, max_active=1)
@@ -275,7 +275,7 @@ def test_the_per_user_limit_refuses_jobs_before_the_transcriber(
 
 
 def test_recovery_resends_queued_jobs_and_ones_whose_worker_died(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     ctx, queue = _context(repo, tmp_path, ScriptedTranscriber([_result(2)]))
     user_id, job_id, project_id = _submit(ctx)
@@ -289,9 +289,7 @@ def test_recovery_resends_queued_jobs_and_ones_whose_worker_died(
     assert project is not None and len(project.notes) == 2
 
 
-def test_an_ended_job_is_handed_to_the_finished_hook(
-    repo: SqlModelRepository, tmp_path: Path
-) -> None:
+def test_an_ended_job_is_handed_to_the_finished_hook(repo: Repository, tmp_path: Path) -> None:
     ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([_result(2), AudioRejected("too_long")]))
     ended: list[tuple[str, str, int]] = []
     ctx = replace(ctx, on_finished=lambda job: ended.append((job.id, job.status, job.note_count)))
@@ -303,7 +301,7 @@ def test_an_ended_job_is_handed_to_the_finished_hook(
 
 
 def test_a_failing_finished_hook_does_not_change_the_outcome(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([_result(1)]))
 
@@ -318,7 +316,7 @@ def test_a_failing_finished_hook_does_not_change_the_outcome(
 
 
 def test_streamed_parts_become_progress_and_a_preview_that_goes_when_done(
-    repo: SqlModelRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 0.0)
     other = TranscribedNote(start_s=1.5, end_s=2.0, pitch_midi=64, velocity=70)
@@ -348,7 +346,7 @@ def test_streamed_parts_become_progress_and_a_preview_that_goes_when_done(
 
 
 def test_parts_closer_than_the_interval_are_written_once(
-    repo: SqlModelRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 3600.0)
     parts = [TranscriptionProgress(k, 20, 24.0, (NOTE,)) for k in range(20)]

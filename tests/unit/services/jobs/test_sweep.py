@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from keycraft.config import Settings
 from keycraft.manage import migrate, purge_temp
@@ -16,6 +13,7 @@ from keycraft.services.clock import utc_now
 from keycraft.services.jobs.model import TranscriptionJob
 from keycraft.services.jobs.preview import JobPreview, preview_key, write_preview
 from keycraft.services.jobs.sweep import PROJECT_MEDIA_GRACE_S, sweep_orphan_recordings
+from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
 from keycraft.services.storage.keys import temp_upload_key
@@ -27,27 +25,18 @@ STAGED_GRACE_S = 86400.0
 LATER = PROJECT_MEDIA_GRACE_S + 60
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[SqlModelRepository]:
-    url = f"sqlite:///{tmp_path / 'sweep.db'}"
-    migrate(Settings(REPOSITORY="sqlmodel", DATABASE_URL=url))
-    engine = make_engine(url)
-    yield SqlModelRepository(engine)
-    engine.dispose()
-
-
 def _keys(storage: LocalStorage) -> set[str]:
     return {o.key for o in storage.list_objects("")}
 
 
-def _sweep(repo: SqlModelRepository, storage: LocalStorage, after_s: float) -> int:
+def _sweep(repo: Repository, storage: LocalStorage, after_s: float) -> int:
     return sweep_orphan_recordings(
         repo, storage, time.time() + after_s, staged_grace_s=STAGED_GRACE_S
     )
 
 
 def test_media_of_a_deleted_project_goes_once_it_is_old_enough(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
     user = repo.create_user(make_user("s@example.com"))
@@ -70,7 +59,7 @@ def test_media_of_a_deleted_project_goes_once_it_is_old_enough(
 
 
 def test_staged_uploads_go_unless_a_live_job_still_needs_them(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
     user = repo.create_user(make_user("t@example.com"))
