@@ -2,7 +2,8 @@
 
 A project is stored whole, as the domain ``Project``: a field added to it is kept and
 returned with no change here. Only ``version``, ``created_at`` and ``settings`` follow the
-stored record on a save, as the port demands.
+stored record on a save, as the port demands, and so does the key the learner chose (it
+has its own small write).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class MemoryProjectsMixin(MemoryBase):
                 version=expected_version + 1,
                 created_at=current.created_at,
                 settings=current.settings,
+                key_name=current.key_name,
             )
             self._tables.projects[project.id] = stored
             return detached(stored)
@@ -79,6 +81,14 @@ class MemoryProjectsMixin(MemoryBase):
             if current is None:
                 raise NotFound(project_id)
             self._tables.projects[project_id] = replace(current, settings=detached(settings))
+
+    def save_project_key(self, user_id: str, project_id: str, key_name: str | None) -> None:
+        """See the port."""
+        with self._lock:
+            current = self._owned_project(user_id, project_id)
+            if current is None:
+                raise NotFound(project_id)
+            self._tables.projects[project_id] = replace(current, key_name=key_name)
 
     def delete_project(self, user_id: str, project_id: str) -> None:
         """See the port."""
