@@ -21,6 +21,10 @@ PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""
 
+GRAND_PIANO_MODULE = rx.asset("grand_piano.js", shared=True)
+"""The sampled grand (velocity layers, release noises, middle register loaded first, stand-ins
+while samples load) ``piano_roll.jsx`` plays the notes with; linked beside it."""
+
 
 class NoteRow(TypedDict):
     """One note as the component sends and receives it."""
@@ -222,7 +226,11 @@ class PianoRoll(rx.NoSSRComponent):
     """
 
     sample_base_url: rx.Var[str]
-    """Folder URL of the piano samples (``C4.mp3``, ``Fs4.mp3`` ...). Default ``/piano/``."""
+    """Folder URL of the grand piano's samples as ``scripts/setup.sh`` copies them: one folder
+    per velocity layer (``v10/Fs4v10.mp3`` ...) and ``release/rel1.mp3`` ... (A0 up). Until a
+    note's samples arrive the nearest loaded one, repitched, or a synth plays it; the roll's
+    ``data-piano-voice`` and ``data-piano-samples`` attributes show which and how many are in.
+    Default ``/piano/``."""
 
     height_px: rx.Var[int]
     """Height of the roll in CSS pixels, velocity and pedal lanes and scrollbars included.
