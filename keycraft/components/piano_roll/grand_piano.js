@@ -30,8 +30,20 @@ export const MAX_STAND_IN_SEMITONES = 12;
 // noise (the release sample) plays this loud relative to the note.
 export const RELEASE_S = 0.35;
 export const RELEASE_NOISE_GAIN = 0.5;
-// Samples fetched at once: browsers allow six connections per host and the page needs one.
-export const LOAD_CONCURRENCY = 4;
+// Samples fetched and decoded at once. Decoding is CPU work off the main thread, but on two
+// cores four at once starved it: 100-600 ms long tasks while loading (Chromium, measured),
+// which delay the Transport's scheduling. Two keep the main thread responsive.
+export const LOAD_CONCURRENCY = 2;
+// Loading starts this long after the player is made, so the first notes of the play that made
+// it are scheduled on an idle main thread (they sound on the synth on a cold cache anyway).
+export const LOAD_START_DELAY_MS = 150;
+// Decoded, the samples would take 649 MB (1,690 s of stereo float at 48 kHz: A0 alone rings
+// 26 s). Kept to 6 s (8 s below C3, where strings ring longest), the last second faded out,
+// they take about 300 MB. At 6 s a middle-register note is 32 to 37 dB down, a bass note 17
+// to 25 dB: a key held longer fades a little early.
+export const KEEP_S = 6;
+export const KEEP_BASS_S = 8;
+export const TAIL_FADE_S = 1;
 
 const NAMES = ["C", "Cs", "D", "Ds", "E", "F", "Fs", "G", "Gs", "A", "As", "B"];
 
@@ -48,6 +60,28 @@ export function noteUrl(baseUrl, layer, pitchMidi) {
 /** The URL of one key's release noise: ``rel1.mp3`` is A0 (MIDI 21), ``rel88.mp3`` C8. */
 export function releaseUrl(baseUrl, pitchMidi) {
   return `${baseUrl}release/rel${pitchMidi - LOWEST_PITCH + 1}.mp3`;
+}
+
+/** How many seconds of a sample at ``pitchMidi`` are kept once decoded. */
+export function keepSeconds(pitchMidi) {
+  return pitchMidi < MIDDLE_LOW ? KEEP_BASS_S : KEEP_S;
+}
+
+/**
+ * Fade the last ``fadeFrames`` of each channel to silence, in place (a cosine curve, so the
+ * cut end of a shortened sample makes no click).
+ *
+ * @param {Float32Array[]} channels the sample's channels, all the same length.
+ */
+export function fadeOutTail(channels, fadeFrames) {
+  if (!channels.length) return;
+  const span = Math.min(fadeFrames, channels[0].length);
+  const curve = new Float32Array(span);
+  for (let i = 0; i < span; i++) curve[i] = 0.5 + 0.5 * Math.cos((Math.PI * (i + 1)) / span);
+  for (const data of channels) {
+    const from = data.length - span;
+    for (let i = 0; i < span; i++) data[from + i] *= curve[i];
+  }
 }
 
 /** The recorded layer (1 to 16) a MIDI velocity (1 to 127) belongs to: eight velocities each. */
@@ -142,12 +176,13 @@ export function voiceFor(pitch, velocity, isLoaded, layers = LAYERS) {
  * @param {object} Tone the Tone.js namespace.
  * @param {object} options ``baseUrl`` (folder of v<layer>/ and release/), ``output`` (a Tone
  *   node), ``fallback`` (an instrument with ``triggerAttackRelease`` that plays while samples
- *   are missing) and ``onChange(state)``, called as samples load and voices change.
+ *   are missing), ``onChange(state)``, called as samples load and notes start, and
+ *   ``startDelayMs`` (when loading begins; default ``LOAD_START_DELAY_MS``).
  * @returns the player: ``triggerAttackRelease(pitch, durationS, time, velocity)``, ``state``
  *   (``voice`` of the last note, ``notes`` started per voice, ``samplesLoaded``,
  *   ``samplesTotal``, ``failed``, ``status``: loading / samples / synth), ``dispose()``.
  */
-export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = () => {} }) {
+export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = () => {}, startDelayMs = LOAD_START_DELAY_MS }) {
   const samplers = new Map();
   LAYERS.forEach((layer) => {
     const sampler = new Tone.Sampler({ urls: {}, release: RELEASE_S, curve: "exponential" });
@@ -168,8 +203,9 @@ export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = (
   const fetchOne = async (item) => {
     const url = item.kind === "note" ? noteUrl(baseUrl, item.layer, item.pitch) : releaseUrl(baseUrl, item.pitch);
     try {
-      const buffer = await new Tone.ToneAudioBuffer().load(url);
+      const decoded = await new Tone.ToneAudioBuffer().load(url);
       if (disposed) return;
+      const buffer = item.kind === "note" ? shortened(decoded, keepSeconds(item.pitch)) : decoded;
       if (item.kind === "note") {
         samplers.get(item.layer).add(item.pitch, buffer);
         loaded.add(`${item.layer}:${item.pitch}`);
@@ -186,11 +222,22 @@ export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = (
     }
     changed();
   };
+  // A copy of the first ``seconds`` of ``decoded`` (the whole decoded file is let go).
+  const shortened = (decoded, seconds) => {
+    if (decoded.duration <= seconds) return decoded;
+    const kept = decoded.slice(0, seconds);
+    const audio = kept.get();
+    const channels = Array.from({ length: audio.numberOfChannels }, (_, c) => audio.getChannelData(c));
+    fadeOutTail(channels, Math.round(TAIL_FADE_S * audio.sampleRate));
+    return kept;
+  };
   let next = 0;
   const worker = async () => {
     while (!disposed && next < queue.length) await fetchOne(queue[next++]);
   };
-  for (let i = 0; i < LOAD_CONCURRENCY; i++) worker();
+  setTimeout(() => {
+    for (let i = 0; i < LOAD_CONCURRENCY; i++) worker();
+  }, startDelayMs);
 
   const playRelease = (pitch, time, gain) => {
     const buffer = releaseBuffers.get(pitch);

@@ -6,6 +6,8 @@ import {
   MIDDLE_LOW,
   SAMPLE_PITCHES,
   createGrandPiano,
+  fadeOutTail,
+  keepSeconds,
   layerFor,
   loadOrder,
   noteUrl,
@@ -132,6 +134,33 @@ describe("stand-ins while samples load", () => {
   });
 });
 
+describe("decoded samples are shortened", () => {
+  test("bass samples keep longer than the rest", () => {
+    expect(keepSeconds(21)).toBe(8);
+    expect(keepSeconds(45)).toBe(8);
+    expect(keepSeconds(48)).toBe(6);
+    expect(keepSeconds(108)).toBe(6);
+  });
+
+  test("the tail fades smoothly to silence and the rest is untouched", () => {
+    const left = new Float32Array(10).fill(1);
+    const right = new Float32Array(10).fill(-0.5);
+    fadeOutTail([left, right], 4);
+    expect(Array.from(left.slice(0, 6))).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(left[9]).toBeCloseTo(0);
+    expect(right[9]).toBeCloseTo(0);
+    for (let i = 6; i < 10; i++) expect(left[i]).toBeLessThan(left[i - 1]);
+    expect(right[7]).toBeCloseTo(-0.5 * left[7]);
+  });
+
+  test("a sample shorter than the fade fades across its whole length", () => {
+    const data = new Float32Array(3).fill(1);
+    fadeOutTail([data], 10);
+    expect(data[2]).toBeCloseTo(0);
+    expect(data[0]).toBeLessThan(1);
+  });
+});
+
 // A Tone.js stand-in that records calls: enough to drive the player's wiring.
 function fakeTone(files) {
   const calls = [];
@@ -154,8 +183,17 @@ function fakeTone(files) {
     }
   }
   class ToneAudioBuffer {
+    constructor(duration = 20) {
+      this.duration = duration;
+    }
     load(url) {
       return files.has(url) ? Promise.resolve(this) : Promise.reject(new Error(`404 ${url}`));
+    }
+    slice(start, end) {
+      calls.push(["slice", start, end]);
+      const kept = new ToneAudioBuffer(end - start);
+      kept.get = () => ({ numberOfChannels: 2, sampleRate: 10, getChannelData: () => new Float32Array(60).fill(1) });
+      return kept;
     }
   }
   class ToneBufferSource extends Node {
@@ -173,26 +211,39 @@ function fakeTone(files) {
   };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+// A player on the fake, and a promise settled once every sample has loaded or failed.
+function playerOn(Tone, fallback) {
+  const states = [];
+  let done;
+  const everyTried = new Promise((resolve) => (done = resolve));
+  const piano = createGrandPiano(Tone, {
+    baseUrl: "/p/",
+    output: {},
+    fallback,
+    startDelayMs: 0,
+    onChange: (state) => {
+      states.push(state);
+      if (state.samplesLoaded + state.failed === state.samplesTotal) done();
+    },
+  });
+  return { piano, states, everyTried };
+}
 
 describe("the player", () => {
   test("plays the synth until samples arrive, then the grand with its release noise", async () => {
     const files = new Set([noteUrl("/p/", 10, 60), releaseUrl("/p/", 60)]);
     const Tone = fakeTone(files);
     const synthCalls = [];
-    const states = [];
-    const piano = createGrandPiano(Tone, {
-      baseUrl: "/p/",
-      output: {},
-      fallback: { triggerAttackRelease: (...args) => synthCalls.push(args) },
-      onChange: (state) => states.push(state),
-    });
+    const { piano, states, everyTried } = playerOn(Tone, { triggerAttackRelease: (...args) => synthCalls.push(args) });
     expect(piano.triggerAttackRelease(60, 1, 5, 80).voice).toBe("synth");
     expect(synthCalls.length).toBe(1);
-    for (let i = 0; i < 10; i++) await settle();
+    await everyTried;
     expect(piano.state.samplesLoaded).toBe(2);
     expect(piano.state.status).toBe("samples");
     expect(piano.state.failed).toBe(piano.state.samplesTotal - 2);
+    // The 20 s note sample was shortened to 6 s; the release noise kept whole.
+    expect(Tone.calls.filter((c) => c[0] === "slice")).toEqual([["slice", 0, 6]]);
+    Tone.calls.length = 0;
     expect(piano.triggerAttackRelease(60, 1, 5, 80).voice).toBe("grand");
     expect(Tone.calls[0][0]).toBe("sampler");
     expect(Tone.calls[0].slice(2, 4)).toEqual([1, 5]);
@@ -204,8 +255,8 @@ describe("the player", () => {
 
   test("with no sample at all it says so and keeps the synth", async () => {
     const Tone = fakeTone(new Set());
-    const piano = createGrandPiano(Tone, { baseUrl: "/p/", output: {}, fallback: { triggerAttackRelease: () => {} } });
-    for (let i = 0; i < 10; i++) await settle();
+    const { piano, everyTried } = playerOn(Tone, { triggerAttackRelease: () => {} });
+    await everyTried;
     expect(piano.state.status).toBe("synth");
     expect(piano.triggerAttackRelease(60, 1, 0, 80).voice).toBe("synth");
   });
