@@ -177,12 +177,13 @@ export function voiceFor(pitch, velocity, isLoaded, layers = LAYERS) {
  * @param {object} options ``baseUrl`` (folder of v<layer>/ and release/), ``output`` (a Tone
  *   node), ``fallback`` (an instrument with ``triggerAttackRelease`` that plays while samples
  *   are missing), ``onChange(state)``, called as samples load and notes start, and
- *   ``startDelayMs`` (when loading begins; default ``LOAD_START_DELAY_MS``).
+ *   ``startDelayMs`` (when loading begins; default ``LOAD_START_DELAY_MS``) and ``lazy``
+ *   (fetch nothing before the first note: a page that may only ever play a recording).
  * @returns the player: ``triggerAttackRelease(pitch, durationS, time, velocity)``, ``state``
  *   (``voice`` of the last note, ``notes`` started per voice, ``samplesLoaded``,
  *   ``samplesTotal``, ``failed``, ``status``: loading / samples / synth), ``dispose()``.
  */
-export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = () => {}, startDelayMs = LOAD_START_DELAY_MS }) {
+export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = () => {}, startDelayMs = LOAD_START_DELAY_MS, lazy = false }) {
   const samplers = new Map();
   LAYERS.forEach((layer) => {
     const sampler = new Tone.Sampler({ urls: {}, release: RELEASE_S, curve: "exponential" });
@@ -235,9 +236,16 @@ export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = (
   const worker = async () => {
     while (!disposed && next < queue.length) await fetchOne(queue[next++]);
   };
-  setTimeout(() => {
-    for (let i = 0; i < LOAD_CONCURRENCY; i++) worker();
-  }, startDelayMs);
+  let loading = false;
+  // Begin fetching (once): at once when made, or with ``lazy`` at the first note.
+  const load = () => {
+    if (loading) return;
+    loading = true;
+    setTimeout(() => {
+      for (let i = 0; i < LOAD_CONCURRENCY; i++) worker();
+    }, startDelayMs);
+  };
+  if (!lazy) load();
 
   const playRelease = (pitch, time, gain) => {
     const buffer = releaseBuffers.get(pitch);
@@ -251,6 +259,7 @@ export function createGrandPiano(Tone, { baseUrl, output, fallback, onChange = (
     isLoaded,
     /** Play ``pitch`` (MIDI) from audio time ``time`` for ``durationS`` (the key and pedal up). */
     triggerAttackRelease(pitch, durationS, time, velocity) {
+      load();
       const voice = voiceFor(pitch, velocity, isLoaded);
       if (voice.voice === "synth") {
         fallback.triggerAttackRelease(Tone.Frequency(pitch, "midi").toFrequency(), durationS, time, voice.gain);

@@ -187,6 +187,7 @@ function fakeTone(files) {
       this.duration = duration;
     }
     load(url) {
+      calls.push(["load", url]);
       return files.has(url) ? Promise.resolve(this) : Promise.reject(new Error(`404 ${url}`));
     }
     slice(start, end) {
@@ -243,6 +244,7 @@ describe("the player", () => {
     expect(piano.state.failed).toBe(piano.state.samplesTotal - 2);
     // The 20 s note sample was shortened to 6 s; the release noise kept whole.
     expect(Tone.calls.filter((c) => c[0] === "slice")).toEqual([["slice", 0, 6]]);
+    expect(Tone.calls.filter((c) => c[0] === "load").length).toBe(piano.state.samplesTotal);
     Tone.calls.length = 0;
     expect(piano.triggerAttackRelease(60, 1, 5, 80).voice).toBe("grand");
     expect(Tone.calls[0][0]).toBe("sampler");
@@ -251,6 +253,21 @@ describe("the player", () => {
     expect(Tone.calls[1][0]).toBe("release");
     expect(Tone.calls[1][1]).toBe(6);
     expect(states.at(-1).voice).toBe("grand");
+  });
+
+  test("a lazy player fetches nothing before its first note", async () => {
+    const Tone = fakeTone(new Set([noteUrl("/p/", 10, 60)]));
+    let done;
+    const everyTried = new Promise((resolve) => (done = resolve));
+    const onChange = (state) => state.samplesLoaded + state.failed === state.samplesTotal && done();
+    const piano = createGrandPiano(Tone, { baseUrl: "/p/", output: {}, fallback: { triggerAttackRelease: () => {} }, startDelayMs: 0, lazy: true, onChange });
+    // A load started on creation would have begun by this timer (both wait 0 ms, it first).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(Tone.calls.filter((c) => c[0] === "load")).toEqual([]);
+    expect(piano.triggerAttackRelease(60, 1, 0, 80).voice).toBe("synth");
+    await everyTried;
+    expect(piano.state.samplesLoaded).toBe(1);
+    expect(piano.triggerAttackRelease(60, 1, 0, 80).voice).toBe("grand");
   });
 
   test("with no sample at all it says so and keeps the synth", async () => {

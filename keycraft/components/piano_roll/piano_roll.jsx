@@ -169,7 +169,9 @@ const newLocalId = () => `c${Date.now().toString(36)}${(localIdCounter++).toStri
 // The grand piano (grand_piano.js) plays the notes; the synth stands in for any note whose
 // samples have not arrived yet, so the first Space sounds at once even on a cold cache.
 // ``onStatus`` hears "samples" / "synth" and ``onPiano`` every change of the piano's state.
-function createPlayer(sampleBaseUrl, onStatus, onPiano) {
+// ``lazySamples`` fetches no sample before the first note (the landing demo, which may only
+// ever play its recording).
+function createPlayer(sampleBaseUrl, onStatus, onPiano, lazySamples) {
   const output = new Tone.Volume(0).toDestination();
   const synth = new Tone.PolySynth(Tone.Synth, { envelope: { attack: 0.005, release: 0.6 } }).connect(output);
   synth.maxPolyphony = 64;
@@ -179,6 +181,7 @@ function createPlayer(sampleBaseUrl, onStatus, onPiano) {
       baseUrl: sampleBaseUrl,
       output,
       fallback: synth,
+      lazy: lazySamples,
       onChange: (state) => {
         if (state.status !== "loading") onStatus(state.status);
         onPiano(state);
@@ -412,6 +415,7 @@ export function PianoRoll(props) {
           st.instrument = status;
         },
         (piano) => showPianoState(piano),
+        !!st.props.readOnly,
       );
     }
     return st.player;

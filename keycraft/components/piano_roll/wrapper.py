@@ -248,7 +248,8 @@ class PianoRoll(rx.NoSSRComponent):
     read_only: rx.Var[bool]
     """Show and play only: pointer edits and editing shortcuts are ignored, no commit or
     command events are sent, Space plays only while the roll has focus, a plain wheel scrolls
-    the page, and neither samples nor ``audio_url`` load before the first play. Default False.
+    the page, ``audio_url`` loads at the first play and the piano's samples at the first note
+    played (a play of the recording alone fetches none). Default False.
     """
 
     fit_to_notes: rx.Var[bool]
