@@ -1988,6 +1988,10 @@ export function PianoRoll(props) {
     document.addEventListener("pointerdown", warmUp, { capture: true });
     document.addEventListener("keydown", warmUp, { capture: true });
     ro.observe(canvas);
+    // Tone's clock ticks from a Worker, which can take half a second to start on a busy
+    // machine: a play before its first tick starts that late. Counted for window.__keycraft.
+    const onClockTick = () => (st.clockTicks = (st.clockTicks || 0) + 1);
+    Tone.getContext().on("tick", onClockTick);
     window.keycraftPianoRoll = {
       transport: (action) => (action === "play" ? play() : action === "pause" ? pause() : action === "toggle" ? togglePlay() : stop()),
       zoom: (factor) => zoomBy(factor),
@@ -2017,6 +2021,9 @@ export function PianoRoll(props) {
       },
       get playLatencyMs() {
         return st.playLatencyMs;
+      },
+      get clockTicks() {
+        return st.clockTicks || 0;
       },
       get pxPerBeat() {
         return st.view.pxPerBeat;
@@ -2138,6 +2145,7 @@ export function PianoRoll(props) {
     };
     return () => {
       cancelAnimationFrame(frame);
+      Tone.getContext().off("tick", onClockTick);
       ro.disconnect();
       document.removeEventListener("keydown", onDocumentKey);
       window.removeEventListener("beforeunload", onBeforeUnload, { capture: true });
