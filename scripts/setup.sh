@@ -26,3 +26,27 @@ install_bun() {
   npm ci --prefix tools --no-audit --no-fund --loglevel=error
 }
 stamp_run "$ROOT/tools/node_modules/.stamp" "$(inputs_hash tools/package-lock.json)" install_bun
+
+# The editor's grand piano: pinned npm packages, copied into the gitignored assets/piano/ that
+# Reflex serves at /piano/ (v2/ v6/ v10/ v14/ hold a velocity layer each, release/ the key-release
+# noises). File names lose their "#" (D#4 -> Ds4), which URLs would need escaped.
+GRAND_LAYERS=(2 6 10 14)
+install_grand_piano() {
+  log "Installing the Salamander grand piano samples the editor plays (npm, CC-BY 3.0)"
+  npm ci --prefix tools/grand-piano --no-audit --no-fund --loglevel=error
+  local packages="tools/grand-piano/node_modules/@audio-samples" target="assets/piano"
+  rm -rf "$target"
+  for layer in "${GRAND_LAYERS[@]}"; do
+    mkdir -p "$target/v$layer"
+    for file in "$packages/piano-mp3-velocity$layer/audio/"*.mp3; do
+      name="$(basename "$file")"
+      cp "$file" "$target/v$layer/${name//#/s}"
+    done
+  done
+  mkdir -p "$target/release"
+  cp "$packages/piano-mp3-release/audio/"*.mp3 "$target/release/"
+}
+# A deleted assets/piano/ is copied again even when the lock did not change.
+[ -f assets/piano/release/rel88.mp3 ] || rm -f "$ROOT/tools/grand-piano/node_modules/.stamp"
+stamp_run "$ROOT/tools/grand-piano/node_modules/.stamp" \
+  "$(inputs_hash tools/grand-piano/package-lock.json scripts/setup.sh)" install_grand_piano

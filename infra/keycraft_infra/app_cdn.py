@@ -10,8 +10,9 @@ from constructs import Construct
 
 from infra.keycraft_infra.settings import InfraSettings
 
-STATIC_PATHS = ("/assets/*", "/favicon.svg")
-"""Reflex's production build puts content-hashed JS/CSS under ``/assets/``: safe to cache."""
+STATIC_PATHS = ("/assets/*", "/favicon.svg", "/piano/*")
+"""Reflex's production build puts content-hashed JS/CSS under ``/assets/``: safe to cache. The
+grand piano's samples under ``/piano/`` (about 23 MB, pinned npm packages) never change either."""
 
 
 class AppCdn(Construct):

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from keycraft.components.auth.nav import auth_controls
+from keycraft.components.credits import piano_sound_credit
 from keycraft.components.page_a11y import page_a11y
 from keycraft.routes import HOME, PRICING, PRIVACY, PRODUCT_NAME, PROJECTS, TERMS
 from keycraft.state.auth import AuthState
@@ -124,6 +125,14 @@ def footer() -> rx.Component:
             max_width="1100px",
             margin_x="auto",
             padding="1.5rem",
+        ),
+        rx.box(
+            piano_sound_credit(),
+            width="100%",
+            max_width="1100px",
+            margin_x="auto",
+            padding_x="1.5rem",
+            padding_bottom="1.5rem",
         ),
         border_top="1px solid var(--gray-a4)",
         width="100%",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from keycraft.components.credits import piano_sound_credit
 from keycraft.components.editor.app_header import editor_app_header
 from keycraft.components.editor.controls_sheet import compact_bar, editor_controls
 from keycraft.components.editor.header import editor_header
@@ -118,6 +119,7 @@ def editor_page() -> rx.Component:
                         scroll_margin_top="1rem",
                     ),
                     velocity_lane(),
+                    piano_sound_credit(),
                     retranscribe_panel(),
                     shortcuts_dialog(),
                     track_dialog(),

@@ -106,10 +106,16 @@ def test_the_demo_plays_the_recording_under_moving_notes_then_stops(
     page.wait_for_function(f"() => {STATE}.playheadTick > 960")  # past the second beat
     page.wait_for_function(_KEY_LIT)
     _assert_the_whole_piece_fills_the_view(page)  # playing does not scroll it away
-    # Hearing the recording, the notes are silent: none has been scheduled to sound yet.
+    # Hearing the recording, the notes are silent: none has been scheduled to sound yet, and
+    # none of the piano's samples is fetched until a note plays.
     assert page.evaluate(f"{STATE}.firstSoundMs") is None
+    assert [url for url in requested if "/piano/" in url] == []
     page.get_by_role("radio", name="The notes").click()
     page.wait_for_function(f"() => {STATE}.firstSoundMs !== null")
+    page.wait_for_function(
+        "() => /^[1-9]/.test(document.querySelector('[data-piano-samples]')?.dataset.pianoSamples)"
+    )
+    assert any("/piano/v10/" in url for url in requested)
     # After the eighth bar the piece starts again rather than running into empty bars.
     page.wait_for_function(
         f"() => {STATE}.transportState === 'started' && {STATE}.playheadTick < 480",

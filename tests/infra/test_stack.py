@@ -184,7 +184,7 @@ def test_app_distribution_caches_static_assets_and_passes_everything_else_throug
     assert default["OriginRequestPolicyId"] == ALL_VIEWER
     assert "POST" in default["AllowedMethods"]
     static = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
-    assert set(static) == {"/assets/*", "/favicon.svg"}
+    assert set(static) == {"/assets/*", "/favicon.svg", "/piano/*"}
     policies = template.find_resources("AWS::CloudFront::CachePolicy")
     for behavior in static.values():
         policy = policies[behavior["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"]

@@ -5,7 +5,11 @@ import { CONTEXT_ACTIONS, createTouchGestures, pxPerBeatShowingBars, shortcutEve
 import * as Tone from "tone";
 import * as keys from "./roll_keys.js";
 import * as pedal from "./pedal_lane.js";
+<<<<<<< HEAD
 import { noteNamer } from "./note_names.js";
+=======
+import { createGrandPiano } from "./grand_piano.js";
+>>>>>>> grand
 
 const TICKS_PER_QUARTER = 480;
 const LOWEST_PITCH = 21;
@@ -31,10 +35,13 @@ const SCROLLBAR_PX = 10;
 const MIN_THUMB_PX = 24;
 const LOOP_EDGE_PX = 6;
 const BLACK = new Set([1, 3, 6, 8, 10]);
+<<<<<<< HEAD
 // Rows at least this tall name every keyboard key; shorter ones name only the Cs.
 const KEY_NAMES_FROM_PX = 14;
 // Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
 const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
+=======
+>>>>>>> grand
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
@@ -169,35 +176,37 @@ const tickAtClock = (clockTicks, tempoMap) => Math.round(secondsToTick(clockTick
 let localIdCounter = 0;
 const newLocalId = () => `c${Date.now().toString(36)}${(localIdCounter++).toString(36)}`;
 
-function createPlayer(sampleBaseUrl, onStatus) {
+// The grand piano (grand_piano.js) plays the notes; the synth stands in for any note whose
+// samples have not arrived yet, so the first Space sounds at once even on a cold cache.
+// ``onStatus`` hears "samples" / "synth" and ``onPiano`` every change of the piano's state.
+// ``lazySamples`` fetches no sample before the first note (the landing demo, which may only
+// ever play its recording).
+function createPlayer(sampleBaseUrl, onStatus, onPiano, lazySamples) {
   const output = new Tone.Volume(0).toDestination();
   const synth = new Tone.PolySynth(Tone.Synth, { envelope: { attack: 0.005, release: 0.6 } }).connect(output);
   synth.maxPolyphony = 64;
-  const player = { output, synth, sampler: null, samplesReady: false, click: null };
-  const urls = {};
-  SAMPLE_NOTES.forEach((n) => (urls[n] = `${n.replace("#", "s")}.mp3`));
+  const player = { output, synth, piano: null, click: null };
   try {
-    player.sampler = new Tone.Sampler({
-      urls,
+    player.piano = createGrandPiano(Tone, {
       baseUrl: sampleBaseUrl,
-      release: 1,
-      onload: () => {
-        player.samplesReady = true;
-        onStatus("samples");
+      output,
+      fallback: synth,
+      lazy: lazySamples,
+      onChange: (state) => {
+        if (state.status !== "loading") onStatus(state.status);
+        onPiano(state);
       },
-      onerror: () => {
-        // The synth stays the instrument: playback never depends on samples loading.
-        player.sampler = null;
-        onStatus("synth");
-      },
-    }).connect(output);
+    });
   } catch (e) {
-    player.sampler = null;
-    onStatus("synth");
+    onStatus("synth"); // playback never depends on samples loading
   }
   player.click = new Tone.MembraneSynth({ octaves: 2, envelope: { attack: 0.001, decay: 0.08, sustain: 0 } }).connect(output);
   player.click.volume.value = -10;
-  player.instrument = () => (player.samplesReady && player.sampler ? player.sampler : synth);
+  // Play MIDI ``pitch`` at audio time ``time`` for ``durationS`` (key and pedal up) at ``velocity`` (1-127).
+  player.play = (pitch, durationS, time, velocity) => {
+    if (player.piano) player.piano.triggerAttackRelease(pitch, durationS, time, velocity);
+    else synth.triggerAttackRelease(Tone.Frequency(pitch, "midi").toFrequency(), durationS, time, velocity / 127);
+  };
   return player;
 }
 
@@ -398,14 +407,29 @@ export function PianoRoll(props) {
 
   // ---------------------------------------------------------------- transport
   const transport = () => Tone.getTransport();
+  // What is heard, on the roll for tests and the curious: data-piano-voice ("grand" or
+  // "synth", the last note started), data-piano-notes ("12 grand, 3 synth" since the page
+  // loaded) and data-piano-samples ("loaded/total").
+  const showPianoState = (piano) => {
+    const el = containerRef.current;
+    if (!el) return;
+    if (piano.voice) el.dataset.pianoVoice = piano.voice;
+    el.dataset.pianoNotes = `${piano.notes.grand} grand, ${piano.notes.synth} synth`;
+    el.dataset.pianoSamples = `${piano.samplesLoaded}/${piano.samplesTotal}`;
+  };
   const ensurePlayer = () => {
     if (!st.player) {
       // Tone's default 100 ms look-ahead is tuned for busy pages; 50 ms halves the delay
       // between Space and sound while leaving room for main-thread hiccups.
       Tone.getContext().lookAhead = 0.05;
-      st.player = createPlayer(st.props.sampleBaseUrl || "/piano/", (status) => {
-        st.instrument = status;
-      });
+      st.player = createPlayer(
+        st.props.sampleBaseUrl || "/piano/",
+        (status) => {
+          st.instrument = status;
+        },
+        (piano) => showPianoState(piano),
+        !!st.props.readOnly,
+      );
     }
     return st.player;
   };
@@ -434,7 +458,6 @@ export function PianoRoll(props) {
       if (notes[mid].start_tick < fromTick) lo = mid + 1;
       else hi = mid;
     }
-    const instrument = st.player.instrument();
     for (let i = lo; i < notes.length && notes[i].start_tick < toTick; i++) {
       const n = notes[i];
       const startSeconds = tickToSeconds(n.start_tick, tempo);
@@ -447,7 +470,7 @@ export function PianoRoll(props) {
       const releaseTick = pedal.soundingEndTick(st.pedals, n.start_tick + n.duration_ticks);
       const releaseSeconds = tickToSeconds(releaseTick, tempo);
       if (st.releases.length < 5000) st.releases.push({ pitch_midi: n.pitch_midi, start_tick: n.start_tick, release_tick: releaseTick, release_s: releaseSeconds });
-      instrument.triggerAttackRelease(Tone.Frequency(n.pitch_midi, "midi").toFrequency(), releaseSeconds - startSeconds, at, n.velocity / 127);
+      st.player.play(n.pitch_midi, releaseSeconds - startSeconds, at, n.velocity);
     }
   };
   // The window of notes the Transport reaches at audio time ``time`` (on a window boundary).
@@ -723,7 +746,7 @@ export function PianoRoll(props) {
   const previewPitch = (pitch, velocity) => {
     if (st.props.midiMuted) return;
     Tone.start().then(() => {
-      ensurePlayer().instrument().triggerAttackRelease(Tone.Frequency(pitch, "midi").toFrequency(), 0.3, undefined, (velocity || 90) / 127);
+      ensurePlayer().play(pitch, 0.3, Tone.now(), velocity || 90);
     });
   };
   const zoomBy = (factor, anchorX) => {
@@ -1989,6 +2012,10 @@ export function PianoRoll(props) {
     document.addEventListener("pointerdown", warmUp, { capture: true });
     document.addEventListener("keydown", warmUp, { capture: true });
     ro.observe(canvas);
+    // Tone's clock ticks from a Worker, which can take half a second to start on a busy
+    // machine: a play before its first tick starts that late. Counted for window.__keycraft.
+    const onClockTick = () => (st.clockTicks = (st.clockTicks || 0) + 1);
+    Tone.getContext().on("tick", onClockTick);
     window.keycraftPianoRoll = {
       transport: (action) => (action === "play" ? play() : action === "pause" ? pause() : action === "toggle" ? togglePlay() : stop()),
       zoom: (factor) => zoomBy(factor),
@@ -2018,6 +2045,9 @@ export function PianoRoll(props) {
       },
       get playLatencyMs() {
         return st.playLatencyMs;
+      },
+      get clockTicks() {
+        return st.clockTicks || 0;
       },
       get pxPerBeat() {
         return st.view.pxPerBeat;
@@ -2139,6 +2169,7 @@ export function PianoRoll(props) {
     };
     return () => {
       cancelAnimationFrame(frame);
+      Tone.getContext().off("tick", onClockTick);
       ro.disconnect();
       document.removeEventListener("keydown", onDocumentKey);
       window.removeEventListener("beforeunload", onBeforeUnload, { capture: true });

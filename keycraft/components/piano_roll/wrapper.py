@@ -35,6 +35,10 @@ PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""
 
+GRAND_PIANO_MODULE = rx.asset("grand_piano.js", shared=True)
+"""The sampled grand (velocity layers, release noises, middle register loaded first, stand-ins
+while samples load) ``piano_roll.jsx`` plays the notes with; linked beside it."""
+
 
 class PianoRoll(rx.NoSSRComponent):
     """Canvas piano roll with Tone.js playback.
@@ -163,7 +167,11 @@ class PianoRoll(rx.NoSSRComponent):
     """
 
     sample_base_url: rx.Var[str]
-    """Folder URL of the piano samples (``C4.mp3``, ``Fs4.mp3`` ...). Default ``/piano/``."""
+    """Folder URL of the grand piano's samples as ``scripts/setup.sh`` copies them: one folder
+    per velocity layer (``v10/Fs4v10.mp3`` ...) and ``release/rel1.mp3`` ... (A0 up). Until a
+    note's samples arrive the nearest loaded one, repitched, or a synth plays it; the roll's
+    ``data-piano-voice`` and ``data-piano-samples`` attributes show which and how many are in.
+    Default ``/piano/``."""
 
     height_px: rx.Var[int]
     """Height of the roll in CSS pixels, velocity and pedal lanes and scrollbars included.
@@ -181,7 +189,8 @@ class PianoRoll(rx.NoSSRComponent):
     read_only: rx.Var[bool]
     """Show and play only: pointer edits and editing shortcuts are ignored, no commit or
     command events are sent, Space plays only while the roll has focus, a plain wheel scrolls
-    the page, and neither samples nor ``audio_url`` load before the first play. Default False.
+    the page, ``audio_url`` loads at the first play and the piano's samples at the first note
+    played (a play of the recording alone fetches none). Default False.
     """
 
     fit_to_notes: rx.Var[bool]
