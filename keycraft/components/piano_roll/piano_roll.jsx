@@ -5,11 +5,8 @@ import { CONTEXT_ACTIONS, createTouchGestures, pxPerBeatShowingBars, shortcutEve
 import * as Tone from "tone";
 import * as keys from "./roll_keys.js";
 import * as pedal from "./pedal_lane.js";
-<<<<<<< HEAD
 import { noteNamer } from "./note_names.js";
-=======
 import { createGrandPiano } from "./grand_piano.js";
->>>>>>> grand
 
 const TICKS_PER_QUARTER = 480;
 const LOWEST_PITCH = 21;
@@ -35,13 +32,8 @@ const SCROLLBAR_PX = 10;
 const MIN_THUMB_PX = 24;
 const LOOP_EDGE_PX = 6;
 const BLACK = new Set([1, 3, 6, 8, 10]);
-<<<<<<< HEAD
 // Rows at least this tall name every keyboard key; shorter ones name only the Cs.
 const KEY_NAMES_FROM_PX = 14;
-// Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
-const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
-=======
->>>>>>> grand
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
