@@ -6,8 +6,22 @@ import * as Tone from "tone";
 import * as keys from "./roll_keys.js";
 import * as pedal from "./pedal_lane.js";
 import { noteNamer } from "./note_names.js";
+import {
+  CLOCK_TICKS_PER_SECOND,
+  TICKS_PER_QUARTER,
+  barLinesBetween,
+  barStartTick,
+  beatsBetween,
+  clockTicksAt,
+  nearestBeatTick,
+  parseTempoMap,
+  parseTimeSignatureMap,
+  secondsToTick,
+  snap,
+  tickAtClock,
+  tickToSeconds,
+} from "./timing.js";
 
-const TICKS_PER_QUARTER = 480;
 const LOWEST_PITCH = 21;
 const HIGHEST_PITCH = 108;
 const KEYBOARD_WIDTH_PX = 64;
@@ -17,7 +31,6 @@ const RESIZE_EDGE_PX = 6;
 // is 1000 pulses a second, so a Transport tick is one millisecond of the piece, and the tempo
 // map (tickToSeconds) turns note ticks into those milliseconds.
 const CLOCK_BPM = 125;
-const CLOCK_TICKS_PER_SECOND = 1000;
 const SCHEDULE_WINDOW_MS = 50;
 const MIN_PX_PER_BEAT = 12;
 const MAX_PX_PER_BEAT = 800;
@@ -37,7 +50,6 @@ const KEY_NAMES_FROM_PX = 14;
 const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
-const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
 // Quiet notes are blue, loud ones red; selected notes are near white (roll_keys.js).
 const velocityColour = (velocity, selected) => (selected ? keys.SELECTED_FILL : keys.VELOCITY_PALETTE[velocity]);
 const CURSOR_COLOUR = "#ffd34d";
@@ -52,119 +64,6 @@ const parseJson = (text, fallback) => {
     return fallback;
   }
 };
-
-// ---------------------------------------------------------------- tempo and metre maps
-// These mirror keycraft/services/notes/timing.py (tick_to_seconds, seconds_to_tick,
-// bar_lines, beat_ticks, bar_start_tick); change both together.
-
-// The last index whose entry passes ``test`` (entries pass, then fail); 0 if none does.
-const lastIndexWhere = (list, test) => {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (test(list[mid])) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-};
-
-// [[tick, bpm], ...] (first at tick 0) -> [{tick, bpm, seconds, writtenBpm}], ``seconds`` being
-// when each tempo starts, so conversions are a binary search. A missing or bad map is one tempo.
-// ``speed`` (the practice speed, 0.5 to 1) scales every tempo: the piece as it is heard.
-function parseTempoMap(json, fallbackBpm, speed = 1) {
-  const rows = parseJson(json, []);
-  const valid = Array.isArray(rows) && rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0);
-  const changes = (valid ? rows : [[0, fallbackBpm > 0 ? fallbackBpm : 120]]).map(([tick, bpm]) => [tick, bpm * speed, bpm]);
-  let seconds = 0;
-  return changes.map(([tick, bpm, writtenBpm], i) => {
-    if (i > 0) seconds += ((tick - changes[i - 1][0]) * 60) / (changes[i - 1][1] * TICKS_PER_QUARTER);
-    return { tick, bpm, seconds, writtenBpm };
-  });
-}
-
-function tickToSeconds(tick, tempoMap) {
-  const c = tempoMap[lastIndexWhere(tempoMap, (e) => e.tick <= tick)];
-  return c.seconds + ((tick - c.tick) * 60) / (c.bpm * TICKS_PER_QUARTER);
-}
-
-function secondsToTick(seconds, tempoMap) {
-  const c = tempoMap[lastIndexWhere(tempoMap, (e) => e.seconds <= seconds)];
-  return c.tick + ((seconds - c.seconds) * c.bpm * TICKS_PER_QUARTER) / 60;
-}
-
-// [[tick, numerator, denominator], ...] (first at tick 0) -> one segment per signature with its
-// first bar number. A change starts a new bar, cutting short the bar it interrupts.
-function parseTimeSignatureMap(json, numerator, denominator) {
-  const rows = parseJson(json, []);
-  const valid = Array.isArray(rows) && rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0 && r[2] > 0);
-  const changes = valid ? rows : [[0, numerator || 4, denominator || 4]];
-  let bar = 1;
-  return changes.map(([tick, num, den], i) => {
-    const beatTicks = (TICKS_PER_QUARTER * 4) / den;
-    const endTick = i + 1 < changes.length ? changes[i + 1][0] : Infinity;
-    const segment = { tick, numerator: num, denominator: den, beatTicks, barTicks: beatTicks * num, endTick, bar };
-    if (endTick !== Infinity) bar += Math.ceil((endTick - tick) / segment.barTicks);
-    return segment;
-  });
-}
-
-// Bars starting in [fromTick, toTick): [{tick, bar}].
-function barLinesBetween(meterMap, fromTick, toTick) {
-  const lines = [];
-  for (const seg of meterMap) {
-    if (seg.endTick <= fromTick) continue;
-    if (seg.tick >= toTick) break;
-    for (let k = Math.max(0, Math.ceil((fromTick - seg.tick) / seg.barTicks)); ; k++) {
-      const tick = seg.tick + k * seg.barTicks;
-      if (tick >= seg.endTick || tick >= toTick) break;
-      lines.push({ tick, bar: seg.bar + k });
-    }
-  }
-  return lines;
-}
-
-// Beats in [fromTick, toTick): [{tick, downbeat}] (the denominator note of each signature).
-function beatsBetween(meterMap, fromTick, toTick) {
-  const beats = [];
-  for (const seg of meterMap) {
-    if (seg.endTick <= fromTick) continue;
-    if (seg.tick >= toTick) break;
-    for (let k = Math.max(0, Math.ceil((fromTick - seg.tick) / seg.beatTicks)); ; k++) {
-      const tick = seg.tick + k * seg.beatTicks;
-      if (tick >= seg.endTick || tick >= toTick) break;
-      beats.push({ tick, downbeat: (tick - seg.tick) % seg.barTicks === 0 });
-    }
-  }
-  return beats;
-}
-
-// The beat nearest ``tick`` (ties go later); a bar cut short by a change ends on a beat.
-function nearestBeatTick(tick, meterMap) {
-  tick = Math.max(0, Math.round(tick));
-  const seg = meterMap[lastIndexWhere(meterMap, (e) => e.tick <= tick)];
-  const into = (tick - seg.tick) % seg.barTicks;
-  const barStart = tick - into;
-  const before = barStart + Math.floor(into / seg.beatTicks) * seg.beatTicks;
-  if (before === tick) return tick;
-  const after = Math.min(before + seg.beatTicks, seg.endTick);
-  return tick - before < after - tick ? before : after;
-}
-
-function barStartTick(bar, meterMap) {
-  for (const seg of meterMap) {
-    const tick = seg.tick + (bar - seg.bar) * seg.barTicks;
-    if (tick < seg.endTick) return tick;
-  }
-  return 0;
-}
-
-// The Transport position of a tick: whole clock ticks, rounded down so events on it still
-// fire, after forgiving float noise (5.8 s summed as 5.7999999 is still 5800 ms).
-const clockTicksAt = (tick, tempoMap) => Math.floor(tickToSeconds(tick, tempoMap) * CLOCK_TICKS_PER_SECOND + 1e-6);
-// The tick at a Transport position. Rounded to a millionth of a tick so float noise never puts
-// a window boundary just past a note or beat that starts exactly on it.
-const tickAtClock = (clockTicks, tempoMap) => Math.round(secondsToTick(clockTicks / CLOCK_TICKS_PER_SECOND, tempoMap) * 1e6) / 1e6;
 
 let localIdCounter = 0;
 const newLocalId = () => `c${Date.now().toString(36)}${(localIdCounter++).toString(36)}`;

@@ -31,6 +31,10 @@ NOTE_NAMES_MODULE = rx.asset("note_names.js", shared=True)
 """The pure note-spelling module (F♯ or G♭ for the piece's key) that ``piano_roll.jsx`` and
 ``roll_keys.js`` import; linked beside them."""
 
+TIMING_MODULE = rx.asset("timing.js", shared=True)
+"""The pure tempo and metre module (ticks to seconds, bar lines, beats, the Transport clock)
+``piano_roll.jsx`` imports; linked beside it."""
+
 PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""

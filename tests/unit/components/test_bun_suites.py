@@ -24,6 +24,7 @@ SUITES = {
     "piano_roll/touch_gestures.test.js": 9,
     "piano_roll/pedal_lane.test.js": 10,
     "piano_roll/note_names.test.js": 10,
+    "piano_roll/timing.test.js": 10,
 }
 
 
