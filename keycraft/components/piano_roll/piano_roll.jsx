@@ -21,26 +21,35 @@ import {
   tickAtClock,
   tickToSeconds,
 } from "./timing.js";
+import {
+  HIGHEST_PITCH,
+  KEYBOARD_WIDTH_PX,
+  LOWEST_PITCH,
+  MAX_KEY_HEIGHT_PX,
+  MAX_PX_PER_BEAT,
+  MIN_KEY_HEIGHT_PX,
+  MIN_PX_PER_BEAT,
+  RULER_HEIGHT_PX,
+  SCROLLBAR_PX,
+  VELOCITY_LANE_HEIGHT_PX,
+  clamp,
+  fittedView,
+  gridWidthPx,
+  maxScrollYPx as maxScrollYPxOf,
+  rollLayout,
+  ticksToPx as ticksToPxAt,
+  viewMapping,
+  zoomedX,
+  zoomedY,
+} from "./geometry.js";
 
-const LOWEST_PITCH = 21;
-const HIGHEST_PITCH = 108;
-const KEYBOARD_WIDTH_PX = 64;
-const RULER_HEIGHT_PX = 24;
 const RESIZE_EDGE_PX = 6;
 // The Transport runs a fixed clock, not the piece's tempo: 480 pulses per quarter at 125 BPM
 // is 1000 pulses a second, so a Transport tick is one millisecond of the piece, and the tempo
 // map (tickToSeconds) turns note ticks into those milliseconds.
 const CLOCK_BPM = 125;
 const SCHEDULE_WINDOW_MS = 50;
-const MIN_PX_PER_BEAT = 12;
-const MAX_PX_PER_BEAT = 800;
-const MIN_KEY_HEIGHT_PX = 5;
-const MAX_KEY_HEIGHT_PX = 32;
-// Keys shown above and below the piece's pitch range when the view fits the notes.
-const FIT_MARGIN_KEYS = 2;
-const VELOCITY_LANE_HEIGHT_PX = 72;
 const VELOCITY_BAR_PX = 3;
-const SCROLLBAR_PX = 10;
 const MIN_THUMB_PX = 24;
 const LOOP_EDGE_PX = 6;
 const BLACK = new Set([1, 3, 6, 8, 10]);
@@ -49,7 +58,6 @@ const KEY_NAMES_FROM_PX = 14;
 // Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
 const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
 
-const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 // Quiet notes are blue, loud ones red; selected notes are near white (roll_keys.js).
 const velocityColour = (velocity, selected) => (selected ? keys.SELECTED_FILL : keys.VELOCITY_PALETTE[velocity]);
 const CURSOR_COLOUR = "#ffd34d";
@@ -233,17 +241,8 @@ export function PianoRoll(props) {
   callbacks.current = { onCommit, onPedalChange, onCommand, onSelect, onToolChange, onLoopChange, onViewChange };
 
   // ---------------------------------------------------------------- geometry
-  const geometry = () => {
-    const { scrollXPx, scrollYPx, pxPerBeat, keyHeightPx } = st.view;
-    return {
-      tickToX: (tick) => KEYBOARD_WIDTH_PX + (tick * pxPerBeat) / TICKS_PER_QUARTER - scrollXPx,
-      xToTick: (x) => Math.max(0, ((x - KEYBOARD_WIDTH_PX + scrollXPx) * TICKS_PER_QUARTER) / pxPerBeat),
-      pitchToY: (pitch) => RULER_HEIGHT_PX + (HIGHEST_PITCH - pitch) * keyHeightPx - scrollYPx,
-      yToPitch: (y) => HIGHEST_PITCH - Math.floor((y - RULER_HEIGHT_PX + scrollYPx) / keyHeightPx),
-      keyHeightPx,
-      pxPerBeat,
-    };
-  };
+  // The converters for the view as it is now (geometry.js).
+  const geometry = () => viewMapping(st.view);
   const stepTicks = () => (st.props.snapTicks > 0 ? st.props.snapTicks : 0);
   const drawLength = () => (st.props.snapTicks > 0 ? st.props.snapTicks : TICKS_PER_QUARTER / 4);
   // The maps, re-parsed only when their props change.
@@ -626,11 +625,7 @@ export function PianoRoll(props) {
     });
   };
   const zoomBy = (factor, anchorX) => {
-    const v = st.view;
-    const x = anchorX === undefined ? KEYBOARD_WIDTH_PX : anchorX;
-    const tickAtAnchor = geometry().xToTick(x);
-    v.pxPerBeat = clamp(v.pxPerBeat * factor, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
-    v.scrollXPx = Math.max(0, (tickAtAnchor * v.pxPerBeat) / TICKS_PER_QUARTER - (x - KEYBOARD_WIDTH_PX));
+    Object.assign(st.view, zoomedX(st.view, factor, anchorX));
     st.dirty = true;
     reportView();
   };
@@ -649,49 +644,28 @@ export function PianoRoll(props) {
   // pitch range, plus a margin, centred and as tall as the keys may be. Run on load and resize.
   const fitView = () => {
     if (!st.props.fitToNotes || !st.notes.size || !canvasRef.current) return;
-    const L = layout();
-    const viewWidthPx = L.gridRight - KEYBOARD_WIDTH_PX;
-    const viewHeightPx = L.gridBottom - RULER_HEIGHT_PX;
-    if (viewWidthPx <= 0 || viewHeightPx <= 0) return; // not laid out yet: the resize will call again
     const region = loopRegion();
-    let endTick = region.enabled ? region.end : 0;
-    let low = HIGHEST_PITCH;
-    let high = LOWEST_PITCH;
-    st.notes.forEach((n) => {
-      endTick = Math.max(endTick, n.start_tick + n.duration_ticks);
-      low = Math.min(low, n.pitch_midi);
-      high = Math.max(high, n.pitch_midi);
+    const span = { endTick: region.enabled ? region.end : 0, lowPitch: HIGHEST_PITCH, highPitch: LOWEST_PITCH };
+    st.notes.forEach((note) => {
+      span.endTick = Math.max(span.endTick, note.start_tick + note.duration_ticks);
+      span.lowPitch = Math.min(span.lowPitch, note.pitch_midi);
+      span.highPitch = Math.max(span.highPitch, note.pitch_midi);
     });
-    const v = st.view;
-    // Below the editor's zoom-out limit if need be: a phone is narrower than 8 bars at 12 px a beat.
-    v.pxPerBeat = Math.min(MAX_PX_PER_BEAT, (viewWidthPx * TICKS_PER_QUARTER) / Math.max(1, endTick));
-    v.scrollXPx = 0;
-    const top = Math.min(HIGHEST_PITCH, high + FIT_MARGIN_KEYS);
-    const rows = top - Math.max(LOWEST_PITCH, low - FIT_MARGIN_KEYS) + 1;
-    v.keyHeightPx = clamp(viewHeightPx / rows, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
-    v.scrollYPx = clamp(((HIGHEST_PITCH - top) + rows / 2) * v.keyHeightPx - viewHeightPx / 2, 0, maxScrollYPx());
+    const fitted = fittedView(layout(), span);
+    if (!fitted) return; // not laid out yet: the resize will call again
+    Object.assign(st.view, fitted);
     st.dirty = true;
   };
 
   // ---------------------------------------------------------------- layout
-  // The grid sits between the ruler and the pedal lane, above the velocity lane; scrollbars
-  // take the right and bottom edges. Everything below reads this instead of the raw canvas size.
+  // Where the grid, lanes and scrollbars are on the canvas now (geometry.js). Everything
+  // below reads this instead of the raw canvas size.
   const layout = () => {
     const canvas = canvasRef.current;
-    const w = canvas ? canvas.clientWidth : 0;
-    const h = canvas ? canvas.clientHeight : 0;
-    // A read-only roll (the landing demo) shows neither: it only plays and scrolls.
-    const chromePx = st.props.readOnly ? 0 : SCROLLBAR_PX;
-    const laneBottom = h - chromePx;
-    const laneTop = laneBottom - (st.props.readOnly ? 0 : VELOCITY_LANE_HEIGHT_PX);
-    const pedalTop = laneTop - (st.props.readOnly ? 0 : pedal.PEDAL_LANE_HEIGHT_PX);
-    return { w, h, gridRight: w - chromePx, gridBottom: pedalTop, pedalTop, laneTop, laneBottom };
+    return rollLayout(canvas ? canvas.clientWidth : 0, canvas ? canvas.clientHeight : 0, !!st.props.readOnly);
   };
-  const maxScrollYPx = () => {
-    const L = layout();
-    return Math.max(0, (HIGHEST_PITCH - LOWEST_PITCH + 1) * st.view.keyHeightPx - (L.gridBottom - RULER_HEIGHT_PX));
-  };
-  const ticksToPx = (ticks) => (ticks * st.view.pxPerBeat) / TICKS_PER_QUARTER;
+  const maxScrollYPx = () => maxScrollYPxOf(st.view, layout());
+  const ticksToPx = (ticks) => ticksToPxAt(st.view, ticks);
   // The loop being dragged wins over the props until Python echoes the new bounds.
   const loopRegion = () =>
     st.loopDraft || { enabled: !!st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick, start: st.props.loopStartTick || 0, end: st.props.loopEndTick || 0 };
@@ -754,19 +728,14 @@ export function PianoRoll(props) {
     else ctx.fillRect(L.gridRight + 2, bar.thumbAt, SCROLLBAR_PX - 4, bar.thumbPx);
   };
   const zoomYBy = (factor, anchorY) => {
-    const v = st.view;
-    const offset = anchorY - RULER_HEIGHT_PX;
-    const rowsAbove = (offset + v.scrollYPx) / v.keyHeightPx;
-    v.keyHeightPx = clamp(v.keyHeightPx * factor, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
-    v.scrollYPx = clamp(rowsAbove * v.keyHeightPx - offset, 0, maxScrollYPx());
+    Object.assign(st.view, zoomedY(st.view, factor, anchorY, layout()));
     reportView();
     st.dirty = true;
   };
   // Home and End move the playhead (and the view) to the start or the end of the music.
   const jumpTo = (tick) => {
     seek(tick);
-    const L = layout();
-    const viewPx = L.gridRight - KEYBOARD_WIDTH_PX;
+    const viewPx = gridWidthPx(layout());
     st.view.scrollXPx = Math.max(0, ticksToPx(tick) - (tick > 0 ? viewPx * 0.75 : 0));
     st.dirty = true;
   };
@@ -816,9 +785,9 @@ export function PianoRoll(props) {
   };
   const drawVelocityLane = (ctx, L, g) => {
     ctx.fillStyle = "#171a20";
-    ctx.fillRect(0, L.laneTop, L.w, VELOCITY_LANE_HEIGHT_PX);
+    ctx.fillRect(0, L.laneTop, L.widthPx, VELOCITY_LANE_HEIGHT_PX);
     ctx.fillStyle = "#3a404c";
-    ctx.fillRect(0, L.laneTop, L.w, 1);
+    ctx.fillRect(0, L.laneTop, L.widthPx, 1);
     ctx.fillStyle = "#8a93a6";
     ctx.font = "10px sans-serif";
     ctx.textBaseline = "middle";
@@ -1209,7 +1178,7 @@ export function PianoRoll(props) {
       publishSelection();
       st.dirty = true;
     }
-    setActionMenu({ x: Math.max(0, Math.min(x, L.w - 140)), y: Math.max(0, Math.min(y, L.h - 40 * CONTEXT_ACTIONS.length)) });
+    setActionMenu({ x: Math.max(0, Math.min(x, L.widthPx - 140)), y: Math.max(0, Math.min(y, L.heightPx - 40 * CONTEXT_ACTIONS.length)) });
   };
   const runAction = (action) => {
     setActionMenu(null);
@@ -1712,7 +1681,7 @@ export function PianoRoll(props) {
     ctx.restore();
     st.extentTick = extentTick;
     if (!P.readOnly) {
-      pedal.drawPedalLane(ctx, { spans: st.pedals, selectedIndex: st.pedalSelected, top: L.pedalTop, width: L.w, left: KEYBOARD_WIDTH_PX, right: L.gridRight, tickToX: g.tickToX });
+      pedal.drawPedalLane(ctx, { spans: st.pedals, selectedIndex: st.pedalSelected, top: L.pedalTop, width: L.widthPx, left: KEYBOARD_WIDTH_PX, right: L.gridRight, tickToX: g.tickToX });
       drawVelocityLane(ctx, L, g);
     }
     // Keys sounding now: from the playhead while playing, plus a clicked key.

@@ -35,6 +35,10 @@ TIMING_MODULE = rx.asset("timing.js", shared=True)
 """The pure tempo and metre module (ticks to seconds, bar lines, beats, the Transport clock)
 ``piano_roll.jsx`` imports; linked beside it."""
 
+GEOMETRY_MODULE = rx.asset("geometry.js", shared=True)
+"""The pure canvas-geometry module (ticks and pitches to pixels, layout, zoom, fit)
+``piano_roll.jsx`` imports; linked beside it."""
+
 PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""

@@ -25,6 +25,7 @@ SUITES = {
     "piano_roll/pedal_lane.test.js": 10,
     "piano_roll/note_names.test.js": 10,
     "piano_roll/timing.test.js": 10,
+    "piano_roll/geometry.test.js": 10,
 }
 
 
