@@ -42,6 +42,8 @@ import {
   zoomedX,
   zoomedY,
 } from "./geometry.js";
+import { drawScrollbars, horizontalScrollbar, scrollForThumbDrag, scrollbarAt as scrollbarUnder, startThumbDrag, thumbCentre, verticalScrollbar } from "./scrollbars.js";
+import * as velocityLane from "./velocity_lane.js";
 
 const RESIZE_EDGE_PX = 6;
 // The Transport runs a fixed clock, not the piece's tempo: 480 pulses per quarter at 125 BPM
@@ -49,8 +51,6 @@ const RESIZE_EDGE_PX = 6;
 // map (tickToSeconds) turns note ticks into those milliseconds.
 const CLOCK_BPM = 125;
 const SCHEDULE_WINDOW_MS = 50;
-const VELOCITY_BAR_PX = 3;
-const MIN_THUMB_PX = 24;
 const LOOP_EDGE_PX = 6;
 const BLACK = new Set([1, 3, 6, 8, 10]);
 // Rows at least this tall name every keyboard key; shorter ones name only the Cs.
@@ -58,8 +58,6 @@ const KEY_NAMES_FROM_PX = 14;
 // Sample files rendered by scripts/render_piano_samples.py (one every six semitones).
 const SAMPLE_NOTES = ["A0", "C1", "F#1", "C2", "F#2", "C3", "F#3", "C4", "F#4", "C5", "F#5", "C6", "F#6", "C7", "F#7", "C8"];
 
-// Quiet notes are blue, loud ones red; selected notes are near white (roll_keys.js).
-const velocityColour = (velocity, selected) => (selected ? keys.SELECTED_FILL : keys.VELOCITY_PALETTE[velocity]);
 const CURSOR_COLOUR = "#ffd34d";
 const FOCUS_RING = "3px solid #ffd34d";
 // Announcements kept in the live region (older ones are dropped).
@@ -689,43 +687,12 @@ export function PianoRoll(props) {
     const region = loopRegion();
     return Math.max(st.extentTick, region.enabled ? region.end : 0, st.playheadTick) + barTicksAt(st.extentTick) * 4;
   };
-  const hScrollbar = (L) => {
-    const viewPx = Math.max(1, L.gridRight - KEYBOARD_WIDTH_PX);
-    const contentPx = Math.max(viewPx, ticksToPx(contentEndTick()), st.view.scrollXPx + viewPx);
-    const trackPx = viewPx;
-    const thumbPx = Math.max(MIN_THUMB_PX, (viewPx / contentPx) * trackPx);
-    const range = Math.max(1, contentPx - viewPx);
-    const thumbAt = KEYBOARD_WIDTH_PX + (st.view.scrollXPx / range) * (trackPx - thumbPx);
-    return { axis: "x", trackStart: KEYBOARD_WIDTH_PX, trackPx, thumbPx, thumbAt, range };
-  };
-  const vScrollbar = (L) => {
-    const viewPx = Math.max(1, L.gridBottom - RULER_HEIGHT_PX);
-    const contentPx = Math.max(viewPx, (HIGHEST_PITCH - LOWEST_PITCH + 1) * st.view.keyHeightPx);
-    const thumbPx = Math.max(MIN_THUMB_PX, (viewPx / contentPx) * viewPx);
-    const range = Math.max(1, contentPx - viewPx);
-    const thumbAt = RULER_HEIGHT_PX + (st.view.scrollYPx / range) * (viewPx - thumbPx);
-    return { axis: "y", trackStart: RULER_HEIGHT_PX, trackPx: viewPx, thumbPx, thumbAt, range };
-  };
-  const scrollbarAt = (x, y, L) => {
-    if (y >= L.laneBottom && x >= KEYBOARD_WIDTH_PX && x < L.gridRight) return hScrollbar(L);
-    if (x >= L.gridRight && y >= RULER_HEIGHT_PX && y < L.gridBottom) return vScrollbar(L);
-    return null;
-  };
-  const dragScrollbar = (d, x, y) => {
-    const pos = d.bar.axis === "x" ? x : y;
-    const free = Math.max(1, d.bar.trackPx - d.bar.thumbPx);
-    const scroll = clamp(((pos - d.grab - d.bar.trackStart) / free) * d.bar.range, 0, d.bar.range);
-    if (d.bar.axis === "x") st.view.scrollXPx = scroll;
+  // The bars themselves live in scrollbars.js.
+  const scrollbarAt = (x, y) => scrollbarUnder(layout(), st.view, contentEndTick(), x, y);
+  const dragScrollbar = (drag, x, y) => {
+    const scroll = scrollForThumbDrag(drag, x, y);
+    if (drag.bar.axis === "x") st.view.scrollXPx = scroll;
     else st.view.scrollYPx = clamp(scroll, 0, maxScrollYPx());
-  };
-  const drawScrollbar = (ctx, bar, L) => {
-    const horizontal = bar.axis === "x";
-    ctx.fillStyle = "#14161b";
-    if (horizontal) ctx.fillRect(bar.trackStart, L.laneBottom, bar.trackPx, SCROLLBAR_PX);
-    else ctx.fillRect(L.gridRight, bar.trackStart, SCROLLBAR_PX, bar.trackPx);
-    ctx.fillStyle = st.drag && st.drag.kind === "scrollbar" && st.drag.bar.axis === bar.axis ? "#8a93a6" : "#5a6170";
-    if (horizontal) ctx.fillRect(bar.thumbAt, L.laneBottom + 2, bar.thumbPx, SCROLLBAR_PX - 4);
-    else ctx.fillRect(L.gridRight + 2, bar.thumbAt, SCROLLBAR_PX - 4, bar.thumbPx);
   };
   const zoomYBy = (factor, anchorY) => {
     Object.assign(st.view, zoomedY(st.view, factor, anchorY, layout()));
@@ -741,84 +708,14 @@ export function PianoRoll(props) {
   };
 
   // ---------------------------------------------------------------- velocity lane
-  const laneVelocityAt = (y, L) => clamp(Math.round(((L.laneBottom - 4 - y) / (VELOCITY_LANE_HEIGHT_PX - 8)) * 126) + 1, 1, 127);
-  // Ids of notes whose velocity bar (at the note's start) lies between two x positions.
-  const laneBarsBetween = (xa, xb) => {
-    const g = geometry();
-    const lo = Math.min(xa, xb) - VELOCITY_BAR_PX;
-    const hi = Math.max(xa, xb) + 1;
-    const ids = [];
-    st.notes.forEach((n, id) => {
-      const x = g.tickToX(n.start_tick);
-      if (x >= lo && x <= hi) ids.push(id);
-    });
-    return ids;
+  // The rules and drawing live in velocity_lane.js; a finished drag is one commit.
+  // Dragging a selected note's bar sets the whole selection; otherwise the drag paints
+  // every bar it crosses.
+  const startLaneDrag = (x, y) => {
+    st.drag = { kind: "velocity", ...velocityLane.startVelocityDrag(st.notes, st.selected, st.view, layout(), x, y) };
   };
-  const setLaneVelocity = (d, ids, velocity) => {
-    ids.forEach((id) => {
-      const n = st.notes.get(id);
-      if (!n) return;
-      if (!d.origins.has(id)) d.origins.set(id, n.velocity);
-      if (n.velocity !== velocity) st.notes.set(id, { ...n, velocity });
-    });
-  };
-  const startLaneDrag = (x, y, L) => {
-    const hits = laneBarsBetween(x, x);
-    // Dragging a selected note's bar sets the whole selection; otherwise the drag paints
-    // every bar it crosses.
-    const group = hits.some((id) => st.selected.has(id));
-    st.drag = { kind: "velocity", group, origins: new Map(), lastX: x };
-    setLaneVelocity(st.drag, group ? Array.from(st.selected) : hits, laneVelocityAt(y, L));
-  };
-  const moveLaneDrag = (d, x, y) => {
-    const L = layout();
-    setLaneVelocity(d, d.group ? Array.from(st.selected) : laneBarsBetween(d.lastX, x), laneVelocityAt(y, L));
-    d.lastX = x;
-  };
-  const endLaneDrag = (d) => {
-    const upserts = [];
-    d.origins.forEach((velocity, id) => {
-      const n = st.notes.get(id);
-      if (n && n.velocity !== velocity) upserts.push(rowOf(id, n));
-    });
-    commit(upserts, []);
-  };
-  const drawVelocityLane = (ctx, L, g) => {
-    ctx.fillStyle = "#171a20";
-    ctx.fillRect(0, L.laneTop, L.widthPx, VELOCITY_LANE_HEIGHT_PX);
-    ctx.fillStyle = "#3a404c";
-    ctx.fillRect(0, L.laneTop, L.widthPx, 1);
-    ctx.fillStyle = "#8a93a6";
-    ctx.font = "10px sans-serif";
-    ctx.textBaseline = "middle";
-    ctx.fillText("Velocity", 8, L.laneTop + VELOCITY_LANE_HEIGHT_PX / 2);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(KEYBOARD_WIDTH_PX, L.laneTop + 1, L.gridRight - KEYBOARD_WIDTH_PX, VELOCITY_LANE_HEIGHT_PX - 1);
-    ctx.clip();
-    const t0 = g.xToTick(KEYBOARD_WIDTH_PX) - TICKS_PER_QUARTER;
-    const t1 = g.xToTick(L.gridRight);
-    const usable = VELOCITY_LANE_HEIGHT_PX - 8;
-    const drawBar = (n, selected) => {
-      const x = g.tickToX(n.start_tick);
-      const barH = Math.max(1, (n.velocity / 127) * usable);
-      ctx.fillStyle = velocityColour(n.velocity, selected);
-      ctx.fillRect(x, L.laneBottom - 4 - barH, VELOCITY_BAR_PX, barH);
-      if (selected) {
-        ctx.fillStyle = "#ffffff";
-        ctx.fillRect(x - 2, L.laneBottom - 4 - barH - 2, VELOCITY_BAR_PX + 4, 2);
-      }
-    };
-    // Selected bars last, so they (outlined) stay visible on top of chords.
-    const selectedNotes = [];
-    st.notes.forEach((n, id) => {
-      if (n.start_tick < t0 || n.start_tick > t1) return;
-      if (st.selected.has(id)) selectedNotes.push(n);
-      else drawBar(n, false);
-    });
-    selectedNotes.forEach((n) => drawBar(n, true));
-    ctx.restore();
-  };
+  const moveLaneDrag = (drag, x, y) => velocityLane.moveVelocityDrag(drag, st.notes, st.selected, st.view, layout(), x, y);
+  const endLaneDrag = (drag) => commit(velocityLane.changedVelocityIds(drag, st.notes).map((id) => rowOf(id, st.notes.get(id))), []);
 
   // ---------------------------------------------------------------- pedal lane
   // The rules live in pedal_lane.js; here they meet the pointer, the keys and the server.
@@ -932,12 +829,10 @@ export function PianoRoll(props) {
   // note handlers below stay as they were.
   const chromePointerDown = (e, x, y) => {
     const L = layout();
-    const bar = scrollbarAt(x, y, L);
+    const bar = scrollbarAt(x, y);
     if (bar) {
-      const thumbHit = (bar.axis === "x" ? x : y) - bar.thumbAt;
       // A click on the track jumps there, keeping the thumb centred under the pointer.
-      const grab = thumbHit >= 0 && thumbHit <= bar.thumbPx ? thumbHit : bar.thumbPx / 2;
-      st.drag = { kind: "scrollbar", bar, grab };
+      st.drag = { kind: "scrollbar", ...startThumbDrag(bar, x, y) };
       dragScrollbar(st.drag, x, y);
       return true;
     }
@@ -947,7 +842,7 @@ export function PianoRoll(props) {
       return true;
     }
     if (y >= L.laneTop) {
-      if (x > KEYBOARD_WIDTH_PX) startLaneDrag(x, y, L);
+      if (x > KEYBOARD_WIDTH_PX) startLaneDrag(x, y);
       return true;
     }
     if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) return startLoopDrag(x, e.shiftKey);
@@ -971,7 +866,7 @@ export function PianoRoll(props) {
   };
   const chromeCursor = (x, y) => {
     const L = layout();
-    if (scrollbarAt(x, y, L)) return "default";
+    if (scrollbarAt(x, y)) return "default";
     if (y >= L.pedalTop && y < L.laneTop && x > KEYBOARD_WIDTH_PX) {
       const hit = pedal.hitSpan(st.pedals, x, geometry().tickToX);
       return hit ? (hit.part === "body" ? "grab" : "ew-resize") : st.tool === "draw" ? "crosshair" : "default";
@@ -1654,7 +1549,7 @@ export function PianoRoll(props) {
       const x = g.tickToX(n.start_tick);
       const nw = Math.max(2, (n.duration_ticks * g.pxPerBeat) / TICKS_PER_QUARTER);
       const selected = st.selected.has(id);
-      ctx.fillStyle = velocityColour(n.velocity, selected);
+      ctx.fillStyle = velocityLane.velocityColour(n.velocity, selected);
       ctx.fillRect(x, y + 1, nw, kh - 2);
       if (selected) ctx.strokeRect(x + 0.5, y + 1.5, nw - 1, kh - 3);
       if (showNames && nw > 22 && kh >= 10) {
@@ -1682,7 +1577,7 @@ export function PianoRoll(props) {
     st.extentTick = extentTick;
     if (!P.readOnly) {
       pedal.drawPedalLane(ctx, { spans: st.pedals, selectedIndex: st.pedalSelected, top: L.pedalTop, width: L.widthPx, left: KEYBOARD_WIDTH_PX, right: L.gridRight, tickToX: g.tickToX });
-      drawVelocityLane(ctx, L, g);
+      velocityLane.drawVelocityLane(ctx, L, st.view, st.notes, st.selected);
     }
     // Keys sounding now: from the playhead while playing, plus a clicked key.
     const sounding = new Set();
@@ -1703,10 +1598,7 @@ export function PianoRoll(props) {
       ctx.fillRect(Math.round(px), 0, 2, L.laneBottom);
     }
     if (!P.readOnly) {
-      drawScrollbar(ctx, hScrollbar(L), L);
-      drawScrollbar(ctx, vScrollbar(L), L);
-      ctx.fillStyle = "#14161b";
-      ctx.fillRect(L.gridRight, L.laneBottom, SCROLLBAR_PX, SCROLLBAR_PX);
+      drawScrollbars(ctx, L, st.view, contentEndTick(), st.drag && st.drag.kind === "scrollbar" ? st.drag.bar.axis : null);
     }
   };
 
@@ -1926,17 +1818,14 @@ export function PianoRoll(props) {
       },
       // Page coordinates of a velocity value above a tick in the lane, and of the thumbs.
       lanePointFor: (tick, velocity) => {
-        const L = layout();
         const rect = canvasRef.current.getBoundingClientRect();
-        const y = L.laneBottom - 4 - ((velocity - 1) / 126) * (VELOCITY_LANE_HEIGHT_PX - 8);
-        return { x: rect.left + geometry().tickToX(tick) + 1, y: rect.top + y };
+        return { x: rect.left + geometry().tickToX(tick) + 1, y: rect.top + velocityLane.yForVelocity(layout(), velocity) };
       },
       thumb: (axis) => {
         const L = layout();
         const rect = canvasRef.current.getBoundingClientRect();
-        const bar = axis === "x" ? hScrollbar(L) : vScrollbar(L);
-        const along = bar.thumbAt + bar.thumbPx / 2;
-        return axis === "x" ? { x: rect.left + along, y: rect.top + L.laneBottom + SCROLLBAR_PX / 2 } : { x: rect.left + L.gridRight + SCROLLBAR_PX / 2, y: rect.top + along };
+        const centre = thumbCentre(L, axis === "x" ? horizontalScrollbar(L, st.view, contentEndTick()) : verticalScrollbar(L, st.view));
+        return { x: rect.left + centre.x, y: rect.top + centre.y };
       },
       // The written tempo map (the practice speed does not change it).
       get tempoMap() {

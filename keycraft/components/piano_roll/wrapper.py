@@ -39,6 +39,14 @@ GEOMETRY_MODULE = rx.asset("geometry.js", shared=True)
 """The pure canvas-geometry module (ticks and pitches to pixels, layout, zoom, fit)
 ``piano_roll.jsx`` imports; linked beside it."""
 
+VELOCITY_LANE_MODULE = rx.asset("velocity_lane.js", shared=True)
+"""The pure velocity-lane module (bars to pixels, drag painting, drawing) ``piano_roll.jsx``
+imports; linked beside it."""
+
+SCROLLBARS_MODULE = rx.asset("scrollbars.js", shared=True)
+"""The pure scrollbar module (thumbs, hit test, thumb drags, drawing) ``piano_roll.jsx``
+imports; linked beside it."""
+
 PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""

@@ -26,6 +26,8 @@ SUITES = {
     "piano_roll/note_names.test.js": 10,
     "piano_roll/timing.test.js": 10,
     "piano_roll/geometry.test.js": 10,
+    "piano_roll/velocity_lane.test.js": 7,
+    "piano_roll/scrollbars.test.js": 8,
 }
 
 
