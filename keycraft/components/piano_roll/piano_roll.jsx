@@ -44,8 +44,8 @@ import {
 } from "./geometry.js";
 import { drawScrollbars, horizontalScrollbar, scrollForThumbDrag, scrollbarAt as scrollbarUnder, startThumbDrag, thumbCentre, verticalScrollbar } from "./scrollbars.js";
 import * as velocityLane from "./velocity_lane.js";
+import * as noteDrags from "./note_drags.js";
 
-const RESIZE_EDGE_PX = 6;
 // The Transport runs a fixed clock, not the piece's tempo: 480 pulses per quarter at 125 BPM
 // is 1000 pulses a second, so a Transport tick is one millisecond of the piece, and the tempo
 // map (tickToSeconds) turns note ticks into those milliseconds.
@@ -848,20 +848,20 @@ export function PianoRoll(props) {
     if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) return startLoopDrag(x, e.shiftKey);
     return false;
   };
-  const chromePointerMove = (d, x, y) => {
-    if (d.kind === "scrollbar") dragScrollbar(d, x, y);
-    else if (d.kind === "velocity") moveLaneDrag(d, x, y);
-    else if (d.kind === "pedal") movePedalDrag(d, x);
-    else if (d.kind === "loop") moveLoopDrag(d, x);
+  const chromePointerMove = (drag, x, y) => {
+    if (drag.kind === "scrollbar") dragScrollbar(drag, x, y);
+    else if (drag.kind === "velocity") moveLaneDrag(drag, x, y);
+    else if (drag.kind === "pedal") movePedalDrag(drag, x);
+    else if (drag.kind === "loop") moveLoopDrag(drag, x);
     else return false;
     st.dirty = true;
     return true;
   };
-  const chromePointerUp = (d) => {
-    if (d.kind === "velocity") endLaneDrag(d);
-    else if (d.kind === "pedal") endPedalDrag(d);
-    else if (d.kind === "loop") endLoopDrag(d);
-    else return d.kind === "scrollbar";
+  const chromePointerUp = (drag) => {
+    if (drag.kind === "velocity") endLaneDrag(drag);
+    else if (drag.kind === "pedal") endPedalDrag(drag);
+    else if (drag.kind === "loop") endLoopDrag(drag);
+    else return drag.kind === "scrollbar";
     return true;
   };
   const chromeCursor = (x, y) => {
@@ -892,18 +892,8 @@ export function PianoRoll(props) {
   };
 
   // ---------------------------------------------------------------- hit testing
-  const noteAt = (x, y) => {
-    const g = geometry();
-    const pitch = g.yToPitch(y);
-    let found = null;
-    st.notes.forEach((n, id) => {
-      if (n.pitch_midi !== pitch) return;
-      const x0 = g.tickToX(n.start_tick);
-      const x1 = g.tickToX(n.start_tick + n.duration_ticks);
-      if (x >= x0 && x <= Math.max(x1, x0 + 3)) found = { id, n, nearEnd: x1 - x <= RESIZE_EDGE_PX && x1 - x0 > RESIZE_EDGE_PX * 2 };
-    });
-    return found;
-  };
+  // {id, note, nearEnd} under the pointer, or null (note_drags.js).
+  const noteAt = (x, y) => noteDrags.noteAt(st.notes, st.view, x, y);
 
   // ---------------------------------------------------------------- pointer
   const localPoint = (e) => {
@@ -956,11 +946,11 @@ export function PianoRoll(props) {
         return;
       }
       // The keyboard carries on from the clicked note (Tab goes to the next one).
-      st.cursor = { tick: hit.n.start_tick, pitch: hit.n.pitch_midi, onNote: true };
+      st.cursor = { tick: hit.note.start_tick, pitch: hit.note.pitch_midi, onNote: true };
       const origins = new Map();
       st.selected.forEach((id) => origins.set(id, { ...st.notes.get(id) }));
       st.drag = { kind: hit.nearEnd ? "resize" : "move", anchorId: hit.id, startTick: tick, startPitch: pitch, origins, moved: false, created: false };
-      previewPitch(hit.n.pitch_midi, hit.n.velocity);
+      previewPitch(hit.note.pitch_midi, hit.note.velocity);
     } else if (st.tool === "draw") {
       const start = stepTicks() > 0 ? Math.floor(tick / stepTicks()) * stepTicks() : Math.round(tick);
       const id = newLocalId();
@@ -978,10 +968,10 @@ export function PianoRoll(props) {
   const onPointerMove = (e) => {
     if (st.props.readOnly) return;
     const { x, y } = localPoint(e);
-    const d = st.drag;
+    const drag = st.drag;
     const g = geometry();
-    if (d && chromePointerMove(d, x, y)) return;
-    if (!d) {
+    if (drag && chromePointerMove(drag, x, y)) return;
+    if (!drag) {
       const cursor = chromeCursor(x, y);
       if (cursor) {
         canvasRef.current.style.cursor = cursor;
@@ -991,69 +981,49 @@ export function PianoRoll(props) {
       canvasRef.current.style.cursor = hit ? (hit.nearEnd ? "ew-resize" : "move") : st.tool === "draw" ? "crosshair" : "default";
       return;
     }
-    if (d.kind === "seek") {
+    if (drag.kind === "seek") {
       seek(g.xToTick(x));
       return;
     }
-    if (d.kind === "band") {
-      d.x1 = x;
-      d.y1 = y;
-      const t0 = g.xToTick(Math.min(d.x0, d.x1));
-      const t1 = g.xToTick(Math.max(d.x0, d.x1));
-      const pHigh = g.yToPitch(Math.min(d.y0, d.y1));
-      const pLow = g.yToPitch(Math.max(d.y0, d.y1));
-      const sel = new Set(d.base);
-      st.notes.forEach((n, id) => {
-        if (n.pitch_midi >= pLow && n.pitch_midi <= pHigh && n.start_tick < t1 && n.start_tick + n.duration_ticks > t0) sel.add(id);
-      });
-      st.selected = sel;
+    if (drag.kind === "band") {
+      drag.x1 = x;
+      drag.y1 = y;
+      st.selected = noteDrags.bandSelection(st.notes, st.view, drag, drag.base);
       st.dirty = true;
       return;
     }
     const tick = g.xToTick(x);
-    const anchor = d.origins.get(d.anchorId);
-    if (d.kind === "move") {
-      const step = stepTicks();
-      const newStart = step > 0 ? snap(anchor.start_tick + (tick - d.startTick), step) : Math.max(0, Math.round(anchor.start_tick + tick - d.startTick));
-      let dt = newStart - anchor.start_tick;
-      let dp = clamp(g.yToPitch(y), 0, 127) - d.startPitch;
-      d.origins.forEach((o) => {
-        dt = Math.max(dt, -o.start_tick);
-        dp = clamp(dp, -o.pitch_midi, 127 - o.pitch_midi);
-      });
-      if (dp !== d.lastDp && dp !== 0) previewPitch(anchor.pitch_midi + dp, anchor.velocity);
-      d.lastDp = dp;
-      d.origins.forEach((o, id) => st.notes.set(id, { ...o, start_tick: o.start_tick + dt, pitch_midi: o.pitch_midi + dp }));
-      d.moved = d.moved || dt !== 0 || dp !== 0;
+    const anchor = drag.origins.get(drag.anchorId);
+    const step = stepTicks();
+    if (drag.kind === "move") {
+      const { deltaTicks, deltaPitch } = noteDrags.moveOffsets(drag.origins, anchor, drag.startTick, drag.startPitch, tick, g.yToPitch(y), step);
+      if (deltaPitch !== drag.lastDeltaPitch && deltaPitch !== 0) previewPitch(anchor.pitch_midi + deltaPitch, anchor.velocity);
+      drag.lastDeltaPitch = deltaPitch;
+      drag.origins.forEach((origin, id) => st.notes.set(id, { ...origin, start_tick: origin.start_tick + deltaTicks, pitch_midi: origin.pitch_midi + deltaPitch }));
+      drag.moved = drag.moved || deltaTicks !== 0 || deltaPitch !== 0;
     } else {
-      const step = stepTicks();
-      const end = step > 0 ? snap(tick, step) : Math.round(tick);
-      const dDur = end - (anchor.start_tick + anchor.duration_ticks);
-      d.origins.forEach((o, id) => st.notes.set(id, { ...o, duration_ticks: Math.max(step || 1, o.duration_ticks + dDur) }));
-      d.moved = true;
+      const deltaTicks = noteDrags.resizeDeltaTicks(anchor, tick, step);
+      drag.origins.forEach((origin, id) => st.notes.set(id, noteDrags.resizedNote(origin, deltaTicks, step)));
+      drag.moved = true;
     }
     st.dirty = true;
   };
   const onPointerUp = () => {
-    const d = st.drag;
+    const drag = st.drag;
     st.drag = null;
     if (st.previewKey !== null) {
       st.previewKey = null;
       st.dirty = true;
     }
-    if (!d) return;
-    if (chromePointerUp(d)) {
+    if (!drag) return;
+    if (chromePointerUp(drag)) {
       st.dirty = true;
       return;
     }
-    if (d.kind === "band") {
+    if (drag.kind === "band") {
       publishSelection();
-    } else if (d.kind === "move" || d.kind === "resize") {
-      const upserts = [];
-      d.origins.forEach((o, id) => {
-        const n = st.notes.get(id);
-        if (d.created || n.start_tick !== o.start_tick || n.duration_ticks !== o.duration_ticks || n.pitch_midi !== o.pitch_midi) upserts.push(rowOf(id, n));
-      });
+    } else if (drag.kind === "move" || drag.kind === "resize") {
+      const upserts = noteDrags.changedNoteIds(drag.origins, st.notes, drag.created).map((id) => rowOf(id, st.notes.get(id)));
       if (upserts.length) commit(upserts, []);
       publishSelection();
     }

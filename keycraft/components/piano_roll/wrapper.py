@@ -47,6 +47,10 @@ SCROLLBARS_MODULE = rx.asset("scrollbars.js", shared=True)
 """The pure scrollbar module (thumbs, hit test, thumb drags, drawing) ``piano_roll.jsx``
 imports; linked beside it."""
 
+NOTE_DRAGS_MODULE = rx.asset("note_drags.js", shared=True)
+"""The pure note-pointer module (hit test, rubber band, move and resize offsets)
+``piano_roll.jsx`` imports; linked beside it."""
+
 PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""

@@ -28,6 +28,7 @@ SUITES = {
     "piano_roll/geometry.test.js": 10,
     "piano_roll/velocity_lane.test.js": 7,
     "piano_roll/scrollbars.test.js": 8,
+    "piano_roll/note_drags.test.js": 7,
 }
 
 
