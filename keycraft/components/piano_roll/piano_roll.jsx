@@ -7,38 +7,56 @@ import * as keys from "./roll_keys.js";
 import * as pedal from "./pedal_lane.js";
 import { noteNamer } from "./note_names.js";
 import { createGrandPiano } from "./grand_piano.js";
+import {
+  CLOCK_TICKS_PER_SECOND,
+  TICKS_PER_QUARTER,
+  barLinesBetween,
+  barStartTick,
+  beatsBetween,
+  clockTicksAt,
+  nearestBeatTick,
+  parseTempoMap,
+  parseTimeSignatureMap,
+  secondsToTick,
+  snap,
+  tickAtClock,
+  tickToSeconds,
+} from "./timing.js";
+import {
+  HIGHEST_PITCH,
+  KEYBOARD_WIDTH_PX,
+  LOWEST_PITCH,
+  MAX_KEY_HEIGHT_PX,
+  MAX_PX_PER_BEAT,
+  MIN_KEY_HEIGHT_PX,
+  MIN_PX_PER_BEAT,
+  RULER_HEIGHT_PX,
+  SCROLLBAR_PX,
+  VELOCITY_LANE_HEIGHT_PX,
+  clamp,
+  fittedView,
+  gridWidthPx,
+  maxScrollYPx as maxScrollYPxOf,
+  rollLayout,
+  ticksToPx as ticksToPxAt,
+  viewMapping,
+  zoomedX,
+  zoomedY,
+} from "./geometry.js";
+import { drawScrollbars, horizontalScrollbar, scrollForThumbDrag, scrollbarAt as scrollbarUnder, startThumbDrag, thumbCentre, verticalScrollbar } from "./scrollbars.js";
+import * as velocityLane from "./velocity_lane.js";
+import * as noteDrags from "./note_drags.js";
 
-const TICKS_PER_QUARTER = 480;
-const LOWEST_PITCH = 21;
-const HIGHEST_PITCH = 108;
-const KEYBOARD_WIDTH_PX = 64;
-const RULER_HEIGHT_PX = 24;
-const RESIZE_EDGE_PX = 6;
 // The Transport runs a fixed clock, not the piece's tempo: 480 pulses per quarter at 125 BPM
 // is 1000 pulses a second, so a Transport tick is one millisecond of the piece, and the tempo
 // map (tickToSeconds) turns note ticks into those milliseconds.
 const CLOCK_BPM = 125;
-const CLOCK_TICKS_PER_SECOND = 1000;
 const SCHEDULE_WINDOW_MS = 50;
-const MIN_PX_PER_BEAT = 12;
-const MAX_PX_PER_BEAT = 800;
-const MIN_KEY_HEIGHT_PX = 5;
-const MAX_KEY_HEIGHT_PX = 32;
-// Keys shown above and below the piece's pitch range when the view fits the notes.
-const FIT_MARGIN_KEYS = 2;
-const VELOCITY_LANE_HEIGHT_PX = 72;
-const VELOCITY_BAR_PX = 3;
-const SCROLLBAR_PX = 10;
-const MIN_THUMB_PX = 24;
 const LOOP_EDGE_PX = 6;
 const BLACK = new Set([1, 3, 6, 8, 10]);
 // Rows at least this tall name every keyboard key; shorter ones name only the Cs.
 const KEY_NAMES_FROM_PX = 14;
 
-const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
-const snap = (tick, step) => (step > 0 ? Math.max(0, Math.round(tick / step) * step) : Math.max(0, Math.round(tick)));
-// Quiet notes are blue, loud ones red; selected notes are near white (roll_keys.js).
-const velocityColour = (velocity, selected) => (selected ? keys.SELECTED_FILL : keys.VELOCITY_PALETTE[velocity]);
 const CURSOR_COLOUR = "#ffd34d";
 const FOCUS_RING = "3px solid #ffd34d";
 // Announcements kept in the live region (older ones are dropped).
@@ -51,119 +69,6 @@ const parseJson = (text, fallback) => {
     return fallback;
   }
 };
-
-// ---------------------------------------------------------------- tempo and metre maps
-// These mirror keycraft/services/notes/timing.py (tick_to_seconds, seconds_to_tick,
-// bar_lines, beat_ticks, bar_start_tick); change both together.
-
-// The last index whose entry passes ``test`` (entries pass, then fail); 0 if none does.
-const lastIndexWhere = (list, test) => {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (test(list[mid])) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-};
-
-// [[tick, bpm], ...] (first at tick 0) -> [{tick, bpm, seconds, writtenBpm}], ``seconds`` being
-// when each tempo starts, so conversions are a binary search. A missing or bad map is one tempo.
-// ``speed`` (the practice speed, 0.5 to 1) scales every tempo: the piece as it is heard.
-function parseTempoMap(json, fallbackBpm, speed = 1) {
-  const rows = parseJson(json, []);
-  const valid = Array.isArray(rows) && rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0);
-  const changes = (valid ? rows : [[0, fallbackBpm > 0 ? fallbackBpm : 120]]).map(([tick, bpm]) => [tick, bpm * speed, bpm]);
-  let seconds = 0;
-  return changes.map(([tick, bpm, writtenBpm], i) => {
-    if (i > 0) seconds += ((tick - changes[i - 1][0]) * 60) / (changes[i - 1][1] * TICKS_PER_QUARTER);
-    return { tick, bpm, seconds, writtenBpm };
-  });
-}
-
-function tickToSeconds(tick, tempoMap) {
-  const c = tempoMap[lastIndexWhere(tempoMap, (e) => e.tick <= tick)];
-  return c.seconds + ((tick - c.tick) * 60) / (c.bpm * TICKS_PER_QUARTER);
-}
-
-function secondsToTick(seconds, tempoMap) {
-  const c = tempoMap[lastIndexWhere(tempoMap, (e) => e.seconds <= seconds)];
-  return c.tick + ((seconds - c.seconds) * c.bpm * TICKS_PER_QUARTER) / 60;
-}
-
-// [[tick, numerator, denominator], ...] (first at tick 0) -> one segment per signature with its
-// first bar number. A change starts a new bar, cutting short the bar it interrupts.
-function parseTimeSignatureMap(json, numerator, denominator) {
-  const rows = parseJson(json, []);
-  const valid = Array.isArray(rows) && rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0 && r[2] > 0);
-  const changes = valid ? rows : [[0, numerator || 4, denominator || 4]];
-  let bar = 1;
-  return changes.map(([tick, num, den], i) => {
-    const beatTicks = (TICKS_PER_QUARTER * 4) / den;
-    const endTick = i + 1 < changes.length ? changes[i + 1][0] : Infinity;
-    const segment = { tick, numerator: num, denominator: den, beatTicks, barTicks: beatTicks * num, endTick, bar };
-    if (endTick !== Infinity) bar += Math.ceil((endTick - tick) / segment.barTicks);
-    return segment;
-  });
-}
-
-// Bars starting in [fromTick, toTick): [{tick, bar}].
-function barLinesBetween(meterMap, fromTick, toTick) {
-  const lines = [];
-  for (const seg of meterMap) {
-    if (seg.endTick <= fromTick) continue;
-    if (seg.tick >= toTick) break;
-    for (let k = Math.max(0, Math.ceil((fromTick - seg.tick) / seg.barTicks)); ; k++) {
-      const tick = seg.tick + k * seg.barTicks;
-      if (tick >= seg.endTick || tick >= toTick) break;
-      lines.push({ tick, bar: seg.bar + k });
-    }
-  }
-  return lines;
-}
-
-// Beats in [fromTick, toTick): [{tick, downbeat}] (the denominator note of each signature).
-function beatsBetween(meterMap, fromTick, toTick) {
-  const beats = [];
-  for (const seg of meterMap) {
-    if (seg.endTick <= fromTick) continue;
-    if (seg.tick >= toTick) break;
-    for (let k = Math.max(0, Math.ceil((fromTick - seg.tick) / seg.beatTicks)); ; k++) {
-      const tick = seg.tick + k * seg.beatTicks;
-      if (tick >= seg.endTick || tick >= toTick) break;
-      beats.push({ tick, downbeat: (tick - seg.tick) % seg.barTicks === 0 });
-    }
-  }
-  return beats;
-}
-
-// The beat nearest ``tick`` (ties go later); a bar cut short by a change ends on a beat.
-function nearestBeatTick(tick, meterMap) {
-  tick = Math.max(0, Math.round(tick));
-  const seg = meterMap[lastIndexWhere(meterMap, (e) => e.tick <= tick)];
-  const into = (tick - seg.tick) % seg.barTicks;
-  const barStart = tick - into;
-  const before = barStart + Math.floor(into / seg.beatTicks) * seg.beatTicks;
-  if (before === tick) return tick;
-  const after = Math.min(before + seg.beatTicks, seg.endTick);
-  return tick - before < after - tick ? before : after;
-}
-
-function barStartTick(bar, meterMap) {
-  for (const seg of meterMap) {
-    const tick = seg.tick + (bar - seg.bar) * seg.barTicks;
-    if (tick < seg.endTick) return tick;
-  }
-  return 0;
-}
-
-// The Transport position of a tick: whole clock ticks, rounded down so events on it still
-// fire, after forgiving float noise (5.8 s summed as 5.7999999 is still 5800 ms).
-const clockTicksAt = (tick, tempoMap) => Math.floor(tickToSeconds(tick, tempoMap) * CLOCK_TICKS_PER_SECOND + 1e-6);
-// The tick at a Transport position. Rounded to a millionth of a tick so float noise never puts
-// a window boundary just past a note or beat that starts exactly on it.
-const tickAtClock = (clockTicks, tempoMap) => Math.round(secondsToTick(clockTicks / CLOCK_TICKS_PER_SECOND, tempoMap) * 1e6) / 1e6;
 
 let localIdCounter = 0;
 const newLocalId = () => `c${Date.now().toString(36)}${(localIdCounter++).toString(36)}`;
@@ -335,17 +240,8 @@ export function PianoRoll(props) {
   callbacks.current = { onCommit, onPedalChange, onCommand, onSelect, onToolChange, onLoopChange, onViewChange };
 
   // ---------------------------------------------------------------- geometry
-  const geometry = () => {
-    const { scrollXPx, scrollYPx, pxPerBeat, keyHeightPx } = st.view;
-    return {
-      tickToX: (tick) => KEYBOARD_WIDTH_PX + (tick * pxPerBeat) / TICKS_PER_QUARTER - scrollXPx,
-      xToTick: (x) => Math.max(0, ((x - KEYBOARD_WIDTH_PX + scrollXPx) * TICKS_PER_QUARTER) / pxPerBeat),
-      pitchToY: (pitch) => RULER_HEIGHT_PX + (HIGHEST_PITCH - pitch) * keyHeightPx - scrollYPx,
-      yToPitch: (y) => HIGHEST_PITCH - Math.floor((y - RULER_HEIGHT_PX + scrollYPx) / keyHeightPx),
-      keyHeightPx,
-      pxPerBeat,
-    };
-  };
+  // The converters for the view as it is now (geometry.js).
+  const geometry = () => viewMapping(st.view);
   const stepTicks = () => (st.props.snapTicks > 0 ? st.props.snapTicks : 0);
   const drawLength = () => (st.props.snapTicks > 0 ? st.props.snapTicks : TICKS_PER_QUARTER / 4);
   // The maps, re-parsed only when their props change.
@@ -742,11 +638,7 @@ export function PianoRoll(props) {
     });
   };
   const zoomBy = (factor, anchorX) => {
-    const v = st.view;
-    const x = anchorX === undefined ? KEYBOARD_WIDTH_PX : anchorX;
-    const tickAtAnchor = geometry().xToTick(x);
-    v.pxPerBeat = clamp(v.pxPerBeat * factor, MIN_PX_PER_BEAT, MAX_PX_PER_BEAT);
-    v.scrollXPx = Math.max(0, (tickAtAnchor * v.pxPerBeat) / TICKS_PER_QUARTER - (x - KEYBOARD_WIDTH_PX));
+    Object.assign(st.view, zoomedX(st.view, factor, anchorX));
     st.dirty = true;
     reportView();
   };
@@ -765,49 +657,28 @@ export function PianoRoll(props) {
   // pitch range, plus a margin, centred and as tall as the keys may be. Run on load and resize.
   const fitView = () => {
     if (!st.props.fitToNotes || !st.notes.size || !canvasRef.current) return;
-    const L = layout();
-    const viewWidthPx = L.gridRight - KEYBOARD_WIDTH_PX;
-    const viewHeightPx = L.gridBottom - RULER_HEIGHT_PX;
-    if (viewWidthPx <= 0 || viewHeightPx <= 0) return; // not laid out yet: the resize will call again
     const region = loopRegion();
-    let endTick = region.enabled ? region.end : 0;
-    let low = HIGHEST_PITCH;
-    let high = LOWEST_PITCH;
-    st.notes.forEach((n) => {
-      endTick = Math.max(endTick, n.start_tick + n.duration_ticks);
-      low = Math.min(low, n.pitch_midi);
-      high = Math.max(high, n.pitch_midi);
+    const span = { endTick: region.enabled ? region.end : 0, lowPitch: HIGHEST_PITCH, highPitch: LOWEST_PITCH };
+    st.notes.forEach((note) => {
+      span.endTick = Math.max(span.endTick, note.start_tick + note.duration_ticks);
+      span.lowPitch = Math.min(span.lowPitch, note.pitch_midi);
+      span.highPitch = Math.max(span.highPitch, note.pitch_midi);
     });
-    const v = st.view;
-    // Below the editor's zoom-out limit if need be: a phone is narrower than 8 bars at 12 px a beat.
-    v.pxPerBeat = Math.min(MAX_PX_PER_BEAT, (viewWidthPx * TICKS_PER_QUARTER) / Math.max(1, endTick));
-    v.scrollXPx = 0;
-    const top = Math.min(HIGHEST_PITCH, high + FIT_MARGIN_KEYS);
-    const rows = top - Math.max(LOWEST_PITCH, low - FIT_MARGIN_KEYS) + 1;
-    v.keyHeightPx = clamp(viewHeightPx / rows, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
-    v.scrollYPx = clamp(((HIGHEST_PITCH - top) + rows / 2) * v.keyHeightPx - viewHeightPx / 2, 0, maxScrollYPx());
+    const fitted = fittedView(layout(), span);
+    if (!fitted) return; // not laid out yet: the resize will call again
+    Object.assign(st.view, fitted);
     st.dirty = true;
   };
 
   // ---------------------------------------------------------------- layout
-  // The grid sits between the ruler and the pedal lane, above the velocity lane; scrollbars
-  // take the right and bottom edges. Everything below reads this instead of the raw canvas size.
+  // Where the grid, lanes and scrollbars are on the canvas now (geometry.js). Everything
+  // below reads this instead of the raw canvas size.
   const layout = () => {
     const canvas = canvasRef.current;
-    const w = canvas ? canvas.clientWidth : 0;
-    const h = canvas ? canvas.clientHeight : 0;
-    // A read-only roll (the landing demo) shows neither: it only plays and scrolls.
-    const chromePx = st.props.readOnly ? 0 : SCROLLBAR_PX;
-    const laneBottom = h - chromePx;
-    const laneTop = laneBottom - (st.props.readOnly ? 0 : VELOCITY_LANE_HEIGHT_PX);
-    const pedalTop = laneTop - (st.props.readOnly ? 0 : pedal.PEDAL_LANE_HEIGHT_PX);
-    return { w, h, gridRight: w - chromePx, gridBottom: pedalTop, pedalTop, laneTop, laneBottom };
+    return rollLayout(canvas ? canvas.clientWidth : 0, canvas ? canvas.clientHeight : 0, !!st.props.readOnly);
   };
-  const maxScrollYPx = () => {
-    const L = layout();
-    return Math.max(0, (HIGHEST_PITCH - LOWEST_PITCH + 1) * st.view.keyHeightPx - (L.gridBottom - RULER_HEIGHT_PX));
-  };
-  const ticksToPx = (ticks) => (ticks * st.view.pxPerBeat) / TICKS_PER_QUARTER;
+  const maxScrollYPx = () => maxScrollYPxOf(st.view, layout());
+  const ticksToPx = (ticks) => ticksToPxAt(st.view, ticks);
   // The loop being dragged wins over the props until Python echoes the new bounds.
   const loopRegion = () =>
     st.loopDraft || { enabled: !!st.props.loopEnabled && st.props.loopEndTick > st.props.loopStartTick, start: st.props.loopStartTick || 0, end: st.props.loopEndTick || 0 };
@@ -831,141 +702,35 @@ export function PianoRoll(props) {
     const region = loopRegion();
     return Math.max(st.extentTick, region.enabled ? region.end : 0, st.playheadTick) + barTicksAt(st.extentTick) * 4;
   };
-  const hScrollbar = (L) => {
-    const viewPx = Math.max(1, L.gridRight - KEYBOARD_WIDTH_PX);
-    const contentPx = Math.max(viewPx, ticksToPx(contentEndTick()), st.view.scrollXPx + viewPx);
-    const trackPx = viewPx;
-    const thumbPx = Math.max(MIN_THUMB_PX, (viewPx / contentPx) * trackPx);
-    const range = Math.max(1, contentPx - viewPx);
-    const thumbAt = KEYBOARD_WIDTH_PX + (st.view.scrollXPx / range) * (trackPx - thumbPx);
-    return { axis: "x", trackStart: KEYBOARD_WIDTH_PX, trackPx, thumbPx, thumbAt, range };
-  };
-  const vScrollbar = (L) => {
-    const viewPx = Math.max(1, L.gridBottom - RULER_HEIGHT_PX);
-    const contentPx = Math.max(viewPx, (HIGHEST_PITCH - LOWEST_PITCH + 1) * st.view.keyHeightPx);
-    const thumbPx = Math.max(MIN_THUMB_PX, (viewPx / contentPx) * viewPx);
-    const range = Math.max(1, contentPx - viewPx);
-    const thumbAt = RULER_HEIGHT_PX + (st.view.scrollYPx / range) * (viewPx - thumbPx);
-    return { axis: "y", trackStart: RULER_HEIGHT_PX, trackPx: viewPx, thumbPx, thumbAt, range };
-  };
-  const scrollbarAt = (x, y, L) => {
-    if (y >= L.laneBottom && x >= KEYBOARD_WIDTH_PX && x < L.gridRight) return hScrollbar(L);
-    if (x >= L.gridRight && y >= RULER_HEIGHT_PX && y < L.gridBottom) return vScrollbar(L);
-    return null;
-  };
-  const dragScrollbar = (d, x, y) => {
-    const pos = d.bar.axis === "x" ? x : y;
-    const free = Math.max(1, d.bar.trackPx - d.bar.thumbPx);
-    const scroll = clamp(((pos - d.grab - d.bar.trackStart) / free) * d.bar.range, 0, d.bar.range);
-    if (d.bar.axis === "x") st.view.scrollXPx = scroll;
+  // The bars themselves live in scrollbars.js.
+  const scrollbarAt = (x, y) => scrollbarUnder(layout(), st.view, contentEndTick(), x, y);
+  const dragScrollbar = (drag, x, y) => {
+    const scroll = scrollForThumbDrag(drag, x, y);
+    if (drag.bar.axis === "x") st.view.scrollXPx = scroll;
     else st.view.scrollYPx = clamp(scroll, 0, maxScrollYPx());
   };
-  const drawScrollbar = (ctx, bar, L) => {
-    const horizontal = bar.axis === "x";
-    ctx.fillStyle = "#14161b";
-    if (horizontal) ctx.fillRect(bar.trackStart, L.laneBottom, bar.trackPx, SCROLLBAR_PX);
-    else ctx.fillRect(L.gridRight, bar.trackStart, SCROLLBAR_PX, bar.trackPx);
-    ctx.fillStyle = st.drag && st.drag.kind === "scrollbar" && st.drag.bar.axis === bar.axis ? "#8a93a6" : "#5a6170";
-    if (horizontal) ctx.fillRect(bar.thumbAt, L.laneBottom + 2, bar.thumbPx, SCROLLBAR_PX - 4);
-    else ctx.fillRect(L.gridRight + 2, bar.thumbAt, SCROLLBAR_PX - 4, bar.thumbPx);
-  };
   const zoomYBy = (factor, anchorY) => {
-    const v = st.view;
-    const offset = anchorY - RULER_HEIGHT_PX;
-    const rowsAbove = (offset + v.scrollYPx) / v.keyHeightPx;
-    v.keyHeightPx = clamp(v.keyHeightPx * factor, MIN_KEY_HEIGHT_PX, MAX_KEY_HEIGHT_PX);
-    v.scrollYPx = clamp(rowsAbove * v.keyHeightPx - offset, 0, maxScrollYPx());
+    Object.assign(st.view, zoomedY(st.view, factor, anchorY, layout()));
     reportView();
     st.dirty = true;
   };
   // Home and End move the playhead (and the view) to the start or the end of the music.
   const jumpTo = (tick) => {
     seek(tick);
-    const L = layout();
-    const viewPx = L.gridRight - KEYBOARD_WIDTH_PX;
+    const viewPx = gridWidthPx(layout());
     st.view.scrollXPx = Math.max(0, ticksToPx(tick) - (tick > 0 ? viewPx * 0.75 : 0));
     st.dirty = true;
   };
 
   // ---------------------------------------------------------------- velocity lane
-  const laneVelocityAt = (y, L) => clamp(Math.round(((L.laneBottom - 4 - y) / (VELOCITY_LANE_HEIGHT_PX - 8)) * 126) + 1, 1, 127);
-  // Ids of notes whose velocity bar (at the note's start) lies between two x positions.
-  const laneBarsBetween = (xa, xb) => {
-    const g = geometry();
-    const lo = Math.min(xa, xb) - VELOCITY_BAR_PX;
-    const hi = Math.max(xa, xb) + 1;
-    const ids = [];
-    st.notes.forEach((n, id) => {
-      const x = g.tickToX(n.start_tick);
-      if (x >= lo && x <= hi) ids.push(id);
-    });
-    return ids;
+  // The rules and drawing live in velocity_lane.js; a finished drag is one commit.
+  // Dragging a selected note's bar sets the whole selection; otherwise the drag paints
+  // every bar it crosses.
+  const startLaneDrag = (x, y) => {
+    st.drag = { kind: "velocity", ...velocityLane.startVelocityDrag(st.notes, st.selected, st.view, layout(), x, y) };
   };
-  const setLaneVelocity = (d, ids, velocity) => {
-    ids.forEach((id) => {
-      const n = st.notes.get(id);
-      if (!n) return;
-      if (!d.origins.has(id)) d.origins.set(id, n.velocity);
-      if (n.velocity !== velocity) st.notes.set(id, { ...n, velocity });
-    });
-  };
-  const startLaneDrag = (x, y, L) => {
-    const hits = laneBarsBetween(x, x);
-    // Dragging a selected note's bar sets the whole selection; otherwise the drag paints
-    // every bar it crosses.
-    const group = hits.some((id) => st.selected.has(id));
-    st.drag = { kind: "velocity", group, origins: new Map(), lastX: x };
-    setLaneVelocity(st.drag, group ? Array.from(st.selected) : hits, laneVelocityAt(y, L));
-  };
-  const moveLaneDrag = (d, x, y) => {
-    const L = layout();
-    setLaneVelocity(d, d.group ? Array.from(st.selected) : laneBarsBetween(d.lastX, x), laneVelocityAt(y, L));
-    d.lastX = x;
-  };
-  const endLaneDrag = (d) => {
-    const upserts = [];
-    d.origins.forEach((velocity, id) => {
-      const n = st.notes.get(id);
-      if (n && n.velocity !== velocity) upserts.push(rowOf(id, n));
-    });
-    commit(upserts, []);
-  };
-  const drawVelocityLane = (ctx, L, g) => {
-    ctx.fillStyle = "#171a20";
-    ctx.fillRect(0, L.laneTop, L.w, VELOCITY_LANE_HEIGHT_PX);
-    ctx.fillStyle = "#3a404c";
-    ctx.fillRect(0, L.laneTop, L.w, 1);
-    ctx.fillStyle = "#8a93a6";
-    ctx.font = "10px sans-serif";
-    ctx.textBaseline = "middle";
-    ctx.fillText("Velocity", 8, L.laneTop + VELOCITY_LANE_HEIGHT_PX / 2);
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(KEYBOARD_WIDTH_PX, L.laneTop + 1, L.gridRight - KEYBOARD_WIDTH_PX, VELOCITY_LANE_HEIGHT_PX - 1);
-    ctx.clip();
-    const t0 = g.xToTick(KEYBOARD_WIDTH_PX) - TICKS_PER_QUARTER;
-    const t1 = g.xToTick(L.gridRight);
-    const usable = VELOCITY_LANE_HEIGHT_PX - 8;
-    const drawBar = (n, selected) => {
-      const x = g.tickToX(n.start_tick);
-      const barH = Math.max(1, (n.velocity / 127) * usable);
-      ctx.fillStyle = velocityColour(n.velocity, selected);
-      ctx.fillRect(x, L.laneBottom - 4 - barH, VELOCITY_BAR_PX, barH);
-      if (selected) {
-        ctx.fillStyle = "#ffffff";
-        ctx.fillRect(x - 2, L.laneBottom - 4 - barH - 2, VELOCITY_BAR_PX + 4, 2);
-      }
-    };
-    // Selected bars last, so they (outlined) stay visible on top of chords.
-    const selectedNotes = [];
-    st.notes.forEach((n, id) => {
-      if (n.start_tick < t0 || n.start_tick > t1) return;
-      if (st.selected.has(id)) selectedNotes.push(n);
-      else drawBar(n, false);
-    });
-    selectedNotes.forEach((n) => drawBar(n, true));
-    ctx.restore();
-  };
+  const moveLaneDrag = (drag, x, y) => velocityLane.moveVelocityDrag(drag, st.notes, st.selected, st.view, layout(), x, y);
+  const endLaneDrag = (drag) => commit(velocityLane.changedVelocityIds(drag, st.notes).map((id) => rowOf(id, st.notes.get(id))), []);
 
   // ---------------------------------------------------------------- pedal lane
   // The rules live in pedal_lane.js; here they meet the pointer, the keys and the server.
@@ -1079,12 +844,10 @@ export function PianoRoll(props) {
   // note handlers below stay as they were.
   const chromePointerDown = (e, x, y) => {
     const L = layout();
-    const bar = scrollbarAt(x, y, L);
+    const bar = scrollbarAt(x, y);
     if (bar) {
-      const thumbHit = (bar.axis === "x" ? x : y) - bar.thumbAt;
       // A click on the track jumps there, keeping the thumb centred under the pointer.
-      const grab = thumbHit >= 0 && thumbHit <= bar.thumbPx ? thumbHit : bar.thumbPx / 2;
-      st.drag = { kind: "scrollbar", bar, grab };
+      st.drag = { kind: "scrollbar", ...startThumbDrag(bar, x, y) };
       dragScrollbar(st.drag, x, y);
       return true;
     }
@@ -1094,31 +857,31 @@ export function PianoRoll(props) {
       return true;
     }
     if (y >= L.laneTop) {
-      if (x > KEYBOARD_WIDTH_PX) startLaneDrag(x, y, L);
+      if (x > KEYBOARD_WIDTH_PX) startLaneDrag(x, y);
       return true;
     }
     if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) return startLoopDrag(x, e.shiftKey);
     return false;
   };
-  const chromePointerMove = (d, x, y) => {
-    if (d.kind === "scrollbar") dragScrollbar(d, x, y);
-    else if (d.kind === "velocity") moveLaneDrag(d, x, y);
-    else if (d.kind === "pedal") movePedalDrag(d, x);
-    else if (d.kind === "loop") moveLoopDrag(d, x);
+  const chromePointerMove = (drag, x, y) => {
+    if (drag.kind === "scrollbar") dragScrollbar(drag, x, y);
+    else if (drag.kind === "velocity") moveLaneDrag(drag, x, y);
+    else if (drag.kind === "pedal") movePedalDrag(drag, x);
+    else if (drag.kind === "loop") moveLoopDrag(drag, x);
     else return false;
     st.dirty = true;
     return true;
   };
-  const chromePointerUp = (d) => {
-    if (d.kind === "velocity") endLaneDrag(d);
-    else if (d.kind === "pedal") endPedalDrag(d);
-    else if (d.kind === "loop") endLoopDrag(d);
-    else return d.kind === "scrollbar";
+  const chromePointerUp = (drag) => {
+    if (drag.kind === "velocity") endLaneDrag(drag);
+    else if (drag.kind === "pedal") endPedalDrag(drag);
+    else if (drag.kind === "loop") endLoopDrag(drag);
+    else return drag.kind === "scrollbar";
     return true;
   };
   const chromeCursor = (x, y) => {
     const L = layout();
-    if (scrollbarAt(x, y, L)) return "default";
+    if (scrollbarAt(x, y)) return "default";
     if (y >= L.pedalTop && y < L.laneTop && x > KEYBOARD_WIDTH_PX) {
       const hit = pedal.hitSpan(st.pedals, x, geometry().tickToX);
       return hit ? (hit.part === "body" ? "grab" : "ew-resize") : st.tool === "draw" ? "crosshair" : "default";
@@ -1144,18 +907,8 @@ export function PianoRoll(props) {
   };
 
   // ---------------------------------------------------------------- hit testing
-  const noteAt = (x, y) => {
-    const g = geometry();
-    const pitch = g.yToPitch(y);
-    let found = null;
-    st.notes.forEach((n, id) => {
-      if (n.pitch_midi !== pitch) return;
-      const x0 = g.tickToX(n.start_tick);
-      const x1 = g.tickToX(n.start_tick + n.duration_ticks);
-      if (x >= x0 && x <= Math.max(x1, x0 + 3)) found = { id, n, nearEnd: x1 - x <= RESIZE_EDGE_PX && x1 - x0 > RESIZE_EDGE_PX * 2 };
-    });
-    return found;
-  };
+  // {id, note, nearEnd} under the pointer, or null (note_drags.js).
+  const noteAt = (x, y) => noteDrags.noteAt(st.notes, st.view, x, y);
 
   // ---------------------------------------------------------------- pointer
   const localPoint = (e) => {
@@ -1208,11 +961,11 @@ export function PianoRoll(props) {
         return;
       }
       // The keyboard carries on from the clicked note (Tab goes to the next one).
-      st.cursor = { tick: hit.n.start_tick, pitch: hit.n.pitch_midi, onNote: true };
+      st.cursor = { tick: hit.note.start_tick, pitch: hit.note.pitch_midi, onNote: true };
       const origins = new Map();
       st.selected.forEach((id) => origins.set(id, { ...st.notes.get(id) }));
       st.drag = { kind: hit.nearEnd ? "resize" : "move", anchorId: hit.id, startTick: tick, startPitch: pitch, origins, moved: false, created: false };
-      previewPitch(hit.n.pitch_midi, hit.n.velocity);
+      previewPitch(hit.note.pitch_midi, hit.note.velocity);
     } else if (st.tool === "draw") {
       const start = stepTicks() > 0 ? Math.floor(tick / stepTicks()) * stepTicks() : Math.round(tick);
       const id = newLocalId();
@@ -1230,10 +983,10 @@ export function PianoRoll(props) {
   const onPointerMove = (e) => {
     if (st.props.readOnly) return;
     const { x, y } = localPoint(e);
-    const d = st.drag;
+    const drag = st.drag;
     const g = geometry();
-    if (d && chromePointerMove(d, x, y)) return;
-    if (!d) {
+    if (drag && chromePointerMove(drag, x, y)) return;
+    if (!drag) {
       const cursor = chromeCursor(x, y);
       if (cursor) {
         canvasRef.current.style.cursor = cursor;
@@ -1243,69 +996,49 @@ export function PianoRoll(props) {
       canvasRef.current.style.cursor = hit ? (hit.nearEnd ? "ew-resize" : "move") : st.tool === "draw" ? "crosshair" : "default";
       return;
     }
-    if (d.kind === "seek") {
+    if (drag.kind === "seek") {
       seek(g.xToTick(x));
       return;
     }
-    if (d.kind === "band") {
-      d.x1 = x;
-      d.y1 = y;
-      const t0 = g.xToTick(Math.min(d.x0, d.x1));
-      const t1 = g.xToTick(Math.max(d.x0, d.x1));
-      const pHigh = g.yToPitch(Math.min(d.y0, d.y1));
-      const pLow = g.yToPitch(Math.max(d.y0, d.y1));
-      const sel = new Set(d.base);
-      st.notes.forEach((n, id) => {
-        if (n.pitch_midi >= pLow && n.pitch_midi <= pHigh && n.start_tick < t1 && n.start_tick + n.duration_ticks > t0) sel.add(id);
-      });
-      st.selected = sel;
+    if (drag.kind === "band") {
+      drag.x1 = x;
+      drag.y1 = y;
+      st.selected = noteDrags.bandSelection(st.notes, st.view, drag, drag.base);
       st.dirty = true;
       return;
     }
     const tick = g.xToTick(x);
-    const anchor = d.origins.get(d.anchorId);
-    if (d.kind === "move") {
-      const step = stepTicks();
-      const newStart = step > 0 ? snap(anchor.start_tick + (tick - d.startTick), step) : Math.max(0, Math.round(anchor.start_tick + tick - d.startTick));
-      let dt = newStart - anchor.start_tick;
-      let dp = clamp(g.yToPitch(y), 0, 127) - d.startPitch;
-      d.origins.forEach((o) => {
-        dt = Math.max(dt, -o.start_tick);
-        dp = clamp(dp, -o.pitch_midi, 127 - o.pitch_midi);
-      });
-      if (dp !== d.lastDp && dp !== 0) previewPitch(anchor.pitch_midi + dp, anchor.velocity);
-      d.lastDp = dp;
-      d.origins.forEach((o, id) => st.notes.set(id, { ...o, start_tick: o.start_tick + dt, pitch_midi: o.pitch_midi + dp }));
-      d.moved = d.moved || dt !== 0 || dp !== 0;
+    const anchor = drag.origins.get(drag.anchorId);
+    const step = stepTicks();
+    if (drag.kind === "move") {
+      const { deltaTicks, deltaPitch } = noteDrags.moveOffsets(drag.origins, anchor, drag.startTick, drag.startPitch, tick, g.yToPitch(y), step);
+      if (deltaPitch !== drag.lastDeltaPitch && deltaPitch !== 0) previewPitch(anchor.pitch_midi + deltaPitch, anchor.velocity);
+      drag.lastDeltaPitch = deltaPitch;
+      drag.origins.forEach((origin, id) => st.notes.set(id, { ...origin, start_tick: origin.start_tick + deltaTicks, pitch_midi: origin.pitch_midi + deltaPitch }));
+      drag.moved = drag.moved || deltaTicks !== 0 || deltaPitch !== 0;
     } else {
-      const step = stepTicks();
-      const end = step > 0 ? snap(tick, step) : Math.round(tick);
-      const dDur = end - (anchor.start_tick + anchor.duration_ticks);
-      d.origins.forEach((o, id) => st.notes.set(id, { ...o, duration_ticks: Math.max(step || 1, o.duration_ticks + dDur) }));
-      d.moved = true;
+      const deltaTicks = noteDrags.resizeDeltaTicks(anchor, tick, step);
+      drag.origins.forEach((origin, id) => st.notes.set(id, noteDrags.resizedNote(origin, deltaTicks, step)));
+      drag.moved = true;
     }
     st.dirty = true;
   };
   const onPointerUp = () => {
-    const d = st.drag;
+    const drag = st.drag;
     st.drag = null;
     if (st.previewKey !== null) {
       st.previewKey = null;
       st.dirty = true;
     }
-    if (!d) return;
-    if (chromePointerUp(d)) {
+    if (!drag) return;
+    if (chromePointerUp(drag)) {
       st.dirty = true;
       return;
     }
-    if (d.kind === "band") {
+    if (drag.kind === "band") {
       publishSelection();
-    } else if (d.kind === "move" || d.kind === "resize") {
-      const upserts = [];
-      d.origins.forEach((o, id) => {
-        const n = st.notes.get(id);
-        if (d.created || n.start_tick !== o.start_tick || n.duration_ticks !== o.duration_ticks || n.pitch_midi !== o.pitch_midi) upserts.push(rowOf(id, n));
-      });
+    } else if (drag.kind === "move" || drag.kind === "resize") {
+      const upserts = noteDrags.changedNoteIds(drag.origins, st.notes, drag.created).map((id) => rowOf(id, st.notes.get(id)));
       if (upserts.length) commit(upserts, []);
       publishSelection();
     }
@@ -1325,7 +1058,7 @@ export function PianoRoll(props) {
       publishSelection();
       st.dirty = true;
     }
-    setActionMenu({ x: Math.max(0, Math.min(x, L.w - 140)), y: Math.max(0, Math.min(y, L.h - 40 * CONTEXT_ACTIONS.length)) });
+    setActionMenu({ x: Math.max(0, Math.min(x, L.widthPx - 140)), y: Math.max(0, Math.min(y, L.heightPx - 40 * CONTEXT_ACTIONS.length)) });
   };
   const runAction = (action) => {
     setActionMenu(null);
@@ -1801,7 +1534,7 @@ export function PianoRoll(props) {
       const x = g.tickToX(n.start_tick);
       const nw = Math.max(2, (n.duration_ticks * g.pxPerBeat) / TICKS_PER_QUARTER);
       const selected = st.selected.has(id);
-      ctx.fillStyle = velocityColour(n.velocity, selected);
+      ctx.fillStyle = velocityLane.velocityColour(n.velocity, selected);
       ctx.fillRect(x, y + 1, nw, kh - 2);
       if (selected) ctx.strokeRect(x + 0.5, y + 1.5, nw - 1, kh - 3);
       if (showNames && nw > 22 && kh >= 10) {
@@ -1828,8 +1561,8 @@ export function PianoRoll(props) {
     ctx.restore();
     st.extentTick = extentTick;
     if (!P.readOnly) {
-      pedal.drawPedalLane(ctx, { spans: st.pedals, selectedIndex: st.pedalSelected, top: L.pedalTop, width: L.w, left: KEYBOARD_WIDTH_PX, right: L.gridRight, tickToX: g.tickToX });
-      drawVelocityLane(ctx, L, g);
+      pedal.drawPedalLane(ctx, { spans: st.pedals, selectedIndex: st.pedalSelected, top: L.pedalTop, width: L.widthPx, left: KEYBOARD_WIDTH_PX, right: L.gridRight, tickToX: g.tickToX });
+      velocityLane.drawVelocityLane(ctx, L, st.view, st.notes, st.selected);
     }
     // Keys sounding now: from the playhead while playing, plus a clicked key.
     const sounding = new Set();
@@ -1850,10 +1583,7 @@ export function PianoRoll(props) {
       ctx.fillRect(Math.round(px), 0, 2, L.laneBottom);
     }
     if (!P.readOnly) {
-      drawScrollbar(ctx, hScrollbar(L), L);
-      drawScrollbar(ctx, vScrollbar(L), L);
-      ctx.fillStyle = "#14161b";
-      ctx.fillRect(L.gridRight, L.laneBottom, SCROLLBAR_PX, SCROLLBAR_PX);
+      drawScrollbars(ctx, L, st.view, contentEndTick(), st.drag && st.drag.kind === "scrollbar" ? st.drag.bar.axis : null);
     }
   };
 
@@ -2080,17 +1810,14 @@ export function PianoRoll(props) {
       },
       // Page coordinates of a velocity value above a tick in the lane, and of the thumbs.
       lanePointFor: (tick, velocity) => {
-        const L = layout();
         const rect = canvasRef.current.getBoundingClientRect();
-        const y = L.laneBottom - 4 - ((velocity - 1) / 126) * (VELOCITY_LANE_HEIGHT_PX - 8);
-        return { x: rect.left + geometry().tickToX(tick) + 1, y: rect.top + y };
+        return { x: rect.left + geometry().tickToX(tick) + 1, y: rect.top + velocityLane.yForVelocity(layout(), velocity) };
       },
       thumb: (axis) => {
         const L = layout();
         const rect = canvasRef.current.getBoundingClientRect();
-        const bar = axis === "x" ? hScrollbar(L) : vScrollbar(L);
-        const along = bar.thumbAt + bar.thumbPx / 2;
-        return axis === "x" ? { x: rect.left + along, y: rect.top + L.laneBottom + SCROLLBAR_PX / 2 } : { x: rect.left + L.gridRight + SCROLLBAR_PX / 2, y: rect.top + along };
+        const centre = thumbCentre(L, axis === "x" ? horizontalScrollbar(L, st.view, contentEndTick()) : verticalScrollbar(L, st.view));
+        return { x: rect.left + centre.x, y: rect.top + centre.y };
       },
       // The written tempo map (the practice speed does not change it).
       get tempoMap() {

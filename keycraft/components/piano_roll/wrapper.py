@@ -31,6 +31,26 @@ NOTE_NAMES_MODULE = rx.asset("note_names.js", shared=True)
 """The pure note-spelling module (F♯ or G♭ for the piece's key) that ``piano_roll.jsx`` and
 ``roll_keys.js`` import; linked beside them."""
 
+TIMING_MODULE = rx.asset("timing.js", shared=True)
+"""The pure tempo and metre module (ticks to seconds, bar lines, beats, the Transport clock)
+``piano_roll.jsx`` imports; linked beside it."""
+
+GEOMETRY_MODULE = rx.asset("geometry.js", shared=True)
+"""The pure canvas-geometry module (ticks and pitches to pixels, layout, zoom, fit)
+``piano_roll.jsx`` imports; linked beside it."""
+
+VELOCITY_LANE_MODULE = rx.asset("velocity_lane.js", shared=True)
+"""The pure velocity-lane module (bars to pixels, drag painting, drawing) ``piano_roll.jsx``
+imports; linked beside it."""
+
+SCROLLBARS_MODULE = rx.asset("scrollbars.js", shared=True)
+"""The pure scrollbar module (thumbs, hit test, thumb drags, drawing) ``piano_roll.jsx``
+imports; linked beside it."""
+
+NOTE_DRAGS_MODULE = rx.asset("note_drags.js", shared=True)
+"""The pure note-pointer module (hit test, rubber band, move and resize offsets)
+``piano_roll.jsx`` imports; linked beside it."""
+
 PEDAL_LANE_MODULE = rx.asset("pedal_lane.js", shared=True)
 """The pure pedal-lane module (spans to pixels, hit test, span edits, ringing note ends)
 ``piano_roll.jsx`` imports; linked beside it."""

@@ -25,6 +25,11 @@ SUITES = {
     "piano_roll/pedal_lane.test.js": 10,
     "piano_roll/note_names.test.js": 10,
     "piano_roll/grand_piano.test.js": 15,
+    "piano_roll/timing.test.js": 10,
+    "piano_roll/geometry.test.js": 10,
+    "piano_roll/velocity_lane.test.js": 7,
+    "piano_roll/scrollbars.test.js": 8,
+    "piano_roll/note_drags.test.js": 7,
 }
 
 

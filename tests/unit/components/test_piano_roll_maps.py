@@ -1,7 +1,7 @@
-"""The piano roll's tempo and metre maths (piano_roll.jsx) agrees with services/notes/timing.py.
+"""The piano roll's tempo and metre maths (timing.js) agrees with services/notes/timing.py.
 
-The jsx's top-level helpers run under bun (the JavaScript runtime Reflex builds with) on
-random maps; every answer must match the Python converters they mirror.
+timing.js runs under bun (the JavaScript runtime Reflex builds with) on random maps made in
+the same run; every answer must match the Python converters it mirrors.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from keycraft.services.notes.timing import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-JSX = REPO_ROOT / "keycraft/components/piano_roll/piano_roll.jsx"
+TIMING_JS = REPO_ROOT / "keycraft/components/piano_roll/timing.js"
 BUN = REPO_ROOT / "tools/node_modules/bun/bin/bun.exe"
 
 HARNESS = """
@@ -47,17 +47,17 @@ console.log(JSON.stringify(out));
 """
 
 
-def _top_level_helpers() -> str:
-    """The jsx up to the component's local state, without its imports (React, Tone)."""
-    source = JSX.read_text()
-    helpers = source[: source.index("let localIdCounter")]
-    return "\n".join(line for line in helpers.splitlines() if not line.startswith("import "))
-
-
-def _run_js(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _run_js(cases: list[dict[str, Any]], tmp_dir: Path) -> list[dict[str, Any]]:
+    """Answer every case with timing.js, the cases handed over as a JSON file."""
+    cases_file = tmp_dir / "cases.json"
+    cases_file.write_text(json.dumps(cases))
+    script = tmp_dir / "answer.mjs"
+    script.write_text(
+        f"import {{ {', '.join(JS_NAMES)} }} from {json.dumps(TIMING_JS.as_uri())};\n"
+        f"const cases = await Bun.file({json.dumps(str(cases_file))}).json();\n{HARNESS}"
+    )
     completed = subprocess.run(
-        [str(BUN), "run", "-"],
-        input=f"{_top_level_helpers()}\nconst cases = {json.dumps(cases)};\n{HARNESS}",
+        [str(BUN), "run", str(script)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -67,6 +67,18 @@ def _run_js(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     assert completed.returncode == 0, completed.stderr
     result: list[dict[str, Any]] = json.loads(completed.stdout)
     return result
+
+
+JS_NAMES = (
+    "parseTempoMap",
+    "parseTimeSignatureMap",
+    "tickToSeconds",
+    "secondsToTick",
+    "barLinesBetween",
+    "beatsBetween",
+    "barStartTick",
+    "nearestBeatTick",
+)
 
 
 def _random_case(rng: random.Random) -> dict[str, Any]:
@@ -90,10 +102,12 @@ def _random_case(rng: random.Random) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def cases_and_answers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def cases_and_answers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     rng = random.Random(1126)
     cases = [_random_case(rng) for _ in range(150)]
-    return cases, _run_js(cases)
+    return cases, _run_js(cases, tmp_path_factory.mktemp("timing_js"))
 
 
 def test_ticks_and_seconds_match_python(
