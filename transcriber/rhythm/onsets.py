@@ -16,8 +16,9 @@ from transcriber.domain import NoteEvent
 
 FRAME_RATE_HZ = 100
 """Frames per second of the envelope: 10 ms, well inside a 70 ms beat tolerance."""
-CHORD_SPREAD_S = 0.035
-"""Onsets closer than this belong to one event (a chord is rarely struck exactly together)."""
+CHORD_SPREAD_S = 0.09
+"""Onsets closer than this make one event: a chord is rarely struck exactly together, and
+a model may hear its low notes a little late."""
 _BUMP_SIGMA_FRAMES = 2.0
 BASS_TOP_PITCH = 64
 """Keys below E4 count more the lower they are: bass notes mark beats and bars."""
