@@ -47,28 +47,34 @@ def track_beats(onset_envelope: np.ndarray, period_frames: float) -> list[int]:
     count = len(periods)
     drift = DRIFT_COST * np.log2(ratios) ** 2
     gain = onset_envelope - EMPTY_BEAT_COST
-    # transition[j, k]: cost of going from period k (into the previous beat) to period j.
-    diff = np.abs(np.arange(count)[:, None] - np.arange(count)[None, :])
-    transition = np.where(diff <= MAX_STEPS_PER_BEAT, -CHANGE_COST * diff, -np.inf)
+    # Period j may follow period k for |j - k| <= MAX_STEPS_PER_BEAT, at a cost per step.
+    band = np.arange(-MAX_STEPS_PER_BEAT, MAX_STEPS_PER_BEAT + 1)
+    rows = np.arange(count)
+    follows = rows[:, None] + band[None, :]
+    inside = (follows >= 0) & (follows < count)
+    follows = np.clip(follows, 0, count - 1)
+    change = np.where(inside, -CHANGE_COST * np.abs(band)[None, :], -np.inf)
 
     frames = len(onset_envelope)
-    score = np.full((frames, count), -np.inf)
-    back = np.full((frames, count), -1, dtype=np.int32)
+    end = min(frames, last + 2)
+    # 30 minutes at 100 frames a second: ~40 MB of scores and ~20 MB of back-pointers.
+    score = np.full((frames, count), -np.inf, dtype=np.float32)
+    back = np.full((frames, count), -1, dtype=np.int16)
     start_until = first + periods  # the first beat falls within a period of the first onset
-    for t in range(first, min(frames, last + 2)):
-        prev = t - periods
-        valid = prev >= first
-        best = np.full(count, -np.inf)
-        arg = np.full(count, -1, dtype=np.int32)
-        if valid.any():
-            candidates = score[prev[valid]] + transition[valid]
-            arg[valid] = np.argmax(candidates, axis=1)
-            best[valid] = candidates[np.arange(int(valid.sum())), arg[valid]]
-        can_start = (t <= start_until) & (best < 0.0)
-        best = np.where(can_start, 0.0, best)
-        arg = np.where(can_start, -1, arg)
-        score[t] = gain[t] - drift + best
-        back[t] = arg
+    # A beat's predecessor lies at least the shortest period back, so that many frames can be
+    # scored at once from rows already final.
+    block = int(periods.min())
+    for t0 in range(first, end, block):
+        ts = np.arange(t0, min(t0 + block, end))
+        prev = ts[:, None] - periods[None, :]
+        candidates = score[np.maximum(prev, 0)[:, :, None], follows[None, :, :]] + change
+        candidates[prev < first] = -np.inf
+        pick = np.argmax(candidates, axis=2)
+        best = np.take_along_axis(candidates, pick[:, :, None], axis=2)[:, :, 0]
+        arg = follows[rows[None, :], pick]
+        can_start = (ts[:, None] <= start_until[None, :]) & (best < 0.0)
+        score[ts] = gain[ts][:, None] - drift[None, :] + np.where(can_start, 0.0, best)
+        back[ts] = np.where(can_start, -1, arg)
     return _best_path(score, back, periods, last)
 
 

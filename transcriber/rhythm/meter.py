@@ -47,23 +47,25 @@ def beat_accents(beats_s: Sequence[float], notes: Sequence[NoteEvent]) -> np.nda
     gaps = np.diff(times)
     periods = np.concatenate([gaps, gaps[-1:]])
     starts = np.array([n.start_s for n in notes])
+    ends = np.array([n.end_s for n in notes])
+    classes = np.array([n.pitch_midi % 12 for n in notes], dtype=np.int64)
+    low = np.array([1.0 + bass_weight(n.pitch_midi) for n in notes])
+    loud = np.array([n.velocity / 127.0 for n in notes])
+    bass = loud * (low - 1.0)
     cues = {name: np.zeros(count) for name in _WEIGHTS}
     chroma = np.zeros((count, 12))
     for i, (t, period) in enumerate(zip(times, periods, strict=True)):
         tolerance = min(ON_BEAT_TOLERANCE_S, 0.25 * period)
-        struck = np.flatnonzero(np.abs(starts - t) <= tolerance)
-        for k in struck:
-            note = notes[int(k)]
-            loud = note.velocity / 127.0
-            cues["bass"][i] = max(cues["bass"][i], loud * bass_weight(note.pitch_midi))
-            held_beats = min(note.end_s - note.start_s, 2.0 * period) / period
-            cues["length"][i] += loud * held_beats
-            cues["loudness"][i] += loud
-        span_end = t + period
-        for note in notes:
-            overlap = min(note.end_s, span_end) - max(note.start_s, t)
-            if overlap > 0 and note.start_s < span_end:
-                chroma[i, note.pitch_midi % 12] += overlap * (1.0 + bass_weight(note.pitch_midi))
+        struck = np.abs(starts - t) <= tolerance
+        if struck.any():
+            cues["bass"][i] = float(bass[struck].max())
+            held_beats = np.minimum(ends[struck] - starts[struck], 2.0 * period) / period
+            cues["length"][i] = float(np.sum(loud[struck] * held_beats))
+            cues["loudness"][i] = float(np.sum(loud[struck]))
+        # What sounds during the beat, weighted by how long and (for low keys) more.
+        overlap = np.minimum(ends, t + period) - np.maximum(starts, t)
+        sounding = overlap > 0
+        np.add.at(chroma[i], classes[sounding], overlap[sounding] * low[sounding])
     norms = np.linalg.norm(chroma, axis=1)
     unit = chroma / np.maximum(norms, 1e-9)[:, None]
     change = np.ones(count)
