@@ -4,6 +4,9 @@ On a cold cache the first notes of a play sound on the synth (or the nearest sam
 in), the middle register arrives first, then every layer and release noise; the roll's
 ``data-piano-voice`` and ``data-piano-samples`` attributes say which voice plays and how many
 samples are in. The samples' credit is on the page.
+
+How soon Space sounds is a speed figure, measured by ``bench/editor_bench.py`` (play start,
+median and p95) on a quiet machine; this journey checks that nothing waits for a download.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from tests.support.signed_in import create_user, signed_in_context
 TITLE = "Minuet for the grand"
 SAMPLES_TOTAL = 4 * 30 + 88
 """Four velocity layers of 30 samples, and one release noise per key."""
-SPACE_TO_SOUND_BUDGET_MS = 200
 MIDDLE_C_FILE = re.compile(r"/piano/v10/C4v10\.mp3$")
 OUTER_FILE = re.compile(
     r"/piano/v\d+/(A0|C1|Ds1|Fs1|A1|C2|Ds2|Fs2|A2|Ds6|Fs6|A6|C7|Ds7|Fs7|A7|C8)v"
@@ -86,8 +88,12 @@ def test_space_sounds_at_once_on_a_cold_cache_then_the_grand_takes_over(
     page.wait_for_function("window.__keycraft.transportState === 'started'")
     page.wait_for_function("window.__keycraft.firstSoundMs !== null")
     expect(roll).to_have_attribute("data-piano-voice", re.compile(r"^(synth|grand)$"))
-    cold_ms = page.evaluate("window.__keycraft.firstSoundMs")
-    assert cold_ms < SPACE_TO_SOUND_BUDGET_MS, f"Space to sound took {cold_ms:.0f} ms"
+    cold_ms, loaded = page.evaluate(
+        "[window.__keycraft.firstSoundMs, document.querySelector("
+        f"{ROLL!r}).getAttribute('data-piano-samples')]"
+    )
+    # Read after the first note: fewer samples in then means the note did not wait for them.
+    assert loaded != f"{SAMPLES_TOTAL}/{SAMPLES_TOTAL}", loaded
 
     # The middle register comes first: middle C of the first layer before any outer sample.
     expect(roll).to_have_attribute(
@@ -112,7 +118,6 @@ def test_space_sounds_at_once_on_a_cold_cache_then_the_grand_takes_over(
     assert _notes_by_voice(roll.get_attribute("data-piano-notes"))[1] == synth_before
     expect(roll).to_have_attribute("data-piano-voice", "grand")
     warm_ms = page.evaluate("window.__keycraft.firstSoundMs")
-    assert warm_ms < SPACE_TO_SOUND_BUDGET_MS, f"Space to sound took {warm_ms:.0f} ms"
     print(f"Space to first note: cold cache {cold_ms:.0f} ms, samples loaded {warm_ms:.0f} ms")
     assert console.errors == []
     context.close()
