@@ -45,6 +45,11 @@ class _Pedalled(ScoreBuilder):
             end_s = self.at(then) + LIFT_AFTER_S if then is not None else self.at(end_beat)
             self.pedals.append(ScorePedal(start_s, end_s))
 
+    def pedal_direct(self, beats: Sequence[float], held_beats: float) -> None:
+        """Rhythmic pedalling: down with each beat listed, up ``held_beats`` later."""
+        for beat in beats:
+            self.pedals.append(ScorePedal(self.at(beat) + 0.02, self.at(beat + held_beats)))
+
     def piece(self) -> Piece:
         """The finished piece, notes in time order, with its pedal."""
         return replace(super().piece(), pedals=tuple(self.pedals))
@@ -115,9 +120,45 @@ def pedalled_waltz() -> Piece:
     return s.piece()
 
 
+def pedalled_nocturne() -> Piece:
+    """4/4 at 66 bpm: a broken-chord left hand under a cantabile tune, pedal every half bar."""
+    s = _Pedalled("pedalled_nocturne", 66, seed=24)
+    harmonies = ((33, 45, 52, 57), (38, 50, 57, 62), (40, 52, 56, 62), (33, 45, 52, 57))
+    tune = (76, 74, 72, 71, 72, 74, 76, 81)
+    for half in range(8):
+        low, *rest = harmonies[(half // 2) % 4]
+        beat = half * 2
+        s.key(beat, 0.45, low, 60)
+        for k, key in enumerate(rest):
+            s.key(beat + 0.5 * (k + 1), 0.4, key, 46)
+        s.key(beat, 1.8, tune[half], 78)
+    s.pedal_changes([half * 2 for half in range(8)], 16 + LAST_RING_S / s.beat_s)
+    return s.piece()
+
+
+def pedalled_march() -> Piece:
+    """3/4 at 84 bpm: rhythmic pedalling, down with each chord and up before the next."""
+    s = _Pedalled("pedalled_march", 84, seed=25)
+    chords = ((43, 55, 59, 62), (48, 55, 60, 64), (45, 57, 60, 64), (50, 57, 62, 66))
+    for bar in range(6):
+        chord = chords[bar % 4]
+        s.keys(bar * 3, 0.8, chord, 74)
+        s.keys(bar * 3 + 1.5, 0.4, chord[1:], 58)
+    s.pedal_direct([bar * 3 for bar in range(6)], 2.6)
+    return s.piece()
+
+
 PEDALLED: tuple[Callable[[], Piece], ...] = (pedalled_arpeggios, pedalled_chorale, pedalled_waltz)
+PEDALLED_TUNING: tuple[Callable[[], Piece], ...] = (pedalled_nocturne, pedalled_march)
+"""Pieces in other metres and pedalling styles for choosing decoding settings, so that the
+pieces reported are not the pieces the settings were chosen on."""
 
 
 def pedalled_set() -> list[Piece]:
     """Every pedalled piece, in a fixed order."""
     return [make() for make in PEDALLED]
+
+
+def pedalled_tuning_set() -> list[Piece]:
+    """The pieces decoding settings are chosen on, in a fixed order."""
+    return [make() for make in PEDALLED_TUNING]

@@ -3,7 +3,10 @@
 With the dampers lifted, every string is free to vibrate in sympathy with what is played
 (its partials coincide with partials of the notes), which gives a pedalled piano its
 bloom; when the pedal lifts, the dampers stop all of it. A bank of resonators, one per
-string, stands in for the strings; pressing the pedal also makes a soft thump.
+string, stands in for the strings. Pressing the pedal is heard at once: the damper felts
+rub every string as they lift (the "swoosh" piano technicians know, louder with close
+microphones), so all the open strings start ringing softly together, and the pedal's
+trapwork makes a soft thump.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ RESONANCE_LEVEL = 1.0
 """Level of the sympathetic ring relative to what is played while the pedal is down."""
 THUMP_LEVEL = 0.15
 THUMP_S = 0.04
+SWOOSH_LEVEL = 0.05
+"""Peak of the strings' ring from the felts' rub, relative to the playing's peak (-26 dB)."""
+SWOOSH_S = 0.05
+"""How long the felts take to leave the strings."""
 _LOWEST, _HIGHEST = 21, 88
 """Strings with dampers (the top ones ring anyway)."""
 
@@ -46,6 +53,15 @@ def _thump(rate_hz: int, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(dull * np.hanning(n), dtype=np.float64)
 
 
+def _swoosh(length: int, rate_hz: int, rng: np.random.Generator) -> np.ndarray:
+    """The open strings' ring after the felts rub them on the way up, peak 1, ``length`` long."""
+    n = min(length, int(SWOOSH_S * rate_hz))
+    rub = np.zeros(length)
+    rub[:n] = rng.standard_normal(n) * np.hanning(n)
+    ring = _strings(rub, rate_hz)
+    return ring / (float(np.max(np.abs(ring))) or 1.0)
+
+
 def add_pedal_resonance(
     mix: np.ndarray, pedals: Sequence[ScorePedal], rate_hz: int, seed: int = 0
 ) -> np.ndarray:
@@ -65,6 +81,7 @@ def add_pedal_resonance(
         played = float(np.sqrt(np.mean(mix[start:end] ** 2))) or 1.0
         heard = float(np.sqrt(np.mean(ring[: end - start] ** 2))) or 1.0
         ring *= RESONANCE_LEVEL * played / heard
+        ring += SWOOSH_LEVEL * peak * _swoosh(len(ring), rate_hz, rng)
         ring[end - start :] *= np.exp(-np.arange(tail) / (DAMPED_S * rate_hz))
         out[start : end + tail] += ring
         knock = THUMP_LEVEL * peak * _thump(rate_hz, rng)

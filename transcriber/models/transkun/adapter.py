@@ -21,7 +21,8 @@ from transcriber.domain import (
 )
 from transcriber.models.base import PartCallback
 from transcriber.models.transkun.compat import torchaudio_available
-from transcriber.models.transkun.segments import segment_count, transcribe_segments
+from transcriber.models.transkun.pedal import PressBelief, begin_marginals, earliest_presses
+from transcriber.models.transkun.segments import plan_segments, segment_count, transcribe_segments
 from transcriber.runtime import Deadline
 
 SAMPLE_RATE_HZ = 44100
@@ -89,10 +90,25 @@ class TranskunModel:
         self.network.framewiseFeatureExtractor.register_forward_pre_hook(self._check_deadline)
         for layer in self.network.backbone.encoderLayers:
             layer.register_forward_pre_hook(self._check_deadline)
+        # The interval scorer's output is what the decoder reads; the sustain track's part
+        # of it gives the press belief (see pedal.py).
+        self._pedal_track = list(self.network.targetMIDIPitch).index(SUSTAIN_PEDAL)
+        self._press_belief: PressBelief | None = None
+        self._segment_begins_s: list[float] = []
+        self.network.scorer.register_forward_hook(self._collect_press_belief)
 
     def _check_deadline(self, module: nn.Module, args: Any) -> None:
         if self._deadline is not None:
             self._deadline.check()
+
+    def _collect_press_belief(self, module: nn.Module, args: Any, output: Any) -> None:
+        belief = self._press_belief
+        if belief is None or not self._segment_begins_s:
+            return
+        scores, noise = output  # [end, begin, batch, track] and [gap, batch, track]
+        begin_s = self._segment_begins_s.pop(0)
+        track = self._pedal_track
+        belief.add(begin_s, begin_marginals(scores[:, :, 0, track], noise[:, 0, track]))
 
     def predict(
         self,
@@ -124,8 +140,23 @@ class TranskunModel:
             def tell(done: int, total: int, notes: list[NoteEvent]) -> None:
                 report(done, total, keep_notes(notes, options))
 
-        raw = self._decode(samples, deadline, tell)
-        return Transcript(notes=keep_notes(_events(raw), options), pedals=_pedals(raw))
+        net = self.network
+        plan = plan_segments(
+            len(samples),
+            net.fs,
+            net.hopSize,
+            net.segmentHopSizeInSecond,
+            net.segmentSizeInSecond,
+        )
+        self._segment_begins_s = [start / net.fs - plan.lead_s for start in plan.starts]
+        self._press_belief = belief = PressBelief(net.hopSize / net.fs)
+        try:
+            raw = self._decode(samples, deadline, tell)
+        finally:
+            self._press_belief = None
+            self._segment_begins_s = []
+        pedals = earliest_presses(_pedals(raw), belief.belief, belief.frame_s)
+        return Transcript(notes=keep_notes(_events(raw), options), pedals=pedals)
 
     def segments(self, n_samples: int) -> int:
         """How many segments a recording of ``n_samples`` takes."""
