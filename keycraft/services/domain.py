@@ -123,6 +123,30 @@ class PedalSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackedBeat:
+    """A beat heard in the recording, ``time_s`` from its start; a downbeat starts a bar."""
+
+    time_s: float
+    downbeat: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BeatTrack:
+    """The beats tracked in a project's recording and how the learner reads them.
+
+    ``meter`` is the metre the bars are counted in, ``first_downbeat_index`` the tracked beat
+    where bar 1 (after any pickup) starts, and ``follow`` whether the tempo follows every
+    beat of the performance (else one tempo, the typical beat, holds for the whole piece).
+    No ``beats`` means nothing was tracked: the project keeps its own tempo map.
+    """
+
+    beats: tuple[TrackedBeat, ...] = ()
+    meter: TimeSignature = field(default_factory=TimeSignature)
+    first_downbeat_index: int = 0
+    follow: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectSummary:
     """What a project list shows, without the notes."""
 
@@ -157,6 +181,8 @@ class Project:
     time_signature_changes: tuple[TimeSignatureChange, ...] = ()
     pedals: tuple[PedalSpan, ...] = ()
     """Sustain pedal spans, ordered and never overlapping (``check_pedals``)."""
+    beat_track: BeatTrack = field(default_factory=BeatTrack)
+    """The recording's tracked beats and the metre the learner reads them in."""
     settings: ProjectSettings = field(default_factory=ProjectSettings)
     """Practice and view settings: written by ``create_project`` and changed only by
     ``save_project_settings``; ``save_project`` keeps the stored ones, so a notes save never
@@ -242,3 +268,30 @@ def decode_time_signature_changes(text: str | None) -> tuple[TimeSignatureChange
     if not text:
         return ()
     return tuple(TimeSignatureChange(int(t), int(n), int(d)) for t, n, d in json.loads(text))
+
+
+def encode_beat_track(track: BeatTrack) -> str:
+    """Pack a beat track as compact JSON (beat times to 0.1 ms); no beats is ``""``."""
+    if not track.beats:
+        return ""
+    body = {
+        "beats": [[round(b.time_s, 4), 1 if b.downbeat else 0] for b in track.beats],
+        "meter": [track.meter.numerator, track.meter.denominator],
+        "first_downbeat": track.first_downbeat_index,
+        "follow": track.follow,
+    }
+    return json.dumps(body, separators=(",", ":"))
+
+
+def decode_beat_track(text: str | None) -> BeatTrack:
+    """Inverse of :func:`encode_beat_track`; empty or missing text is no tracked beats."""
+    if not text:
+        return BeatTrack()
+    body = json.loads(text)
+    numerator, denominator = body["meter"]
+    return BeatTrack(
+        beats=tuple(TrackedBeat(float(t), bool(d)) for t, d in body["beats"]),
+        meter=TimeSignature(int(numerator), int(denominator)),
+        first_downbeat_index=int(body["first_downbeat"]),
+        follow=bool(body["follow"]),
+    )
