@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from keycraft.services.project_settings import ProjectSettings
@@ -147,6 +147,22 @@ class BeatTrack:
 
 
 @dataclass(frozen=True, slots=True)
+class ProjectTiming:
+    """How a project's ticks are read: tempo and metre maps plus the beats they came from."""
+
+    tempo_bpm: float
+    time_signature: TimeSignature
+    tempo_changes: tuple[TempoChange, ...] = ()
+    time_signature_changes: tuple[TimeSignatureChange, ...] = ()
+    beat_track: BeatTrack = field(default_factory=BeatTrack)
+
+    @property
+    def tempo_map(self) -> tuple[TempoChange, ...]:
+        """Every tempo, the first at tick 0."""
+        return (TempoChange(0, self.tempo_bpm), *self.tempo_changes)
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectSummary:
     """What a project list shows, without the notes."""
 
@@ -200,6 +216,28 @@ class Project:
         return (
             TimeSignatureChange(0, first.numerator, first.denominator),
             *self.time_signature_changes,
+        )
+
+    @property
+    def timing(self) -> ProjectTiming:
+        """The tempo and metre maps and tracked beats, together."""
+        return ProjectTiming(
+            self.tempo_bpm,
+            self.time_signature,
+            self.tempo_changes,
+            self.time_signature_changes,
+            self.beat_track,
+        )
+
+    def with_timing(self, timing: ProjectTiming) -> Project:
+        """This project read under ``timing`` (its ticks unchanged)."""
+        return replace(
+            self,
+            tempo_bpm=timing.tempo_bpm,
+            time_signature=timing.time_signature,
+            tempo_changes=timing.tempo_changes,
+            time_signature_changes=timing.time_signature_changes,
+            beat_track=timing.beat_track,
         )
 
     def summary(self) -> ProjectSummary:

@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from keycraft.services.domain import Note, PedalSpan
+from keycraft.services.domain import Note, PedalSpan, ProjectTiming
 from keycraft.services.notes import edits
 from keycraft.services.notes.edits import EditorNote, NoteChangeset, NoteMap, UndoHistory
 from keycraft.services.notes.pedal import check_pedals
+from keycraft.services.notes.retime import retime_note, retime_pedals
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,8 @@ class EditingSession:
         if changeset.pedals is not None:
             backward = replace(backward, pedals=self._pedals)
             self._pedals = changeset.pedals
+        # A ``timing`` is carried, not applied: the project's maps live with the caller,
+        # which reads the timing off the undo or redo step (``retime`` records both).
         return backward
 
     def replace_all(
@@ -147,6 +150,24 @@ class EditingSession:
         if checked == self._pedals:
             return None
         return ServerEdit(self._apply(NoteChangeset(pedals=checked)))
+
+    def retime(self, before: ProjectTiming, after: ProjectTiming) -> ServerEdit:
+        """Read the piece under ``after`` instead of ``before``: one undoable step.
+
+        Every note and pedal span is re-placed to keep its real time (within a tick); the
+        step carries both timings, so undo brings the old maps back with the old ticks.
+        """
+        old_map, new_map = before.tempo_map, after.tempo_map
+        upserts = tuple(
+            EditorNote(note_id, moved)
+            for note_id, note in self._notes.items()
+            if (moved := retime_note(note, old_map, new_map)) != note
+        )
+        pedals = retime_pedals(self._pedals, old_map, new_map)
+        changeset = NoteChangeset(upserts=upserts, pedals=pedals, timing=after)
+        backward = replace(self._apply_step(changeset), timing=before)
+        self._history.record(changeset, backward)
+        return ServerEdit(changeset, None)
 
     def commit(self, changeset: NoteChangeset) -> None:
         """Apply an edit the browser already shows (draw, move, resize, delete)."""

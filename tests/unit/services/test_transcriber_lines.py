@@ -11,8 +11,8 @@ from keycraft.services.domain import TimeSignature
 from keycraft.services.transcriber_client import (
     TranscribedBeat,
     TranscribedNote,
-    TranscriberUnavailable,
     TranscribedPedal,
+    TranscriberUnavailable,
     TranscriptionProgress,
     _read_line,
 )

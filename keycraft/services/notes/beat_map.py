@@ -1,0 +1,189 @@
+"""Tempo and metre maps from a recording's tracked beats, so bars follow what was played."""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+from collections.abc import Sequence
+
+from keycraft.services.domain import (
+    TICKS_PER_QUARTER,
+    BeatTrack,
+    ProjectTiming,
+    TempoChange,
+    TimeSignature,
+    TimeSignatureChange,
+    TrackedBeat,
+)
+from keycraft.services.notes.timing import beat_length_ticks, seconds_per_tick
+
+MIN_TEMPO_BPM, MAX_TEMPO_BPM = 20.0, 400.0
+"""The tempo range a project stores (``projects.check_tempo``)."""
+MIN_LEAD_IN_S = 0.03
+"""A first beat this close to the start of the recording is taken as its very start."""
+MAX_TRACKED_BEATS = 2000
+"""At most this many beats are followed one by one (``projects.MAX_MAP_CHANGES``)."""
+LEAD_IN_STEP_TICKS = TICKS_PER_QUARTER // 4
+"""The time before the first beat is counted in sixteenth notes (a pickup bar in x/16)."""
+_PICKUP_DENOMINATORS = (4, 8, 16, 2)
+
+
+def tracked(beats: Sequence[TrackedBeat], meter: TimeSignature | None) -> BeatTrack:
+    """The first reading of freshly tracked beats: the tracker's metre and first downbeat.
+
+    Without a metre the bars are counted in 4/4; without a downbeat bar 1 starts on the
+    first beat.
+    """
+    ordered = tuple(sorted(beats, key=lambda b: b.time_s))
+    first = next((i for i, b in enumerate(ordered) if b.downbeat), 0)
+    return BeatTrack(ordered, meter or TimeSignature(), first_downbeat_index=first, follow=True)
+
+
+def usable(track: BeatTrack) -> bool:
+    """Whether ``track`` has enough beats to give a map (two, and not absurdly many)."""
+    return 2 <= len(track.beats) <= MAX_TRACKED_BEATS
+
+
+def typical_beat_s(track: BeatTrack) -> float:
+    """The median time between consecutive tracked beats, in seconds."""
+    times = [b.time_s for b in track.beats]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False) if b > a]
+    return statistics.median(gaps) if gaps else 0.5
+
+
+def nearest_beat_index(track: BeatTrack, time_s: float) -> int:
+    """The index of the tracked beat nearest to ``time_s`` (the first beat if none)."""
+    times = [b.time_s for b in track.beats]
+    at = bisect.bisect_left(times, time_s)
+    candidates = [i for i in (at - 1, at) if 0 <= i < len(times)]
+    if not candidates:
+        return 0
+    return min(candidates, key=lambda i: abs(times[i] - time_s))
+
+
+def timing_for(track: BeatTrack) -> ProjectTiming:
+    """The tempo and metre maps that read ``track``'s beats in its metre.
+
+    Following the performance, every tracked beat falls on a beat tick (tempo changes at
+    each beat, rounded as stored with the error carried on, so beats stay within a
+    fraction of a millisecond); the time before the first beat is a lead-in counted in
+    sixteenths. With one tempo (the typical beat) only the first downbeat is placed
+    exactly. Either way bar lines fall on the first downbeat and every ``numerator``
+    beats after it; what comes before it is one short first bar (a pickup).
+
+    Raises:
+        ValueError: the track has too few or too many beats (see :func:`usable`).
+    """
+    if not usable(track):
+        raise ValueError("a beat map needs between 2 and MAX_TRACKED_BEATS beats")
+    beat_ticks = beat_length_ticks(track.meter)
+    first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
+    if track.follow:
+        lead_ticks = _lead_in_ticks(track, beat_ticks, first)
+        points = _beat_points(track, lead_ticks, beat_ticks)
+        downbeat_tick = lead_ticks + first * beat_ticks
+        tempos = _tempos_through(points)
+    else:
+        tempos, downbeat_tick = _one_tempo(track, beat_ticks, first)
+    signatures = _signatures(track.meter, downbeat_tick)
+    return ProjectTiming(
+        tempo_bpm=tempos[0].tempo_bpm,
+        time_signature=signatures[0].time_signature,
+        tempo_changes=tempos[1:],
+        time_signature_changes=signatures[1:],
+        beat_track=track,
+    )
+
+
+def _lead_in_ticks(track: BeatTrack, beat_ticks: int, first: int) -> int:
+    """Ticks before the first tracked beat: its time in sixteenths at the opening tempo."""
+    first_s = track.beats[0].time_s
+    if first_s < MIN_LEAD_IN_S:
+        return 0
+    opening_s = track.beats[1].time_s - first_s
+    steps = round(first_s / opening_s * beat_ticks / LEAD_IN_STEP_TICKS) if opening_s > 0 else 1
+    lead = max(1, steps) * LEAD_IN_STEP_TICKS
+    bar = beat_ticks * track.meter.numerator
+    if _pickup_signature((lead + first * beat_ticks) % bar) is None:
+        lead = max(1, round(lead / beat_ticks)) * beat_ticks  # a pickup in whole beats
+    return lead
+
+
+def _beat_points(track: BeatTrack, lead_ticks: int, beat_ticks: int) -> list[tuple[int, float]]:
+    """(tick, seconds) pairs the tempo map must pass through, from (0, 0.0)."""
+    points = [(0, 0.0)]
+    for index, beat in enumerate(track.beats):
+        tick = lead_ticks + index * beat_ticks
+        if tick > 0:
+            points.append((tick, beat.time_s))
+    return points
+
+
+def _stored_tempo(span_ticks: int, span_s: float) -> float:
+    """The tempo (rounded as stored, within range) that plays ``span_ticks`` in ``span_s``."""
+    if span_s <= 0:
+        return MAX_TEMPO_BPM
+    bpm = 60.0 * span_ticks / (span_s * TICKS_PER_QUARTER)
+    return round(min(MAX_TEMPO_BPM, max(MIN_TEMPO_BPM, bpm)), 2)
+
+
+def _tempos_through(points: Sequence[tuple[int, float]]) -> tuple[TempoChange, ...]:
+    """A tempo map reaching each point's tick at its second.
+
+    Each tempo aims at its point from where the previous rounded tempo really ended, so
+    the rounding never adds up over a long piece.
+    """
+    changes: list[TempoChange] = []
+    elapsed_s = 0.0
+    for (tick, _), (next_tick, next_s) in zip(points, points[1:], strict=False):
+        bpm = _stored_tempo(next_tick - tick, next_s - elapsed_s)
+        elapsed_s += (next_tick - tick) * seconds_per_tick(bpm)
+        if not changes or changes[-1].tempo_bpm != bpm:
+            changes.append(TempoChange(tick, bpm))
+    return tuple(changes)
+
+
+def _one_tempo(
+    track: BeatTrack, beat_ticks: int, first: int
+) -> tuple[tuple[TempoChange, ...], int]:
+    """The typical beat's tempo and the first downbeat's tick.
+
+    A lead-in tempo before the first downbeat puts it exactly on a sixteenth.
+    """
+    quarters_per_beat = beat_ticks / TICKS_PER_QUARTER
+    tempo = _stored_tempo(TICKS_PER_QUARTER, typical_beat_s(track) / quarters_per_beat)
+    downbeat_s = track.beats[first].time_s
+    if downbeat_s < MIN_LEAD_IN_S:
+        return (TempoChange(0, tempo),), 0
+    steps = round(downbeat_s / seconds_per_tick(tempo) / LEAD_IN_STEP_TICKS)
+    downbeat_tick = max(1, steps) * LEAD_IN_STEP_TICKS
+    bar = beat_ticks * track.meter.numerator
+    if _pickup_signature(downbeat_tick % bar) is None:
+        downbeat_tick = max(1, round(downbeat_tick / beat_ticks)) * beat_ticks
+    lead = _stored_tempo(downbeat_tick, downbeat_s)
+    if lead == tempo:
+        return (TempoChange(0, tempo),), downbeat_tick
+    return (TempoChange(0, lead), TempoChange(downbeat_tick, tempo)), downbeat_tick
+
+
+def _pickup_signature(ticks: int, beat_unit: int = 4) -> TimeSignature | None:
+    """A signature whose one bar lasts ``ticks`` (None if no allowed one does, or 0).
+
+    It counts in the piece's own beat unit when it can.
+    """
+    for denominator in (beat_unit, *_PICKUP_DENOMINATORS):
+        unit = TICKS_PER_QUARTER * 4 // denominator
+        if ticks > 0 and ticks % unit == 0 and ticks // unit <= 16:
+            return TimeSignature(ticks // unit, denominator)
+    return None
+
+
+def _signatures(meter: TimeSignature, downbeat_tick: int) -> tuple[TimeSignatureChange, ...]:
+    """Bars of ``meter`` through ``downbeat_tick``, after one short first bar if needed."""
+    bar = beat_length_ticks(meter) * meter.numerator
+    pickup_ticks = downbeat_tick % bar
+    whole = TimeSignatureChange(pickup_ticks, meter.numerator, meter.denominator)
+    pickup = _pickup_signature(pickup_ticks, meter.denominator)
+    if pickup is None:
+        return (TimeSignatureChange(0, meter.numerator, meter.denominator),)
+    return (TimeSignatureChange(0, pickup.numerator, pickup.denominator), whole)
