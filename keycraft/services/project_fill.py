@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from keycraft.services import projects
-from keycraft.services.domain import Note, PedalSpan, Project, ProjectTiming
+from keycraft.services.domain import BeatTrack, Note, PedalSpan, Project, ProjectTiming
 from keycraft.services.notes.midi_io import ImportedMidi
 from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.repository.port import Repository
@@ -48,6 +48,8 @@ def with_imported_maps(project: Project, imported: ImportedMidi) -> Project:
             imported.time_signature_changes
         ),
         pedals=check_pedals(imported.pedals),
+        # The file brings its own bars: beats tracked in a recording no longer apply.
+        beat_track=BeatTrack(),
     )
 
 

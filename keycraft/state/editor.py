@@ -17,15 +17,17 @@ from keycraft.services import downloads, projects
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import (
+    BeatTrack,
     Note,
     PedalSpan,
     Project,
+    ProjectTiming,
     TimeSignature,
     TimeSignatureChange,
 )
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.metrics import DOWNLOADS
-from keycraft.services.notes import edits
+from keycraft.services.notes import beat_map, edits
 from keycraft.services.notes.autosave import AutosaveTracker, SaveTicket
 from keycraft.services.notes.grid import DEFAULT_GRID, SNAP_GRIDS, grid_by_key
 from keycraft.services.notes.loop import bar_beat_label
@@ -90,6 +92,10 @@ class EditorState(rx.State):
     time_signature_map_json: rx.Field[str] = rx.field("[[0,4,4]]")
     tempo_change_count: int = 0
     time_signature_change_count: int = 0
+    # How tracked beats are read (``beat_map.reading_summary``); all "" without beats.
+    beat_reading: rx.Field[dict[str, str]] = rx.field(
+        default_factory=lambda: beat_map.reading_summary(BeatTrack())
+    )
     snap: rx.Field[str] = rx.field(DEFAULT_GRID.key)
     tool: str = "draw"
     show_note_names: bool = False
@@ -319,6 +325,13 @@ class EditorState(rx.State):
         self.time_signature_map_json = json.dumps(signatures, separators=(",", ":"))
         self.tempo_change_count = len(project.tempo_changes)
         self.time_signature_change_count = len(project.time_signature_changes)
+        self.beat_reading = beat_map.reading_summary(project.beat_track)
+
+    def _take_timing(self, timing: ProjectTiming) -> None:
+        """Read the project under ``timing`` (a metre correction, or its undo or redo)."""
+        if self._project is not None:
+            self._project = self._project.with_timing(timing)
+            self._show_maps(self._project)
 
     def _refresh_counts(self) -> None:
         session = self._session
@@ -569,6 +582,8 @@ class EditorState(rx.State):
             return None
         if edit is None:
             return None
+        if edit.changeset.timing is not None:
+            self._take_timing(edit.changeset.timing)
         self._push(edit)
         self._refresh_counts()
         return await self._after_edit(burst, event)

@@ -16,13 +16,21 @@ from keycraft.services.domain import (
     TrackedBeat,
 )
 from keycraft.services.notes.timing import beat_length_ticks, seconds_per_tick
+from keycraft.services.projects import (
+    MAX_MAP_CHANGES,
+    MAX_TEMPO_BPM,
+    MIN_TEMPO_BPM,
+    check_tempo_changes,
+    check_time_signature,
+    check_time_signature_changes,
+)
 
-MIN_TEMPO_BPM, MAX_TEMPO_BPM = 20.0, 400.0
-"""The tempo range a project stores (``projects.check_tempo``)."""
 MIN_LEAD_IN_S = 0.03
 """A first beat this close to the start of the recording is taken as its very start."""
-MAX_TRACKED_BEATS = 2000
-"""At most this many beats are followed one by one (``projects.MAX_MAP_CHANGES``)."""
+MAX_TRACKED_BEATS = MAX_MAP_CHANGES
+"""At most this many beats are followed one by one (a tempo change each)."""
+FOLLOW, ONE_TEMPO = "follow", "one"
+"""The two ways of reading the beats' tempo, as ``reading_summary`` names them."""
 LEAD_IN_STEP_TICKS = TICKS_PER_QUARTER // 4
 """The time before the first beat is counted in sixteenth notes (a pickup bar in x/16)."""
 _PICKUP_DENOMINATORS = (4, 8, 16, 2)
@@ -93,6 +101,50 @@ def timing_for(track: BeatTrack) -> ProjectTiming:
         time_signature_changes=signatures[1:],
         beat_track=track,
     )
+
+
+def checked_timing(track: BeatTrack) -> ProjectTiming:
+    """:func:`timing_for`, refused unless a project can store it.
+
+    Raises:
+        ValueError: the track has too few or too many beats.
+        InvalidTimeSignature: a metre the editor cannot draw.
+        InvalidTempoMap: a map the project cannot store.
+    """
+    check_time_signature(track.meter)
+    timing = timing_for(track)
+    check_tempo_changes(timing.tempo_changes)
+    check_time_signature_changes(timing.time_signature_changes)
+    return timing
+
+
+def reading_summary(track: BeatTrack) -> dict[str, str]:
+    """How the editor shows a track's reading: small strings, all empty without beats.
+
+    Keys: ``tracked`` ("yes" or ""), ``meter`` ("3/4"), ``first_downbeat`` (the index of
+    the beat bar 1 starts on, from 0), ``first_downbeat_s`` (its time, "0.52"), ``beats``
+    (how many), ``tempo_mode`` (``FOLLOW`` or ``ONE_TEMPO``) and ``description`` (a sentence).
+    """
+    if not usable(track):
+        keys = ("tracked", "meter", "first_downbeat", "first_downbeat_s", "beats", "tempo_mode")
+        return {**dict.fromkeys(keys, ""), "description": ""}
+    first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
+    meter = f"{track.meter.numerator}/{track.meter.denominator}"
+    first_s = f"{track.beats[first].time_s:.2f}"
+    mode = FOLLOW if track.follow else ONE_TEMPO
+    how = "following the performance" if track.follow else "in one tempo for the whole piece"
+    return {
+        "tracked": "yes",
+        "meter": meter,
+        "first_downbeat": str(first),
+        "first_downbeat_s": first_s,
+        "beats": str(len(track.beats)),
+        "tempo_mode": mode,
+        "description": (
+            f"{meter}, bar 1 starts on beat {first + 1} of {len(track.beats)} "
+            f"({first_s} s into the recording), {how}."
+        ),
+    }
 
 
 def _lead_in_ticks(track: BeatTrack, beat_ticks: int, first: int) -> int:

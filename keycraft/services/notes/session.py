@@ -264,6 +264,6 @@ class EditingSession:
 
 def _selection_after(step: NoteChangeset) -> tuple[str, ...] | None:
     """The notes an undo or redo selects: those it brings back (None keeps the selection)."""
-    if not step.upserts and not step.removed_ids:
-        return None
+    if step.timing is not None or (not step.upserts and not step.removed_ids):
+        return None  # a re-reading moves every note: it keeps the selection
     return tuple(e.id for e in step.upserts)
