@@ -23,7 +23,7 @@ TEMPO_MODES = {
     beat_map.ONE_TEMPO: "One tempo for the whole piece",
 }
 CANNOT_REREAD_MESSAGE = "The beats cannot be read that way. Nothing was changed."
-PLAYHEAD_SCRIPT = "window.keycraftPianoRoll ? window.keycraftPianoRoll.playheadTick : -1"
+PLAYHEAD_SCRIPT = "window.keycraftPianoRoll ? window.keycraftPianoRoll.playheadTick() : -1"
 """Reads the roll's playhead (in ticks) in the browser, where it moves while playing."""
 
 

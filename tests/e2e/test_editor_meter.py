@@ -1,0 +1,146 @@
+"""Journey: a transcription with tracked beats opens in its metre; the learner re-reads it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from playwright.sync_api import Page, expect
+
+from keycraft.services.domain import Project, TimeSignature
+from keycraft.services.jobs.runner import timing_from
+from keycraft.services.notes.timing import seconds_per_tick, tick_to_seconds
+from keycraft.services.transcriber_client import TranscribedBeat, TranscribedNote, Transcription
+from keycraft.services.transcription import notes_from_transcription
+from tests.e2e.conftest import ConsoleLog
+from tests.e2e.test_editor import (
+    SCREENSHOTS,
+    _point,
+    _ruler_y,
+    _stored,
+    _wait_for,
+    user_page,
+)
+from tests.support.app_server import RunningApp
+from tests.support.factories import make_project
+
+__all__ = ["user_page"]  # the signed-in page fixture, shared with test_editor
+
+TITLE = "Minuet with ritardando"
+BEAT_COUNT = 48
+
+
+def _minuet() -> Transcription:
+    """What the service answers for a 3/4 minuet: one-beat pickup, slowing at the end."""
+    beats, notes, time_s = [], [], 0.4
+    for index in range(BEAT_COUNT):
+        beats.append(TranscribedBeat(round(time_s, 4), (index - 1) % 3 == 0))
+        notes.append(TranscribedNote(time_s, time_s + 0.3, 60 + index % 12, 80))
+        time_s += 0.5 * (1 + max(0, index - 36) / 24)
+    return Transcription(
+        "transkun", time_s + 1, 1.0, tuple(notes), beats=tuple(beats), meter=TimeSignature(3, 4)
+    )
+
+
+def _seed(app: RunningApp, user_id: str, heard: Transcription) -> str:
+    """Fill a project as the worker fills it from that answer."""
+    repo = app.repository()
+    user = repo.get_user(user_id)
+    assert user is not None
+    timing = timing_from(heard)
+    assert timing is not None
+    notes = notes_from_transcription(
+        heard.notes, timing.tempo_bpm, tempo_changes=timing.tempo_changes
+    )
+    project = replace(make_project(user, title=TITLE, notes=0), notes=tuple(notes))
+    repo.create_project(project.with_timing(timing))
+    return project.id
+
+
+def _keeps_note_times(project: Project, heard: Transcription) -> bool:
+    """Whether every stored note starts when it was played (within the slowest tick)."""
+    slack_s = max(seconds_per_tick(c.tempo_bpm) for c in project.tempo_map)
+    starts = sorted(tick_to_seconds(n.start_tick, project.tempo_map) for n in project.notes)
+    played = sorted(n.start_s for n in heard.notes)
+    return all(abs(a - b) <= slack_s for a, b in zip(starts, played, strict=True))
+
+
+def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
+    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+) -> None:
+    page, user_id = user_page
+    heard = _minuet()
+    project_id = _seed(app, user_id, heard)
+
+    page.goto(app.url)
+    page.get_by_role("banner").get_by_test_id("nav-projects").click()
+    page.get_by_test_id("project-link").filter(has_text=TITLE).click()
+    expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
+    page.wait_for_function("window.__keycraft !== undefined")
+
+    # It opens in 3/4, bar 1 on the first tracked downbeat, following the performance.
+    control = page.get_by_role("button", name="Tempo & metre")
+    expect(control).to_have_attribute("data-meter", "3/4")
+    expect(control).to_have_attribute("data-first-downbeat", "1")
+    expect(control).to_have_attribute("data-tempo-mode", "follow")
+    stored = _stored(app, user_id, project_id)
+    rows = [[c.tick, c.numerator, c.denominator] for c in stored.time_signature_map]
+    assert rows[-1][1:] == [3, 4]
+    shown = json.dumps(rows, separators=(",", ":"))
+    page.wait_for_function(f"JSON.stringify(window.__keycraft.timeSignatureMap) === '{shown}'")
+
+    # The metre: 4/4 regroups the bars; the notes keep their times.
+    control.click()
+    panel = page.get_by_test_id("meter-panel")
+    expect(panel.get_by_test_id("meter-reading")).to_contain_text("3/4, bar 1 starts on beat 2")
+    panel.get_by_role("combobox", name="Metre of the tracked beats").click()
+    page.get_by_role("option", name="4/4", exact=True).click()
+    expect(control).to_have_attribute("data-meter", "4/4")
+    _wait_for(lambda: _stored(app, user_id, project_id).beat_track.meter.numerator == 4, "4/4")
+    assert _keeps_note_times(_stored(app, user_id, project_id), heard)
+
+    # The first downbeat: one beat later, then tapped at a beat the ruler was clicked on.
+    panel.get_by_role("button", name="First downbeat one beat later").click()
+    expect(control).to_have_attribute("data-first-downbeat", "2")
+    beat_5_s = heard.beats[5].time_s
+    tick = page.evaluate(f"Math.round(window.__keycraft.tickAtSeconds({beat_5_s}))")
+    page.keyboard.press("Escape")  # the panel closes; the ruler is clickable
+    x, _ = _point(page, tick, 60)
+    page.mouse.click(x, _ruler_y(page))
+    page.wait_for_function(f"Math.abs(window.__keycraft.playheadTick - {tick}) <= 60")
+    control.click()
+    panel.get_by_role("button", name="Tap the first downbeat").click()
+    expect(control).to_have_attribute("data-first-downbeat", "5")
+    _wait_for(lambda: _stored(app, user_id, project_id).beat_track.first_downbeat_index == 5, "tap")
+    downbeat = _stored(app, user_id, project_id)
+    bar_ticks = [c.tick for c in downbeat.time_signature_map]
+    assert round(tick_to_seconds(bar_ticks[-1], downbeat.tempo_map), 3) <= beat_5_s + 0.001
+
+    # One tempo for the whole piece, then undo and redo it.
+    panel.get_by_role("radio", name="One tempo for the whole piece").click()
+    expect(control).to_have_attribute("data-tempo-mode", "one")
+    _wait_for(lambda: not _stored(app, user_id, project_id).beat_track.follow, "one tempo")
+    one = _stored(app, user_id, project_id)
+    assert len(one.tempo_changes) <= 1 and _keeps_note_times(one, heard)
+    page.keyboard.press("Escape")
+    page.get_by_test_id("undo").click()
+    expect(control).to_have_attribute("data-tempo-mode", "follow")
+    _wait_for(lambda: _stored(app, user_id, project_id).beat_track.follow, "undone")
+    page.get_by_test_id("redo").click()
+    expect(control).to_have_attribute("data-tempo-mode", "one")
+    _wait_for(lambda: not _stored(app, user_id, project_id).beat_track.follow, "redone")
+    expect(page.get_by_test_id("save-status")).to_have_text("Saved")
+
+    # Kept across a reload; and back to following the performance.
+    page.reload()
+    expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
+    expect(control).to_have_attribute("data-meter", "4/4")
+    expect(control).to_have_attribute("data-first-downbeat", "5")
+    expect(control).to_have_attribute("data-tempo-mode", "one")
+    control.click()
+    panel.get_by_role("radio", name="Follow the performance").click()
+    expect(control).to_have_attribute("data-tempo-mode", "follow")
+    _wait_for(lambda: _stored(app, user_id, project_id).beat_track.follow, "follow again")
+    assert _keeps_note_times(_stored(app, user_id, project_id), heard)
+    page.screenshot(path=str(SCREENSHOTS / "editor-meter.png"))
+    assert console.errors == []
