@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Project, TimeSignature
 from keycraft.services.jobs.runner import timing_from
-from keycraft.services.notes.timing import seconds_per_tick, tick_to_seconds
+from keycraft.services.notes.timing import (
+    bar_lines,
+    seconds_per_tick,
+    seconds_to_tick,
+    tick_to_seconds,
+)
 from keycraft.services.transcriber_client import TranscribedBeat, TranscribedNote, Transcription
 from keycraft.services.transcription import notes_from_transcription
 from tests.e2e.conftest import ConsoleLog
@@ -23,6 +28,8 @@ from tests.e2e.test_editor import (
 )
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
+from tests.support.signed_in import create_user, signed_in_context
+from tests.support.visitors import PHONE_UA
 
 __all__ = ["user_page"]  # the signed-in page fixture, shared with test_editor
 
@@ -112,9 +119,11 @@ def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
     panel.get_by_role("button", name="Tap the first downbeat").click()
     expect(control).to_have_attribute("data-first-downbeat", "5")
     _wait_for(lambda: _stored(app, user_id, project_id).beat_track.first_downbeat_index == 5, "tap")
+    # Bar 1 now starts on that beat, exactly: it is a bar line.
     downbeat = _stored(app, user_id, project_id)
-    bar_ticks = [c.tick for c in downbeat.time_signature_map]
-    assert round(tick_to_seconds(bar_ticks[-1], downbeat.tempo_map), 3) <= beat_5_s + 0.001
+    downbeat_tick = round(seconds_to_tick(beat_5_s, downbeat.tempo_map))
+    assert abs(tick_to_seconds(downbeat_tick, downbeat.tempo_map) - beat_5_s) < 0.001
+    assert downbeat_tick in {b.tick for b in bar_lines(downbeat.time_signature_map, 40_000)}
 
     # One tempo for the whole piece, then undo and redo it.
     panel.get_by_role("radio", name="One tempo for the whole piece").click()
@@ -143,4 +152,52 @@ def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
     _wait_for(lambda: _stored(app, user_id, project_id).beat_track.follow, "follow again")
     assert _keeps_note_times(_stored(app, user_id, project_id), heard)
     page.screenshot(path=str(SCREENSHOTS / "editor-meter.png"))
+    assert console.errors == []
+
+
+def test_on_a_phone_the_control_is_in_the_controls_sheet_and_works_by_keyboard(
+    app: RunningApp, browser: Browser, console: ConsoleLog
+) -> None:
+    user = create_user(app)
+    project_id = _seed(app, user.id, _minuet())
+    width = 390
+    context = signed_in_context(
+        browser,
+        app,
+        user,
+        viewport={"width": width, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+        user_agent=PHONE_UA,
+    )
+    page = context.new_page()
+    page.on("pageerror", lambda error: console.errors.append(str(error)))
+    page.goto(app.url)
+    page.get_by_role("banner").get_by_test_id("nav-projects").tap()
+    page.get_by_test_id("project-link").filter(has_text=TITLE).tap()
+    expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
+
+    page.get_by_test_id("controls-toggle").tap()
+    sheet = page.get_by_test_id("editor-controls")
+    control = sheet.get_by_role("button", name="Tempo & metre")
+    expect(control).to_have_attribute("data-meter", "3/4")
+    # Named, described, and driven from the keyboard: open, choose 2/4, close.
+    description = control.get_attribute("aria-description") or ""
+    assert description.startswith("3/4, bar 1 starts on beat 2 of 48")
+    control.focus()
+    page.keyboard.press("Enter")
+    panel = page.get_by_test_id("meter-panel")
+    expect(panel).to_be_visible()
+    box = panel.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    metre = panel.get_by_role("combobox", name="Metre of the tracked beats")
+    metre.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("option", name="2/4", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(control).to_have_attribute("data-meter", "2/4")
+    _wait_for(lambda: _stored(app, user.id, project_id).beat_track.meter.numerator == 2, "2/4")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    context.close()
     assert console.errors == []

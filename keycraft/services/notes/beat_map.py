@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections.abc import Sequence
+from dataclasses import replace
 
 from keycraft.services.domain import (
     TICKS_PER_QUARTER,
@@ -31,9 +32,6 @@ MAX_TRACKED_BEATS = MAX_MAP_CHANGES
 """At most this many beats are followed one by one (a tempo change each)."""
 FOLLOW, ONE_TEMPO = "follow", "one"
 """The two ways of reading the beats' tempo, as ``reading_summary`` names them."""
-LEAD_IN_STEP_TICKS = TICKS_PER_QUARTER // 4
-"""The time before the first beat is counted in sixteenth notes (a pickup bar in x/16)."""
-_PICKUP_DENOMINATORS = (4, 8, 16, 2)
 
 
 def tracked(beats: Sequence[TrackedBeat], meter: TimeSignature | None) -> BeatTrack:
@@ -74,8 +72,8 @@ def timing_for(track: BeatTrack) -> ProjectTiming:
 
     Following the performance, every tracked beat falls on a beat tick (tempo changes at
     each beat, rounded as stored with the error carried on, so beats stay within a
-    fraction of a millisecond); the time before the first beat is a lead-in counted in
-    sixteenths. With one tempo (the typical beat) only the first downbeat is placed
+    fraction of a millisecond); the time before the first beat is a lead-in of whole
+    beats. With one tempo (the typical beat) only the first downbeat is placed
     exactly. Either way bar lines fall on the first downbeat and every ``numerator``
     beats after it; what comes before it is one short first bar (a pickup).
 
@@ -87,7 +85,7 @@ def timing_for(track: BeatTrack) -> ProjectTiming:
     beat_ticks = beat_length_ticks(track.meter)
     first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
     if track.follow:
-        lead_ticks = _lead_in_ticks(track, beat_ticks, first)
+        lead_ticks = _lead_in_ticks(track, beat_ticks)
         points = _beat_points(track, lead_ticks, beat_ticks)
         downbeat_tick = lead_ticks + first * beat_ticks
         tempos = _tempos_through(points)
@@ -147,18 +145,18 @@ def reading_summary(track: BeatTrack) -> dict[str, str]:
     }
 
 
-def _lead_in_ticks(track: BeatTrack, beat_ticks: int, first: int) -> int:
-    """Ticks before the first tracked beat: its time in sixteenths at the opening tempo."""
+def _lead_in_ticks(track: BeatTrack, beat_ticks: int) -> int:
+    """Ticks before the first tracked beat: the whole beats that fit at the opening tempo.
+
+    Whole beats keep every tracked beat on the snap grid (counted from tick 0), so
+    quantizing snaps to the played beats.
+    """
     first_s = track.beats[0].time_s
     if first_s < MIN_LEAD_IN_S:
         return 0
     opening_s = track.beats[1].time_s - first_s
-    steps = round(first_s / opening_s * beat_ticks / LEAD_IN_STEP_TICKS) if opening_s > 0 else 1
-    lead = max(1, steps) * LEAD_IN_STEP_TICKS
-    bar = beat_ticks * track.meter.numerator
-    if _pickup_signature((lead + first * beat_ticks) % bar) is None:
-        lead = max(1, round(lead / beat_ticks)) * beat_ticks  # a pickup in whole beats
-    return lead
+    beats = round(first_s / opening_s) if opening_s > 0 else 1
+    return max(1, beats) * beat_ticks
 
 
 def _beat_points(track: BeatTrack, lead_ticks: int, beat_ticks: int) -> list[tuple[int, float]]:
@@ -200,42 +198,29 @@ def _one_tempo(
 ) -> tuple[tuple[TempoChange, ...], int]:
     """The typical beat's tempo and the first downbeat's tick.
 
-    A lead-in tempo before the first downbeat puts it exactly on a sixteenth.
+    A lead-in tempo before the first downbeat puts it exactly on a beat.
     """
     quarters_per_beat = beat_ticks / TICKS_PER_QUARTER
     tempo = _stored_tempo(TICKS_PER_QUARTER, typical_beat_s(track) / quarters_per_beat)
     downbeat_s = track.beats[first].time_s
     if downbeat_s < MIN_LEAD_IN_S:
         return (TempoChange(0, tempo),), 0
-    steps = round(downbeat_s / seconds_per_tick(tempo) / LEAD_IN_STEP_TICKS)
-    downbeat_tick = max(1, steps) * LEAD_IN_STEP_TICKS
-    bar = beat_ticks * track.meter.numerator
-    if _pickup_signature(downbeat_tick % bar) is None:
-        downbeat_tick = max(1, round(downbeat_tick / beat_ticks)) * beat_ticks
+    beats = round(downbeat_s / seconds_per_tick(tempo) / beat_ticks)
+    downbeat_tick = max(1, beats) * beat_ticks
     lead = _stored_tempo(downbeat_tick, downbeat_s)
     if lead == tempo:
         return (TempoChange(0, tempo),), downbeat_tick
     return (TempoChange(0, lead), TempoChange(downbeat_tick, tempo)), downbeat_tick
 
 
-def _pickup_signature(ticks: int, beat_unit: int = 4) -> TimeSignature | None:
-    """A signature whose one bar lasts ``ticks`` (None if no allowed one does, or 0).
-
-    It counts in the piece's own beat unit when it can.
-    """
-    for denominator in (beat_unit, *_PICKUP_DENOMINATORS):
-        unit = TICKS_PER_QUARTER * 4 // denominator
-        if ticks > 0 and ticks % unit == 0 and ticks // unit <= 16:
-            return TimeSignature(ticks // unit, denominator)
-    return None
-
-
 def _signatures(meter: TimeSignature, downbeat_tick: int) -> tuple[TimeSignatureChange, ...]:
-    """Bars of ``meter`` through ``downbeat_tick``, after one short first bar if needed."""
-    bar = beat_length_ticks(meter) * meter.numerator
-    pickup_ticks = downbeat_tick % bar
-    whole = TimeSignatureChange(pickup_ticks, meter.numerator, meter.denominator)
-    pickup = _pickup_signature(pickup_ticks, meter.denominator)
-    if pickup is None:
-        return (TimeSignatureChange(0, meter.numerator, meter.denominator),)
-    return (TimeSignatureChange(0, pickup.numerator, pickup.denominator), whole)
+    """Bars of ``meter`` through ``downbeat_tick`` (a whole number of beats).
+
+    One short first bar (a pickup) comes first when the downbeat is not on a whole bar.
+    """
+    beat = beat_length_ticks(meter)
+    pickup_beats = downbeat_tick % (beat * meter.numerator) // beat
+    whole = TimeSignatureChange(pickup_beats * beat, meter.numerator, meter.denominator)
+    if pickup_beats == 0:
+        return (replace(whole, tick=0),)
+    return (TimeSignatureChange(0, pickup_beats, meter.denominator), whole)

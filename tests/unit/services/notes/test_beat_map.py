@@ -6,8 +6,16 @@ from dataclasses import replace
 
 import pytest
 
-from keycraft.services.domain import BeatTrack, TimeSignature, TimeSignatureChange, TrackedBeat
+from keycraft.services.domain import (
+    TICKS_PER_QUARTER,
+    BeatTrack,
+    Note,
+    TimeSignature,
+    TimeSignatureChange,
+    TrackedBeat,
+)
 from keycraft.services.notes import beat_map
+from keycraft.services.notes.grid import quantize_note
 from keycraft.services.notes.timing import (
     bar_lines,
     beat_ticks,
@@ -123,3 +131,22 @@ def test_too_few_beats_give_no_map() -> None:
     assert not beat_map.usable(track)
     with pytest.raises(ValueError):
         beat_map.timing_for(track)
+
+
+def test_quantizing_to_beats_snaps_notes_to_the_played_beats() -> None:
+    beats = minuet_beats()
+    timing = beat_map.timing_for(beat_map.tracked(beats, TimeSignature(3, 4)))
+    for beat in beats[::7]:
+        # A note played 40 ms after the beat: quarter-note quantize puts it on the beat.
+        late = round(seconds_to_tick(beat.time_s + 0.04, timing.tempo_map))
+        snapped = quantize_note(Note(late, 100, 60, 80), TICKS_PER_QUARTER)
+        assert abs(tick_to_seconds(snapped.start_tick, timing.tempo_map) - beat.time_s) < 0.001
+
+
+def test_a_first_beat_soon_after_the_start_still_gets_a_whole_lead_in_beat() -> None:
+    beats = [TrackedBeat(0.2 + 0.5 * i, i % 4 == 0) for i in range(16)]
+    timing = beat_map.timing_for(beat_map.tracked(beats, TimeSignature(4, 4)))
+    # A one-beat lead-in (a 1/4 first bar) at a fast tempo, then the beats themselves.
+    assert timing.time_signature == TimeSignature(1, 4)
+    assert timing.tempo_bpm == 300.0
+    assert tick_to_seconds(480 * 5, timing.tempo_map) == pytest.approx(2.2, abs=0.001)
