@@ -18,6 +18,7 @@ from keycraft.services.notes.timing import (
 from keycraft.services.transcriber_client import TranscribedBeat, TranscribedNote, Transcription
 from keycraft.services.transcription import notes_from_transcription
 from tests.e2e.conftest import ConsoleLog
+from tests.e2e.test_accessibility import _blocking_violations
 from tests.e2e.test_editor import (
     SCREENSHOTS,
     _point,
@@ -99,6 +100,8 @@ def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
     # The metre: 4/4 regroups the bars; the notes keep their times.
     control.click()
     panel = page.get_by_test_id("meter-panel")
+    expect(panel).to_be_visible()
+    assert _blocking_violations(page) == []  # the open panel, as axe-core sees it
     expect(panel.get_by_test_id("meter-reading")).to_contain_text("3/4, bar 1 starts on beat 2")
     panel.get_by_role("combobox", name="Metre of the tracked beats").click()
     page.get_by_role("option", name="4/4", exact=True).click()
