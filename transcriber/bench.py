@@ -30,6 +30,8 @@ import torch
 from transcriber.audio.decode import decode_file
 from transcriber.defaults import default_options
 from transcriber.domain import TranscriptionOptions
+from transcriber.evaluation.beat_scoring import BeatScores, score_baseline, score_rhythm
+from transcriber.evaluation.metred import metred_set
 from transcriber.evaluation.pedalled import pedalled_set
 from transcriber.evaluation.pieces import Piece, evaluation_set
 from transcriber.evaluation.render import render_midi
@@ -44,6 +46,7 @@ from transcriber.midi import midi_bytes, notes_to_midi
 from transcriber.models.base import TranscriptionModel
 from transcriber.models.basic_pitch.adapter import BasicPitchModel
 from transcriber.models.transkun.adapter import TranskunModel
+from transcriber.rhythm import track_rhythm
 from transcriber.runtime import Deadline
 
 LONG_INPUT_S = 30 * 60
@@ -252,6 +255,48 @@ def _print_pedal(rows: list[PedalRow]) -> None:
     print(f"transkun pedal, mean: onset F1 {onset:.3f}, onset+offset F1 {full:.3f}")
 
 
+BEAT_BASELINE = "librosa"
+
+
+def bench_beats(
+    work: Path, models: list[TranscriptionModel]
+) -> dict[str, list[tuple[str, BeatScores]]]:
+    """Beat, downbeat and metre scores per piece of the metred set, per model and baseline.
+
+    Each piece is played on the sampled grand in a room; ours tracks the notes each model
+    transcribes, the baseline (librosa) the same recording's audio.
+    """
+    rows: dict[str, list[tuple[str, BeatScores]]] = {m.name: [] for m in models}
+    rows[BEAT_BASELINE] = []
+    for index, metred in enumerate(metred_set()):
+        wav = record_piece(metred.piece.notes, recital_room(index), work / f"{metred.name}.wav")
+        for model in models:
+            rec = decode_file(wav, model.sample_rate_hz, 1e9, work, None)
+            found = model.transcribe(rec.samples, default_options(model.name), Deadline.unlimited())
+            rows[model.name].append((metred.name, score_rhythm(metred, track_rhythm(found.notes))))
+        rows[BEAT_BASELINE].append((metred.name, score_baseline(metred, wav)))
+    return rows
+
+
+def _print_beats(rows: dict[str, list[tuple[str, BeatScores]]]) -> None:
+    written = {m.name: m.beats_per_bar for m in metred_set()}
+    for name, scored in rows.items():
+        label = f"ours on {name} notes" if name != BEAT_BASELINE else "baseline (librosa, 4/4)"
+        for piece, s in scored:
+            heard = f"{s.beats_per_bar}/4" if s.beats_per_bar else "none"
+            print(
+                f"{label}, {piece} ({written[piece]}/4): beat F {s.beat_f:.3f}, "
+                f"downbeat F {s.downbeat_f:.3f}, metre {heard} "
+                f"{'right' if s.meter_ok else 'wrong'}"
+            )
+        print(
+            f"{label}, mean of {len(scored)}: "
+            f"beat F {np.mean([s.beat_f for _, s in scored]):.3f}, "
+            f"downbeat F {np.mean([s.downbeat_f for _, s in scored]):.3f}, "
+            f"metre right {sum(s.meter_ok for _, s in scored)}/{len(scored)}"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Render the evaluation audio, run every measurement and print a report."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -261,8 +306,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--pedal-only", action="store_true", help="only score the sustain pedal (transkun)"
     )
+    parser.add_argument(
+        "--beats",
+        action="store_true",
+        help="only score beats, downbeats and metre (ours on each model's notes, and librosa)",
+    )
+    parser.add_argument(
+        "--beat-models",
+        default="transkun,basic-pitch",
+        help="models whose notes the beat tracker is scored on (with --beats)",
+    )
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
+    if args.beats:
+        makers = {"transkun": TranskunModel, "basic-pitch": BasicPitchModel}
+        models: list[TranscriptionModel] = [
+            makers[name]() for name in args.beat_models.split(",") if name
+        ]
+        with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
+            _print_beats(bench_beats(Path(tmp), models))
+        return
     if args.pedal_only:
         with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
             _print_pedal(bench_pedal(Path(tmp)))

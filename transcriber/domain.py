@@ -77,6 +77,38 @@ class Transcript:
 
 
 @dataclass(frozen=True)
+class Beat:
+    """One beat of the performance: when it falls, and whether it opens a bar."""
+
+    time_s: float
+    downbeat: bool
+
+
+@dataclass(frozen=True)
+class Meter:
+    """A time signature: ``beats_per_bar`` beats of one ``beat_unit`` (4: quarter, 8: eighth)."""
+
+    beats_per_bar: int
+    beat_unit: int
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The beats heard in a recording, in time order, and its metre.
+
+    Either both are known or neither: too few notes to tell give no beats and no metre.
+    """
+
+    beats: list[Beat]
+    meter: Meter | None
+
+    @staticmethod
+    def unknown() -> Rhythm:
+        """No beats and no metre."""
+        return Rhythm(beats=[], meter=None)
+
+
+@dataclass(frozen=True)
 class Recording:
     """Decoded mono audio.
 

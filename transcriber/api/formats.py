@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transcriber.domain import NoteEvent, PedalEvent
+from transcriber.domain import NoteEvent, PedalEvent, Rhythm
 from transcriber.errors import TimedOut
 
 
@@ -22,6 +22,17 @@ def note_json(note: NoteEvent, with_bends: bool) -> dict[str, object]:
 def pedal_json(pedal: PedalEvent) -> dict[str, object]:
     """One sustain-pedal span as the JSON formats show it (seconds rounded like notes)."""
     return {"start_s": round(pedal.start_s, 6), "end_s": round(pedal.end_s, 6)}
+
+
+def rhythm_json(rhythm: Rhythm) -> dict[str, object]:
+    """The ``beats`` (time order, seconds to the millisecond) and ``meter`` (or null) fields."""
+    meter = rhythm.meter
+    return {
+        "beats": [{"time_s": round(b.time_s, 3), "downbeat": b.downbeat} for b in rhythm.beats],
+        "meter": None
+        if meter is None
+        else {"beats_per_bar": meter.beats_per_bar, "beat_unit": meter.beat_unit},
+    }
 
 
 def timed_out(timeout_s: float) -> TimedOut:

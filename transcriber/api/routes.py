@@ -8,14 +8,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import pretty_midi
 from flask import Blueprint, Response, g, jsonify, request
 
-from transcriber.api.formats import note_json, pedal_json, timed_out
+from transcriber.api.formats import note_json, pedal_json, rhythm_json, timed_out
 from transcriber.api.params import TranscribeRequest, parse_request
 from transcriber.api.stream import start_stream
 from transcriber.audio.decode import AudioTooLong, CorruptAudio, UnsupportedAudio, decode_file
 from transcriber.client_connection import CLIENT_GONE_ENVIRON_KEY, client_gone_probe
-from transcriber.domain import Recording, Transcript
+from transcriber.domain import Recording, Rhythm, Transcript
 from transcriber.errors import (
     ApiError,
     BadParameter,
@@ -29,6 +30,7 @@ from transcriber.errors import (
 from transcriber.metrics import render_metrics
 from transcriber.midi import midi_bytes, notes_to_midi
 from transcriber.observability import CLIENT_GONE_OUTCOME, OK_OUTCOME, record_transcription
+from transcriber.rhythm import track_rhythm
 from transcriber.runtime import ClientGone, Deadline, DeadlineExceeded
 from transcriber.service import ServiceState, state
 
@@ -145,6 +147,7 @@ def _run(
     started = time.perf_counter()
     try:
         recording, transcript = _transcribe(svc, params, audio_path, work_dir, deadline)
+        rhythm = track_rhythm(transcript.notes)
     except Exception as exc:
         if isinstance(exc, ApiError):
             outcome = exc.code
@@ -168,16 +171,28 @@ def _run(
             processing_s=processing_s,
             notes=[note_json(n, params.options.pitch_bends) for n in notes],
             pedals=[pedal_json(p) for p in pedals],
+            **rhythm_json(rhythm),
         )
-    body = midi_bytes(
-        notes_to_midi(notes, params.tempo_bpm, params.options.pitch_bends, pedals=pedals)
-    )
+    body = midi_bytes(_midi(params, transcript, rhythm))
     response = Response(body, mimetype="audio/midi")
     response.headers["Content-Disposition"] = 'attachment; filename="transcription.mid"'
     response.headers["X-Model"] = params.model
     response.headers["X-Audio-Duration-S"] = f"{recording.duration_s:.3f}"
     response.headers["X-Processing-S"] = f"{processing_s:.3f}"
     return response
+
+
+def _midi(
+    params: TranscribeRequest, transcript: Transcript, rhythm: Rhythm
+) -> pretty_midi.PrettyMIDI:
+    """The MIDI answer: notes and pedal at their times on a tempo map following the beats."""
+    return notes_to_midi(
+        transcript.notes,
+        params.tempo_bpm,
+        params.options.pitch_bends,
+        pedals=transcript.pedals,
+        rhythm=rhythm,
+    )
 
 
 def _transcribe(

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from flask import Response, current_app, g, request, stream_with_context
 
-from transcriber.api.formats import note_json, pedal_json, timed_out
+from transcriber.api.formats import note_json, pedal_json, rhythm_json, timed_out
 from transcriber.api.params import TranscribeRequest
 from transcriber.client_connection import client_gone_probe
-from transcriber.domain import NoteEvent, Recording, Transcript
+from transcriber.domain import NoteEvent, Recording, Rhythm, Transcript
 from transcriber.errors import ApiError
 from transcriber.observability import (
     CLIENT_GONE_OUTCOME,
@@ -31,6 +31,7 @@ from transcriber.observability import (
     StreamOutcome,
     record_transcription,
 )
+from transcriber.rhythm import track_rhythm
 from transcriber.runtime import ClientGone, Deadline, DeadlineExceeded
 from transcriber.service import ServiceState
 
@@ -47,6 +48,7 @@ class _Part:
 @dataclass
 class _Ended:
     transcript: Transcript | None = None
+    rhythm: Rhythm | None = None
     error: BaseException | None = None
 
 
@@ -127,7 +129,8 @@ def start_stream(
     def run() -> None:
         try:
             transcript = model.transcribe(recording.samples, params.options, deadline, on_part)
-            work.events.put(_Ended(transcript=transcript))
+            rhythm = track_rhythm(transcript.notes)
+            work.events.put(_Ended(transcript=transcript, rhythm=rhythm))
         except BaseException as exc:  # every ending reaches the writer, which reports it
             work.events.put(_Ended(error=exc))
 
@@ -201,6 +204,7 @@ def _lines(
                 "processing_s": round(elapsed_s, 3),
                 "notes": [note_json(n, bends) for n in notes],
                 "pedals": [pedal_json(p) for p in transcript.pedals],
+                **rhythm_json(event.rhythm or Rhythm.unknown()),
             }
         )
         return

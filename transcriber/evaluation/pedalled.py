@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from transcriber.evaluation.pieces import Piece, ScoreNote, ScorePedal
-from transcriber.evaluation.recital import LEAD_IN_S, ScoreBuilder
+from transcriber.evaluation.recital import ScoreBuilder
 
 LIFT_AFTER_S = 0.04
 """The pedal lifts this long after the new harmony is struck."""
@@ -27,10 +27,6 @@ class _Pedalled(ScoreBuilder):
     def __init__(self, name: str, bpm: float, seed: int) -> None:
         super().__init__(name, bpm, seed)
         self.pedals: list[ScorePedal] = []
-
-    def at(self, beat: float) -> float:
-        """Seconds of a beat."""
-        return LEAD_IN_S + beat * self.beat_s
 
     def key(self, beat: float, beats: float, pitch: int, velocity: int) -> None:
         """A key struck at ``beat`` and let go ``beats`` later (the pedal may hold it on)."""

@@ -9,26 +9,72 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from transcriber.evaluation.pieces import Piece, ScoreNote
 
 LEAD_IN_S = 0.5
 
 
-class ScoreBuilder:
-    """Collects notes placed in beats at one tempo; velocities get a seeded human spread."""
+@dataclass(frozen=True)
+class TempoCurve:
+    """A tempo that changes over a score: beats per minute at chosen beats, linear between.
 
-    def __init__(self, name: str, bpm: float, seed: int) -> None:
+    Before the first point and after the last the tempo holds. A ritardando from 120 to 80
+    over bars 5-8 of a 3/4 piece is ``TempoCurve(((12, 120), (24, 80)))``.
+    """
+
+    points: tuple[tuple[float, float], ...]
+
+    def bpm_at(self, beat: float) -> float:
+        """The tempo at ``beat``."""
+        return float(np.interp(beat, self._beats, self._bpms))
+
+    def seconds_to(self, beat: float) -> float:
+        """Seconds from beat 0 to ``beat`` (negative before it), the tempo integrated."""
+        if len(self.points) == 1:
+            return beat * 60.0 / self.points[0][1]
+        steps = max(2, int(abs(beat) * _STEPS_PER_BEAT) + 1)
+        grid = np.linspace(0.0, beat, steps)
+        seconds_per_beat = 60.0 / np.interp(grid, self._beats, self._bpms)
+        return float(np.trapezoid(seconds_per_beat, grid))
+
+    @property
+    def _beats(self) -> np.ndarray:
+        return np.array([beat for beat, _ in self.points], dtype=np.float64)
+
+    @property
+    def _bpms(self) -> np.ndarray:
+        return np.array([bpm for _, bpm in self.points], dtype=np.float64)
+
+
+_STEPS_PER_BEAT = 64
+
+
+class ScoreBuilder:
+    """Collects notes placed in beats; velocities get a seeded human spread.
+
+    The tempo is ``bpm`` throughout, or follows ``tempo`` (a ritardando, an accelerando,
+    rubato) when given.
+    """
+
+    def __init__(self, name: str, bpm: float, seed: int, tempo: TempoCurve | None = None) -> None:
         self.name = name
         self.beat_s = 60.0 / bpm
+        self.tempo = tempo or TempoCurve(((0.0, bpm),))
         self.notes: list[ScoreNote] = []
         self._rng = random.Random(seed)
 
+    def at(self, beat: float) -> float:
+        """Seconds of a beat in the recording."""
+        return LEAD_IN_S + self.tempo.seconds_to(beat)
+
     def add(self, beat: float, beats: float, pitch: int, velocity: int, held: float = 0.9) -> None:
         """A note at `beat` lasting `beats`, sounding for `held` of that (legato 0.9)."""
-        start_s = LEAD_IN_S + beat * self.beat_s
         v = self.human_velocity(velocity)
-        self.notes.append(ScoreNote(start_s, start_s + beats * held * self.beat_s, pitch, v))
+        self.notes.append(ScoreNote(self.at(beat), self.at(beat + beats * held), pitch, v))
 
     def human_velocity(self, velocity: int) -> int:
         """``velocity`` with a seeded spread of ±6, as a player's touch varies."""
