@@ -1,9 +1,14 @@
-"""Journey: a transcription with tracked beats opens in its metre; the learner re-reads it."""
+"""Journey: a transcription with tracked beats opens in its metre; the learner re-reads it.
+
+The main journey uploads a minuet rendered with FluidSynth to the real transcription
+service, whose beat tracker hears it in three.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -29,8 +34,11 @@ from tests.e2e.test_editor import (
 )
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
+from tests.support.recordings import render_wav
 from tests.support.signed_in import create_user, signed_in_context
+from tests.support.transcriber_server import RealTranscriber
 from tests.support.visitors import PHONE_UA
+from transcriber.evaluation.metred import minuet_ritardando
 
 __all__ = ["user_page"]  # the signed-in page fixture, shared with test_editor
 
@@ -65,35 +73,63 @@ def _seed(app: RunningApp, user_id: str, heard: Transcription) -> str:
     return project.id
 
 
-def _keeps_note_times(project: Project, heard: Transcription) -> bool:
+def _note_starts_s(project: Project) -> list[float]:
+    """When each stored note starts, in seconds of the recording, in time order."""
+    return sorted(tick_to_seconds(n.start_tick, project.tempo_map) for n in project.notes)
+
+
+def _keeps_note_times(project: Project, played_s: list[float]) -> bool:
     """Whether every stored note starts when it was played (within the slowest tick)."""
     slack_s = max(seconds_per_tick(c.tempo_bpm) for c in project.tempo_map)
-    starts = sorted(tick_to_seconds(n.start_tick, project.tempo_map) for n in project.notes)
-    played = sorted(n.start_s for n in heard.notes)
-    return all(abs(a - b) <= slack_s for a, b in zip(starts, played, strict=True))
+    starts = _note_starts_s(project)
+    return all(abs(a - b) <= slack_s for a, b in zip(starts, played_s, strict=True))
 
 
-def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
-    app: RunningApp, user_page: tuple[Page, str], console: ConsoleLog
+def test_a_transcribed_minuet_opens_in_three_and_every_correction_is_kept(
+    app: RunningApp,
+    user_page: tuple[Page, str],
+    transcriber: RealTranscriber,
+    tmp_path: Path,
+    console: ConsoleLog,
 ) -> None:
     page, user_id = user_page
-    heard = _minuet()
-    project_id = _seed(app, user_id, heard)
+    minuet = minuet_ritardando()  # 3/4, slowing from 126 to 84 bpm over its last two bars
 
+    # From home to the projects page, where the rendered recording is uploaded.
     page.goto(app.url)
     page.get_by_role("banner").get_by_test_id("nav-projects").click()
-    page.get_by_test_id("project-link").filter(has_text=TITLE).click()
-    expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
+    page.get_by_test_id("transcribe-model").click()
+    page.get_by_role("option", name="Fast").click()
+    page.get_by_test_id("upload-audio").set_input_files(
+        {
+            "name": "Minuet.wav",
+            "mimeType": "audio/wav",
+            "buffer": render_wav(minuet.piece, tmp_path),
+        }
+    )
+    page.wait_for_url("**/editor/*", timeout=60_000)
+    expect(page.get_by_test_id("job-status")).to_contain_text("Transcribed", timeout=180_000)
+    project_id = page.url.rstrip("/").rsplit("/", 1)[-1]
     page.wait_for_function("window.__keycraft !== undefined")
 
-    # It opens in 3/4, bar 1 on the first tracked downbeat, following the performance.
+    # It opens in 3/4, bar 1 on the first downbeat heard, following the performance.
     control = page.get_by_role("button", name="Tempo & metre")
     expect(control).to_have_attribute("data-meter", "3/4")
-    expect(control).to_have_attribute("data-first-downbeat", "1")
     expect(control).to_have_attribute("data-tempo-mode", "follow")
-    stored = _stored(app, user_id, project_id)
-    rows = [[c.tick, c.numerator, c.denominator] for c in stored.time_signature_map]
-    assert rows[-1][1:] == [3, 4]
+    opened = _stored(app, user_id, project_id)
+    track = opened.beat_track
+    assert track.meter == TimeSignature(3, 4) and len(track.beats) >= 12
+    first = track.first_downbeat_index
+    expect(control).to_have_attribute("data-first-downbeat", str(first))
+    assert abs(track.beats[first].time_s - minuet.downbeats_s[0]) < 0.07
+    # Bar lines on the downbeats heard; the ritardando shows in the tempo map.
+    bars = {b.tick for b in bar_lines(opened.time_signature_map, 40_000)}
+    for beat in track.beats[first::3]:
+        assert round(seconds_to_tick(beat.time_s, opened.tempo_map)) in bars
+    assert opened.tempo_map[-1].tempo_bpm < 0.8 * opened.tempo_map[1].tempo_bpm
+    played_s = _note_starts_s(opened)
+    rows = [[c.tick, c.numerator, c.denominator] for c in opened.time_signature_map]
     shown = json.dumps(rows, separators=(",", ":"))
     page.wait_for_function(f"JSON.stringify(window.__keycraft.timeSignatureMap) === '{shown}'")
 
@@ -102,30 +138,33 @@ def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
     panel = page.get_by_test_id("meter-panel")
     expect(panel).to_be_visible()
     assert _blocking_violations(page) == []  # the open panel, as axe-core sees it
-    expect(panel.get_by_test_id("meter-reading")).to_contain_text("3/4, bar 1 starts on beat 2")
+    expect(panel.get_by_test_id("meter-reading")).to_contain_text("3/4, bar 1 starts on beat")
     panel.get_by_role("combobox", name="Metre of the tracked beats").click()
     page.get_by_role("option", name="4/4", exact=True).click()
     expect(control).to_have_attribute("data-meter", "4/4")
     _wait_for(lambda: _stored(app, user_id, project_id).beat_track.meter.numerator == 4, "4/4")
-    assert _keeps_note_times(_stored(app, user_id, project_id), heard)
+    assert _keeps_note_times(_stored(app, user_id, project_id), played_s)
 
     # The first downbeat: one beat later, then tapped at a beat the ruler was clicked on.
     panel.get_by_role("button", name="First downbeat one beat later").click()
-    expect(control).to_have_attribute("data-first-downbeat", "2")
-    beat_5_s = heard.beats[5].time_s
-    tick = page.evaluate(f"Math.round(window.__keycraft.tickAtSeconds({beat_5_s}))")
+    expect(control).to_have_attribute("data-first-downbeat", str(first + 1))
+    tapped = first + 3
+    beat_s = track.beats[tapped].time_s
+    tick = page.evaluate(f"Math.round(window.__keycraft.tickAtSeconds({beat_s}))")
     page.keyboard.press("Escape")  # the panel closes; the ruler is clickable
     x, _ = _point(page, tick, 60)
     page.mouse.click(x, _ruler_y(page))
     page.wait_for_function(f"Math.abs(window.__keycraft.playheadTick - {tick}) <= 60")
     control.click()
     panel.get_by_role("button", name="Tap the first downbeat").click()
-    expect(control).to_have_attribute("data-first-downbeat", "5")
-    _wait_for(lambda: _stored(app, user_id, project_id).beat_track.first_downbeat_index == 5, "tap")
+    expect(control).to_have_attribute("data-first-downbeat", str(tapped))
+    _wait_for(
+        lambda: _stored(app, user_id, project_id).beat_track.first_downbeat_index == tapped, "tap"
+    )
     # Bar 1 now starts on that beat, exactly: it is a bar line.
     downbeat = _stored(app, user_id, project_id)
-    downbeat_tick = round(seconds_to_tick(beat_5_s, downbeat.tempo_map))
-    assert abs(tick_to_seconds(downbeat_tick, downbeat.tempo_map) - beat_5_s) < 0.001
+    downbeat_tick = round(seconds_to_tick(beat_s, downbeat.tempo_map))
+    assert abs(tick_to_seconds(downbeat_tick, downbeat.tempo_map) - beat_s) < 0.001
     assert downbeat_tick in {b.tick for b in bar_lines(downbeat.time_signature_map, 40_000)}
 
     # One tempo for the whole piece, then undo and redo it.
@@ -133,7 +172,7 @@ def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
     expect(control).to_have_attribute("data-tempo-mode", "one")
     _wait_for(lambda: not _stored(app, user_id, project_id).beat_track.follow, "one tempo")
     one = _stored(app, user_id, project_id)
-    assert len(one.tempo_changes) <= 1 and _keeps_note_times(one, heard)
+    assert len(one.tempo_changes) <= 1 and _keeps_note_times(one, played_s)
     page.keyboard.press("Escape")
     page.get_by_test_id("undo").click()
     expect(control).to_have_attribute("data-tempo-mode", "follow")
@@ -147,15 +186,16 @@ def test_tracked_beats_open_in_their_metre_and_every_correction_is_kept(
     page.reload()
     expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
     expect(control).to_have_attribute("data-meter", "4/4")
-    expect(control).to_have_attribute("data-first-downbeat", "5")
+    expect(control).to_have_attribute("data-first-downbeat", str(tapped))
     expect(control).to_have_attribute("data-tempo-mode", "one")
     control.click()
     panel.get_by_role("radio", name="Follow the performance").click()
     expect(control).to_have_attribute("data-tempo-mode", "follow")
     _wait_for(lambda: _stored(app, user_id, project_id).beat_track.follow, "follow again")
-    assert _keeps_note_times(_stored(app, user_id, project_id), heard)
+    assert _keeps_note_times(_stored(app, user_id, project_id), played_s)
     page.screenshot(path=str(SCREENSHOTS / "editor-meter.png"))
     assert console.errors == []
+    transcriber.wait_idle()
 
 
 def test_on_a_phone_the_control_is_in_the_controls_sheet_and_works_by_keyboard(
