@@ -780,14 +780,16 @@ class EditorState(rx.State):
     ) -> EventSpec | None:
         """Replace every note by ``notes`` and take ``project``'s tempo, metre, pedal and recording.
 
-        Called by MIDI import and by transcription into the open project. The notes and
-        pedal change in one undoable step (undo brings the previous ones back; tempo, metre
-        and recording stay the new ones). Saves; returns the saver to start, if any.
+        Called by MIDI import and by transcription into the open project. The notes, pedal,
+        tempo and metre change in one undoable step (undo brings the previous ones back; the
+        recording stays the new one). Saves; returns the saver to start, if any.
         """
         if self._session is None or self._project is None:
             return None
         try:
-            self._session.replace_all(notes, pedals=project.pedals)
+            # Undo brings the earlier notes back with the tempo and metre they were read in.
+            timing = (self._project.timing, project.timing)
+            self._session.replace_all(notes, pedals=project.pedals, timing=timing)
         except DomainError as exc:
             self.message = error_message(exc)
             return None

@@ -115,18 +115,22 @@ def transport_bar() -> rx.Component:
         rx.cond(
             meter_control_shown(),
             meter_control(),
-            _labelled(
-                "Metre",
-                select_menu(
-                    TIME_SIGNATURE_OPTIONS,
-                    EditorState.time_signature,
-                    EditorState.set_time_signature,
-                    "time-signature",
-                    "Time signature",
+            rx.hstack(
+                _labelled(
+                    "Metre",
+                    select_menu(
+                        TIME_SIGNATURE_OPTIONS,
+                        EditorState.time_signature,
+                        EditorState.set_time_signature,
+                        "time-signature",
+                        "Time signature",
+                    ),
                 ),
+                _map_note(EditorState.time_signature_map_note, "time-signature-map-note"),
+                align="center",
+                spacing="4",
             ),
         ),
-        _map_note(EditorState.time_signature_map_note, "time-signature-map-note"),
         _labelled(
             "Speed",
             select_menu(

@@ -124,10 +124,13 @@ class EditingSession:
         notes: Iterable[Note],
         record: bool = True,
         pedals: Iterable[PedalSpan] | None = None,
+        timing: tuple[ProjectTiming, ProjectTiming] | None = None,
     ) -> NoteChangeset:
         """Swap every note for ``notes`` (import, a fresh load); undoable when recorded.
 
-        ``pedals``, when given, replaces the pedal spans in the same step.
+        ``pedals``, when given, replaces the pedal spans in the same step; ``timing``, the
+        (before, after) tempo and metre the notes are read in, makes undo and redo carry
+        the maps each set of notes belongs to.
         """
         incoming = list(notes)
         changeset = NoteChangeset(
@@ -137,8 +140,14 @@ class EditingSession:
             ),
             removed_ids=tuple(self._notes),
             pedals=None if pedals is None else check_pedals(pedals),
+            timing=None if timing is None else timing[1],
         )
-        return self._apply(changeset, record)
+        if timing is None:
+            return self._apply(changeset, record)
+        backward = replace(self._apply_step(changeset), timing=timing[0])
+        if record:
+            self._history.record(changeset, backward)
+        return changeset
 
     def set_pedals(self, pedals: Iterable[PedalSpan]) -> ServerEdit | None:
         """Replace the pedal spans (an edit the browser already shows); None if unchanged.

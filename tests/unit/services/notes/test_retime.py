@@ -96,3 +96,15 @@ def test_an_older_changeset_without_timing_unpickles_as_none() -> None:
     step = restored.undo()
     assert step is not None and step.changeset.timing is None
     assert BeatTrack().beats == ()
+
+
+def test_replacing_every_note_can_carry_the_maps_each_set_is_read_in() -> None:
+    drawn = [Note(0, 480, 60, 90)]
+    session = EditingSession(drawn)
+    followed = beat_map.timing_for(beat_map.tracked(minuet_beats(), TimeSignature(3, 4)))
+    session.replace_all([Note(480, 240, 67, 80)], timing=(PLAIN, followed))
+    undone = session.undo()
+    assert undone is not None and undone.changeset.timing == PLAIN
+    assert list(session.notes.values()) == drawn
+    redone = session.redo()
+    assert redone is not None and redone.changeset.timing == followed
