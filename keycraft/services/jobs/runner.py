@@ -277,7 +277,11 @@ def timing_from(result: Transcription) -> ProjectTiming | None:
         projects.check_time_signature(track.meter)
     except DomainError:
         track = replace(track, meter=TimeSignature())
-    return beat_map.timing_for(track)
+    try:
+        return beat_map.checked_timing(track)
+    except (ValueError, DomainError):  # beats no map can hold: the notes open as before
+        logger.warning("beat_map_refused", extra={"beats": len(track.beats)})
+        return None
 
 
 def _tell_finished(ctx: JobContext, user_id: str, job_id: str) -> None:

@@ -28,8 +28,11 @@ from keycraft.services.projects import (
 
 MIN_LEAD_IN_S = 0.03
 """A first beat this close to the start of the recording is taken as its very start."""
-MAX_TRACKED_BEATS = MAX_MAP_CHANGES
-"""At most this many beats are followed one by one (a tempo change each)."""
+MAX_FOLLOWED_BEATS = MAX_MAP_CHANGES - 1
+"""At most this many beats are followed one by one (a tempo change each, and the lead-in's);
+a longer performance opens in one tempo."""
+MAX_TRACKED_BEATS = 4000
+"""Beats a project keeps (about 53 KB stored; half an hour at 120 bpm)."""
 FOLLOW, ONE_TEMPO = "follow", "one"
 """The two ways of reading the beats' tempo, as ``reading_summary`` names them."""
 
@@ -42,11 +45,12 @@ def tracked(beats: Sequence[TrackedBeat], meter: TimeSignature | None) -> BeatTr
     """
     ordered = tuple(sorted(beats, key=lambda b: b.time_s))
     first = next((i for i, b in enumerate(ordered) if b.downbeat), 0)
-    return BeatTrack(ordered, meter or TimeSignature(), first_downbeat_index=first, follow=True)
+    follow = len(ordered) <= MAX_FOLLOWED_BEATS
+    return BeatTrack(ordered, meter or TimeSignature(), first_downbeat_index=first, follow=follow)
 
 
 def usable(track: BeatTrack) -> bool:
-    """Whether ``track`` has enough beats to give a map (two, and not absurdly many)."""
+    """Whether ``track`` has enough beats to give a map (two) and not too many to keep."""
     return 2 <= len(track.beats) <= MAX_TRACKED_BEATS
 
 
@@ -78,10 +82,13 @@ def timing_for(track: BeatTrack) -> ProjectTiming:
     beats after it; what comes before it is one short first bar (a pickup).
 
     Raises:
-        ValueError: the track has too few or too many beats (see :func:`usable`).
+        ValueError: the track has too few or too many beats (see :func:`usable`), or too
+            many to follow one by one (``MAX_FOLLOWED_BEATS``).
     """
     if not usable(track):
         raise ValueError("a beat map needs between 2 and MAX_TRACKED_BEATS beats")
+    if track.follow and len(track.beats) > MAX_FOLLOWED_BEATS:
+        raise ValueError("too many beats to follow one by one")
     beat_ticks = beat_length_ticks(track.meter)
     first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
     if track.follow:

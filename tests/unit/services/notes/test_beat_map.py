@@ -150,3 +150,20 @@ def test_a_first_beat_soon_after_the_start_still_gets_a_whole_lead_in_beat() -> 
     assert timing.time_signature == TimeSignature(1, 4)
     assert timing.tempo_bpm == 300.0
     assert tick_to_seconds(480 * 5, timing.tempo_map) == pytest.approx(2.2, abs=0.001)
+
+
+def test_a_performance_too_long_to_follow_beat_by_beat_opens_in_one_tempo() -> None:
+    count = beat_map.MAX_FOLLOWED_BEATS + 1
+    # Played unevenly, so following it takes a tempo change at every beat.
+    beats = [
+        TrackedBeat(round(0.5 + 0.5 * i + 0.004 * (i % 3), 4), i % 4 == 0) for i in range(count)
+    ]
+    track = beat_map.tracked(beats, TimeSignature(4, 4))
+    assert beat_map.usable(track) and not track.follow
+    timing = beat_map.checked_timing(track)
+    assert timing.tempo_map[-1].tempo_bpm == pytest.approx(120.0, abs=1.0)
+    with pytest.raises(ValueError):
+        beat_map.checked_timing(replace(track, follow=True))
+    # The longest map a project stores still follows every beat.
+    followed = beat_map.checked_timing(replace(track, beats=track.beats[:-1], follow=True))
+    assert len(followed.tempo_changes) > beat_map.MAX_FOLLOWED_BEATS // 2
