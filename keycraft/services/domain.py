@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from keycraft.services.project_settings import ProjectSettings
@@ -123,6 +123,46 @@ class PedalSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackedBeat:
+    """A beat heard in the recording, ``time_s`` from its start; a downbeat starts a bar."""
+
+    time_s: float
+    downbeat: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BeatTrack:
+    """The beats tracked in a project's recording and how the learner reads them.
+
+    ``meter`` is the metre the bars are counted in, ``first_downbeat_index`` the tracked beat
+    where bar 1 (after any pickup) starts, and ``follow`` whether the tempo follows every
+    beat of the performance (else one tempo, the typical beat, holds for the whole piece).
+    No ``beats`` means nothing was tracked: the project keeps its own tempo map.
+    """
+
+    beats: tuple[TrackedBeat, ...] = ()
+    meter: TimeSignature = field(default_factory=TimeSignature)
+    first_downbeat_index: int = 0
+    follow: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectTiming:
+    """How a project's ticks are read: tempo and metre maps plus the beats they came from."""
+
+    tempo_bpm: float
+    time_signature: TimeSignature
+    tempo_changes: tuple[TempoChange, ...] = ()
+    time_signature_changes: tuple[TimeSignatureChange, ...] = ()
+    beat_track: BeatTrack = field(default_factory=BeatTrack)
+
+    @property
+    def tempo_map(self) -> tuple[TempoChange, ...]:
+        """Every tempo, the first at tick 0."""
+        return (TempoChange(0, self.tempo_bpm), *self.tempo_changes)
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectSummary:
     """What a project list shows, without the notes."""
 
@@ -157,6 +197,8 @@ class Project:
     time_signature_changes: tuple[TimeSignatureChange, ...] = ()
     pedals: tuple[PedalSpan, ...] = ()
     """Sustain pedal spans, ordered and never overlapping (``check_pedals``)."""
+    beat_track: BeatTrack = field(default_factory=BeatTrack)
+    """The recording's tracked beats and the metre the learner reads them in."""
     settings: ProjectSettings = field(default_factory=ProjectSettings)
     """Practice and view settings: written by ``create_project`` and changed only by
     ``save_project_settings``; ``save_project`` keeps the stored ones, so a notes save never
@@ -178,6 +220,28 @@ class Project:
         return (
             TimeSignatureChange(0, first.numerator, first.denominator),
             *self.time_signature_changes,
+        )
+
+    @property
+    def timing(self) -> ProjectTiming:
+        """The tempo and metre maps and tracked beats, together."""
+        return ProjectTiming(
+            self.tempo_bpm,
+            self.time_signature,
+            self.tempo_changes,
+            self.time_signature_changes,
+            self.beat_track,
+        )
+
+    def with_timing(self, timing: ProjectTiming) -> Project:
+        """This project read under ``timing`` (its ticks unchanged)."""
+        return replace(
+            self,
+            tempo_bpm=timing.tempo_bpm,
+            time_signature=timing.time_signature,
+            tempo_changes=timing.tempo_changes,
+            time_signature_changes=timing.time_signature_changes,
+            beat_track=timing.beat_track,
         )
 
     def summary(self) -> ProjectSummary:
@@ -246,3 +310,30 @@ def decode_time_signature_changes(text: str | None) -> tuple[TimeSignatureChange
     if not text:
         return ()
     return tuple(TimeSignatureChange(int(t), int(n), int(d)) for t, n, d in json.loads(text))
+
+
+def encode_beat_track(track: BeatTrack) -> str:
+    """Pack a beat track as compact JSON (beat times to 0.1 ms); no beats is ``""``."""
+    if not track.beats:
+        return ""
+    body = {
+        "beats": [[round(b.time_s, 4), 1 if b.downbeat else 0] for b in track.beats],
+        "meter": [track.meter.numerator, track.meter.denominator],
+        "first_downbeat": track.first_downbeat_index,
+        "follow": track.follow,
+    }
+    return json.dumps(body, separators=(",", ":"))
+
+
+def decode_beat_track(text: str | None) -> BeatTrack:
+    """Inverse of :func:`encode_beat_track`; empty or missing text is no tracked beats."""
+    if not text:
+        return BeatTrack()
+    body = json.loads(text)
+    numerator, denominator = body["meter"]
+    return BeatTrack(
+        beats=tuple(TrackedBeat(float(t), bool(d)) for t, d in body["beats"]),
+        meter=TimeSignature(int(numerator), int(denominator)),
+        first_downbeat_index=int(body["first_downbeat"]),
+        follow=bool(body["follow"]),
+    )

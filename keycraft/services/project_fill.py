@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from keycraft.services import projects
-from keycraft.services.domain import Note, PedalSpan, Project
+from keycraft.services.domain import BeatTrack, Note, PedalSpan, Project, ProjectTiming
 from keycraft.services.notes.midi_io import ImportedMidi
 from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.repository.port import Repository
@@ -48,6 +48,8 @@ def with_imported_maps(project: Project, imported: ImportedMidi) -> Project:
             imported.time_signature_changes
         ),
         pedals=check_pedals(imported.pedals),
+        # The file brings its own bars: beats tracked in a recording no longer apply.
+        beat_track=BeatTrack(),
     )
 
 
@@ -82,16 +84,30 @@ def fill_saved_project(
     *,
     source_audio_key: str | None,
     pedals: Iterable[PedalSpan] | None = None,
+    timing: ProjectTiming | None = None,
 ) -> Project:
     """Replace a stored project's notes and recording (for a project no editor has open).
 
-    ``pedals``, when given, replace the project's sustain pedal too (None keeps it).
+    ``pedals``, when given, replace the project's sustain pedal too (None keeps it);
+    ``timing``, when given, its tempo and metre maps and tracked beats (the notes are
+    placed under it by the caller).
 
     Raises:
         NotFound: the project is gone.
         Conflict: it was saved meanwhile.
+        InvalidTempo, InvalidTimeSignature, InvalidTempoMap: ``timing`` cannot be stored.
     """
     project = projects.open_project(repo, user_id, project_id)
+    if timing is not None:
+        project = project.with_timing(timing)
     return projects.save_content(
-        repo, replace(project, source_audio_key=source_audio_key), notes, now, pedals=pedals
+        repo,
+        replace(project, source_audio_key=source_audio_key),
+        notes,
+        now,
+        tempo_bpm=project.tempo_bpm,
+        time_signature=project.time_signature,
+        tempo_changes=project.tempo_changes,
+        time_signature_changes=project.time_signature_changes,
+        pedals=pedals,
     )

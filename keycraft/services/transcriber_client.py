@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 import httpx
 
+from keycraft.services.domain import TimeSignature
 from keycraft.services.errors import DomainError
 from keycraft.services.logs import request_id_var
 
@@ -151,11 +152,20 @@ class TranscribedPedal:
 
 
 @dataclass(frozen=True, slots=True)
+class TranscribedBeat:
+    """A beat the service tracked, ``time_s`` into the recording; a downbeat starts a bar."""
+
+    time_s: float
+    downbeat: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Transcription:
     """The service's answer.
 
     ``pedals`` is empty when the model does not hear the pedal (the fast one) or when the
-    service is older than the pedal.
+    service is older than the pedal. ``beats`` (in time order) and ``meter`` are what the
+    service's beat tracker heard: no beats and no metre when it found none or is older.
     """
 
     model: str
@@ -163,6 +173,8 @@ class Transcription:
     processing_s: float
     notes: tuple[TranscribedNote, ...]
     pedals: tuple[TranscribedPedal, ...] = ()
+    beats: tuple[TranscribedBeat, ...] = ()
+    meter: TimeSignature | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +208,20 @@ def _pedals(items: Any) -> tuple[TranscribedPedal, ...]:
     )
 
 
+def _beats(items: Any) -> tuple[TranscribedBeat, ...]:
+    beats = tuple(
+        TranscribedBeat(time_s=float(b["time_s"]), downbeat=bool(b["downbeat"])) for b in items
+    )
+    # Sorted defensively: every use of the beats reads them in time order.
+    return tuple(sorted(beats, key=lambda b: b.time_s))
+
+
+def _meter(item: Any) -> TimeSignature | None:
+    if item is None:
+        return None
+    return TimeSignature(int(item["beats_per_bar"]), int(item["beat_unit"]))
+
+
 def _parse(body: Any) -> Transcription:
     try:
         notes = _notes(body["notes"])
@@ -205,6 +231,8 @@ def _parse(body: Any) -> Transcription:
             processing_s=float(body["processing_s"]),
             notes=notes,
             pedals=_pedals(body.get("pedals") or ()),
+            beats=_beats(body.get("beats") or ()),
+            meter=_meter(body.get("meter")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise TranscriberUnavailable("malformed response") from exc

@@ -36,7 +36,7 @@ from reflex.event import EventSpec
 from keycraft.routes import PROJECTS
 from keycraft.services import projects
 from keycraft.services.container import get_services
-from keycraft.services.domain import Note, Project
+from keycraft.services.domain import Note, Project, ProjectTiming
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.notes.session import EditingSession
 from keycraft.state.auth import AuthState
@@ -125,6 +125,24 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
         if self._project is not None:
             self._project = change(self._project)
 
+    async def retime(self, timing: ProjectTiming) -> EventSpec | None:
+        """Read the open project under ``timing`` as one undoable edit; notes keep their times.
+
+        Notes and pedal move to the ticks that keep their real times under the new tempo and
+        metre maps. Returns the saver to start, if any.
+
+        Raises:
+            DomainError, ValueError: the maps cannot hold the notes (nothing changes).
+        """
+        project, session = self._project, self._session
+        if project is None or session is None:
+            return None
+        edit = session.retime(project.timing, timing)
+        self._take_timing(timing)
+        self._push(edit)
+        self._refresh_counts()
+        return await self._after_edit()
+
     def show_message(self, text: str) -> None:
         """Show ``text`` in the editor's message line."""
         self.message = text
@@ -141,14 +159,16 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
     ) -> EventSpec | None:
         """Replace every note by ``notes`` and take ``project``'s tempo, metre, pedal and recording.
 
-        Called by MIDI import and by transcription into the open project. The notes and
-        pedal change in one undoable step (undo brings the previous ones back; tempo, metre
-        and recording stay the new ones). Saves; returns the saver to start, if any.
+        Called by MIDI import and by transcription into the open project. The notes, pedal,
+        tempo and metre change in one undoable step (undo brings the previous ones back; the
+        recording stays the new one). Saves; returns the saver to start, if any.
         """
         if self._session is None or self._project is None:
             return None
         try:
-            self._session.replace_all(notes, pedals=project.pedals)
+            # Undo brings the earlier notes back with the tempo and metre they were read in.
+            timing = (self._project.timing, project.timing)
+            self._session.replace_all(notes, pedals=project.pedals, timing=timing)
         except DomainError as exc:
             self.message = error_message(exc)
             return None

@@ -133,6 +133,8 @@ class EditorEditsMixin(EditorSettingsMixin, mixin=True):
             return None
         if edit is None:
             return None
+        if edit.changeset.timing is not None:
+            self._take_timing(edit.changeset.timing)
         self._push(edit)
         self._refresh_counts()
         return await self._after_edit(burst, event)

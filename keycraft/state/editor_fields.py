@@ -10,8 +10,15 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from keycraft.services import projects
-from keycraft.services.domain import Project, TimeSignature, TimeSignatureChange
+from keycraft.services.domain import (
+    BeatTrack,
+    Project,
+    ProjectTiming,
+    TimeSignature,
+    TimeSignatureChange,
+)
 from keycraft.services.errors import DomainError
+from keycraft.services.notes import beat_map
 from keycraft.services.project_settings import speed_percent_for_tempo
 from keycraft.state.editor_base import MESSAGES, error_message
 from keycraft.state.editor_save import EditorSaveMixin
@@ -37,6 +44,10 @@ class EditorFieldsMixin(EditorSaveMixin, mixin=True):
     time_signature_map_json: rx.Field[str] = rx.field("[[0,4,4]]")
     tempo_change_count: int = 0
     time_signature_change_count: int = 0
+    # How tracked beats are read (``beat_map.reading_summary``); all "" without beats.
+    beat_reading: rx.Field[dict[str, str]] = rx.field(
+        default_factory=lambda: beat_map.reading_summary(BeatTrack())
+    )
     # A tempo typed for a project with a recording waits here until the learner chooses.
     tempo_prompt_bpm: rx.Field[float] = rx.field(0.0)
     tempo_prompt_open: bool = False
@@ -89,6 +100,13 @@ class EditorFieldsMixin(EditorSaveMixin, mixin=True):
         self.time_signature_map_json = json.dumps(signatures, separators=(",", ":"))
         self.tempo_change_count = len(project.tempo_changes)
         self.time_signature_change_count = len(project.time_signature_changes)
+        self.beat_reading = beat_map.reading_summary(project.beat_track)
+
+    def _take_timing(self, timing: ProjectTiming) -> None:
+        """Read the project under ``timing`` (a metre correction, or its undo or redo)."""
+        if self._project is not None:
+            self._project = self._project.with_timing(timing)
+            self._show_maps(self._project)
 
     async def _change_project(self, change: ProjectChange) -> EventSpec | None:
         """Apply ``change`` to the open project, show its fields again and save it."""

@@ -5,7 +5,14 @@ from datetime import timedelta
 
 import pytest
 
-from keycraft.services.domain import PedalSpan, TempoChange, TimeSignature, TimeSignatureChange
+from keycraft.services.domain import (
+    BeatTrack,
+    PedalSpan,
+    TempoChange,
+    TimeSignature,
+    TimeSignatureChange,
+    TrackedBeat,
+)
 from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.repository.port import Repository
 from tests.support.factories import T0, make_notes, make_project, make_user
@@ -151,3 +158,23 @@ def test_pedal_spans_round_trip_and_survive_a_notes_save(repo: Repository) -> No
     cleared = repo.save_project(replace(saved, pedals=()), expected_version=saved.version)
     loaded = repo.get_project(user.id, project.id)
     assert loaded == cleared and loaded is not None and loaded.pedals == ()
+
+
+def test_tracked_beats_round_trip_and_follow_the_learners_reading(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    # Stored to 0.1 ms, as the transcriber reports them.
+    beats = tuple(TrackedBeat(round(0.5123 + 0.48 * i, 4), i % 3 == 1) for i in range(1500))
+    track = BeatTrack(beats, TimeSignature(3, 4), first_downbeat_index=1, follow=True)
+    project = replace(make_project(user, notes=4), beat_track=track)
+    repo.create_project(project)
+    assert repo.get_project(user.id, project.id) == project
+    # A save carrying a new reading (metre, first downbeat, one tempo) stores it whole.
+    reread = replace(track, meter=TimeSignature(6, 8), first_downbeat_index=4, follow=False)
+    saved = repo.save_project(
+        replace(project, beat_track=reread, updated_at=T0 + timedelta(1)), expected_version=1
+    )
+    loaded = repo.get_project(user.id, project.id)
+    assert loaded == saved and loaded is not None and loaded.beat_track == reread
+    cleared = repo.save_project(replace(saved, beat_track=BeatTrack()), saved.version)
+    assert repo.get_project(user.id, project.id) == cleared
+    assert cleared.beat_track.beats == ()

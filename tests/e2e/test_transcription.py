@@ -7,7 +7,7 @@ pieces rendered with FluidSynth at test time, scored against their score with mi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Note, Project
+from keycraft.services.notes.timing import bar_start_tick, tick_to_seconds
 from keycraft.services.transcriber_client import MODEL_KNOBS
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
@@ -27,8 +28,6 @@ from transcriber.evaluation.scoring import score_notes
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 FAST_MIN_NOTE_MS = MODEL_KNOBS["basic-pitch"].min_note_ms
 PIANO_MIN_NOTE_MS = MODEL_KNOBS["transkun"].min_note_ms
-TEMPO_BPM = 120.0
-BAR_TICKS = 1920  # 4/4 at 480 ticks per quarter: 2 s per bar at 120 bpm
 PIECE = melody([60, 62, 64, 65, 67, 69, 71, 72, 71, 69, 67, 65, 64, 62])  # 0.25–7.25 s
 SHORT_PIECE = melody([60, 64, 67], first_onset_s=0.2, step_s=0.4)
 SLOW_TONE_S = 80.0
@@ -96,8 +95,10 @@ def _projects(app: RunningApp, user_id: str) -> list[Project]:
     return found
 
 
-def _onset_f1(piece: Piece, notes: tuple[Note, ...] | list[Note]) -> float:
-    return score_notes(piece.notes, as_events(notes, TEMPO_BPM)).onset_f1
+def _onset_f1(piece: Piece, project: Project, notes: Iterable[Note] | None = None) -> float:
+    """Onset F1 of the project's notes (or ``notes``), heard under its tempo map."""
+    chosen = project.notes if notes is None else notes
+    return score_notes(piece.notes, as_events(chosen, project.tempo_map)).onset_f1
 
 
 def _stored_files(app: RunningApp, user_id: str) -> list[Path]:
@@ -130,8 +131,17 @@ def _throttle_uploads(page: Page) -> None:
     )
 
 
-def _in_bars(notes: set[Note], first_bar: int, last_bar: int) -> set[Note]:
-    start, end = (first_bar - 1) * BAR_TICKS, last_bar * BAR_TICKS
+def _bar_ticks(project: Project, first_bar: int, last_bar: int) -> tuple[int, int]:
+    """Where bars ``first_bar`` to ``last_bar`` start and end, under the project's metre.
+
+    A transcription's bars follow the beats the service heard, not a fixed 2 s.
+    """
+    signatures = project.time_signature_map
+    return bar_start_tick(first_bar, signatures), bar_start_tick(last_bar + 1, signatures)
+
+
+def _in_bars(project: Project, notes: set[Note], first_bar: int, last_bar: int) -> set[Note]:
+    start, end = _bar_ticks(project, first_bar, last_bar)
     return {n for n in notes if start <= n.start_tick < end}
 
 
@@ -158,7 +168,7 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     assert uploading and all(s.endswith("%") for s in uploading), statuses
     expect(page.get_by_test_id("job-status")).to_contain_text("Transcribed", timeout=120_000)
     (project,) = _projects(app, user_id)
-    assert _onset_f1(PIECE, project.notes) >= 0.8
+    assert _onset_f1(PIECE, project) >= 0.8
     expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
     assert project.source_audio_key == f"users/{user_id}/projects/{project.id}/source.wav"
     whole = transcriber.transcriptions()[-1]
@@ -172,10 +182,12 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     # Two keys above the lowest row in view: on screen, and far below the scale's notes.
     manual_pitch = page.evaluate("window.__keycraft.visiblePitches")[0] + 2
     assert manual_pitch < min(n.pitch_midi for n in PIECE.notes) - 4
-    point = page.evaluate(f"window.__keycraft.pointFor(960, {manual_pitch})")
+    bar_1_start, bar_1_end = _bar_ticks(project, 1, 1)
+    manual_tick = (bar_1_start + bar_1_end) // 2
+    point = page.evaluate(f"window.__keycraft.pointFor({manual_tick}, {manual_pitch})")
     page.mouse.click(point["x"] + 2, point["y"])
     expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes) + 1))
-    in_bar_2 = sorted(_in_bars(set(project.notes), 2, 2), key=lambda n: n.start_tick)
+    in_bar_2 = sorted(_in_bars(project, set(project.notes), 2, 2), key=lambda n: n.start_tick)
     victim = in_bar_2[1]
     target = page.evaluate(
         f"window.__keycraft.pointFor({victim.start_tick + 10}, {victim.pitch_midi})"
@@ -206,13 +218,17 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     )
     after = set(_projects(app, user_id)[0].notes)
     # Bar 1 (with the manual note), bar 3 and later are untouched; bar 2 matches the score again.
-    assert after - _in_bars(after, 2, 2) == before - _in_bars(before, 2, 2)
+    assert after - _in_bars(project, after, 2, 2) == before - _in_bars(project, before, 2, 2)
     assert any(n.pitch_midi == manual_pitch for n in after)
-    bar_2_score = Piece("bar 2", tuple(n for n in PIECE.notes if 2.0 <= n.start_s < 4.0))
-    assert _onset_f1(bar_2_score, sorted(_in_bars(after, 2, 2), key=lambda n: n.start_tick)) >= 0.8
+    bar_2_s = [tick_to_seconds(t, project.tempo_map) for t in _bar_ticks(project, 2, 2)]
+    bar_2_score = Piece(
+        "bar 2", tuple(n for n in PIECE.notes if bar_2_s[0] - 0.03 <= n.start_s < bar_2_s[1] - 0.03)
+    )
+    bar_2_notes = sorted(_in_bars(project, after, 2, 2), key=lambda n: n.start_tick)
+    assert _onset_f1(bar_2_score, project, bar_2_notes) >= 0.8
     # Only bar 2 and half a second either side went to the transcriber.
     sliced = transcriber.transcriptions()[-1]
-    assert sliced["audio_s"] == pytest.approx(3.0, abs=0.01)
+    assert sliced["audio_s"] == pytest.approx(bar_2_s[1] - bar_2_s[0] + 1.0, abs=0.01)
 
 
 def test_upload_in_an_empty_project_fills_it_with_the_accurate_model(
@@ -251,7 +267,7 @@ def test_upload_in_an_empty_project_fills_it_with_the_accurate_model(
     expect(page.get_by_test_id("project-title")).to_have_value("Blank")
     (filled,) = _projects(app, user_id)  # no second project
     assert filled.id == blank.id
-    assert _onset_f1(SHORT_PIECE, filled.notes) >= 0.8
+    assert _onset_f1(SHORT_PIECE, filled) >= 0.8
     expect(page.get_by_test_id("note-count")).to_have_text(str(len(filled.notes)))
     assert filled.source_audio_key == f"users/{user_id}/projects/{blank.id}/source.wav"
     assert transcriber.transcriptions()[-1]["model"] == "transkun"
@@ -297,7 +313,7 @@ def test_upload_in_a_project_with_notes_asks_replace_new_project_or_cancel(
     expect(status).to_contain_text("Transcribed", timeout=TRANSCRIBE_TIMEOUT_MS)
     assert drawn.id in page.url
     (filled,) = _projects(app, user_id)
-    assert _onset_f1(SHORT_PIECE, filled.notes) >= 0.8
+    assert _onset_f1(SHORT_PIECE, filled) >= 0.8
     assert filled.source_audio_key == f"users/{user_id}/projects/{drawn.id}/source.wav"
     assert filled.title == "Drawn"
     expect(page.get_by_test_id("note-count")).to_have_text(str(len(filled.notes)))
@@ -330,7 +346,7 @@ def test_upload_in_a_project_with_notes_can_become_a_new_project(
     )
     new = next(p for p in _projects(app, user_id) if p.id != drawn.id)
     assert new.source_audio_key == f"users/{user_id}/projects/{new.id}/source.wav"
-    assert _onset_f1(SHORT_PIECE, new.notes) >= 0.8
+    assert _onset_f1(SHORT_PIECE, new) >= 0.8
     kept = next(p for p in _projects(app, user_id) if p.id == drawn.id)
     assert (kept.notes, kept.source_audio_key) == (mine, None)
     assert not list((Path(app.env["MEDIA_DIR"]) / "tmp").rglob("*.wav"))

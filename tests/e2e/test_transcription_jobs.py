@@ -70,7 +70,7 @@ def _one_set_of_notes(project: Project) -> None:
     """The notes of one transcription: no note written twice by a replayed job."""
     keys = [(n.start_tick, n.pitch_midi) for n in project.notes]
     assert project.notes and len(keys) == len(set(keys))
-    assert _onset_f1(SHORT_PIECE, project.notes) >= 0.8
+    assert _onset_f1(SHORT_PIECE, project) >= 0.8
 
 
 def test_two_users_take_turns_on_one_transcriber(
@@ -163,7 +163,7 @@ def test_percent_and_notes_arrive_while_the_accurate_model_works(
     expect(status).to_contain_text("Transcribed", timeout=TRANSCRIBE_TIMEOUT_MS)
     (project,) = _projects(app, user.id)
     keys = [(n.start_tick, n.pitch_midi) for n in project.notes]
-    assert len(keys) == len(set(keys)) and _onset_f1(SEGMENTED_PIECE, project.notes) >= 0.8
+    assert len(keys) == len(set(keys)) and _onset_f1(SEGMENTED_PIECE, project) >= 0.8
     expect(page.get_by_test_id("note-count")).to_have_text(str(len(project.notes)))
     expect(page.get_by_test_id("preview-note-count")).to_have_count(0)
     expect(page.get_by_test_id("piano-roll")).not_to_have_attribute(

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from keycraft.services.domain import Note
-from keycraft.services.notes.timing import ticks_to_seconds
+from keycraft.services.domain import Note, TempoChange
+from keycraft.services.notes.timing import tick_to_seconds
 from transcriber.domain import NoteEvent
 from transcriber.evaluation.pieces import Piece, ScoreNote
 from transcriber.evaluation.render import render_midi
@@ -47,12 +47,17 @@ def tone_wav(duration_s: float, pitch_midi: int = 69) -> bytes:
     return out.getvalue()
 
 
-def as_events(notes: Iterable[Note], tempo_bpm: float) -> list[NoteEvent]:
-    """Project notes (ticks) as timed events, for scoring against the rendered score."""
+def as_events(notes: Iterable[Note], tempo: float | Sequence[TempoChange]) -> list[NoteEvent]:
+    """Project notes (ticks) as timed events, for scoring against the rendered score.
+
+    ``tempo`` is the project's tempo map (a transcription follows the beats it heard), or
+    one tempo in BPM.
+    """
+    tempo_map = (TempoChange(0, float(tempo)),) if isinstance(tempo, int | float) else tempo
     return [
         NoteEvent(
-            start_s=ticks_to_seconds(n.start_tick, tempo_bpm),
-            end_s=ticks_to_seconds(n.start_tick + n.duration_ticks, tempo_bpm),
+            start_s=tick_to_seconds(n.start_tick, tempo_map),
+            end_s=tick_to_seconds(n.start_tick + n.duration_ticks, tempo_map),
             pitch_midi=n.pitch_midi,
             velocity=n.velocity,
         )

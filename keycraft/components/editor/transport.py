@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from keycraft.components.editor.meter_control import meter_control, meter_control_shown
 from keycraft.components.page_a11y import slider_name
 from keycraft.components.piano_roll import transport_action
 from keycraft.components.recorder import midi_recorder
@@ -111,17 +112,26 @@ def transport_bar() -> rx.Component:
             ),
         ),
         _map_note(EditorState.tempo_map_note, "tempo-map-note"),
-        _labelled(
-            "Metre",
-            select_menu(
-                TIME_SIGNATURE_OPTIONS,
-                EditorState.time_signature,
-                EditorState.set_time_signature,
-                "time-signature",
-                "Time signature",
+        # With tracked beats the metre is set by re-reading them ("Tempo & metre").
+        rx.cond(
+            meter_control_shown(),
+            meter_control(),
+            rx.hstack(
+                _labelled(
+                    "Metre",
+                    select_menu(
+                        TIME_SIGNATURE_OPTIONS,
+                        EditorState.time_signature,
+                        EditorState.set_time_signature,
+                        "time-signature",
+                        "Time signature",
+                    ),
+                ),
+                _map_note(EditorState.time_signature_map_note, "time-signature-map-note"),
+                align="center",
+                spacing="4",
             ),
         ),
-        _map_note(EditorState.time_signature_map_note, "time-signature-map-note"),
         _labelled(
             "Speed",
             select_menu(

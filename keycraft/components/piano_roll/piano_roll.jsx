@@ -1744,6 +1744,8 @@ export function PianoRoll(props) {
       focus: () => containerRef.current && containerRef.current.focus({ preventScroll: true }),
       startTake: () => startTake(),
       endTake: (rows) => endTake(rows),
+      // Where the playhead is now, for taps the server reads (e.g. the first downbeat).
+      playheadTick: () => Math.round(st.playheadTick),
     };
     window.__keycraftMounts = (window.__keycraftMounts || 0) + 1;
     window.__keycraft = {

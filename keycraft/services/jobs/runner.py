@@ -8,13 +8,14 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from keycraft.services import project_fill, projects
 from keycraft.services.audio_slice import AudioSlice
 from keycraft.services.clock import utc_now
+from keycraft.services.domain import BeatTrack, ProjectTiming, TimeSignature, TrackedBeat
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.jobs.errors import PROJECT_GONE, UNAVAILABLE, error_code
 from keycraft.services.jobs.model import DONE, FAILED, RUNNING, TranscriptionJob
@@ -28,6 +29,7 @@ from keycraft.services.jobs.ranges import (
     replace_saved_range,
     slice_for,
 )
+from keycraft.services.notes import beat_map
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
@@ -228,15 +230,21 @@ def _write_notes(
     """Fill the job's project with the notes and pedal: replaying this gives the same project.
 
     The pedal is replaced with the notes, also by a model that does not hear it (none).
+    With tracked beats the project takes the tempo and metre they give (bars on the
+    played downbeats) and keeps the beats, so the learner can re-read them; without, the
+    notes are placed under the project's own tempo map.
     """
     repo = ctx.repository
+    timing = timing_from(result)
     for _ in range(_FILL_RETRIES):
         project = projects.open_project(repo, job.user_id, job.project_id)
+        # Beats tracked in an earlier recording do not belong to this one.
+        reading = timing or replace(project.timing, beat_track=BeatTrack())
         notes = notes_from_transcription(
-            result.notes, project.tempo_bpm, tempo_changes=project.tempo_changes
+            result.notes, reading.tempo_bpm, tempo_changes=reading.tempo_changes
         )
         pedals = pedals_from_transcription(
-            result.pedals, project.tempo_bpm, tempo_changes=project.tempo_changes
+            result.pedals, reading.tempo_bpm, tempo_changes=reading.tempo_changes
         )
         audio_key = place_recording(
             ctx.storage, audio, job.recording_key, job.user_id, job.project_id
@@ -250,11 +258,30 @@ def _write_notes(
                 utc_now(),
                 source_audio_key=audio_key,
                 pedals=pedals,
+                timing=reading,
             )
         except Conflict:
             continue  # saved meanwhile (an editor's autosave): fill the newer version
         return len(notes)
     raise Conflict(job.project_id)
+
+
+def timing_from(result: Transcription) -> ProjectTiming | None:
+    """The tempo and metre the transcription's tracked beats give; None without enough."""
+    track = beat_map.tracked(
+        [TrackedBeat(b.time_s, b.downbeat) for b in result.beats], result.meter
+    )
+    if not beat_map.usable(track):
+        return None
+    try:
+        projects.check_time_signature(track.meter)
+    except DomainError:
+        track = replace(track, meter=TimeSignature())
+    try:
+        return beat_map.checked_timing(track)
+    except (ValueError, DomainError):  # beats no map can hold: the notes open as before
+        logger.warning("beat_map_refused", extra={"beats": len(track.beats)})
+        return None
 
 
 def _tell_finished(ctx: JobContext, user_id: str, job_id: str) -> None:

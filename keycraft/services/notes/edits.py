@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from keycraft.services.domain import Note, PedalSpan
+from keycraft.services.domain import Note, PedalSpan, ProjectTiming
 from keycraft.services.errors import DomainError
 from keycraft.services.notes.grid import quantize_note
 
@@ -45,27 +45,35 @@ class NoteChangeset:
     """One coarse edit: notes added or replaced, notes removed (by id), the new pedal line.
 
     ``pedals`` holds every sustain-pedal span after the edit, or ``None`` when the edit
-    leaves the pedal alone.
+    leaves the pedal alone; ``timing`` likewise the tempo and metre maps after an edit
+    that re-reads the piece (a metre or first-downbeat correction).
     """
 
     upserts: tuple[EditorNote, ...] = ()
     removed_ids: tuple[str, ...] = ()
     pedals: tuple[PedalSpan, ...] | None = None
+    timing: ProjectTiming | None = None
 
     def is_empty(self) -> bool:
         """Whether applying this changes nothing."""
-        return not self.upserts and not self.removed_ids and self.pedals is None
+        return (
+            not self.upserts
+            and not self.removed_ids
+            and self.pedals is None
+            and self.timing is None
+        )
 
     def __getstate__(self) -> tuple[object, ...]:
         """Pickle as a tuple of the fields (as dataclasses with slots do)."""
-        return (self.upserts, self.removed_ids, self.pedals)
+        return (self.upserts, self.removed_ids, self.pedals, self.timing)
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
-        """Unpickle; a changeset pickled before ``pedals`` existed leaves the pedal alone."""
+        """Unpickle; a changeset pickled before ``pedals`` or ``timing`` leaves them alone."""
         upserts, removed_ids, *rest = state
         object.__setattr__(self, "upserts", upserts)
         object.__setattr__(self, "removed_ids", removed_ids)
         object.__setattr__(self, "pedals", rest[0] if rest else None)
+        object.__setattr__(self, "timing", rest[1] if len(rest) > 1 else None)
 
 
 NoteMap = dict[str, Note]

@@ -7,10 +7,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from keycraft.services.domain import Note, PedalSpan
+from keycraft.services.domain import Note, PedalSpan, ProjectTiming
 from keycraft.services.notes import edits
 from keycraft.services.notes.edits import EditorNote, NoteChangeset, NoteMap, UndoHistory
 from keycraft.services.notes.pedal import check_pedals
+from keycraft.services.notes.retime import retime_note, retime_pedals
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,8 @@ class EditingSession:
         if changeset.pedals is not None:
             backward = replace(backward, pedals=self._pedals)
             self._pedals = changeset.pedals
+        # A ``timing`` is carried, not applied: the project's maps live with the caller,
+        # which reads the timing off the undo or redo step (``retime`` records both).
         return backward
 
     def replace_all(
@@ -121,10 +124,13 @@ class EditingSession:
         notes: Iterable[Note],
         record: bool = True,
         pedals: Iterable[PedalSpan] | None = None,
+        timing: tuple[ProjectTiming, ProjectTiming] | None = None,
     ) -> NoteChangeset:
         """Swap every note for ``notes`` (import, a fresh load); undoable when recorded.
 
-        ``pedals``, when given, replaces the pedal spans in the same step.
+        ``pedals``, when given, replaces the pedal spans in the same step; ``timing``, the
+        (before, after) tempo and metre the notes are read in, makes undo and redo carry
+        the maps each set of notes belongs to.
         """
         incoming = list(notes)
         changeset = NoteChangeset(
@@ -134,8 +140,14 @@ class EditingSession:
             ),
             removed_ids=tuple(self._notes),
             pedals=None if pedals is None else check_pedals(pedals),
+            timing=None if timing is None else timing[1],
         )
-        return self._apply(changeset, record)
+        if timing is None:
+            return self._apply(changeset, record)
+        backward = replace(self._apply_step(changeset), timing=timing[0])
+        if record:
+            self._history.record(changeset, backward)
+        return changeset
 
     def set_pedals(self, pedals: Iterable[PedalSpan]) -> ServerEdit | None:
         """Replace the pedal spans (an edit the browser already shows); None if unchanged.
@@ -147,6 +159,24 @@ class EditingSession:
         if checked == self._pedals:
             return None
         return ServerEdit(self._apply(NoteChangeset(pedals=checked)))
+
+    def retime(self, before: ProjectTiming, after: ProjectTiming) -> ServerEdit:
+        """Read the piece under ``after`` instead of ``before``: one undoable step.
+
+        Every note and pedal span is re-placed to keep its real time (within a tick); the
+        step carries both timings, so undo brings the old maps back with the old ticks.
+        """
+        old_map, new_map = before.tempo_map, after.tempo_map
+        upserts = tuple(
+            EditorNote(note_id, moved)
+            for note_id, note in self._notes.items()
+            if (moved := retime_note(note, old_map, new_map)) != note
+        )
+        pedals = retime_pedals(self._pedals, old_map, new_map)
+        changeset = NoteChangeset(upserts=upserts, pedals=pedals, timing=after)
+        backward = replace(self._apply_step(changeset), timing=before)
+        self._history.record(changeset, backward)
+        return ServerEdit(changeset, None)
 
     def commit(self, changeset: NoteChangeset) -> None:
         """Apply an edit the browser already shows (draw, move, resize, delete)."""
@@ -243,6 +273,6 @@ class EditingSession:
 
 def _selection_after(step: NoteChangeset) -> tuple[str, ...] | None:
     """The notes an undo or redo selects: those it brings back (None keeps the selection)."""
-    if not step.upserts and not step.removed_ids:
-        return None
+    if step.timing is not None or (not step.upserts and not step.removed_ids):
+        return None  # a re-reading moves every note: it keeps the selection
     return tuple(e.id for e in step.upserts)

@@ -16,10 +16,12 @@ from keycraft.services.domain import (
     QuotaDecision,
     TimeSignature,
     User,
+    decode_beat_track,
     decode_notes,
     decode_pedals,
     decode_tempo_changes,
     decode_time_signature_changes,
+    encode_beat_track,
     encode_notes,
     encode_pedals,
     encode_tempo_changes,
@@ -159,6 +161,7 @@ def _project_notes_item(project: Project) -> dict[str, Any]:
         "tempo_changes": encode_tempo_changes(project.tempo_changes),
         "time_signature_changes": encode_time_signature_changes(project.time_signature_changes),
         "pedals": encode_pedals(project.pedals),
+        "beat_track": encode_beat_track(project.beat_track),
     }
 
 
@@ -191,6 +194,7 @@ def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> P
             (notes or {}).get("time_signature_changes")
         ),
         pedals=decode_pedals((notes or {}).get("pedals")),
+        beat_track=decode_beat_track((notes or {}).get("beat_track")),
         settings=decode_settings(meta.get("settings")),
         key_name=meta.get("key_name"),
     )
@@ -433,6 +437,7 @@ class DynamoDbRepository(
             tempo_changes=project.tempo_changes,
             time_signature_changes=project.time_signature_changes,
             pedals=project.pedals,
+            beat_track=project.beat_track,
             settings=decode_settings(current.get("settings")),
             key_name=current.get("key_name"),
         )

@@ -87,6 +87,11 @@ class ProjectRow(SQLModel, table=True):
     pedals_json: str = Field(
         default="[]", sa_column=Column(Text, nullable=False, server_default="[]")
     )
+    # The recording's tracked beats and how they are read (``domain.encode_beat_track``);
+    # "" when nothing was tracked.
+    beat_track_json: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
     source_audio_key: str | None = Field(default=None, max_length=500)
     # Practice and view settings as compact JSON (``project_settings.encode_settings``); "{}"
     # reads as the defaults. Written on create and by ``save_project_settings`` only.

@@ -25,10 +25,12 @@ from keycraft.services.domain import (
     Session,
     TimeSignature,
     User,
+    decode_beat_track,
     decode_notes,
     decode_pedals,
     decode_tempo_changes,
     decode_time_signature_changes,
+    encode_beat_track,
     encode_notes,
     encode_pedals,
     encode_tempo_changes,
@@ -131,6 +133,7 @@ def _project_from_row(row: ProjectRow) -> Project:
         tempo_changes=decode_tempo_changes(row.tempo_changes_json),
         time_signature_changes=decode_time_signature_changes(row.time_signature_changes_json),
         pedals=decode_pedals(row.pedals_json),
+        beat_track=decode_beat_track(row.beat_track_json),
         settings=decode_settings(row.settings_json),
         key_name=row.key_name,
     )
@@ -149,6 +152,7 @@ def _project_values(project: Project) -> dict[str, Any]:
             project.time_signature_changes
         ),
         "pedals_json": encode_pedals(project.pedals),
+        "beat_track_json": encode_beat_track(project.beat_track),
         "source_audio_key": project.source_audio_key,
         "updated_at": project.updated_at,
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from keycraft.services.domain import TimeSignature
 from keycraft.services.logs import request_id_var
 from keycraft.services.transcriber_client import (
     AudioRejected,
@@ -26,6 +27,7 @@ from keycraft.services.transcription import notes_from_transcription
 from tests.support.processes import free_port
 from tests.support.recordings import as_events, melody, render_wav, tone_wav
 from tests.support.transcriber_server import MAX_DURATION_S, RealTranscriber
+from transcriber.evaluation.metred import minuet_ritardando
 from transcriber.evaluation.scoring import score_notes
 
 PIECE = melody([60, 64, 67, 72, 67, 64])
@@ -56,6 +58,29 @@ def test_transcribes_a_rendered_melody_with_the_given_options(
     assert all(n.end_s - n.start_s > 0.1 for n in result.notes)
     notes = notes_from_transcription(result.notes, tempo_bpm=120)
     assert score_notes(PIECE.notes, as_events(notes, 120)).onset_f1 >= 0.8
+
+
+def test_tracked_beats_and_metre_arrive_typed_in_json_and_streamed_answers(
+    transcriber: RealTranscriber, tmp_path: Path
+) -> None:
+    minuet = minuet_ritardando()
+    wav = render_wav(minuet.piece, tmp_path)
+    options = TranscriptionOptions(model="basic-pitch")
+    client = _client(transcriber)
+    whole = asyncio.run(client.transcribe(wav, "minuet.wav", "audio/wav", options))
+    assert whole.meter == TimeSignature(3, 4)
+    times = [b.time_s for b in whole.beats]
+    assert len(times) >= 12 and times == sorted(times)
+    downbeats = [b.time_s for b in whole.beats if b.downbeat]
+    assert abs(downbeats[0] - minuet.downbeats_s[0]) < 0.07
+
+    async def ignore(progress: TranscriptionProgress) -> None:
+        return None
+
+    streamed = asyncio.run(
+        client.transcribe_streaming(wav, "minuet.wav", "audio/wav", options, ignore)
+    )
+    assert (streamed.beats, streamed.meter) == (whole.beats, whole.meter)
 
 
 def test_each_service_error_becomes_its_own_domain_error(transcriber: RealTranscriber) -> None:

@@ -1,6 +1,15 @@
-"""Notes pack compactly and unpack to the same values."""
+"""Notes and tracked beats pack compactly and unpack to the same values."""
 
-from keycraft.services.domain import Note, decode_notes, encode_notes
+from keycraft.services.domain import (
+    BeatTrack,
+    Note,
+    TimeSignature,
+    TrackedBeat,
+    decode_beat_track,
+    decode_notes,
+    encode_beat_track,
+    encode_notes,
+)
 from tests.support.factories import make_notes
 
 
@@ -17,3 +26,15 @@ def test_empty_blob_is_no_notes() -> None:
 def test_three_thousand_notes_fit_well_under_a_dynamodb_item() -> None:
     notes = tuple(Note(i * 97, 120 + i % 480, 21 + (i * 7) % 88, 30 + i % 90) for i in range(3000))
     assert len(encode_notes(notes)) < 100_000
+
+
+def test_a_beat_track_packs_small_and_none_packs_to_nothing() -> None:
+    track = BeatTrack(
+        (TrackedBeat(0.5123, True), TrackedBeat(1.0, False)),
+        TimeSignature(6, 8),
+        first_downbeat_index=1,
+        follow=False,
+    )
+    assert decode_beat_track(encode_beat_track(track)) == track
+    assert encode_beat_track(BeatTrack()) == ""
+    assert decode_beat_track("") == decode_beat_track(None) == BeatTrack()

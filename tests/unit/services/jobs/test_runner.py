@@ -14,7 +14,7 @@ import mido
 import pytest
 
 from keycraft.services.clock import utc_now
-from keycraft.services.domain import PedalSpan
+from keycraft.services.domain import PedalSpan, TimeSignature, TimeSignatureChange
 from keycraft.services.downloads import build_project_midi
 from keycraft.services.jobs import runner
 from keycraft.services.jobs.errors import TooManyJobs
@@ -29,6 +29,7 @@ from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.transcriber_client import (
     AudioRejected,
     ProgressCallback,
+    TranscribedBeat,
     TranscribedNote,
     TranscribedPedal,
     TranscriberBusy,
@@ -363,3 +364,45 @@ def test_parts_closer_than_the_interval_are_written_once(
     transcriber.between_parts = look
     assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
     assert done == [0] * 20  # the first part is written at once; the rest come too soon
+
+
+def test_tracked_beats_set_the_tempo_and_metre_the_notes_are_placed_in(
+    repo: SqlModelRepository, tmp_path: Path
+) -> None:
+    # A 3/4 waltz at 100 BPM (0.6 s beats) with a one-beat pickup at 0.6 s.
+    beats = tuple(TranscribedBeat(0.6 * (i + 1), i % 3 == 1) for i in range(30))
+    on_bar_2 = TranscribedNote(start_s=1.2, end_s=1.8, pitch_midi=67, velocity=70)
+    heard = Transcription(
+        "transkun", 19.0, 0.1, (on_bar_2,), beats=beats, meter=TimeSignature(3, 4)
+    )
+    ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([heard, _result(1)]))
+    user_id, job_id, project_id = _submit(ctx)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None
+    # Lead-in (one beat) and pickup (one beat) make a 2/4 first bar; 3/4 from the downbeat.
+    assert project.time_signature == TimeSignature(2, 4)
+    assert project.time_signature_changes == (TimeSignatureChange(960, 3, 4),)
+    assert project.tempo_bpm == 100.0 and project.tempo_changes == ()
+    assert (project.notes[0].start_tick, project.notes[0].duration_ticks) == (960, 480)
+    assert len(project.beat_track.beats) == 30 and project.beat_track.first_downbeat_index == 1
+    # A later recording without beats keeps the map but forgets the old recording's beats.
+    again = submit_job(
+        repo,
+        ctx.queue,
+        user_id=user_id,
+        project_id=project_id,
+        recording_key=project.source_audio_key or "",
+        filename="again.wav",
+        title="Take",
+        into_existing=True,
+        options=TranscriptionOptions(model="basic-pitch"),
+        now=utc_now(),
+        max_active=3,
+        plans=PlanCatalog(),
+        duration_s=2.0,
+    )
+    assert asyncio.run(run_job(ctx, user_id, again.id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None and project.beat_track.beats == ()
+    assert project.time_signature_changes == (TimeSignatureChange(960, 3, 4),)
