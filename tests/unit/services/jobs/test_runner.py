@@ -367,7 +367,7 @@ def test_parts_closer_than_the_interval_are_written_once(
 
 
 def test_tracked_beats_set_the_tempo_and_metre_the_notes_are_placed_in(
-    repo: SqlModelRepository, tmp_path: Path
+    repo: Repository, tmp_path: Path
 ) -> None:
     # A 3/4 waltz at 100 BPM (0.6 s beats) with a one-beat pickup at 0.6 s.
     beats = tuple(TranscribedBeat(0.6 * (i + 1), i % 3 == 1) for i in range(30))
