@@ -148,8 +148,31 @@ def pedalled_march() -> Piece:
     return s.piece()
 
 
+def pedalled_hymn() -> Piece:
+    """2/4 at 56 bpm: a low chord on each bar, a soft inner chord on two, pedal changed per bar."""
+    s = _Pedalled("pedalled_hymn", 56, seed=26)
+    bars = (
+        ((38, 50, 57, 62), (57, 62, 66)),
+        ((43, 50, 59, 67), (55, 59, 62)),
+        ((40, 52, 59, 67), (55, 59, 64)),
+        ((45, 52, 57, 61), (57, 61, 64)),
+        ((38, 50, 54, 62), (57, 62, 66)),
+        ((47, 54, 62, 66), (59, 62, 66)),
+        ((45, 52, 57, 64), (57, 61, 64)),
+    )
+    for bar, (low, inner) in enumerate(bars):
+        s.keys(bar * 2, 0.7, low, 64)
+        s.keys(bar * 2 + 1, 0.5, inner, 48)
+    s.pedal_changes([bar * 2 for bar in range(len(bars))], len(bars) * 2 + LAST_RING_S / s.beat_s)
+    return s.piece()
+
+
 PEDALLED: tuple[Callable[[], Piece], ...] = (pedalled_arpeggios, pedalled_chorale, pedalled_waltz)
-PEDALLED_TUNING: tuple[Callable[[], Piece], ...] = (pedalled_nocturne, pedalled_march)
+PEDALLED_TUNING: tuple[Callable[[], Piece], ...] = (
+    pedalled_nocturne,
+    pedalled_march,
+    pedalled_hymn,
+)
 """Pieces in other metres and pedalling styles for choosing decoding settings, so that the
 pieces reported are not the pieces the settings were chosen on."""
 

@@ -59,3 +59,18 @@ def test_begin_marginals_are_probabilities_of_a_span_starting_at_each_frame() ->
     assert begins.shape == (frames,)
     assert begins[2] == pytest.approx(1.0, abs=1e-3)
     assert begins.sum() == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_span_begun_by_the_recordings_start_moves_to_the_press_belief_after_it() -> None:
+    # The start carries a little belief (sound begins there); the press is heard at 0.5-0.59 s.
+    belief = _belief(300, {0: 0.2, **{f: 0.08 for f in range(50, 60)}})
+    spans = [PedalEvent(0.0, 2.0), PedalEvent(2.2, 2.8)]
+    moved = earliest_presses(spans, belief, FRAME_S, quantile=0.2)
+    assert 0.5 <= moved[0].start_s <= 0.53  # a fifth into the belief heard at 0.5-0.59 s
+    assert moved[0].end_s == 2.0
+
+
+def test_a_pedal_already_down_when_the_recording_starts_stays_at_the_start() -> None:
+    belief = _belief(300, {0: 0.9, 120: 0.05})
+    spans = [PedalEvent(0.0, 2.0)]
+    assert earliest_presses(spans, belief, FRAME_S)[0].start_s == 0.0

@@ -7,6 +7,11 @@ in the middle of that spread. Nothing can be heard of a press before it happens,
 spread lies after the press: we move each press to where the press belief, summed from
 the left over a window around the decoded press, first reaches ``PRESS_QUANTILE``.
 
+A span the decoder begins at the very start of the recording is a special case: the silence
+before a recording is padding, so the sound starting there reads as a press. When the belief
+over the rest of such a span outweighs the belief at the start, its press is placed by the
+same rule over the span's belief after the start.
+
 The belief is the semi-CRF's marginal probability that a pedal span begins at a frame,
 computed from the same interval scores the decoder uses. The settings were chosen on
 ``pedalled_tuning_set`` pieces, not on the pieces the bench reports.
@@ -29,6 +34,8 @@ LOOK_AHEAD_S = 0.1
 """How far after the decoded press the belief is gathered."""
 MIN_BELIEF = 0.05
 """Below this much belief in the window the decoded press is kept as it is."""
+START_EDGE_S = 0.1
+"""A span decoded from before this time is taken as begun by the recording's start."""
 
 
 def begin_marginals(score: torch.Tensor, noise: torch.Tensor) -> np.ndarray:
@@ -106,6 +113,8 @@ def earliest_presses(
         look_back_s: The window starts this long before the decoded press, but never
             before the previous span's lift.
         look_ahead_s: The window ends this long after the decoded press.
+            A span decoded from the recording's first ``START_EDGE_S`` whose belief after
+            them outweighs the belief within them takes its window from there to its lift.
 
     Returns:
         The spans with their presses moved; lifts are kept.
@@ -115,6 +124,11 @@ def earliest_presses(
     for span in spans:
         first = int(np.ceil(max(previous_end_s, span.start_s - look_back_s) / frame_s))
         last = int((span.start_s + look_ahead_s) / frame_s) + 1
+        if span.start_s < START_EDGE_S:
+            edge = int(np.ceil(START_EDGE_S / frame_s))
+            rest = int(span.end_s / frame_s)
+            if belief[edge:rest].sum() > belief[:edge].sum():
+                first, last = edge, rest
         window = belief[max(first, 0) : max(last, 0)]
         start_s = span.start_s
         total = float(window.sum())
