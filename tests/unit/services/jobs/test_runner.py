@@ -14,7 +14,7 @@ import mido
 import pytest
 
 from keycraft.services.clock import utc_now
-from keycraft.services.domain import PedalSpan, TimeSignature, TimeSignatureChange
+from keycraft.services.domain import PedalSpan, Project, TimeSignature, TimeSignatureChange
 from keycraft.services.downloads import build_project_midi
 from keycraft.services.jobs import runner
 from keycraft.services.jobs.errors import TooManyJobs
@@ -133,6 +133,26 @@ def _submit(ctx: JobContext, max_active: int = 3) -> tuple[str, str, str]:
     return user.id, job.id, project_id
 
 
+def _transcribe_again(ctx: JobContext, project: Project) -> None:
+    """Transcribe the project's recording into it once more, by the fast model, to the end."""
+    again = submit_job(
+        ctx.repository,
+        ctx.queue,
+        user_id=project.user_id,
+        project_id=project.id,
+        recording_key=project.source_audio_key or "",
+        filename="again.wav",
+        title="Take",
+        into_existing=True,
+        options=TranscriptionOptions(model="basic-pitch"),
+        now=utc_now(),
+        max_active=3,
+        plans=PlanCatalog(),
+        duration_s=2.0,
+    )
+    assert asyncio.run(run_job(ctx, project.user_id, again.id)) == DONE
+
+
 def _result(notes: int) -> Transcription:
     return Transcription("basic-pitch", 2.0, 0.1, (NOTE,) * notes)
 
@@ -197,22 +217,7 @@ def test_an_upload_into_a_project_replaces_its_pedal_even_with_none(
     project = repo.get_project(user_id, project_id)
     assert project is not None and project.pedals == (PedalSpan(480, 1440),)
     # A second recording into the same project, by the fast model, which hears no pedal.
-    again = submit_job(
-        repo,
-        ctx.queue,
-        user_id=user_id,
-        project_id=project_id,
-        recording_key=project.source_audio_key or "",
-        filename="again.wav",
-        title="Take",
-        into_existing=True,
-        options=TranscriptionOptions(model="basic-pitch"),
-        now=utc_now(),
-        max_active=3,
-        plans=PlanCatalog(),
-        duration_s=2.0,
-    )
-    assert asyncio.run(run_job(ctx, user_id, again.id)) == DONE
+    _transcribe_again(ctx, project)
     project = repo.get_project(user_id, project_id)
     assert project is not None and (len(project.notes), project.pedals) == (2, ())
 
@@ -387,22 +392,7 @@ def test_tracked_beats_set_the_tempo_and_metre_the_notes_are_placed_in(
     assert (project.notes[0].start_tick, project.notes[0].duration_ticks) == (960, 480)
     assert len(project.beat_track.beats) == 30 and project.beat_track.first_downbeat_index == 1
     # A later recording without beats keeps the map but forgets the old recording's beats.
-    again = submit_job(
-        repo,
-        ctx.queue,
-        user_id=user_id,
-        project_id=project_id,
-        recording_key=project.source_audio_key or "",
-        filename="again.wav",
-        title="Take",
-        into_existing=True,
-        options=TranscriptionOptions(model="basic-pitch"),
-        now=utc_now(),
-        max_active=3,
-        plans=PlanCatalog(),
-        duration_s=2.0,
-    )
-    assert asyncio.run(run_job(ctx, user_id, again.id)) == DONE
+    _transcribe_again(ctx, project)
     project = repo.get_project(user_id, project_id)
     assert project is not None and project.beat_track.beats == ()
     assert project.time_signature_changes == (TimeSignatureChange(960, 3, 4),)
