@@ -8,14 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from keycraft.api.auth_http import (
-    blocking,
     clear_session_cookie,
     csrf_protected,
-    current_user,
     form_fields,
     see_other,
     set_session_cookie,
 )
+from keycraft.api.request_user import blocking, current_user
 from keycraft.routes import ACCOUNT, HOME, sign_in_url, with_query
 from keycraft.services.auth import accounts
 from keycraft.services.auth.overview import revoke_session

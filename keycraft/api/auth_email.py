@@ -8,9 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from keycraft.api.auth_http import (
-    blocking,
     csrf_protected,
-    current_user,
     form_fields,
     hit_limits,
     ip_address,
@@ -22,6 +20,7 @@ from keycraft.api.auth_http import (
     submitted_next,
     too_many_attempts,
 )
+from keycraft.api.request_user import blocking, current_user
 from keycraft.routes import ACCOUNT, EMAIL_LINK, SIGN_IN, email_link_url, with_query
 from keycraft.services.auth import accounts
 from keycraft.services.auth.email_links import issue_email_token

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from keycraft.api.request_user import blocking, session_token
 from keycraft.config import Settings
 from keycraft.routes import PROJECTS
 from keycraft.services.auth import rate_limits
@@ -25,7 +24,6 @@ from keycraft.services.auth.web import (
 )
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import User
 from keycraft.services.errors import RepositoryUnavailable
 from keycraft.services.experiments.service import (
     attribute_sign_in,
@@ -34,13 +32,9 @@ from keycraft.services.experiments.service import (
 from keycraft.services.sessions import (
     SESSION_COOKIE,
     end_session,
-    resolve_session,
     start_session,
-    token_from_cookie_header,
 )
 
-P = ParamSpec("P")
-T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 MAX_FIELD_CHARS = 1000
@@ -52,11 +46,6 @@ expired on its own after SESSION_LIFETIME would cut off sessions that were being
 def settings() -> Settings:
     """The running app's settings."""
     return get_services().settings
-
-
-async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a synchronous service call (repository, argon2, SMTP) off the event loop."""
-    return await run_in_threadpool(fn, *args, **kwargs)
 
 
 def request_origin(request: Request) -> str:
@@ -99,6 +88,14 @@ def sign_in_destination(request: Request, value: str | None) -> str:
     return safe_next(submitted_next(request, value), trusted(request), default=PROJECTS.path)
 
 
+def came_from_our_pages(request: Request) -> bool:
+    """The one CSRF check: a state-changing request's Origin/Referer is a trusted site."""
+    headers = request.headers
+    if headers.get("sec-fetch-site") == "cross-site":
+        return False
+    return origin_allowed(headers.get("origin"), headers.get("referer"), trusted(request))
+
+
 def csrf_protected(endpoint: Endpoint) -> Endpoint:
     """Refuse (403) state-changing requests whose Origin/Referer is not a trusted site.
 
@@ -107,10 +104,7 @@ def csrf_protected(endpoint: Endpoint) -> Endpoint:
 
     @functools.wraps(endpoint)
     async def checked(request: Request) -> Response:
-        headers = request.headers
-        if headers.get("sec-fetch-site") == "cross-site" or not origin_allowed(
-            headers.get("origin"), headers.get("referer"), trusted(request)
-        ):
+        if not came_from_our_pages(request):
             return PlainTextResponse("This request did not come from a KeyCraft page.", 403)
         try:
             return await endpoint(request)
@@ -129,17 +123,6 @@ async def form_fields(request: Request) -> dict[str, str]:
 def see_other(url: str) -> RedirectResponse:
     """A 303 redirect (the browser follows it with GET after a form POST)."""
     return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
-
-
-def session_token(request: Request) -> str:
-    """The session token from the request's cookie ('' when absent)."""
-    return token_from_cookie_header(request.headers.get("cookie", ""))
-
-
-async def current_user(request: Request) -> User | None:
-    """The signed-in user of this request, resolved from the session cookie."""
-    repo = get_services().repository
-    return await blocking(resolve_session, repo, session_token(request), utc_now())
 
 
 def set_session_cookie(response: Response, token: str) -> None:

@@ -17,13 +17,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from keycraft.api.auth_http import (
-    blocking,
-    current_user,
     see_other,
     settings,
     sign_in_destination,
     signed_in_redirect,
 )
+from keycraft.api.request_user import blocking, current_user
 from keycraft.config import Settings
 from keycraft.routes import ACCOUNT, PROJECTS, SIGN_IN, oauth_callback_url, with_query
 from keycraft.services.auth import accounts

@@ -9,7 +9,6 @@ from starlette.responses import Response
 
 from keycraft.api.auth_email import send_link
 from keycraft.api.auth_http import (
-    blocking,
     csrf_protected,
     form_fields,
     hit_limits,
@@ -21,6 +20,7 @@ from keycraft.api.auth_http import (
     submitted_next,
     too_many_attempts,
 )
+from keycraft.api.request_user import blocking
 from keycraft.routes import SIGN_IN, SIGN_UP, with_query
 from keycraft.services.auth import accounts
 from keycraft.services.auth.types import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from keycraft.api.request_user import request_user, same_origin
+from keycraft.api.auth_http import came_from_our_pages
+from keycraft.api.request_user import blocking, current_user
 from keycraft.routes import ACCOUNT, checkout_url, sign_in_url
 from keycraft.services.billing.checkout import PlanNotPurchasable, payment_link_for
 from keycraft.services.billing.stripe_gateway import StripeUnavailable
@@ -93,14 +93,14 @@ async def stripe_webhook(request: Request) -> Response:
 async def checkout(request: Request) -> Response:
     """Send a signed-in user to the plan's Payment Link (signed-out: sign in first)."""
     plan_key = request.query_params.get("plan", "")
-    user = await request_user(request)
+    user = await current_user(request)
     if user is None:
         return RedirectResponse(sign_in_url(next_path=checkout_url(plan_key)), status_code=303)
     try:
         url = payment_link_for(get_services().plans.get(plan_key), user)
     except PlanNotPurchasable:
         return _error(404, "unknown_plan", "That plan cannot be bought.")
-    await run_in_threadpool(
+    await blocking(
         record_conversion,
         get_services().repository,
         Metric.CHECKOUT_STARTED,
@@ -113,9 +113,9 @@ async def checkout(request: Request) -> Response:
 async def portal(request: Request) -> Response:
     """Open the Stripe Customer Portal for the signed-in, paying user."""
     services = get_services()
-    if not same_origin(request, services.settings.app_url):
+    if not came_from_our_pages(request):
         return _error(403, "csrf", "This request did not come from KeyCraft.")
-    user = await request_user(request)
+    user = await current_user(request)
     if user is None:
         return _error(401, "signed_out", "Please sign in first.")
     if services.stripe is None:

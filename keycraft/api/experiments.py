@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from keycraft.services.clock import utc_now
+from keycraft.api.request_user import blocking, current_user
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.experiments.live import live_experiment
 from keycraft.services.experiments.results import load_all_metrics, results_csv
-from keycraft.services.sessions import resolve_session, token_from_cookie_header
 from keycraft.services.staff import STAFF_ROLE
 
 _PRIVATE = {"Cache-Control": "no-store"}
@@ -21,16 +18,15 @@ _PRIVATE = {"Cache-Control": "no-store"}
 async def experiment_csv(request: Request) -> Response:
     """Return results for every metric as CSV; 403 unless the session is a staff user's."""
     repo = get_services().repository
-    token = token_from_cookie_header(request.headers.get("cookie", ""))
     try:
-        user = await asyncio.to_thread(resolve_session, repo, token, utc_now())
+        user = await current_user(request)
         if user is None or user.role != STAFF_ROLE:
             return PlainTextResponse("Staff only.", status_code=403, headers=_PRIVATE)
         # The version staff run now, not the one declared in code.
-        experiment = await asyncio.to_thread(live_experiment, repo, request.path_params["key"])
+        experiment = await blocking(live_experiment, repo, request.path_params["key"])
         if experiment is None:
             return PlainTextResponse("No such experiment.", status_code=404, headers=_PRIVATE)
-        results = await asyncio.to_thread(load_all_metrics, repo, experiment)
+        results = await blocking(load_all_metrics, repo, experiment)
     except DomainError:
         return PlainTextResponse("Results are unavailable.", status_code=503, headers=_PRIVATE)
     filename = f"experiment-{experiment.key}-v{experiment.version}.csv"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import mimetypes
 import time
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from keycraft.api.request_user import blocking
 from keycraft.services.container import get_services
 from keycraft.services.errors import ExpiredMediaLink, InvalidMediaLink, NotFound
 from keycraft.services.storage.local import MEDIA_LINK_PATH
@@ -36,7 +36,7 @@ async def media(request: Request) -> Response:
     except InvalidMediaLink:
         return PlainTextResponse("This download link is not valid.", 403, headers=_NO_STORE)
     try:
-        data = await asyncio.to_thread(services.storage.get, link.key)
+        data = await blocking(services.storage.get, link.key)
     except NotFound:
         return PlainTextResponse("This file no longer exists.", 404, headers=_NO_STORE)
     return Response(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from keycraft.api.request_user import blocking, current_user
 from keycraft.routes import PRICING
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.domain import User
 from keycraft.services.downloads import (
     EXPORT_FAILED_MESSAGE,
     QuotaExhausted,
@@ -19,7 +17,6 @@ from keycraft.services.downloads import (
 from keycraft.services.errors import NotFound, StorageUnavailable
 from keycraft.services.metrics import DOWNLOADS, QUOTA_DENIALS
 from keycraft.services.notes.midi_io import MidiExportFailed
-from keycraft.services.sessions import resolve_session, token_from_cookie_header
 
 AUDIO_TYPES = {
     ".wav": "audio/wav",
@@ -39,15 +36,9 @@ def _error(status: int, code: str, message: str, **extra: object) -> JSONRespons
     )
 
 
-async def _user(request: Request) -> User | None:
-    token = token_from_cookie_header(request.headers.get("cookie", ""))
-    repo = get_services().repository
-    return await asyncio.to_thread(resolve_session, repo, token, utc_now())
-
-
 async def project_midi(request: Request) -> Response:
     """Send the signed-in user's project as a MIDI file, counting one download."""
-    user = await _user(request)
+    user = await current_user(request)
     if user is None:
         return _error(401, "unauthorized", "Sign in to download MIDI.")
     project_id = request.path_params["project_id"]
@@ -55,7 +46,7 @@ async def project_midi(request: Request) -> Response:
     try:
         # The file goes to the media store and the browser follows a short-lived link to it
         # (a signed local link, a presigned S3 URL or a signed CloudFront URL).
-        delivered = await asyncio.to_thread(
+        delivered = await blocking(
             export_project_midi,
             services.repository,
             services.storage,
@@ -87,17 +78,17 @@ async def project_midi(request: Request) -> Response:
 
 async def project_audio(request: Request) -> Response:
     """Stream the original recording of the signed-in user's project."""
-    user = await _user(request)
+    user = await current_user(request)
     if user is None:
         return _error(401, "unauthorized", "Sign in to listen.")
     services = get_services()
-    project = await asyncio.to_thread(
+    project = await blocking(
         services.repository.get_project, user.id, request.path_params["project_id"]
     )
     if project is None or project.source_audio_key is None:
         return _error(404, "not_found", "No recording for this project.")
     try:
-        data = await asyncio.to_thread(services.storage.get, project.source_audio_key)
+        data = await blocking(services.storage.get, project.source_audio_key)
     except NotFound:
         return _error(404, "not_found", "No recording for this project.")
     suffix = project.source_audio_key[project.source_audio_key.rfind(".") :].lower()

@@ -1,6 +1,9 @@
-"""The signed-in user of an HTTP request, resolved from the session cookie."""
+"""The one way an HTTP endpoint finds its signed-in user and runs blocking service calls."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -8,21 +11,23 @@ from starlette.requests import Request
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import User
-from keycraft.services.sessions import SESSION_COOKIE, resolve_session
+from keycraft.services.sessions import resolve_session, token_from_cookie_header
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-async def request_user(request: Request) -> User | None:
-    """Return the user whose valid session cookie came with ``request``, if any."""
-    token = request.cookies.get(SESSION_COOKIE, "")
-    return await run_in_threadpool(resolve_session, get_services().repository, token, utc_now())
+async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a synchronous service call (repository, storage, argon2, SMTP) off the event loop."""
+    return await run_in_threadpool(fn, *args, **kwargs)
 
 
-def same_origin(request: Request, app_url: str) -> bool:
-    """Whether a state-changing request comes from our own pages (CSRF defence).
+def session_token(request: Request) -> str:
+    """The session token from the request's cookie ('' when absent)."""
+    return token_from_cookie_header(request.headers.get("cookie", ""))
 
-    Browsers send ``Origin`` on cross-site POSTs; a missing or foreign origin is refused.
-    """
-    origin = request.headers.get("origin", "")
-    own = app_url.rstrip("/")
-    host_origin = f"{request.url.scheme}://{request.url.netloc}"
-    return origin != "" and origin in (own, host_origin)
+
+async def current_user(request: Request) -> User | None:
+    """The signed-in user of this request, resolved from the session cookie."""
+    repo = get_services().repository
+    return await blocking(resolve_session, repo, session_token(request), utc_now())

@@ -6,16 +6,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from keycraft.api.auth_http import (
-    blocking,
     clear_session_cookie,
     cors_headers,
     csrf_protected,
-    current_user,
     json_wanted,
     next_from,
     see_other,
-    session_token,
 )
+from keycraft.api.request_user import blocking, current_user, session_token
 from keycraft.services.auth.overview import bridge_payload
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services

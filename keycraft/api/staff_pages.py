@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from keycraft.api.auth_http import current_user
+from keycraft.api.request_user import current_user
 from keycraft.routes import HOME, PRODUCT_NAME, STAFF_PAGES_PREFIX, sign_in_url
 from keycraft.services.errors import DomainError
 from keycraft.services.staff import STAFF_ROLE

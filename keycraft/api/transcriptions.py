@@ -16,7 +16,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from keycraft.api.auth_http import blocking, csrf_protected, current_user
+from keycraft.api.auth_http import (
+    csrf_protected,
+)
+from keycraft.api.request_user import blocking, current_user
 from keycraft.api.upload_guard import FORM_OVERHEAD_BYTES
 from keycraft.routes import PRICING, editor_url, transcription_api_url
 from keycraft.services import usage_limits

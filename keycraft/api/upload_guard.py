@@ -13,7 +13,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from keycraft.api.auth_http import blocking, current_user, settings
+from keycraft.api.auth_http import (
+    settings,
+)
+from keycraft.api.request_user import blocking, current_user
 from keycraft.services import usage_limits
 from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
