@@ -33,11 +33,11 @@ from bench.job_figures import (
     throughput,
     until_done_s,
 )
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import User
 from keycraft.services.jobs.model import DONE, FINISHED_STATUSES
 from keycraft.services.repository.port import Repository
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 from tests.integration.auth_client import page_client
 from tests.support.app_server import RunningApp
 from tests.support.dynamodb_local import start_dynamodb_local

@@ -60,9 +60,9 @@ def staff(settings: Settings, action: str, email: str = "") -> str:
         InvalidEmail: ``email`` is not shaped like an address.
     """
     from keycraft.services.audit import COMMAND_LINE_ACTOR
+    from keycraft.services.auth.staff import grant_staff, list_staff, revoke_staff
     from keycraft.services.clock import utc_now
     from keycraft.services.container import build_repository
-    from keycraft.services.staff import grant_staff, list_staff, revoke_staff
 
     repo = build_repository(settings)
     if action == "list":
@@ -79,8 +79,8 @@ STAFF_ACTIONS = ("grant", "revoke", "list")
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
+    from keycraft.services.auth.staff import NoSuchAccount
     from keycraft.services.auth.types import InvalidEmail
-    from keycraft.services.staff import NoSuchAccount
 
     parser = argparse.ArgumentParser(prog="python -m keycraft.manage")
     parser.add_argument("command", choices=sorted([*COMMANDS, "staff"]))

@@ -18,11 +18,11 @@ from keycraft.api.request_user import blocking, current_user
 from keycraft.routes import ACCOUNT, HOME, sign_in_url, with_query
 from keycraft.services.auth import accounts
 from keycraft.services.auth.overview import revoke_session
+from keycraft.services.auth.sessions import start_session
 from keycraft.services.auth.types import InvalidCredentials, WeakPassword
 from keycraft.services.billing.stripe_gateway import StripeUnavailable
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.sessions import start_session
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,11 @@ from keycraft.config import Settings
 from keycraft.routes import PROJECTS
 from keycraft.services.auth import rate_limits
 from keycraft.services.auth.rate_limits import AuthLimits, RateLimit
+from keycraft.services.auth.sessions import (
+    SESSION_COOKIE,
+    end_session,
+    start_session,
+)
 from keycraft.services.auth.web import (
     client_ip,
     cookie_domains_to_expire,
@@ -28,11 +33,6 @@ from keycraft.services.errors import RepositoryUnavailable
 from keycraft.services.experiments.service import (
     attribute_sign_in,
     visitor_id_from_cookie_header,
-)
-from keycraft.services.sessions import (
-    SESSION_COOKIE,
-    end_session,
-    start_session,
 )
 
 Endpoint = Callable[[Request], Awaitable[Response]]

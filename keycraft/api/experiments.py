@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from keycraft.api.request_user import blocking, current_user
+from keycraft.services.auth.staff import STAFF_ROLE
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.experiments.live import live_experiment
 from keycraft.services.experiments.results import load_all_metrics, results_csv
-from keycraft.services.staff import STAFF_ROLE
 
 _PRIVATE = {"Cache-Control": "no-store"}
 

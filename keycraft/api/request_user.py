@@ -8,10 +8,10 @@ from typing import ParamSpec, TypeVar
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from keycraft.services.auth.sessions import resolve_session, token_from_cookie_header
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import User
-from keycraft.services.sessions import resolve_session, token_from_cookie_header
 
 P = ParamSpec("P")
 T = TypeVar("T")

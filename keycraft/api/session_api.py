@@ -15,9 +15,9 @@ from keycraft.api.auth_http import (
 )
 from keycraft.api.request_user import blocking, current_user, session_token
 from keycraft.services.auth.overview import bridge_payload
+from keycraft.services.auth.sessions import end_session
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.sessions import end_session
 
 NO_STORE = {"Cache-Control": "no-store"}
 

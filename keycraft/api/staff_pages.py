@@ -17,8 +17,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from keycraft.api.request_user import current_user
 from keycraft.routes import HOME, PRODUCT_NAME, STAFF_PAGES_PREFIX, sign_in_url
+from keycraft.services.auth.staff import STAFF_ROLE
 from keycraft.services.errors import DomainError
-from keycraft.services.staff import STAFF_ROLE
 
 FORBIDDEN_HEADERS = {"Cache-Control": "no-store", "Vary": "Cookie"}
 UNAVAILABLE_MESSAGE = "We cannot check your account right now. Try again in a minute."

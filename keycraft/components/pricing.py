@@ -5,7 +5,7 @@ import reflex as rx
 from keycraft.components.auth.nav import start_button
 from keycraft.components.link_button import link_button
 from keycraft.routes import checkout_url
-from keycraft.services.pricing import PriceCard
+from keycraft.services.billing.pricing import PriceCard
 
 
 def _feature(text: str) -> rx.Component:

@@ -10,8 +10,8 @@ from keycraft.components.home.how_it_works import how_it_works
 from keycraft.components.layout import page_layout
 from keycraft.components.pricing import pricing_section
 from keycraft.config import get_settings
+from keycraft.services.billing.pricing import price_cards
 from keycraft.services.container import plan_catalog
-from keycraft.services.pricing import price_cards
 
 
 def home_page() -> rx.Component:

@@ -7,9 +7,9 @@ from keycraft.components.home.faq import faq
 from keycraft.components.layout import page_layout
 from keycraft.components.pricing import pricing_section
 from keycraft.config import get_settings
+from keycraft.services.billing.pricing import price_cards
 from keycraft.services.container import plan_catalog
 from keycraft.services.experiments.catalog import PRICING_CTA
-from keycraft.services.pricing import price_cards
 
 
 def _plans(free_cta: str) -> rx.Component:

@@ -6,11 +6,11 @@ import threading
 from dataclasses import dataclass
 
 from keycraft.config import Settings, get_settings
+from keycraft.services.billing.plans import Plan, PlanCatalog
 from keycraft.services.billing.stripe_gateway import StripeGateway
 from keycraft.services.jobs.huey_queue import HueyJobQueue
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.tasks import run_queued_job
-from keycraft.services.plans import Plan, PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner

@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from keycraft.services.billing.plans import Plan, download_limit
 from keycraft.services.domain import Project, QuotaDecision
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.notes.midi_io import export_midi
-from keycraft.services.plans import Plan, download_limit
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.keys import project_prefix
 from keycraft.services.storage.port import Storage

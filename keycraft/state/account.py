@@ -10,10 +10,10 @@ from reflex.event import EventSpec
 from keycraft.routes import ACCOUNT, oauth_start_url, sign_in_url
 from keycraft.services.auth.overview import account_overview
 from keycraft.services.auth.providers import enabled_providers
+from keycraft.services.auth.sessions import token_from_cookie_header
 from keycraft.services.billing.state import subscription_note
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.sessions import token_from_cookie_header
 from keycraft.state.auth import AuthState
 from keycraft.state.auth_forms import ERROR_MESSAGES, NOTICE_MESSAGES, message_for
 

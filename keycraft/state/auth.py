@@ -9,10 +9,10 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from keycraft.routes import sign_in_url
+from keycraft.services.auth.sessions import hash_token, resolve_session, token_from_cookie_header
+from keycraft.services.auth.staff import STAFF_ROLE
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.sessions import hash_token, resolve_session, token_from_cookie_header
-from keycraft.services.staff import STAFF_ROLE
 
 SESSION_RECHECK_S = 5.0
 """How long a session check stands for one connection's cookie: a revoked session stops

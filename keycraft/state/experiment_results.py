@@ -7,13 +7,13 @@ from typing import Any
 
 import reflex as rx
 
+from keycraft.services.auth.staff import is_staff
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.experiments.admin_report import AdminView, admin_views
 from keycraft.services.experiments.live import live_experiments
 from keycraft.services.repository.port import Repository
-from keycraft.services.staff import is_staff
 from keycraft.state.auth import AuthState
 
 UNAVAILABLE = "Results are unavailable right now. Try again in a minute."

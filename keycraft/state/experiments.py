@@ -7,6 +7,7 @@ import logging
 
 import reflex as rx
 
+from keycraft.services.auth.staff import is_staff
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
@@ -30,7 +31,6 @@ from keycraft.services.experiments.service import (
     visitor_for_user,
 )
 from keycraft.services.repository.port import Repository
-from keycraft.services.staff import is_staff
 from keycraft.state.auth import AuthState
 
 logger = logging.getLogger(__name__)

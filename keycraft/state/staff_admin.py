@@ -7,12 +7,7 @@ import asyncio
 import reflex as rx
 
 from keycraft.services.audit import AuditEntry
-from keycraft.services.auth.types import InvalidEmail
-from keycraft.services.clock import utc_now
-from keycraft.services.container import get_services
-from keycraft.services.domain import User
-from keycraft.services.errors import DomainError
-from keycraft.services.staff import (
+from keycraft.services.auth.staff import (
     NoSuchAccount,
     NotStaff,
     OwnAccess,
@@ -20,6 +15,11 @@ from keycraft.services.staff import (
     list_staff,
     revoke_other_staff,
 )
+from keycraft.services.auth.types import InvalidEmail
+from keycraft.services.clock import utc_now
+from keycraft.services.container import get_services
+from keycraft.services.domain import User
+from keycraft.services.errors import DomainError
 from keycraft.state.staff_guard import ForeignOrigin, acting_staff
 
 AUDIT_SHOWN = 50

@@ -7,13 +7,13 @@ import asyncio
 import reflex as rx
 
 from keycraft.config import Settings
+from keycraft.services.auth.sessions import resolve_session, token_from_cookie_header
+from keycraft.services.auth.staff import NotStaff, require_staff
 from keycraft.services.auth.web import origin_allowed, trusted_origins
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import User
 from keycraft.services.errors import DomainError
-from keycraft.services.sessions import resolve_session, token_from_cookie_header
-from keycraft.services.staff import NotStaff, require_staff
 
 
 class ForeignOrigin(DomainError):

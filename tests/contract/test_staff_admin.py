@@ -7,6 +7,16 @@ from datetime import timedelta
 import pytest
 
 from keycraft.services.audit import COMMAND_LINE_ACTOR
+from keycraft.services.auth.staff import (
+    NoSuchAccount,
+    NotStaff,
+    OwnAccess,
+    grant_staff,
+    list_staff,
+    require_staff,
+    revoke_other_staff,
+    revoke_staff,
+)
 from keycraft.services.errors import Conflict
 from keycraft.services.experiments import admin
 from keycraft.services.experiments.assignment import assign, new_visitor_id
@@ -20,16 +30,6 @@ from keycraft.services.experiments.service import (
     record_exposure,
 )
 from keycraft.services.repository.port import Repository
-from keycraft.services.staff import (
-    NoSuchAccount,
-    NotStaff,
-    OwnAccess,
-    grant_staff,
-    list_staff,
-    require_staff,
-    revoke_other_staff,
-    revoke_staff,
-)
 from tests.support.factories import T0, make_user
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, hash_token, start_session
 from keycraft.services.clock import utc_now
-from keycraft.services.sessions import SESSION_COOKIE, hash_token, start_session
 from tests.integration.auth_client import bridge, page_client, sign_in
 from tests.support.app_server import RunningApp
 from tests.support.signed_in import create_user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from keycraft.services.sessions import SESSION_COOKIE
+from keycraft.services.auth.sessions import SESSION_COOKIE
 from tests.integration.auth_client import bridge, page_client, sign_in, sign_up
 from tests.support.app_server import RunningApp
 from tests.support.auth_services import PER_ACCOUNT_LIMIT, PER_IP_LIMIT

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import httpx
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, hash_token, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import Session
-from keycraft.services.sessions import SESSION_COOKIE, hash_token, start_session
 from tests.integration.auth_client import bridge, page_client, sign_up
 from tests.support.app_server import RunningApp
 from tests.support.auth_services import SIBLING_ORIGIN

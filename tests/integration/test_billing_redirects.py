@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import User
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 from tests.support.app_server import RunningApp
 from tests.support.signed_in import create_user
 from tests.support.stripe_api import StripeApiServer, checkout_completed, signed, subscription

@@ -8,8 +8,8 @@ from urllib.parse import unquote
 
 import httpx
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.signed_in import create_user

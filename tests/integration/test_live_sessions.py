@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 
 from keycraft.services import projects
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 from keycraft.state.auth import SESSION_RECHECK_S, AuthState
 from keycraft.state.projects import ProjectsState
 from tests.support.app_server import RunningApp

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from keycraft.routes import ADMIN_EXPERIMENTS
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 from tests.support.app_server import RunningApp
 from tests.support.signed_in import create_user
 

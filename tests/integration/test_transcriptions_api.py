@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import Project
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 from tests.integration.auth_client import page_client
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp

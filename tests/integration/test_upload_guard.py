@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from keycraft.services.sessions import SESSION_COOKIE
+from keycraft.services.auth.sessions import SESSION_COOKIE
 from keycraft.state.editor_io import MidiImportState
 from keycraft.state.transcription import TranscriptionState
 from tests.integration.auth_client import page_client, sign_up

@@ -6,9 +6,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import User
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_user
 

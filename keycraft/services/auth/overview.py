@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from keycraft.services.auth.sessions import hash_token
+from keycraft.services.billing.plans import Plan, download_limit, plan_for
 from keycraft.services.clock import next_monthly_reset
 from keycraft.services.domain import Session, User
-from keycraft.services.plans import Plan, download_limit, plan_for
 from keycraft.services.repository.port import Repository
-from keycraft.services.sessions import hash_token
 
 
 @dataclass(frozen=True, slots=True)

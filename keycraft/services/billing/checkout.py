@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from keycraft.services.billing.plans import Plan
 from keycraft.services.domain import User
-from keycraft.services.plans import Plan
 
 
 class PlanNotPurchasable(Exception):

@@ -6,8 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.domain import User
-from keycraft.services.plans import PlanCatalog
 
 ENTITLED_STATUSES = frozenset({"active", "trialing", "past_due"})
 """Statuses that keep paid features; past_due is a grace period while Stripe retries."""

@@ -12,13 +12,13 @@ from typing import Any
 import stripe
 
 from keycraft.services.billing.events import BillingEvent, parse_event, subscription_snapshot
+from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.billing.state import BillingOutcome, SubscriptionSnapshot, billing_state
 from keycraft.services.billing.stripe_gateway import StripeGateway
 from keycraft.services.domain import User
 from keycraft.services.errors import DomainError
 from keycraft.services.experiments.model import Metric
 from keycraft.services.experiments.service import record_conversion
-from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 
 log = logging.getLogger(__name__)

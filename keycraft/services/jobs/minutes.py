@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.clock import next_monthly_reset
-from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 
 MIN_RESERVED_S = 1

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from keycraft.services import projects
 from keycraft.services.audio_duration import recording_duration_s
+from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.domain import Project
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
@@ -16,7 +17,6 @@ from keycraft.services.jobs.model import QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.ranges import BarRange, bar_range, range_option
 from keycraft.services.jobs.runner import remove_media
-from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
 from keycraft.services.transcriber_client import (

@@ -11,6 +11,7 @@ import pytest
 
 from keycraft.config import Settings
 from keycraft.manage import migrate
+from keycraft.services.billing.plans import Plan
 from keycraft.services.domain import Note, TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.downloads import (
     DeliveredMidi,
@@ -22,7 +23,6 @@ from keycraft.services.downloads import (
 )
 from keycraft.services.errors import NotFound, StorageUnavailable
 from keycraft.services.notes.midi_io import import_midi
-from keycraft.services.plans import Plan
 from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
 from keycraft.services.repository.sqlmodel_repo import SqlModelRepository

@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 from keycraft.api import build_api
 from keycraft.config import Settings
 from keycraft.manage import migrate
+from keycraft.services.auth.sessions import SESSION_COOKIE
 from keycraft.services.container import build_services, override_services
-from keycraft.services.sessions import SESSION_COOKIE
 
 APP = "https://app.keycraft.org"
 

@@ -9,6 +9,7 @@ from keycraft.services.auth import accounts, rate_limits
 from keycraft.services.auth.accounts import ProviderIdentity
 from keycraft.services.auth.email_links import issue_email_token
 from keycraft.services.auth.rate_limits import RateLimit
+from keycraft.services.auth.sessions import start_session
 from keycraft.services.auth.types import (
     EmailTokenPurpose,
     InvalidCredentials,
@@ -21,7 +22,6 @@ from keycraft.services.auth.types import (
 from keycraft.services.errors import EmailTaken
 from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.sessions import start_session
 from tests.support.factories import T0
 
 PASSWORD = "gentle Nocturne 48"

@@ -10,10 +10,10 @@ from keycraft.services.auth.overview import (
     public_session_id,
     revoke_session,
 )
-from keycraft.services.plans import Plan
+from keycraft.services.auth.sessions import start_session
+from keycraft.services.billing.plans import Plan
 from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.sessions import start_session
 from tests.support.factories import T0, make_user
 
 

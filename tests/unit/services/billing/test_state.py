@@ -3,12 +3,12 @@
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from keycraft.services.billing.plans import Plan, PlanCatalog
 from keycraft.services.billing.state import (
     SubscriptionSnapshot,
     billing_state,
     subscription_note,
 )
-from keycraft.services.plans import Plan, PlanCatalog
 from tests.support.factories import make_user
 
 CATALOG = PlanCatalog(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from keycraft.services.billing.plans import Plan, PlanCatalog
 from keycraft.services.clock import utc_now
 from keycraft.services.errors import NotFound
 from keycraft.services.jobs.errors import MinutesSpent
@@ -22,7 +23,6 @@ from keycraft.services.jobs.minutes import (
 from keycraft.services.jobs.model import DONE, FAILED
 from keycraft.services.jobs.runner import run_job
 from keycraft.services.jobs.submit import cancel_job, check_minutes_left
-from keycraft.services.plans import Plan, PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.transcriber_client import AudioRejected
 from tests.support.factories import make_user

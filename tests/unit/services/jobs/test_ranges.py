@@ -13,6 +13,7 @@ import pytest
 import soundfile
 
 from keycraft.services import projects
+from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import Note, PedalSpan, TempoChange, TimeSignature
 from keycraft.services.errors import NotFound
@@ -21,7 +22,6 @@ from keycraft.services.jobs.model import DONE, FAILED
 from keycraft.services.jobs.ranges import bar_range, range_of
 from keycraft.services.jobs.runner import JobContext, run_job
 from keycraft.services.jobs.submit import submit_retranscription, view_job
-from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner

@@ -13,6 +13,7 @@ from typing import Any, cast
 import mido
 import pytest
 
+from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import PedalSpan, Project, TimeSignature, TimeSignatureChange
 from keycraft.services.downloads import build_project_midi
@@ -22,7 +23,6 @@ from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
 from keycraft.services.jobs.preview import read_preview
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
 from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
-from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner

@@ -4,9 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from keycraft.services.repository.memory import MemoryRepository
-from keycraft.services.repository.port import Repository
-from keycraft.services.sessions import (
+from keycraft.services.auth.sessions import (
     ABSOLUTE_LIFETIME,
     RENEW_AFTER,
     SESSION_LIFETIME,
@@ -16,6 +14,8 @@ from keycraft.services.sessions import (
     start_session,
     token_from_cookie_header,
 )
+from keycraft.services.repository.memory import MemoryRepository
+from keycraft.services.repository.port import Repository
 from tests.support.factories import T0, make_user
 
 

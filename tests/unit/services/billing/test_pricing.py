@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from keycraft.services.plans import FREE_PLAN, Plan
-from keycraft.services.pricing import format_price, price_cards
+from keycraft.services.billing.plans import FREE_PLAN, Plan
+from keycraft.services.billing.pricing import format_price, price_cards
 
 PRO_MONTHLY = Plan(key="pro_monthly", name="Pro", monthly_downloads=100, price_cents=800)
 PRO_YEARLY = Plan(

@@ -1,6 +1,6 @@
 """A user's limit comes from their most generous active plan, else Free."""
 
-from keycraft.services.plans import FREE_PLAN, Plan, PlanCatalog, download_limit, plan_for
+from keycraft.services.billing.plans import FREE_PLAN, Plan, PlanCatalog, download_limit, plan_for
 from tests.support.factories import make_user
 
 PRO = Plan(key="pro-monthly", name="Pro", monthly_downloads=100, price_cents=900)

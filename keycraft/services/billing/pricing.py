@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from keycraft.services.plans import Plan
+from keycraft.services.billing.plans import Plan
 
 INCLUDED_IN_EVERY_PLAN: tuple[str, ...] = (
     "Audio to MIDI transcription",
