@@ -15,13 +15,9 @@ from keycraft.components.select_menu import select_menu
 from keycraft.services.transcription import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
 from keycraft.state.jobs import JobsState
-from keycraft.state.transcription import (
-    AUDIO_UPLOAD_ID,
-    FAILED,
-    MODEL_OPTIONS,
-    TranscriptionState,
-)
+from keycraft.state.transcription import AUDIO_UPLOAD_ID, FAILED, TranscriptionState
 from keycraft.state.transcription_here import TranscribeHereState
+from keycraft.state.transcription_settings import MODEL_OPTIONS
 
 UPLOAD_BUTTON_ID = "upload-audio-button"
 """The upload button, where focus returns after the replace-or-new question."""

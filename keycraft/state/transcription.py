@@ -14,7 +14,7 @@ from keycraft.services import projects, usage_limits
 from keycraft.services.auth.types import RateLimited
 from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
-from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.errors import DomainError
 from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
 from keycraft.services.jobs.submit import (
     check_minutes_left,
@@ -25,66 +25,28 @@ from keycraft.services.jobs.submit import (
 )
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX
-from keycraft.services.transcriber_client import (
-    MODEL_KNOBS,
-    AudioRejected,
-    AudioTooLarge,
-    TranscriberBusy,
-    TranscriberModel,
-    TranscriptionOptions,
-    TranscriptionTimedOut,
-    UnsupportedAudio,
-    options_for,
-)
 from keycraft.services.transcription import (
     MAX_AUDIO_BYTES,
-    AudioFileTooLarge,
-    EmptyAudioFile,
-    UnsupportedAudioFile,
     check_audio,
     forget_staged,
     place_recording,
 )
 from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
-from keycraft.state.job_messages import REJECTED_MESSAGES, TOO_MANY_JOBS_MESSAGE
+from keycraft.state.job_messages import TOO_MANY_JOBS_MESSAGE
 from keycraft.state.jobs import JobsState
 from keycraft.state.minutes import MinutesState
-
-AUDIO_UPLOAD_ID = "upload-audio"
-MODEL_OPTIONS: dict[str, TranscriberModel] = {
-    "Fast": "basic-pitch",
-    "Piano – accurate": "transkun",
-}
-"""What the model menu shows → the service's model name."""
-DEFAULT_MODEL_LABEL = "Piano – accurate"
-"""Chosen by accuracy against waiting time: see docs/transcription-defaults.md."""
-_DEFAULT_KNOBS = MODEL_KNOBS[MODEL_OPTIONS[DEFAULT_MODEL_LABEL]]
-
-IDLE, UPLOADING, RUNNING, FAILED = "idle", "uploading", "running", "failed"
-
-MESSAGES: dict[type[DomainError], str] = {
-    UnsupportedAudioFile: "Choose a WAV, MP3, FLAC, OGG, M4A or WebM file.",
-    AudioFileTooLarge: "Recordings can be at most 100 MB.",
-    EmptyAudioFile: "That file is empty.",
-    AudioTooLarge: "That recording is too large for the transcriber.",
-    UnsupportedAudio: "The transcriber could not read that file as audio.",
-    TranscriptionTimedOut: "The transcription took too long and was stopped. Try a shorter piece.",
-    NotFound: "This project's recording is no longer available.",
-}
-FALLBACK_MESSAGE = "The transcriber is not available right now. Please try again later."
-MINUTES_SPENT_MESSAGE = "Not transcribed: this recording is longer than your minutes left."
-TOO_MANY_TRANSCRIPTIONS = (
-    "You have started many transcriptions in the last hour. Please try again in {minutes} min."
+from keycraft.state.transcription_messages import (
+    MINUTES_SPENT_MESSAGE,
+    TOO_MANY_TRANSCRIPTIONS,
+    message_for,
+)
+from keycraft.state.transcription_settings import (
+    TranscriptionSettingsMixin,
 )
 
-
-def _message(error: DomainError) -> str:
-    if isinstance(error, TranscriberBusy):
-        return f"The transcriber is busy. Please try again in {error.retry_after_s} seconds."
-    if isinstance(error, AudioRejected):
-        return REJECTED_MESSAGES.get(error.code, "The transcriber refused that file or setting.")
-    return next((m for t, m in MESSAGES.items() if isinstance(error, t)), FALLBACK_MESSAGE)
+AUDIO_UPLOAD_ID = "upload-audio"
+IDLE, UPLOADING, RUNNING, FAILED = "idle", "uploading", "running", "failed"
 
 
 async def _forget_upload(user_id: str, project_id: str | None, key: str) -> None:
@@ -101,15 +63,9 @@ async def _forget_upload(user_id: str, project_id: str | None, key: str) -> None
         return  # an orphaned file costs storage only; the user's outcome is unchanged
 
 
-class TranscriptionState(rx.State):
+class TranscriptionState(TranscriptionSettingsMixin, rx.State):
     """Settings and progress of one transcription; the audio itself never enters state."""
 
-    model_label: rx.Field[str] = rx.field(DEFAULT_MODEL_LABEL)
-    onset_threshold: float = _DEFAULT_KNOBS.onset_threshold
-    frame_threshold: float = _DEFAULT_KNOBS.frame_threshold
-    min_note_ms: rx.Field[int] = rx.field(_DEFAULT_KNOBS.min_note_ms)
-    range_start_bar: rx.Field[int] = rx.field(1)
-    range_end_bar: rx.Field[int] = rx.field(9)
     status: str = IDLE
     upload_percent: int = 0
     message: str = ""
@@ -142,70 +98,6 @@ class TranscriptionState(rx.State):
         if self.status == RUNNING:
             return "Transcribing… this can take a minute."
         return self.message
-
-    @rx.var
-    def shows_thresholds(self) -> bool:
-        """Whether the chosen model reads the onset and frame thresholds."""
-        return MODEL_KNOBS[self._model()].thresholds
-
-    def _model(self) -> TranscriberModel:
-        return MODEL_OPTIONS.get(self.model_label, MODEL_OPTIONS[DEFAULT_MODEL_LABEL])
-
-    def _options(self, tempo_bpm: float) -> TranscriptionOptions:
-        return options_for(
-            self._model(),
-            self.onset_threshold,
-            self.frame_threshold,
-            float(self.min_note_ms),
-            tempo_bpm,
-        )
-
-    # --- settings ----------------------------------------------------------------------
-    @rx.event
-    def set_model_label(self, value: str) -> None:
-        """Choose Fast or Piano – accurate; the knobs go back to that model's defaults."""
-        if value not in MODEL_OPTIONS:
-            return
-        self.model_label = value
-        knobs = MODEL_KNOBS[MODEL_OPTIONS[value]]
-        self.onset_threshold = knobs.onset_threshold
-        self.frame_threshold = knobs.frame_threshold
-        self.min_note_ms = knobs.min_note_ms
-
-    @rx.event
-    def set_onset_threshold(self, value: list[int | float]) -> None:
-        """How sure the model must be that a note starts (0–1)."""
-        self.onset_threshold = round(min(1.0, max(0.0, float(value[0]))), 2)
-
-    @rx.event
-    def set_frame_threshold(self, value: list[int | float]) -> None:
-        """How sure the model must be that a note is still sounding (0–1)."""
-        self.frame_threshold = round(min(1.0, max(0.0, float(value[0]))), 2)
-
-    @rx.event
-    def set_min_note_ms(self, value: str) -> None:
-        """Shortest note kept, in milliseconds."""
-        try:
-            self.min_note_ms = min(2000, max(10, int(value)))
-        except ValueError:
-            return
-
-    @rx.event
-    def set_range_start_bar(self, value: str) -> None:
-        """First bar re-transcription replaces."""
-        try:
-            self.range_start_bar = max(1, int(value))
-        except ValueError:
-            return
-        self.range_end_bar = max(self.range_end_bar, self.range_start_bar + 1)
-
-    @rx.event
-    def set_range_end_bar(self, value: str) -> None:
-        """Bar where re-transcription stops replacing (exclusive)."""
-        try:
-            self.range_end_bar = max(self.range_start_bar + 1, int(value))
-        except ValueError:
-            return
 
     # --- new project from a recording --------------------------------------------------
     @rx.event
@@ -242,7 +134,7 @@ class TranscriptionState(rx.State):
         try:
             checked = check_audio(auth.user_id, upload.filename or "", len(data), staged=staged)
         except DomainError as exc:
-            self.status, self.message = FAILED, _message(exc)
+            self.status, self.message = FAILED, message_for(exc)
             return False
         if self.cancel_requested:
             self.status = IDLE
@@ -344,7 +236,7 @@ class TranscriptionState(rx.State):
                     limit = services.settings.max_active_jobs_per_user
                     self.message = TOO_MANY_JOBS_MESSAGE.format(limit=limit)
                 else:
-                    self.message = _message(exc)
+                    self.message = message_for(exc)
             return None
         async with self:
             await (await self.get_state(MinutesState)).load(user_id)
@@ -416,7 +308,7 @@ class TranscriptionState(rx.State):
                     limit = services.settings.max_active_jobs_per_user
                     self.message = TOO_MANY_JOBS_MESSAGE.format(limit=limit)
                 else:
-                    self.message = _message(exc)
+                    self.message = message_for(exc)
             return None
         async with self:
             await (await self.get_state(MinutesState)).load(user_id)
