@@ -11,7 +11,7 @@ import json
 
 import reflex as rx
 
-from keycraft.services import projects
+from keycraft.services import project_fill, projects
 from keycraft.services.domain import Project
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.notes import edits
@@ -28,7 +28,14 @@ MESSAGES: dict[type[DomainError], str] = {
     Conflict: "This project was changed in another tab. Reload the page to continue.",
     NotFound: "This project no longer exists.",
     edits.InvalidEdit: "That edit would put a note outside the piano's range.",
-    edits.TooManyNotes: f"A project can hold at most {edits.MAX_NOTES:,} notes.",
+    edits.TooManyNotes: (
+        f"That would take this project past {edits.MAX_NOTES:,} notes, the most a project"
+        " can hold. Nothing was changed: delete some notes first."
+    ),
+    project_fill.TooManyImportedNotes: (
+        f"That file has more than {edits.MAX_NOTES:,} notes, the most a project can hold."
+        " Nothing was imported."
+    ),
     InvalidMidiFile: "That file is not a MIDI file, or it is damaged. Nothing was imported.",
     UnsupportedMidiFile: "Type 2 MIDI files are not supported. Nothing was imported.",
     NoNotesInMidi: "That MIDI file has no piano notes. Nothing was imported.",
