@@ -43,6 +43,7 @@ from keycraft.config import Settings
 from keycraft.manage import migrate
 from keycraft.services import projects
 from keycraft.services.container import Services, build_services, override_services
+from keycraft.services.notes import roll_json
 from keycraft.services.notes.edits import pedal_rows
 from keycraft.services.notes.roll_events import CommandEvent, CommitEvent, NoteRow
 from keycraft.services.notes.session import EditingSession
@@ -109,7 +110,8 @@ def profile(repo: SqlModelRepository, count: int) -> dict[str, object]:
         ),
         "EditingSession(notes)": lambda: EditingSession(stored.notes, stored.pedals),
         "session.rows()": session.rows,
-        "json of the rows (notes_json)": lambda: _compact(rows),
+        "json of the rows (notes_json, before)": lambda: _compact(rows),
+        "roll_json.notes_json (both steps, now)": lambda: roll_json.notes_json(session.notes),
         "pedal rows": lambda: _compact(pedal_rows(session.pedals)),
         "Reflex delta json (notes_json string)": lambda: json_dumps(delta),
         "pickle EditingSession": lambda: pickle.dumps(session),

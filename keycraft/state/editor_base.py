@@ -22,6 +22,7 @@ from keycraft.services.notes.midi_io import (
     UnsupportedMidiFile,
 )
 from keycraft.services.notes.pedal import InvalidPedal
+from keycraft.services.notes.roll_json import notes_json
 from keycraft.services.notes.session import EditingSession, ServerEdit
 
 MESSAGES: dict[type[DomainError], str] = {
@@ -88,7 +89,7 @@ class EditorBase(rx.State, mixin=True):
     def _reload_notes(self) -> None:
         """Send every note and the pedal to the roll again (a load, or a refused edit)."""
         if self._session is not None:
-            self.notes_json = _compact(self._session.rows())
+            self.notes_json = notes_json(self._session.notes)
             self.pedals_json = _compact(edits.pedal_rows(self._session.pedals))
             self.load_revision += 1
 
