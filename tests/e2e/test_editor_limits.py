@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import mido
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from keycraft.services.domain import Note, Project
 from keycraft.services.notes.edits import MAX_NOTES
@@ -95,7 +95,7 @@ def test_a_paste_or_an_import_past_the_limit_is_refused_with_a_visible_reason(
     expect(message).to_have_count(0)
 
     # A file with one note more than a project holds: replacing the notes is refused...
-    huge = {"name": "Huge.mid", "mimeType": "audio/midi", "buffer": _midi_with(MAX_NOTES + 1)}
+    huge = FilePayload(name="Huge.mid", mimeType="audio/midi", buffer=_midi_with(MAX_NOTES + 1))
     page.get_by_test_id("import-midi").set_input_files(huge)
     page.get_by_test_id("import-choice-replace").click()
     expect(message).to_be_visible(timeout=30_000)
