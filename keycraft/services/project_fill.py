@@ -9,12 +9,29 @@ from pathlib import PurePosixPath
 
 from keycraft.services import projects
 from keycraft.services.domain import BeatTrack, Note, PedalSpan, Project, ProjectTiming
+from keycraft.services.errors import DomainError
+from keycraft.services.notes.edits import MAX_NOTES
 from keycraft.services.notes.midi_io import ImportedMidi
 from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.repository.port import Repository
 
 REPLACE, NEW_PROJECT = "replace", "new"
 """The two answers to "this project already has notes": replace them, or start another."""
+
+
+class TooManyImportedNotes(DomainError):
+    """A file holds more notes than a project can (``MAX_NOTES``)."""
+
+
+def check_note_count(imported: ImportedMidi) -> ImportedMidi:
+    """``imported`` if a project can hold all its notes.
+
+    Raises:
+        TooManyImportedNotes: it has more than ``MAX_NOTES`` notes.
+    """
+    if len(imported.notes) > MAX_NOTES:
+        raise TooManyImportedNotes(f"{len(imported.notes)} notes")
+    return imported
 
 
 def needs_choice(note_count: int) -> bool:
@@ -36,9 +53,11 @@ def with_imported_maps(project: Project, imported: ImportedMidi) -> Project:
     """``project`` with the file's tempo and metre maps and pedal, checked before any change.
 
     Raises:
+        TooManyImportedNotes: the file has more notes than a project can hold.
         InvalidTempo, InvalidTimeSignature, InvalidTempoMap: a map the editor cannot take.
         InvalidPedal: pedal spans that cannot be stored.
     """
+    check_note_count(imported)
     return replace(
         project,
         tempo_bpm=projects.check_tempo(imported.tempo_bpm),
@@ -59,8 +78,10 @@ def create_from_midi(
     """Store a new project holding an imported MIDI file's notes, tempo, metre and pedal.
 
     Raises:
+        TooManyImportedNotes: the file has more notes than a project can hold.
         InvalidTitle, InvalidTempo, InvalidTimeSignature, InvalidTempoMap, InvalidPedal.
     """
+    check_note_count(imported)
     return projects.create_project(
         repo,
         user_id,

@@ -11,7 +11,7 @@ import json
 
 import reflex as rx
 
-from keycraft.services import projects
+from keycraft.services import project_fill, projects
 from keycraft.services.domain import Project
 from keycraft.services.errors import Conflict, DomainError, NotFound
 from keycraft.services.notes import edits
@@ -22,13 +22,21 @@ from keycraft.services.notes.midi_io import (
     UnsupportedMidiFile,
 )
 from keycraft.services.notes.pedal import InvalidPedal
+from keycraft.services.notes.roll_json import notes_json
 from keycraft.services.notes.session import EditingSession, ServerEdit
 
 MESSAGES: dict[type[DomainError], str] = {
     Conflict: "This project was changed in another tab. Reload the page to continue.",
     NotFound: "This project no longer exists.",
     edits.InvalidEdit: "That edit would put a note outside the piano's range.",
-    edits.TooManyNotes: f"A project can hold at most {edits.MAX_NOTES:,} notes.",
+    edits.TooManyNotes: (
+        f"That would take this project past {edits.MAX_NOTES:,} notes, the most a project"
+        " can hold. Nothing was changed: delete some notes first."
+    ),
+    project_fill.TooManyImportedNotes: (
+        f"That file has more than {edits.MAX_NOTES:,} notes, the most a project can hold."
+        " Nothing was imported."
+    ),
     InvalidMidiFile: "That file is not a MIDI file, or it is damaged. Nothing was imported.",
     UnsupportedMidiFile: "Type 2 MIDI files are not supported. Nothing was imported.",
     NoNotesInMidi: "That MIDI file has no piano notes. Nothing was imported.",
@@ -81,7 +89,7 @@ class EditorBase(rx.State, mixin=True):
     def _reload_notes(self) -> None:
         """Send every note and the pedal to the roll again (a load, or a refused edit)."""
         if self._session is not None:
-            self.notes_json = _compact(self._session.rows())
+            self.notes_json = notes_json(self._session.notes)
             self.pedals_json = _compact(edits.pedal_rows(self._session.pedals))
             self.load_revision += 1
 

@@ -1,6 +1,7 @@
 """New projects from MIDI files, and filling a saved project, on a migrated SQLite database."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from keycraft.manage import migrate
 from keycraft.services import project_fill
 from keycraft.services.domain import Note, TempoChange, TimeSignature
 from keycraft.services.errors import NotFound
+from keycraft.services.notes.edits import MAX_NOTES
 from keycraft.services.notes.midi_io import export_midi, import_midi
 from keycraft.services.repository.port import Repository
 from keycraft.services.repository.sql_base import make_engine
@@ -36,6 +38,15 @@ def test_a_midi_file_becomes_a_new_project_with_its_tempo_and_metre(repo: Reposi
     assert (stored.title, set(stored.notes)) == ("月光", set(notes))
     assert (stored.tempo_bpm, stored.time_signature) == (84.0, TimeSignature(6, 8))
     assert stored.tempo_changes == (TempoChange(1920, 70.0),)
+
+
+def test_a_file_with_more_notes_than_a_project_holds_stores_nothing(repo: Repository) -> None:
+    user = repo.create_user(make_user())
+    notes = tuple(Note(i * 10, 10, 60, 90) for i in range(MAX_NOTES + 1))
+    imported = replace(import_midi(export_midi(notes[:1], 120.0, TimeSignature())), notes=notes)
+    with pytest.raises(project_fill.TooManyImportedNotes):
+        project_fill.create_from_midi(repo, user.id, "Too many", imported, T0)
+    assert repo.list_projects(user.id) == []
 
 
 def test_a_saved_project_is_filled_with_notes_and_its_recording(repo: Repository) -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from keycraft.services import project_fill, projects
 from keycraft.services.domain import Note, TempoChange, TimeSignature, TimeSignatureChange
+from keycraft.services.notes.edits import MAX_NOTES
 from keycraft.services.notes.midi_io import ImportedMidi
 from tests.support.factories import make_project, make_user
 
@@ -49,3 +50,11 @@ def test_the_files_maps_replace_the_projects_after_being_checked() -> None:
     assert (timed.id, timed.title, timed.notes) == (project.id, project.title, project.notes)
     with pytest.raises(projects.InvalidTempo):
         project_fill.with_imported_maps(project, _imported(tempo_bpm=900.0))
+
+
+def test_a_file_with_more_notes_than_a_project_holds_is_refused() -> None:
+    project = make_project(make_user())
+    full = tuple(Note(i * 10, 10, 60, 90) for i in range(MAX_NOTES))
+    assert project_fill.with_imported_maps(project, _imported(notes=full)).id == project.id
+    with pytest.raises(project_fill.TooManyImportedNotes):
+        project_fill.with_imported_maps(project, _imported(notes=(*full, Note(0, 10, 61, 90))))
