@@ -37,6 +37,7 @@ from keycraft.services.domain import (
     encode_time_signature_changes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
+from keycraft.services.note_chunks import NoteChunksEdit, overlay
 from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.repository.sql_admin import SqlAdminMixin
 from keycraft.services.repository.sql_auth import SqlAuthMixin
@@ -44,6 +45,12 @@ from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, r
 from keycraft.services.repository.sql_billing import SqlBillingMixin
 from keycraft.services.repository.sql_experiments import SqlExperimentsMixin
 from keycraft.services.repository.sql_jobs import SqlJobsMixin
+from keycraft.services.repository.sql_note_chunks import (
+    clear_chunks,
+    compact_if_due,
+    stored_chunks,
+    write_chunks,
+)
 from keycraft.services.repository.sql_tables import (
     DownloadQuotaRow,
     ProjectRow,
@@ -117,8 +124,8 @@ def _quota_from_row(row: DownloadQuotaRow) -> DownloadQuota:
     )
 
 
-def _project_from_row(row: ProjectRow) -> Project:
-    notes: tuple[Note, ...] = decode_notes(row.notes_blob)
+def _project_from_row(row: ProjectRow, chunks: dict[int, tuple[Note, ...]]) -> Project:
+    notes = overlay(decode_notes(row.notes_blob), chunks)
     return Project(
         id=row.id,
         user_id=row.user_id,
@@ -139,22 +146,36 @@ def _project_from_row(row: ProjectRow) -> Project:
     )
 
 
-def _project_values(project: Project) -> dict[str, Any]:
+def _project_meta_values(project: Project) -> dict[str, Any]:
+    """The columns an editor save always writes (small: no notes, maps or pedal)."""
     return {
         "title": project.title,
         "tempo_bpm": project.tempo_bpm,
         "time_sig_num": project.time_signature.numerator,
         "time_sig_den": project.time_signature.denominator,
-        "note_count": len(project.notes),
-        "notes_blob": encode_notes(project.notes),
+        "source_audio_key": project.source_audio_key,
+        "updated_at": project.updated_at,
+    }
+
+
+def _project_content_values(project: Project) -> dict[str, Any]:
+    """The columns of the pedal, tempo and metre maps and beat track."""
+    return {
         "tempo_changes_json": encode_tempo_changes(project.tempo_changes),
         "time_signature_changes_json": encode_time_signature_changes(
             project.time_signature_changes
         ),
         "pedals_json": encode_pedals(project.pedals),
         "beat_track_json": encode_beat_track(project.beat_track),
-        "source_audio_key": project.source_audio_key,
-        "updated_at": project.updated_at,
+    }
+
+
+def _project_values(project: Project) -> dict[str, Any]:
+    return {
+        **_project_meta_values(project),
+        **_project_content_values(project),
+        "note_count": len(project.notes),
+        "notes_blob": encode_notes(project.notes),
     }
 
 
@@ -351,7 +372,7 @@ class SqlModelRepository(
             row = db.get(ProjectRow, project_id)
             if row is None or row.user_id != user_id:
                 return None
-            return _project_from_row(row)
+            return _project_from_row(row, stored_chunks(db, project_id))
 
     def list_projects(self, user_id: str) -> list[ProjectSummary]:
         """See the port."""
@@ -392,22 +413,60 @@ class SqlModelRepository(
                 )
                 .values(version=expected_version + 1, **_project_values(project))
             )
-            if rowcount(result) == 0:
-                exists = db.execute(
-                    select(func.count())
-                    .select_from(ProjectRow)
-                    .where(
-                        col(ProjectRow.id) == project.id,
-                        col(ProjectRow.user_id) == project.user_id,
-                    )
-                ).one()[0]
-                raise Conflict(project.id) if exists else NotFound(project.id)
+            self._check_saved(db, result, project)
+            # The new base holds every note: earlier overlays would hide some of them.
+            clear_chunks(db, project.id)
             # Only created_at is unknown to the caller; re-reading and decoding every note
             # after each save would cost more than the write itself on large projects.
-            created_at = db.execute(
-                select(col(ProjectRow.created_at)).where(col(ProjectRow.id) == project.id)
-            ).scalar_one()
+            created_at = self._created_at(db, project.id)
         return replace(project, version=expected_version + 1, created_at=aware(created_at))
+
+    def save_project_edit(
+        self, project: Project, expected_version: int, edit: NoteChunksEdit
+    ) -> Project:
+        """See the port: one version-checked UPDATE of the small columns, then the overlays.
+
+        Both are in one transaction, so a refused version writes no overlay.
+        """
+        values = {**_project_meta_values(project), "note_count": edit.note_count}
+        if edit.content_changed:
+            values.update(_project_content_values(project))
+        with self._tx() as db:
+            result = db.execute(
+                update(ProjectRow)
+                .where(
+                    col(ProjectRow.id) == project.id,
+                    col(ProjectRow.user_id) == project.user_id,
+                    col(ProjectRow.version) == expected_version,
+                )
+                .values(version=expected_version + 1, **values)
+            )
+            self._check_saved(db, result, project)
+            write_chunks(db, project.id, edit.chunks)
+            compact_if_due(db, project.id)
+            created_at = self._created_at(db, project.id)
+        return replace(project, version=expected_version + 1, created_at=aware(created_at))
+
+    @staticmethod
+    def _check_saved(db: Any, result: Any, project: Project) -> None:
+        """Raise ``Conflict`` or ``NotFound`` when a version-checked UPDATE matched no row."""
+        if rowcount(result) != 0:
+            return
+        exists = db.execute(
+            select(func.count())
+            .select_from(ProjectRow)
+            .where(
+                col(ProjectRow.id) == project.id,
+                col(ProjectRow.user_id) == project.user_id,
+            )
+        ).one()[0]
+        raise Conflict(project.id) if exists else NotFound(project.id)
+
+    @staticmethod
+    def _created_at(db: Any, project_id: str) -> datetime:
+        return db.execute(
+            select(col(ProjectRow.created_at)).where(col(ProjectRow.id) == project_id)
+        ).scalar_one()
 
     def save_project_settings(
         self, user_id: str, project_id: str, settings: ProjectSettings
