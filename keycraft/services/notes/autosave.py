@@ -188,9 +188,9 @@ def save_job(
     if len(indexes) > MAX_OVERLAY_CHUNKS:
         notes = tuple(session.notes.values())
         return SaveJob(ticket, project, session.pedals, None, notes, indexes, key)
-    edit = NoteChunksEdit(
-        session.chunk_notes(indexes), len(session.notes), key != tracker.stored_content_key
-    )
+    # A tracker pickled before the key existed has none: the content is written once.
+    stored_key = getattr(tracker, "stored_content_key", None)
+    edit = NoteChunksEdit(session.chunk_notes(indexes), len(session.notes), key != stored_key)
     return SaveJob(ticket, project, session.pedals, edit, (), indexes, key)
 
 

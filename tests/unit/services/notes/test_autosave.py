@@ -254,3 +254,15 @@ def test_saves_of_edits_reload_as_the_session_shows_them() -> None:
     assert stored is not None
     assert stored.notes == tuple(sorted(session.notes.values(), key=note_order))
     assert stored.pedals == session.pedals == (PedalSpan(0, 960),)
+
+
+def test_a_tracker_stored_before_content_keys_writes_the_content_once() -> None:
+    tracker = AutosaveTracker()
+    del tracker.stored_content_key  # as unpickled from a state stored by an older release
+    session = EditingSession(make_notes(2))
+    session.delete([next(iter(session.notes))])
+    tracker.edited()
+    job = save_job(tracker, make_project(make_user()), session, 0.0)
+    assert job is not None and job.edit is not None and job.edit.content_changed
+    tracker.finished_inline(job.ticket, job.content_key)
+    assert tracker.stored_content_key == job.content_key
