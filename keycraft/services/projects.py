@@ -19,6 +19,7 @@ from keycraft.services.domain import (
     TimeSignatureChange,
 )
 from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.note_chunks import NoteChunksEdit
 from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.project_settings import ProjectSettings, clean_settings
 from keycraft.services.repository.port import Repository
@@ -274,3 +275,38 @@ def save_content(
         updated_at=now,
     )
     return repo.save_project(updated, project.version)
+
+
+def save_edit(
+    repo: Repository,
+    project: Project,
+    edit: NoteChunksEdit,
+    now: datetime,
+    *,
+    pedals: Iterable[PedalSpan],
+) -> Project:
+    """Save an editor edit over ``project`` at its version: only the note chunks it touched.
+
+    The title, tempo and metre are always written (they are small); the pedal and later
+    tempo and metre changes only when ``edit.content_changed``.
+
+    Raises:
+        InvalidTempo, InvalidTimeSignature, InvalidTempoMap: a tempo or metre not allowed.
+        InvalidPedal: pedal spans that overlap or do not last.
+        Conflict: another save (e.g. another tab) landed since ``project`` was read.
+        NotFound: the project was deleted.
+    """
+    updated = replace(
+        project,
+        tempo_bpm=check_tempo(project.tempo_bpm),
+        time_signature=check_time_signature(project.time_signature),
+        updated_at=now,
+    )
+    if edit.content_changed:
+        updated = replace(
+            updated,
+            tempo_changes=check_tempo_changes(project.tempo_changes),
+            time_signature_changes=check_time_signature_changes(project.time_signature_changes),
+            pedals=check_pedals(pedals),
+        )
+    return repo.save_project_edit(updated, project.version, edit)

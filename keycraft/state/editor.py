@@ -38,6 +38,7 @@ from keycraft.services import projects
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, Project, ProjectTiming
 from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.notes.autosave import content_key
 from keycraft.services.notes.session import EditingSession
 from keycraft.state.auth import AuthState
 from keycraft.state.editor_base import error_message
@@ -84,7 +85,7 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
     def _show(self, project: Project) -> None:
         self._project = project
         self._session = EditingSession(project.notes, project.pedals)
-        self._autosave.reset()
+        self._autosave.reset(content_key(project, project.pedals))
         self._show_settings(project.settings)
         self._show_session()
 

@@ -72,14 +72,7 @@ class EditorSaveMixin(EditorBase, mixin=True):
         return self.__class__.autosave
 
     def _begin_save(self) -> SaveJob | None:
-        session = self._session
-        job = save_job(
-            self._autosave,
-            self._project if session is not None else None,
-            session.notes.values() if session is not None else (),
-            session.pedals if session is not None else (),
-            time.time(),
-        )
+        job = save_job(self._autosave, self._project, self._session, time.time())
         # Assigned, not only mutated in place, so a Redis-held state stores the tracker.
         self.saved_seq = self._autosave.saved_client_seq
         if job is not None:
@@ -94,15 +87,18 @@ class EditorSaveMixin(EditorBase, mixin=True):
         inline: bool = False,
     ) -> None:
         if error is not None or saved is None or self._project is None:
+            if self._session is not None:
+                # Kept for the next save: the chunks it would have written are still unsaved.
+                self._session.restore_dirty_chunks(job.chunk_indexes)
             self._autosave.failed()
             self.save_status = SAVE_FAILED
             self.message = error_message(error) if error is not None else SAVE_FAILED_MESSAGE
             return
         self._project = after_save(self._project, saved)
         if inline:
-            self._autosave.finished_inline(job.ticket)
+            self._autosave.finished_inline(job.ticket, job.content_key)
         else:
-            self._autosave.finished(job.ticket)
+            self._autosave.finished(job.ticket, job.content_key)
         self.saved_seq = self._autosave.saved_client_seq
         if not self._autosave.dirty:
             self.save_status = SAVED

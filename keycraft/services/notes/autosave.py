@@ -6,6 +6,11 @@ several earlier events still unacknowledged (a key-repeat burst), or a save is r
 one background saver writes the latest notes, coalescing everything that arrives while
 it writes; never more than one save is in flight.
 
+A save writes what changed since the last one, not the whole piece: the note chunks
+(``note_chunks``) the edits touched, taken from the session when the save begins (and
+given back to it if the save fails), and the pedal and maps only when they changed. An
+edit touching more chunks than an overlay save holds (an import, a retime) saves every note.
+
 The tracker is plain data (picklable) kept in the editor state. The browser numbers its
 edits; the tracker says which number the latest finished save covers, so the page knows
 whether anything is still unsaved. An export asked for while a save runs waits for it here.
@@ -13,12 +18,13 @@ whether anything is still unsaved. An export asked for while a save runs waits f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from keycraft.services import projects
 from keycraft.services.domain import Note, PedalSpan, Project
+from keycraft.services.note_chunks import MAX_OVERLAY_CHUNKS, NoteChunksEdit
+from keycraft.services.notes.session import EditingSession
 from keycraft.services.repository.port import Repository
 
 STALE_SAVE_S = 30.0
@@ -43,6 +49,8 @@ class AutosaveTracker:
     saved_client_seq: int = 0
     in_flight_since_s: float | None = None
     export_wanted: bool = False
+    stored_content_key: int | None = None
+    """``content_key`` of the pedal and maps as last stored (None: unknown, so write them)."""
 
     def received(self, client_seq: int | None) -> None:
         """Note the number of an event from the browser (edit or not)."""
@@ -96,16 +104,18 @@ class AutosaveTracker:
         self.in_flight_since_s = now_s
         return SaveTicket(self.edit_count, self.client_seq)
 
-    def finished(self, ticket: SaveTicket) -> None:
-        """Record a successful save of ``ticket``."""
+    def finished(self, ticket: SaveTicket, content_key: int | None = None) -> None:
+        """Record a successful save of ``ticket`` (which stored content ``content_key``)."""
+        if content_key is not None:
+            self.stored_content_key = content_key
         self.saved_edit_count = max(self.saved_edit_count, ticket.edit_count)
         self.saved_client_seq = max(self.saved_client_seq, ticket.client_seq)
         if not self.dirty:
             self.saved_client_seq = self.client_seq
 
-    def finished_inline(self, ticket: SaveTicket) -> None:
+    def finished_inline(self, ticket: SaveTicket, content_key: int | None = None) -> None:
         """Record a successful inline save: it covered everything and no saver runs."""
-        self.finished(ticket)
+        self.finished(ticket, content_key)
         self.in_flight_since_s = None
 
     def failed(self) -> None:
@@ -130,44 +140,69 @@ class AutosaveTracker:
             self.export_wanted = False
         return ready
 
-    def reset(self) -> None:
-        """Forget everything (a project was (re)loaded from storage)."""
+    def reset(self, content_key: int | None = None) -> None:
+        """Forget everything (a project was (re)loaded from storage, with ``content_key``)."""
+        self.stored_content_key = content_key
         self.edit_count = self.saved_edit_count = 0
         self.in_flight_since_s = None
         self.export_wanted = False
 
 
+def content_key(project: Project, pedals: tuple[PedalSpan, ...]) -> int:
+    """A fingerprint of what a save writes beside the notes: pedal, maps and beat track."""
+    return hash((pedals, project.tempo_changes, project.time_signature_changes, project.beat_track))
+
+
 @dataclass(frozen=True, slots=True)
 class SaveJob:
-    """One save to write: the open project, its notes and pedal, and the edits it covers."""
+    """One save to write: the open project, what changed of its notes, and its pedal.
+
+    ``edit`` holds the touched note chunks, or is None when every note is written
+    (``notes``); ``chunk_indexes`` are the chunks the session gave the job.
+    """
 
     ticket: SaveTicket
     project: Project
-    notes: tuple[Note, ...]
     pedals: tuple[PedalSpan, ...]
+    edit: NoteChunksEdit | None
+    notes: tuple[Note, ...] = ()
+    chunk_indexes: frozenset[int] = frozenset()
+    content_key: int = 0
 
 
 def save_job(
     tracker: AutosaveTracker,
     project: Project | None,
-    notes: Iterable[Note],
-    pedals: tuple[PedalSpan, ...],
+    session: EditingSession | None,
     now_s: float,
 ) -> SaveJob | None:
-    """Begin the next save of ``project``; None when nothing is left to save (or no project)."""
+    """Begin the next save of ``project``; None when nothing is left to save (or no project).
+
+    The session's edited chunks move into the job (``EditingSession.take_dirty_chunks``).
+    """
     ticket = tracker.begin(now_s)
-    if ticket is None or project is None:
+    if ticket is None or project is None or session is None:
         return None
-    return SaveJob(ticket, project, tuple(notes), pedals)
+    indexes = session.take_dirty_chunks()
+    key = content_key(project, session.pedals)
+    if len(indexes) > MAX_OVERLAY_CHUNKS:
+        notes = tuple(session.notes.values())
+        return SaveJob(ticket, project, session.pedals, None, notes, indexes, key)
+    # A tracker pickled before the key existed has none: the content is written once.
+    stored_key = getattr(tracker, "stored_content_key", None)
+    edit = NoteChunksEdit(session.chunk_notes(indexes), len(session.notes), key != stored_key)
+    return SaveJob(ticket, project, session.pedals, edit, (), indexes, key)
 
 
 def run_save(repo: Repository, job: SaveJob, now: datetime) -> Project:
-    """Store the job's notes and pedal over its project; blocking, so run it in a thread.
+    """Store what the job changed over its project; blocking, so run it in a thread.
 
     Raises:
         DomainError: the save was refused (``Conflict``, ``NotFound``, a bad pedal...).
     """
-    return projects.save_content(repo, job.project, job.notes, now, pedals=job.pedals)
+    if job.edit is None:
+        return projects.save_content(repo, job.project, job.notes, now, pedals=job.pedals)
+    return projects.save_edit(repo, job.project, job.edit, now, pedals=job.pedals)
 
 
 def after_save(open_project: Project, saved: Project) -> Project:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from keycraft.services.domain import Note, PedalSpan, ProjectTiming
+from keycraft.services.note_chunks import chunk_index, note_order
 from keycraft.services.notes import edits
 from keycraft.services.notes.edits import EditorNote, NoteChangeset, NoteMap, UndoHistory
 from keycraft.services.notes.pedal import check_pedals
@@ -36,7 +37,10 @@ class EditingSession:
         self._history = UndoHistory()
         self._clipboard: tuple[Note, ...] = ()
         self._next_id = 0
+        # Chunks (``note_chunks``) an edit touched since the last save took them.
+        self._dirty_chunks: set[int] = set()
         self.replace_all(notes, record=False)
+        self._dirty_chunks.clear()  # the notes as loaded are stored already
 
     # --- pickling ----------------------------------------------------------------------
     # Reflex pickles backend state after events; thousands of Note objects pickle slowly,
@@ -52,6 +56,7 @@ class EditingSession:
             "clipboard": self._clipboard,
             "next_id": self._next_id,
             "pedals": [(p.start_tick, p.end_tick) for p in self._pedals],
+            "dirty_chunks": sorted(self._dirty_chunks),
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -65,6 +70,7 @@ class EditingSession:
         self._clipboard = state["clipboard"]
         self._next_id = state["next_id"]
         self._pedals = tuple(PedalSpan(start, end) for start, end in state.get("pedals", ()))
+        self._dirty_chunks = set(state.get("dirty_chunks", ()))
 
     # --- reading ----------------------------------------------------------------------
     @property
@@ -92,6 +98,28 @@ class EditingSession:
         """How many notes a paste would add."""
         return len(self._clipboard)
 
+    def take_dirty_chunks(self) -> frozenset[int]:
+        """The chunks edited since the last call (a save writes them); they count as clean now."""
+        taken = frozenset(self._dirty_chunks)
+        self._dirty_chunks.clear()
+        return taken
+
+    def restore_dirty_chunks(self, indexes: Iterable[int]) -> None:
+        """Mark ``indexes`` edited again (the save that took them failed)."""
+        self._dirty_chunks.update(indexes)
+
+    def chunk_notes(self, indexes: Iterable[int]) -> tuple[tuple[int, tuple[Note, ...]], ...]:
+        """Every note now in each of ``indexes``, as ``(chunk, notes)`` in chunk order."""
+        wanted: dict[int, list[Note]] = {index: [] for index in sorted(indexes)}
+        if wanted:
+            for note in self._notes.values():
+                group = wanted.get(chunk_index(note))
+                if group is not None:
+                    group.append(note)
+        return tuple(
+            (index, tuple(sorted(group, key=note_order))) for index, group in wanted.items()
+        )
+
     def rows(self) -> list[dict[str, int | str]]:
         """Every note as a JSON-ready row, in time order."""
         ordered = sorted(self._notes.items(), key=lambda kv: (kv[1].start_tick, kv[1].pitch_midi))
@@ -112,6 +140,9 @@ class EditingSession:
     def _apply_step(self, changeset: NoteChangeset) -> NoteChangeset:
         """Apply notes and pedal of ``changeset``; return the changeset that undoes it."""
         self._notes, backward = edits.apply_changeset(self._notes, changeset)
+        # A note's old place (in ``backward``) and its new one both change stored chunks.
+        for step in (changeset, backward):
+            self._dirty_chunks.update(chunk_index(e.note) for e in step.upserts)
         if changeset.pedals is not None:
             backward = replace(backward, pedals=self._pedals)
             self._pedals = changeset.pedals

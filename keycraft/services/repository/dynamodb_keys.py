@@ -42,6 +42,16 @@ def project_notes_sk(project_id: str) -> str:
     return f"NOTES#{project_id}"
 
 
+def project_chunk_prefix(project_id: str) -> str:
+    """Sort key prefix of a project's note chunk overlays (see ``note_chunks``)."""
+    return f"NOTECHUNK#{project_id}#"
+
+
+def project_chunk_sk(project_id: str, chunk_index: int) -> str:
+    """Sort key of one note chunk overlay; zero-padded so key order is chunk order."""
+    return f"{project_chunk_prefix(project_id)}{chunk_index:06d}"
+
+
 PROFILE_SK = "PROFILE"
 QUOTA_SK = "QUOTA"
 EMAIL_SK = "EMAIL"

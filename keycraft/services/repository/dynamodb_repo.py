@@ -5,30 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.types import Binary
 from botocore.exceptions import ClientError
 
 from keycraft.services.clock import next_monthly_reset
 from keycraft.services.domain import (
     DownloadQuota,
-    Project,
-    ProjectSummary,
     QuotaDecision,
-    TimeSignature,
     User,
-    decode_beat_track,
-    decode_notes,
-    decode_pedals,
-    decode_tempo_changes,
-    decode_time_signature_changes,
-    encode_beat_track,
-    encode_notes,
-    encode_pedals,
-    encode_tempo_changes,
-    encode_time_signature_changes,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
-from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
 from keycraft.services.repository.dynamodb_admin import DynamoAdminMixin, role_member_sk, role_pk
 from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
 from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
@@ -45,11 +30,10 @@ from keycraft.services.repository.dynamodb_keys import (
     email_pk,
     iso,
     parse_iso,
-    project_notes_sk,
-    project_sk,
     stripe_customer_pk,
     user_pk,
 )
+from keycraft.services.repository.dynamodb_projects import DynamoProjectsMixin
 from keycraft.services.repository.dynamodb_sessions import DynamoSessionsMixin
 
 _MAX_WINDOW_RETRIES = 5
@@ -111,95 +95,6 @@ def _quota_from_item(item: dict[str, Any]) -> DownloadQuota:
     )
 
 
-def _project_meta_item(project: Project, version: int) -> dict[str, Any]:
-    return {
-        PK: user_pk(project.user_id),
-        SK: project_sk(project.id),
-        "id": project.id,
-        "user_id": project.user_id,
-        "title": project.title,
-        "tempo_bpm": str(project.tempo_bpm),
-        "time_sig_num": project.time_signature.numerator,
-        "time_sig_den": project.time_signature.denominator,
-        "note_count": len(project.notes),
-        "source_audio_key": project.source_audio_key,
-        "version": version,
-        "created_at": iso(project.created_at),
-        "updated_at": iso(project.updated_at),
-    }
-
-
-def _project_meta_update(project: Project, expected_version: int) -> dict[str, Any]:
-    """An ``Update`` of every metadata attribute but ``settings`` and ``key_name``, checked.
-
-    Not a ``Put``: the settings and the chosen key, changed by ``save_project_settings`` and
-    ``save_project_key`` on the same item, must survive a notes save.
-    """
-    item = _project_meta_item(project, expected_version + 1)
-    names = {f"#f{i}": name for i, name in enumerate(item) if name not in (PK, SK)}
-    values = {f":{ref[1:]}": item[name] for ref, name in names.items()}
-    # dump() drops Nones: an attribute that is None now (no recording) is removed.
-    sets = [f"{ref} = :{ref[1:]}" for ref, name in names.items() if item[name] is not None]
-    removes = [ref for ref, name in names.items() if item[name] is None]
-    values[":expected"] = expected_version
-    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-    return {
-        "Key": dump({PK: item[PK], SK: item[SK]}),
-        "UpdateExpression": expression,
-        "ConditionExpression": "version = :expected",
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": dump(values),
-    }
-
-
-def _project_notes_item(project: Project) -> dict[str, Any]:
-    return {
-        PK: user_pk(project.user_id),
-        SK: project_notes_sk(project.id),
-        "notes": Binary(encode_notes(project.notes)),
-        # Content like the notes, so listing projects never reads the maps either.
-        "tempo_changes": encode_tempo_changes(project.tempo_changes),
-        "time_signature_changes": encode_time_signature_changes(project.time_signature_changes),
-        "pedals": encode_pedals(project.pedals),
-        "beat_track": encode_beat_track(project.beat_track),
-    }
-
-
-def _summary_from_item(item: dict[str, Any]) -> ProjectSummary:
-    return ProjectSummary(
-        id=item["id"],
-        user_id=item["user_id"],
-        title=item["title"],
-        note_count=int(item["note_count"]),
-        created_at=parse_iso(item["created_at"]),
-        updated_at=parse_iso(item["updated_at"]),
-    )
-
-
-def _project_from_items(meta: dict[str, Any], notes: dict[str, Any] | None) -> Project:
-    blob = bytes(notes["notes"].value) if notes and "notes" in notes else b""
-    return Project(
-        id=meta["id"],
-        user_id=meta["user_id"],
-        title=meta["title"],
-        created_at=parse_iso(meta["created_at"]),
-        updated_at=parse_iso(meta["updated_at"]),
-        tempo_bpm=float(meta["tempo_bpm"]),
-        time_signature=TimeSignature(int(meta["time_sig_num"]), int(meta["time_sig_den"])),
-        notes=decode_notes(blob),
-        source_audio_key=meta.get("source_audio_key"),
-        version=int(meta["version"]),
-        tempo_changes=decode_tempo_changes((notes or {}).get("tempo_changes")),
-        time_signature_changes=decode_time_signature_changes(
-            (notes or {}).get("time_signature_changes")
-        ),
-        pedals=decode_pedals((notes or {}).get("pedals")),
-        beat_track=decode_beat_track((notes or {}).get("beat_track")),
-        settings=decode_settings(meta.get("settings")),
-        key_name=meta.get("key_name"),
-    )
-
-
 class DynamoDbRepository(
     DynamoSessionsMixin,
     DynamoAuthMixin,
@@ -207,6 +102,7 @@ class DynamoDbRepository(
     DynamoExperimentsMixin,
     DynamoAdminMixin,
     DynamoJobsMixin,
+    DynamoProjectsMixin,
     DynamoBase,
 ):
     """A :class:`~keycraft.services.repository.port.Repository` over one DynamoDB table."""
@@ -381,125 +277,3 @@ class DynamoDbRepository(
                 )
         except ClientError:
             return
-
-    # --- projects ---------------------------------------------------------------------
-    def create_project(self, project: Project) -> Project:
-        """See the port."""
-        with self._calls():
-            self._client.transact_write_items(
-                TransactItems=[
-                    self._put(
-                        {
-                            **_project_meta_item(project, project.version),
-                            "settings": encode_settings(project.settings),
-                            # dump() drops None: an estimated key has no attribute.
-                            "key_name": project.key_name,
-                        },
-                        "attribute_not_exists(PK)",
-                    ),
-                    self._put(_project_notes_item(project)),
-                ]
-            )
-        return project
-
-    def get_project(self, user_id: str, project_id: str) -> Project | None:
-        """See the port."""
-        meta = self._get(user_pk(user_id), project_sk(project_id))
-        if meta is None:
-            return None
-        return _project_from_items(meta, self._get(user_pk(user_id), project_notes_sk(project_id)))
-
-    def list_projects(self, user_id: str) -> list[ProjectSummary]:
-        """See the port."""
-        items = self._query(
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=dump({":pk": user_pk(user_id), ":prefix": "PROJECT#"}),
-        )
-        summaries = [_summary_from_item(item) for item in items]
-        return sorted(summaries, key=lambda p: p.updated_at, reverse=True)
-
-    def save_project(self, project: Project, expected_version: int) -> Project:
-        """See the port: metadata (version-checked) and notes change in one transaction."""
-        current = self._get(user_pk(project.user_id), project_sk(project.id))
-        if current is None:
-            raise NotFound(project.id)
-        stored = Project(
-            id=project.id,
-            user_id=project.user_id,
-            title=project.title,
-            created_at=parse_iso(current["created_at"]),
-            updated_at=project.updated_at,
-            tempo_bpm=project.tempo_bpm,
-            time_signature=project.time_signature,
-            notes=project.notes,
-            source_audio_key=project.source_audio_key,
-            version=expected_version + 1,
-            tempo_changes=project.tempo_changes,
-            time_signature_changes=project.time_signature_changes,
-            pedals=project.pedals,
-            beat_track=project.beat_track,
-            settings=decode_settings(current.get("settings")),
-            key_name=current.get("key_name"),
-        )
-        update = {"TableName": self._table, **_project_meta_update(stored, expected_version)}
-        try:
-            with self._calls():
-                self._client.transact_write_items(
-                    TransactItems=[
-                        {"Update": update},
-                        self._put(_project_notes_item(stored)),
-                    ]
-                )
-        except ClientError as exc:
-            if self._get(user_pk(project.user_id), project_sk(project.id)) is None:
-                raise NotFound(project.id) from exc
-            raise Conflict(project.id) from exc
-        return stored
-
-    def save_project_settings(
-        self, user_id: str, project_id: str, settings: ProjectSettings
-    ) -> None:
-        """See the port: one conditional ``UpdateItem`` of the metadata item's ``settings``."""
-        try:
-            with self._calls():
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=dump({PK: user_pk(user_id), SK: project_sk(project_id)}),
-                    UpdateExpression="SET #settings = :settings",
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeNames={"#settings": "settings"},
-                    ExpressionAttributeValues=dump({":settings": encode_settings(settings)}),
-                )
-        except ClientError as exc:
-            raise NotFound(project_id) from exc
-
-    def save_project_key(self, user_id: str, project_id: str, key_name: str | None) -> None:
-        """See the port: a conditional ``UpdateItem`` that sets or removes ``key_name``."""
-        update: dict[str, Any] = (
-            {
-                "UpdateExpression": "SET #key = :key",
-                "ExpressionAttributeValues": dump({":key": key_name}),
-            }
-            if key_name is not None
-            else {"UpdateExpression": "REMOVE #key"}
-        )
-        try:
-            with self._calls():
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=dump({PK: user_pk(user_id), SK: project_sk(project_id)}),
-                    ConditionExpression="attribute_exists(PK)",
-                    ExpressionAttributeNames={"#key": "key_name"},
-                    **update,
-                )
-        except ClientError as exc:
-            raise NotFound(project_id) from exc
-
-    def delete_project(self, user_id: str, project_id: str) -> None:
-        """See the port."""
-        self._delete_keys(
-            [
-                {PK: user_pk(user_id), SK: project_sk(project_id)},
-                {PK: user_pk(user_id), SK: project_notes_sk(project_id)},
-            ]
-        )

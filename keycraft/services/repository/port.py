@@ -13,6 +13,7 @@ from keycraft.services.domain import (
     Session,
     User,
 )
+from keycraft.services.note_chunks import NoteChunksEdit
 from keycraft.services.project_settings import ProjectSettings
 from keycraft.services.repository.port_admin import AdminRepository
 from keycraft.services.repository.port_auth import AuthRepository
@@ -118,6 +119,20 @@ class Repository(
 
         Returns the stored project with ``version`` incremented. Raises ``Conflict`` when
         another save landed first and ``NotFound`` when the project is gone.
+        """
+        ...
+
+    def save_project_edit(
+        self, project: Project, expected_version: int, edit: NoteChunksEdit
+    ) -> Project:
+        """Store an editor save in proportion to the edit, if the stored version matches.
+
+        Writes ``project``'s metadata (title, tempo, metre, recording, ``updated_at``), the
+        note chunks of ``edit`` (each replaces what was stored in that chunk; the other
+        chunks are kept) and, only when ``edit.content_changed``, its pedal, later tempo and
+        metre changes and beat track. ``project.notes`` is not read. All of it lands at once
+        or not at all. Returns ``project`` with ``version`` incremented (its ``notes`` as
+        given). Raises ``Conflict`` and ``NotFound`` like :meth:`save_project`.
         """
         ...
 

@@ -106,6 +106,23 @@ class ProjectRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=_utc_column(index=True))
 
 
+class ProjectNoteChunkRow(SQLModel, table=True):
+    """One chunk overlay of a project's notes (see ``note_chunks``).
+
+    It replaces the notes the project's ``notes_blob`` holds in that chunk. Written by
+    editor saves, folded back into ``notes_blob`` by compaction and whole-project saves.
+    """
+
+    __tablename__ = "project_note_chunks"
+
+    project_id: str = Field(
+        primary_key=True, foreign_key="projects.id", max_length=32, ondelete="CASCADE"
+    )
+    chunk_index: int = Field(primary_key=True)
+    note_count: int = 0
+    notes_blob: bytes = Field(default=b"", sa_column=Column(LargeBinary, nullable=False))
+
+
 class StripeEventRow(SQLModel, table=True):
     """A Stripe event whose effect has been applied (or judged stale): replay protection."""
 

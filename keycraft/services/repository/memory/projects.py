@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from keycraft.services.domain import Project, ProjectSummary
 from keycraft.services.errors import Conflict, NotFound
+from keycraft.services.note_chunks import NoteChunksEdit, overlay
 from keycraft.services.project_settings import ProjectSettings
 from keycraft.services.repository.memory.base import MemoryBase
 from keycraft.services.repository.memory.copying import detached
@@ -71,6 +72,40 @@ class MemoryProjectsMixin(MemoryBase):
             )
             self._tables.projects[project.id] = stored
             return detached(stored)
+
+    def save_project_edit(
+        self, project: Project, expected_version: int, edit: NoteChunksEdit
+    ) -> Project:
+        """See the port: the touched chunks replace the stored notes there."""
+        with self._lock:
+            current = self._owned_project(project.user_id, project.id)
+            if current is None:
+                raise NotFound(project.id)
+            if current.version != expected_version:
+                raise Conflict(project.id)
+            content = detached(project) if edit.content_changed else current
+            stored = replace(
+                current,
+                title=project.title,
+                updated_at=project.updated_at,
+                tempo_bpm=project.tempo_bpm,
+                time_signature=project.time_signature,
+                source_audio_key=project.source_audio_key,
+                notes=overlay(current.notes, dict(edit.chunks)),
+                tempo_changes=content.tempo_changes,
+                time_signature_changes=content.time_signature_changes,
+                pedals=content.pedals,
+                beat_track=content.beat_track,
+                version=expected_version + 1,
+            )
+            self._tables.projects[project.id] = stored
+            return replace(
+                project,
+                version=stored.version,
+                created_at=current.created_at,
+                settings=current.settings,
+                key_name=current.key_name,
+            )
 
     def save_project_settings(
         self, user_id: str, project_id: str, settings: ProjectSettings

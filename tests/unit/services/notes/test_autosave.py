@@ -3,13 +3,18 @@
 from dataclasses import replace
 
 from keycraft.services.domain import PedalSpan
+from keycraft.services.note_chunks import NOTE_CHUNK_TICKS, note_order
 from keycraft.services.notes.autosave import (
     STALE_SAVE_S,
     AutosaveTracker,
     SaveTicket,
     after_save,
+    content_key,
+    run_save,
     save_job,
 )
+from keycraft.services.notes.session import EditingSession
+from keycraft.services.repository.memory import MemoryRepository
 from tests.support.factories import T0, make_notes, make_project, make_user
 
 
@@ -157,19 +162,60 @@ def test_an_edit_is_saved_inline_unless_in_a_burst_or_beside_a_running_saver() -
     assert tracker.start_saver(STALE_SAVE_S + 1)  # unless the running one is taken as lost
 
 
-def test_a_save_job_covers_the_notes_and_pedal_as_they_are_when_it_begins() -> None:
+def test_a_save_job_covers_the_chunks_edited_and_the_pedal_as_they_are_when_it_begins() -> None:
     tracker = AutosaveTracker()
     project = make_project(make_user())
-    notes = list(make_notes(2))
-    assert save_job(tracker, project, notes, (), 0.0) is None  # nothing edited yet
+    session = EditingSession(make_notes(2))
+    assert save_job(tracker, project, session, 0.0) is None  # nothing edited yet
     tracker.edited()
     tracker.received(5)
-    job = save_job(tracker, project, notes, (PedalSpan(0, 480),), 0.0)
-    assert job is not None
-    notes.append(make_notes(3)[2])
+    session.set_pedals([PedalSpan(0, 480)])
+    session.delete([next(iter(session.notes))])
+    job = save_job(tracker, project, session, 0.0)
+    assert job is not None and job.edit is not None
+    session.paste(NOTE_CHUNK_TICKS * 5)  # after the job began: left for the next one
     assert job.ticket == SaveTicket(edit_count=1, client_seq=5)
-    assert job.project is project and len(job.notes) == 2
+    assert job.project is project
+    assert job.edit.chunks == ((0, make_notes(2)[1:]),)
+    assert job.edit.note_count == 1 and job.edit.content_changed
     assert job.pedals == (PedalSpan(0, 480),)
+    assert session.take_dirty_chunks() == frozenset()
+
+
+def test_a_save_job_writes_the_pedal_and_maps_only_when_they_changed() -> None:
+    project = make_project(make_user())
+    tracker = AutosaveTracker()
+    tracker.reset(content_key(project, project.pedals))
+    session = EditingSession(project.notes, project.pedals)
+    session.delete([next(iter(session.notes))])
+    tracker.edited()
+    job = save_job(tracker, project, session, 0.0)
+    assert job is not None and job.edit is not None and not job.edit.content_changed
+    tracker.finished_inline(job.ticket, job.content_key)
+    session.set_pedals([PedalSpan(0, 480)])
+    tracker.edited()
+    job = save_job(tracker, project, session, 1.0)
+    assert job is not None and job.edit is not None and job.edit.content_changed
+
+
+def test_an_edit_over_many_chunks_saves_every_note() -> None:
+    tracker = AutosaveTracker()
+    session = EditingSession()
+    spread = [replace(make_notes(1)[0], start_tick=i * NOTE_CHUNK_TICKS) for i in range(60)]
+    session.replace_all(spread)
+    tracker.edited()
+    job = save_job(tracker, make_project(make_user()), session, 0.0)
+    assert job is not None and job.edit is None
+    assert sorted(job.notes, key=note_order) == sorted(spread, key=note_order)
+    assert len(job.chunk_indexes) == 60
+
+
+def test_a_failed_save_gives_its_chunks_back_to_the_session() -> None:
+    session = EditingSession(make_notes(3))
+    session.delete([next(iter(session.notes))])
+    taken = session.take_dirty_chunks()
+    session.restore_dirty_chunks(taken)
+    assert session.take_dirty_chunks() == taken == frozenset({0})
 
 
 def test_after_a_save_the_open_project_keeps_its_fields_and_takes_the_stored_version() -> None:
@@ -179,3 +225,44 @@ def test_after_a_save_the_open_project_keeps_its_fields_and_takes_the_stored_ver
     after = after_save(renamed, saved)
     assert (after.title, after.tempo_bpm) == ("Renamed meanwhile", 72.0)
     assert (after.version, after.pedals) == (saved.version, saved.pedals)
+
+
+def test_saves_of_edits_reload_as_the_session_shows_them() -> None:
+    repo = MemoryRepository()
+    user = repo.create_user(make_user())
+    project = repo.create_project(make_project(user, notes=400))
+    tracker = AutosaveTracker()
+    tracker.reset(content_key(project, project.pedals))
+    session = EditingSession(project.notes, project.pedals)
+    ids = list(session.notes)
+    edits = [
+        lambda: session.transpose(ids[:3], 2),
+        lambda: session.delete(ids[200:205]),
+        lambda: session.paste(NOTE_CHUNK_TICKS * 2),
+        lambda: session.undo(),
+        lambda: session.set_pedals([PedalSpan(0, 960)]),
+    ]
+    session.copy(ids[390:])
+    for number, edit in enumerate(edits, start=1):
+        edit()
+        tracker.edited()
+        job = save_job(tracker, project, session, float(number))
+        assert job is not None
+        project = after_save(project, run_save(repo, job, T0))
+        tracker.finished_inline(job.ticket, job.content_key)
+    stored = repo.get_project(user.id, project.id)
+    assert stored is not None
+    assert stored.notes == tuple(sorted(session.notes.values(), key=note_order))
+    assert stored.pedals == session.pedals == (PedalSpan(0, 960),)
+
+
+def test_a_tracker_stored_before_content_keys_writes_the_content_once() -> None:
+    tracker = AutosaveTracker()
+    del tracker.stored_content_key  # as unpickled from a state stored by an older release
+    session = EditingSession(make_notes(2))
+    session.delete([next(iter(session.notes))])
+    tracker.edited()
+    job = save_job(tracker, make_project(make_user()), session, 0.0)
+    assert job is not None and job.edit is not None and job.edit.content_changed
+    tracker.finished_inline(job.ticket, job.content_key)
+    assert tracker.stored_content_key == job.content_key

@@ -5,7 +5,6 @@ import pytest
 from keycraft.services.domain import Note
 from keycraft.services.notes.edits import (
     MAX_NOTES,
-    UNDO_LIMIT,
     EditorNote,
     InvalidEdit,
     NoteChangeset,
@@ -143,14 +142,13 @@ def _pair(notes: dict[str, Note]) -> tuple[NoteChangeset, NoteChangeset]:
     return forward, backward
 
 
-def test_undo_history_keeps_at_least_a_hundred_steps_and_drops_the_oldest() -> None:
-    assert UNDO_LIMIT >= 100
-    history = UndoHistory(limit=100)
+def test_undo_history_keeps_at_least_a_hundred_small_steps() -> None:
+    history = UndoHistory()
     for _ in range(150):
         history.record(*_pair(_notes()))
     count = 0
     while history.undo() is not None:
         count += 1
-    assert count == 100
+    assert count == 150
     history.record(NoteChangeset(), NoteChangeset())
     assert history.can_redo  # an empty edit does not clear the redo list
