@@ -4,14 +4,14 @@ from logging.config import fileConfig
 
 from sqlmodel import SQLModel
 
-import keycraft.services.repository.sql_admin_tables  # noqa: F401
-import keycraft.services.repository.sql_auth_tables  # noqa: F401  (registers the tables)
-import keycraft.services.repository.sql_experiments_tables  # noqa: F401
-import keycraft.services.repository.sql_jobs_tables  # noqa: F401
-import keycraft.services.repository.sql_tables  # noqa: F401  (registers the tables)
+import keycraft.services.repository.sql.admin_tables  # noqa: F401
+import keycraft.services.repository.sql.auth_tables  # noqa: F401  (registers the tables)
+import keycraft.services.repository.sql.experiments_tables  # noqa: F401
+import keycraft.services.repository.sql.jobs_tables  # noqa: F401
+import keycraft.services.repository.sql.tables  # noqa: F401  (registers the tables)
 from alembic import context
 from keycraft.config import get_settings
-from keycraft.services.repository.sql_base import make_engine
+from keycraft.services.repository.sql.base import make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -47,8 +47,8 @@ from keycraft.services.notes import roll_json
 from keycraft.services.notes.edits import pedal_rows
 from keycraft.services.notes.roll_events import CommandEvent, CommitEvent, NoteRow
 from keycraft.services.notes.session import EditingSession
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from keycraft.state.auth import AuthState
 from keycraft.state.editor import EditorState
 from keycraft.state.editor_base import _compact

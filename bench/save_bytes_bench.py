@@ -21,10 +21,10 @@ from keycraft.config import Settings
 from keycraft.manage import migrate
 from keycraft.services.domain import Note, Project
 from keycraft.services.note_chunks import NoteChunksEdit, chunk_index, split_chunks
-from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
+from keycraft.services.repository.dynamodb.repository import DynamoDbRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from tests.support.dynamodb_local import local_client, start_dynamodb_local
 from tests.support.factories import make_project, make_user
 from tests.support.write_meter import WriteMeter, meter_dynamodb, meter_sql

@@ -15,7 +15,7 @@ from keycraft.config import PROJECT_ROOT, Settings, get_settings
 def migrate(settings: Settings) -> str:
     """Bring the configured repository's schema up to date; return what was done."""
     if settings.repository == "dynamodb":
-        from keycraft.services.repository.dynamodb_factory import dynamodb_repository
+        from keycraft.services.repository.dynamodb.factory import dynamodb_repository
 
         dynamodb_repository(settings).create_table()
         return f"DynamoDB table {settings.dynamodb_table!r} ready"

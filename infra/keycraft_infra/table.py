@@ -9,7 +9,7 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from keycraft.services.repository.dynamodb_keys import TTL_ATTRIBUTE, table_definition
+from keycraft.services.repository.dynamodb.keys import TTL_ATTRIBUTE, table_definition
 
 _TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER}
 

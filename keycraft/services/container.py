@@ -40,15 +40,15 @@ _services: Services | None = None
 def build_repository(settings: Settings) -> Repository:
     """Create the repository adapter the settings name."""
     if settings.repository == "dynamodb":
-        from keycraft.services.repository.dynamodb_factory import dynamodb_repository
+        from keycraft.services.repository.dynamodb.factory import dynamodb_repository
 
         return dynamodb_repository(settings)
     if settings.repository == "memory":
         from keycraft.services.repository.memory import MemoryRepository
 
         return MemoryRepository()
-    from keycraft.services.repository.sql_base import make_engine
-    from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+    from keycraft.services.repository.sql.base import make_engine
+    from keycraft.services.repository.sql.repository import SqlModelRepository
 
     # The SQLite folder is created by `python -m keycraft.manage migrate`, not here: building
     # services must not touch the filesystem, and a missing database shows up in /api/health.

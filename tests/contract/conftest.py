@@ -10,11 +10,11 @@ import pytest
 
 from keycraft.config import Settings
 from keycraft.manage import migrate
-from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
+from keycraft.services.repository.dynamodb.repository import DynamoDbRepository
 from keycraft.services.repository.memory import MemoryRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from tests.support.dynamodb_local import local_client
 
 ADAPTERS = ["sqlite", "dynamodb", "memory"]

@@ -8,9 +8,9 @@ import pytest
 
 from keycraft.services.domain import Note
 from keycraft.services.note_chunks import NoteChunksEdit, chunk_index, split_chunks
-from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
+from keycraft.services.repository.dynamodb.repository import DynamoDbRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from tests.contract.conftest import _dynamodb, _sqlite
 from tests.support.factories import make_project, make_user
 from tests.support.write_meter import WriteMeter, meter_dynamodb, meter_sql

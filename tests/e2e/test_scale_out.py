@@ -21,7 +21,7 @@ from keycraft.services.auth.passwords import hash_password
 from keycraft.services.experiments.catalog import PRICING_CTA
 from keycraft.services.experiments.live import LIFECYCLE_CACHE_S
 from keycraft.services.notes.midi_io import import_midi
-from keycraft.services.repository.dynamodb_keys import QUOTA_SK, project_sk, user_pk
+from keycraft.services.repository.dynamodb.keys import QUOTA_SK, project_sk, user_pk
 from tests.e2e.conftest import ConsoleLog
 from tests.support.dynamodb_local import local_client
 from tests.support.experiment_admin import Visitors, manage, restored_after

@@ -9,7 +9,7 @@ from aws_cdk.assertions import Match, Template
 
 from infra.keycraft_infra.settings import InfraSettings
 from keycraft.config import Settings
-from keycraft.services.repository.dynamodb_keys import TTL_ATTRIBUTE, table_definition
+from keycraft.services.repository.dynamodb.keys import TTL_ATTRIBUTE, table_definition
 from keycraft.services.storage.keys import TEMP_PREFIX
 from tests.infra.conftest import Synthesized
 

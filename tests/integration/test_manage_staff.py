@@ -12,10 +12,10 @@ import pytest
 
 from keycraft.config import PROJECT_ROOT
 from keycraft.services.audit import COMMAND_LINE_ACTOR
-from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
+from keycraft.services.repository.dynamodb.repository import DynamoDbRepository
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from tests.support.dynamodb_local import local_client
 from tests.support.factories import make_user
 

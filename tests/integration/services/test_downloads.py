@@ -24,8 +24,8 @@ from keycraft.services.downloads import (
 from keycraft.services.errors import NotFound, StorageUnavailable
 from keycraft.services.notes.midi_io import import_midi
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from keycraft.services.storage.local import MEDIA_LINK_PATH, LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
 from tests.support.factories import T0, make_project, make_user

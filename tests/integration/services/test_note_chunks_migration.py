@@ -11,8 +11,8 @@ from keycraft.config import PROJECT_ROOT, Settings
 from keycraft.manage import migrate
 from keycraft.services.domain import Note, decode_notes
 from keycraft.services.note_chunks import NoteChunksEdit, chunk_index, note_order, split_chunks
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from tests.support.factories import make_project, make_user
 
 

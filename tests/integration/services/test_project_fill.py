@@ -14,8 +14,8 @@ from keycraft.services.errors import NotFound
 from keycraft.services.notes.edits import MAX_NOTES
 from keycraft.services.notes.midi_io import export_midi, import_midi
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from tests.support.factories import T0, make_project, make_user
 
 

@@ -13,8 +13,8 @@ from keycraft.services import projects
 from keycraft.services.domain import Note, TempoChange, TimeSignature, TimeSignatureChange
 from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from keycraft.services.storage.local import LocalStorage
 from tests.support.factories import T0, make_user
 

@@ -14,8 +14,8 @@ from keycraft.services.jobs.model import TranscriptionJob
 from keycraft.services.jobs.preview import JobPreview, preview_key, write_preview
 from keycraft.services.jobs.sweep import PROJECT_MEDIA_GRACE_S, sweep_orphan_recordings
 from keycraft.services.repository.port import Repository
-from keycraft.services.repository.sql_base import make_engine
-from keycraft.services.repository.sqlmodel_repo import SqlModelRepository
+from keycraft.services.repository.sql.base import make_engine
+from keycraft.services.repository.sql.repository import SqlModelRepository
 from keycraft.services.storage.keys import temp_upload_key
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.transcription import recording_key

@@ -11,7 +11,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from keycraft.services.errors import RepositoryUnavailable
-from keycraft.services.repository.dynamodb_keys import (
+from keycraft.services.repository.dynamodb.keys import (
     PK,
     SK,
     TTL_ATTRIBUTE,

@@ -32,8 +32,8 @@ from keycraft.services.domain import (
 from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.note_chunks import NoteChunksEdit, must_compact, overlay
 from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
-from keycraft.services.repository.dynamodb_base import DynamoBase, dump
-from keycraft.services.repository.dynamodb_keys import (
+from keycraft.services.repository.dynamodb.base import DynamoBase, dump
+from keycraft.services.repository.dynamodb.keys import (
     PK,
     SK,
     iso,

@@ -20,8 +20,8 @@ from keycraft.services.jobs.model import (
     decode_options,
     encode_options,
 )
-from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
-from keycraft.services.repository.sql_jobs_tables import (
+from keycraft.services.repository.sql.base import SqlBase, aware, maybe_aware, rowcount
+from keycraft.services.repository.sql.jobs_tables import (
     TranscriptionJobRow,
     TranscriptionMinutesRow,
     TranscriptionUsageRow,

@@ -16,8 +16,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from keycraft.services.experiments.model import EXPOSURE, Conversion, Exposure, Tally
-from keycraft.services.repository.dynamodb_base import DynamoBase, dump, is_condition_failure
-from keycraft.services.repository.dynamodb_keys import PK, PROFILE_SK, SK, iso, parse_iso, user_pk
+from keycraft.services.repository.dynamodb.base import DynamoBase, dump, is_condition_failure
+from keycraft.services.repository.dynamodb.keys import PK, PROFILE_SK, SK, iso, parse_iso, user_pk
 
 _ABSENT = "attribute_not_exists(PK)"
 

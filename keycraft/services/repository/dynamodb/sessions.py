@@ -13,8 +13,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from keycraft.services.domain import Session
-from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load
-from keycraft.services.repository.dynamodb_keys import (
+from keycraft.services.repository.dynamodb.base import DynamoBase, dump, load
+from keycraft.services.repository.dynamodb.keys import (
     PK,
     SESSION_SK,
     SK,

@@ -19,7 +19,7 @@ from keycraft.services.domain import User
 from keycraft.services.errors import Conflict
 from keycraft.services.experiments.lifecycle import Lifecycle
 from keycraft.services.experiments.model import DailyTally, Status, Variant
-from keycraft.services.repository.dynamodb_base import (
+from keycraft.services.repository.dynamodb.base import (
     DynamoBase,
     dump,
     is_condition_failure,
@@ -27,8 +27,8 @@ from keycraft.services.repository.dynamodb_base import (
     opt_iso,
     opt_time,
 )
-from keycraft.services.repository.dynamodb_experiments import DAY_PREFIX, experiment_pk
-from keycraft.services.repository.dynamodb_keys import PK, SK, iso, parse_iso
+from keycraft.services.repository.dynamodb.experiments import DAY_PREFIX, experiment_pk
+from keycraft.services.repository.dynamodb.keys import PK, SK, iso, parse_iso
 
 LIFECYCLE_PK = "EXPLIFE"
 AUDIT_PK = "AUDIT"

@@ -21,14 +21,14 @@ from keycraft.services.domain import (
     User,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
-from keycraft.services.repository.sql_admin import SqlAdminMixin
-from keycraft.services.repository.sql_auth import SqlAuthMixin
-from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
-from keycraft.services.repository.sql_billing import SqlBillingMixin
-from keycraft.services.repository.sql_experiments import SqlExperimentsMixin
-from keycraft.services.repository.sql_jobs import SqlJobsMixin
-from keycraft.services.repository.sql_projects import SqlProjectsMixin
-from keycraft.services.repository.sql_tables import (
+from keycraft.services.repository.sql.admin import SqlAdminMixin
+from keycraft.services.repository.sql.auth import SqlAuthMixin
+from keycraft.services.repository.sql.base import SqlBase, aware, maybe_aware, rowcount
+from keycraft.services.repository.sql.billing import SqlBillingMixin
+from keycraft.services.repository.sql.experiments import SqlExperimentsMixin
+from keycraft.services.repository.sql.jobs import SqlJobsMixin
+from keycraft.services.repository.sql.projects import SqlProjectsMixin
+from keycraft.services.repository.sql.tables import (
     DownloadQuotaRow,
     ProjectRow,
     SessionRow,

@@ -10,8 +10,8 @@ from botocore.exceptions import ClientError
 from keycraft.services.billing.state import BillingOutcome, BillingState
 from keycraft.services.domain import User
 from keycraft.services.errors import NotFound
-from keycraft.services.repository.dynamodb_base import DynamoBase, dump, opt_iso
-from keycraft.services.repository.dynamodb_keys import (
+from keycraft.services.repository.dynamodb.base import DynamoBase, dump, opt_iso
+from keycraft.services.repository.dynamodb.keys import (
     PK,
     PROFILE_SK,
     SK,

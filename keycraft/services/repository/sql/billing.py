@@ -13,8 +13,8 @@ from sqlmodel import col
 from keycraft.services.billing.state import BillingOutcome, BillingState
 from keycraft.services.domain import User
 from keycraft.services.errors import NotFound
-from keycraft.services.repository.sql_base import SqlBase, rowcount
-from keycraft.services.repository.sql_tables import StripeEventRow, UserRow
+from keycraft.services.repository.sql.base import SqlBase, rowcount
+from keycraft.services.repository.sql.tables import StripeEventRow, UserRow
 
 
 class SqlBillingMixin(SqlBase):

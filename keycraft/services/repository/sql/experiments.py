@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from keycraft.services.experiments.model import EXPOSURE, Conversion, Exposure, Metric, Tally
-from keycraft.services.repository.sql_base import SqlBase, aware
-from keycraft.services.repository.sql_experiments_tables import (
+from keycraft.services.repository.sql.base import SqlBase, aware
+from keycraft.services.repository.sql.experiments_tables import (
     ExperimentConversionRow,
     ExperimentDefinitionRow,
     ExperimentExposureRow,

@@ -14,13 +14,13 @@ from keycraft.services.domain import (
     User,
 )
 from keycraft.services.errors import Conflict, EmailTaken, NotFound
-from keycraft.services.repository.dynamodb_admin import DynamoAdminMixin, role_member_sk, role_pk
-from keycraft.services.repository.dynamodb_auth import DynamoAuthMixin
-from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load, opt_iso, opt_time
-from keycraft.services.repository.dynamodb_billing import DynamoBillingMixin
-from keycraft.services.repository.dynamodb_experiments import DynamoExperimentsMixin
-from keycraft.services.repository.dynamodb_jobs import DynamoJobsMixin
-from keycraft.services.repository.dynamodb_keys import (
+from keycraft.services.repository.dynamodb.admin import DynamoAdminMixin, role_member_sk, role_pk
+from keycraft.services.repository.dynamodb.auth import DynamoAuthMixin
+from keycraft.services.repository.dynamodb.base import DynamoBase, dump, load, opt_iso, opt_time
+from keycraft.services.repository.dynamodb.billing import DynamoBillingMixin
+from keycraft.services.repository.dynamodb.experiments import DynamoExperimentsMixin
+from keycraft.services.repository.dynamodb.jobs import DynamoJobsMixin
+from keycraft.services.repository.dynamodb.keys import (
     EMAIL_SK,
     PK,
     PROFILE_SK,
@@ -33,8 +33,8 @@ from keycraft.services.repository.dynamodb_keys import (
     stripe_customer_pk,
     user_pk,
 )
-from keycraft.services.repository.dynamodb_projects import DynamoProjectsMixin
-from keycraft.services.repository.dynamodb_sessions import DynamoSessionsMixin
+from keycraft.services.repository.dynamodb.projects import DynamoProjectsMixin
+from keycraft.services.repository.dynamodb.sessions import DynamoSessionsMixin
 
 _MAX_WINDOW_RETRIES = 5
 DEFAULT_ROLE = "user"

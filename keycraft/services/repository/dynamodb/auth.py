@@ -19,8 +19,8 @@ from keycraft.services.auth.types import (
     OAuthIdentityTaken,
 )
 from keycraft.services.errors import NotFound
-from keycraft.services.repository.dynamodb_base import DynamoBase, dump, load
-from keycraft.services.repository.dynamodb_keys import (
+from keycraft.services.repository.dynamodb.base import DynamoBase, dump, load
+from keycraft.services.repository.dynamodb.keys import (
     PK,
     PROFILE_SK,
     SK,

@@ -28,14 +28,14 @@ from keycraft.services.domain import (
 from keycraft.services.errors import Conflict, NotFound
 from keycraft.services.note_chunks import NoteChunksEdit, overlay
 from keycraft.services.project_settings import ProjectSettings, decode_settings, encode_settings
-from keycraft.services.repository.sql_base import SqlBase, aware, rowcount
-from keycraft.services.repository.sql_note_chunks import (
+from keycraft.services.repository.sql.base import SqlBase, aware, rowcount
+from keycraft.services.repository.sql.note_chunks import (
     clear_chunks,
     compact_if_due,
     stored_chunks,
     write_chunks,
 )
-from keycraft.services.repository.sql_tables import ProjectRow
+from keycraft.services.repository.sql.tables import ProjectRow
 
 
 def _project_from_row(row: ProjectRow, chunks: dict[int, tuple[Note, ...]]) -> Project:

@@ -14,13 +14,13 @@ from keycraft.services.domain import User
 from keycraft.services.errors import Conflict
 from keycraft.services.experiments.lifecycle import Lifecycle
 from keycraft.services.experiments.model import EXPOSURE, DailyTally, Status, Variant
-from keycraft.services.repository.sql_admin_tables import AuditEntryRow, ExperimentLifecycleRow
-from keycraft.services.repository.sql_base import SqlBase, aware, maybe_aware, rowcount
-from keycraft.services.repository.sql_experiments_tables import (
+from keycraft.services.repository.sql.admin_tables import AuditEntryRow, ExperimentLifecycleRow
+from keycraft.services.repository.sql.base import SqlBase, aware, maybe_aware, rowcount
+from keycraft.services.repository.sql.experiments_tables import (
     ExperimentConversionRow,
     ExperimentExposureRow,
 )
-from keycraft.services.repository.sql_tables import UserRow
+from keycraft.services.repository.sql.tables import UserRow
 
 
 def _lifecycle_values(lifecycle: Lifecycle) -> dict[str, object]:

@@ -6,7 +6,7 @@ import boto3
 from botocore.config import Config
 
 from keycraft.config import Settings
-from keycraft.services.repository.dynamodb_repo import DynamoDbRepository
+from keycraft.services.repository.dynamodb.repository import DynamoDbRepository
 
 
 def dynamodb_repository(settings: Settings) -> DynamoDbRepository:

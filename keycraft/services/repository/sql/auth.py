@@ -15,13 +15,13 @@ from keycraft.services.auth.types import (
     OAuthIdentityTaken,
 )
 from keycraft.services.errors import NotFound
-from keycraft.services.repository.sql_auth_tables import (
+from keycraft.services.repository.sql.auth_tables import (
     EmailTokenRow,
     OAuthAccountRow,
     RateLimitRow,
 )
-from keycraft.services.repository.sql_base import SqlBase, aware, rowcount
-from keycraft.services.repository.sql_tables import UserRow
+from keycraft.services.repository.sql.base import SqlBase, aware, rowcount
+from keycraft.services.repository.sql.tables import UserRow
 
 
 def _oauth_from_row(row: OAuthAccountRow) -> OAuthAccount:

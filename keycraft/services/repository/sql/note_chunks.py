@@ -8,7 +8,7 @@ from sqlmodel import col
 
 from keycraft.services.domain import Note, decode_notes, encode_notes
 from keycraft.services.note_chunks import MAX_OVERLAY_CHUNKS, overlay
-from keycraft.services.repository.sql_tables import ProjectNoteChunkRow, ProjectRow
+from keycraft.services.repository.sql.tables import ProjectNoteChunkRow, ProjectRow
 
 
 def stored_chunks(db: DbSession, project_id: str) -> dict[int, tuple[Note, ...]]:

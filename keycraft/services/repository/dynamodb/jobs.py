@@ -25,14 +25,14 @@ from keycraft.services.jobs.model import (
     decode_options,
     encode_options,
 )
-from keycraft.services.repository.dynamodb_base import (
+from keycraft.services.repository.dynamodb.base import (
     DynamoBase,
     dump,
     is_condition_failure,
     opt_iso,
     opt_time,
 )
-from keycraft.services.repository.dynamodb_keys import (
+from keycraft.services.repository.dynamodb.keys import (
     PK,
     SK,
     TTL_ATTRIBUTE,

@@ -1,0 +1,1 @@
+"""The DynamoDB single-table adapter of the repository port, one module per feature."""

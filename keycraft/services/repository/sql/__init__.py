@@ -1,0 +1,1 @@
+"""The SQLModel/SQLite adapter of the repository port, one module per feature."""
