@@ -59,6 +59,27 @@ GRAND_PIANO_MODULE = rx.asset("grand_piano.js", shared=True)
 """The sampled grand (velocity layers, release noises, middle register loaded first, stand-ins
 while samples load) ``piano_roll.jsx`` plays the notes with; linked beside it."""
 
+ROLL_MODULES = tuple(
+    rx.asset(name, shared=True)
+    for name in (
+        "roll_state.js",
+        "roll_view.js",
+        "roll_edits.js",
+        "roll_player.js",
+        "playback_schedule.js",
+        "loop_region.js",
+        "lane_edits.js",
+        "pointer_gestures.js",
+        "roll_keyboard.js",
+        "roll_touch.js",
+        "roll_drawing.js",
+        "roll_inspect.js",
+    )
+)
+"""The modules ``piano_roll.jsx`` is built from, linked beside it: the roll's state as named
+parts, its view, server edits, Tone.js player and pure schedule, loop region, lanes, pointer,
+keyboard, touch, drawing and window hooks."""
+
 
 class PianoRoll(rx.NoSSRComponent):
     """Canvas piano roll with Tone.js playback.

@@ -30,6 +30,12 @@ SUITES = {
     "piano_roll/velocity_lane.test.js": 7,
     "piano_roll/scrollbars.test.js": 8,
     "piano_roll/note_drags.test.js": 7,
+    "piano_roll/playback_schedule.test.js": 11,
+    "piano_roll/loop_region.test.js": 9,
+    "piano_roll/pointer_gestures.test.js": 8,
+    "piano_roll/roll_state.test.js": 12,
+    "piano_roll/roll_drawing.test.js": 8,
+    "piano_roll/roll_keyboard.test.js": 4,
 }
 
 
