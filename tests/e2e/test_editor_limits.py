@@ -88,6 +88,8 @@ def test_a_paste_or_an_import_past_the_limit_is_refused_with_a_visible_reason(
     expect(message).to_be_visible(timeout=30_000)
     expect(message).to_contain_text(f"past {MAX_NOTES:,} notes")
     expect(message).to_contain_text("Nothing was changed")
+    # Read out as it appears, not only shown.
+    expect(page.get_by_role("alert").filter(has_text="Nothing was changed")).to_be_visible()
     expect(count).to_have_text(str(NEAR_LIMIT))
     page.wait_for_function(f"window.__keycraft.noteCount === {NEAR_LIMIT}")
     assert stored().notes == notes

@@ -94,6 +94,9 @@ def message_banner() -> rx.Component:
             ),
             color_scheme="red",
             width="100%",
+            # An alert is read out as it appears: a refused paste or import is heard, not
+            # only seen.
+            role="alert",
         ),
     )
 
