@@ -2,6 +2,8 @@
 
 Chunks are made short here (12 s, 4 s shared) so a 40 s piece crosses four seams and the
 test stays fast; the fast model is used, whose notes are what the stitching has to keep.
+The piece is a piano melody over organ bass notes held across the seams (an organ note does
+not fade, so it still sounds when the chunk that heard it begin ends).
 The test service has one instance, so one chunk is sent at a time (the parallel sending
 is covered by the unit tests of the runner).
 """
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pretty_midi
 import pytest
 
 from keycraft.services.clock import utc_now
@@ -33,29 +36,48 @@ from tests.support.signed_in import create_user
 from tests.support.transcriber_server import RealTranscriber
 from transcriber.domain import NoteEvent
 from transcriber.evaluation.pieces import Piece, ScoreNote
+from transcriber.evaluation.render import render_midi
 from transcriber.evaluation.scoring import score_notes
 
 POLICY = ChunkPolicy(max_chunk_s=12.0, overlap_s=4.0, parallel=1)
-HELD_PITCHES = (36, 43)
+ORGAN = 19
+"""General MIDI church organ: a held key sounds at full strength until it is released, so a
+held note rings on past the end of the chunk that heard it begin (a piano's would fade)."""
 
 
-def _piece() -> Piece:
-    """A 40 s two-hand texture: a melody every 0.3 s and bass notes held across the seams."""
-    notes = [
+def _melody() -> Piece:
+    """40 s of piano: a note every 0.3 s."""
+    notes = tuple(
         ScoreNote(0.3 + 0.3 * i, 0.3 + 0.3 * i + 0.24, 60 + (i * 5) % 19, 70 + i % 30)
         for i in range(128)
-    ]
+    )
+    return Piece("melody_over_held_bass", notes)
+
+
+def _held() -> tuple[ScoreNote, ...]:
+    """Organ bass notes, one struck early in each overlap and held 2 s past its end.
+
+    Both chunks hear it begin, before any cut point the stitching may pick; the earlier
+    chunk's audio ends while it still sounds, so its full length is only in the later one.
+    """
     spans = plan_chunks(40.0, POLICY)
-    for span, pitch in zip(spans[1:], (36, 43, 36, 43), strict=True):
-        # Struck 1.5 s before the overlap and released 1.5 s after it: whichever cut point
-        # the stitching picks, the note sounds across it and past the earlier chunk's end.
-        notes.append(
-            ScoreNote(span.start_s - 1.5, span.start_s + POLICY.overlap_s + 1.5, pitch, 100)
-        )
-    return Piece("held_across_seams", tuple(sorted(notes, key=lambda n: n.start_s)))
+    return tuple(
+        ScoreNote(span.start_s + 0.3, span.start_s + POLICY.overlap_s + 2.0, pitch, 100)
+        for span, pitch in zip(spans[1:], (36, 43, 36, 43), strict=True)
+    )
 
 
-PIECE = _piece()
+MELODY, HELD = _melody(), _held()
+SCORE = tuple(sorted((*MELODY.notes, *HELD), key=lambda n: n.start_s))
+
+
+def _render(folder: Path) -> bytes:
+    """The piano melody and the organ's held bass as one WAV."""
+    midi = MELODY.to_midi()
+    organ = pretty_midi.Instrument(program=ORGAN, name="organ")
+    organ.notes.extend(pretty_midi.Note(n.velocity, n.pitch_midi, n.start_s, n.end_s) for n in HELD)
+    midi.instruments.append(organ)
+    return render_midi(midi, folder / "held.wav").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +152,7 @@ def _doubles(notes: list[NoteEvent]) -> list[tuple[float, float, int]]:
     ]
 
 
-def _held(notes: list[NoteEvent], written: ScoreNote) -> list[NoteEvent]:
+def _heard_held(notes: list[NoteEvent], written: ScoreNote) -> list[NoteEvent]:
     """Transcribed notes of the written held note's pitch that begin with it."""
     return [
         n
@@ -143,7 +165,7 @@ def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_req
     api: RunningApp, transcriber: RealTranscriber, tmp_path: Path
 ) -> None:
     client, project = _client(api)
-    wav = render_wav(PIECE, tmp_path)
+    wav = _render(tmp_path)
     api.start_worker()
     before = len(transcriber.transcriptions())
     started = client.post(
@@ -156,36 +178,48 @@ def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_req
     assert body["status"] == "done", body
     assert body["progress_done"] == body["progress_total"] == 100 * 5  # five chunks
 
-    # One request per chunk reached the service, each no longer than a chunk.
-    sent = transcriber.transcriptions()[before:]
-    assert len(sent) == 5
+    # One request per chunk reached the service, and one project holds the notes.
+    assert len(transcriber.transcriptions()[before:]) == 5
     stored = api.repository().get_project(project.user_id, project.id)
-    assert stored is not None and [p.id for p in api.repository().list_projects(project.user_id)]
+    assert stored is not None
+    assert [p.id for p in api.repository().list_projects(project.user_id)] == [project.id]
     chunked = as_events(stored.notes, stored.tempo_map)
     whole = _unchunked(transcriber, wav, stored.tempo_bpm)
 
-    assert _doubles(chunked) == [] and _doubles(whole) == []
-    chunked_f1 = score_notes(PIECE.notes, chunked).onset_f1
-    whole_f1 = score_notes(PIECE.notes, whole).onset_f1
-    # Cutting costs at most a note or two of 136 (each is 0.7 points of F1).
+    # The organ's upper partials make the model split a note now and then, in one request
+    # too; cutting the recording adds no note counted twice.
+    assert len(_doubles(chunked)) <= len(_doubles(whole)), (_doubles(chunked), _doubles(whole))
+    chunked_f1 = score_notes(SCORE, chunked).onset_f1
+    whole_f1 = score_notes(SCORE, whole).onset_f1
+    # Cutting may cost a note or two (each under a point of F1), no more.
     assert chunked_f1 >= whole_f1 - 0.015, (chunked_f1, whole_f1)
     as_written = [ScoreNote(n.start_s, n.end_s, n.pitch_midi, n.velocity) for n in whole]
-    assert score_notes(as_written, chunked).onset_f1 >= 0.97  # the same notes as one request
+    # Mostly the same notes as one request: what differs is the organ's partials (a third
+    # of the notes heard, none written), which come and go with the audio around them.
+    assert score_notes(as_written, chunked).onset_f1 >= 0.9
 
-    # Each bass note held across a seam is one note, as long as one request hears it.
-    for written in (n for n in PIECE.notes if n.pitch_midi in HELD_PITCHES):
-        in_whole, in_chunks = _held(whole, written), _held(chunked, written)
-        assert len(in_chunks) == 1 and len(in_whole) == 1, (written, in_chunks, in_whole)
-        # Within 0.25 s: the grid the project stores ticks on rounds ends by < 10 ms, and
-        # the model places the end of a decaying note within a few frames either way.
-        assert abs(in_chunks[0].end_s - in_whole[0].end_s) < 0.25, (in_chunks, in_whole)
+    # A bass note held across a seam is one note, as long as one request hears it. (The
+    # model hears some of the organ's low notes an octave or a twelfth up, in one request
+    # as in chunks; those are scored above.)
+    rang_on = []
+    for written in HELD:
+        in_whole, in_chunks = _heard_held(whole, written), _heard_held(chunked, written)
+        assert len(in_chunks) == len(in_whole) <= 1, (written, in_chunks, in_whole)
+        for one, cut in zip(in_whole, in_chunks, strict=True):
+            # Within 0.25 s: the project's tick grid moves an end by < 10 ms, and the model
+            # places the end of a note within a few 11.6 ms frames of where it did before.
+            assert abs(cut.end_s - one.end_s) < 0.25, (in_chunks, in_whole)
+            earlier_chunk_end_s = written.start_s - 0.3 + POLICY.overlap_s
+            if cut.end_s > earlier_chunk_end_s + 1.0:
+                rang_on.append(cut)  # its end came from the later chunk
+    assert rang_on, "no held note rang on past the chunk that heard it begin"
 
 
 def test_a_worker_killed_mid_job_leaves_its_finished_chunks_to_the_next(
     api: RunningApp, transcriber: RealTranscriber, tmp_path: Path
 ) -> None:
     client, project = _client(api)
-    wav = render_wav(PIECE, tmp_path)
+    wav = render_wav(MELODY, tmp_path)
     if api.worker is None:
         api.start_worker()
     started = client.post(
@@ -219,4 +253,4 @@ def test_a_worker_killed_mid_job_leaves_its_finished_chunks_to_the_next(
     assert stored is not None
     chunked = as_events(stored.notes, stored.tempo_map)
     assert _doubles(chunked) == []
-    assert score_notes(PIECE.notes, chunked).onset_f1 >= 0.8
+    assert score_notes(MELODY.notes, chunked).onset_f1 >= 0.8
