@@ -8,6 +8,7 @@ chunks still missing. Cancelling the task cancels every chunk request in flight.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
@@ -33,8 +34,19 @@ ChunkRequest = Callable[[ChunkSpan, AudioSlice, ProgressCallback], Awaitable[Tra
 """Sends one chunk's audio to the transcriber, streaming its parts to the callback."""
 
 
+def sequential_s(spans: Sequence[ChunkSpan], parallel: int) -> float:
+    """Audio one request after another must get through: chunks run ``parallel`` abreast."""
+    rounds = math.ceil(len(spans) / parallel)
+    return rounds * max(s.duration_s for s in spans)
+
+
 class ChunkProgress:
-    """Folds the chunks' streamed parts into one progress for the whole recording."""
+    """Folds the chunks' streamed parts into one progress for the whole recording.
+
+    Its ``duration_s`` is the audio the chunks take one after another (``sequential_s``), not
+    the recording's length: the job's first estimate scales it by the model's speed, and
+    chunks side by side take the time of one.
+    """
 
     def __init__(
         self, spans: Sequence[ChunkSpan], duration_s: float, sink: ProgressCallback
@@ -103,7 +115,7 @@ async def transcribe_in_chunks(
     """
     duration_s = spans[-1].end_s
     results: dict[int, Transcription] = {}
-    progress = ChunkProgress(spans, duration_s, on_progress)
+    progress = ChunkProgress(spans, sequential_s(spans, parallel), on_progress)
     for span in spans:
         kept = await asyncio.to_thread(load_chunk, storage, job_id, span)
         if kept is not None:

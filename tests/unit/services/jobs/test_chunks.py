@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from keycraft.config import Settings
+from keycraft.services.jobs.chunked import sequential_s
 from keycraft.services.jobs.chunks import (
     MAX_CHUNK_S,
     OVERLAP_S,
@@ -61,3 +62,9 @@ def test_the_settings_default_to_the_planned_chunks() -> None:
     assert fields["job_chunk_max_s"].default == MAX_CHUNK_S
     assert fields["job_chunk_overlap_s"].default == OVERLAP_S
     assert fields["job_chunk_parallel"].default == PARALLEL_CHUNKS
+
+
+def test_chunks_side_by_side_take_the_time_of_one_round() -> None:
+    spans = plan_chunks(1800.0, ChunkPolicy())
+    assert sequential_s(spans, 5) == pytest.approx(368.0)
+    assert sequential_s(spans, 2) == pytest.approx(3 * 368.0)
