@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     max_active_jobs_per_user: int = Field(default=3, ge=1, alias="MAX_ACTIVE_JOBS_PER_USER")
     job_lease_s: float = Field(default=60.0, gt=0, alias="JOB_LEASE_S")
     job_email_after_s: float = Field(default=60.0, ge=0, alias="JOB_EMAIL_AFTER_S")
+    # Long recordings go to the transcriber in overlapping chunks (docs/jobs.md).
+    job_chunk_max_s: float = Field(default=370.0, gt=0, alias="JOB_CHUNK_MAX_S")
+    job_chunk_overlap_s: float = Field(default=10.0, ge=0, alias="JOB_CHUNK_OVERLAP_S")
+    job_chunk_parallel: int = Field(default=5, ge=1, alias="JOB_CHUNK_PARALLEL")
 
     health_timeout_s: float = Field(default=2.0, alias="HEALTH_TIMEOUT_S")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(

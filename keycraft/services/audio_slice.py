@@ -35,18 +35,27 @@ class AudioSlice:
     """A piece of a recording as a WAV file, and where it sits in the whole.
 
     Attributes:
-        wav_bytes: The piece, padding included, as a float WAV at the recording's rate.
+        wav_bytes: The piece, padding included, at the recording's rate: a float WAV, or a
+            16-bit mono FLAC when cut ``compact`` (then ``suffix`` is ``.flac``).
         offset_s: Time in the recording of the slice's first sample.
         duration_s: Length of the slice, padding included.
+        suffix: The file suffix of ``wav_bytes``.
     """
 
     wav_bytes: bytes
     offset_s: float
     duration_s: float
+    suffix: str = ".wav"
 
 
-def _read_range(source: io.BytesIO | Path, start_s: float, end_s: float) -> AudioSlice:
-    """Read ``[start_s, end_s)`` (clipped) of a libsndfile-readable file as a WAV slice."""
+def _read_range(
+    source: io.BytesIO | Path, start_s: float, end_s: float, compact: bool = False
+) -> AudioSlice:
+    """Read ``[start_s, end_s)`` (clipped) of a libsndfile-readable file as a WAV slice.
+
+    ``compact`` writes a 16-bit mono FLAC instead: minutes of audio in a few tens of MB,
+    under the transcriber's upload limit (which downmixes to mono itself the same way).
+    """
     with soundfile.SoundFile(source) as recording:
         rate_hz = recording.samplerate
         first = max(0, int(start_s * rate_hz))
@@ -56,14 +65,21 @@ def _read_range(source: io.BytesIO | Path, start_s: float, end_s: float) -> Audi
         recording.seek(first)
         samples = recording.read(last - first, dtype="float32", always_2d=True)
     out = io.BytesIO()
-    soundfile.write(out, samples, rate_hz, format="WAV", subtype="FLOAT")
+    if compact:
+        mono = np.clip(samples.mean(axis=1), -1.0, 1.0)
+        soundfile.write(out, mono, rate_hz, format="FLAC", subtype="PCM_16")
+    else:
+        soundfile.write(out, samples, rate_hz, format="WAV", subtype="FLOAT")
     return AudioSlice(
-        wav_bytes=out.getvalue(), offset_s=first / rate_hz, duration_s=len(samples) / rate_hz
+        wav_bytes=out.getvalue(),
+        offset_s=first / rate_hz,
+        duration_s=len(samples) / rate_hz,
+        suffix=".flac" if compact else ".wav",
     )
 
 
 def _read_range_with_ffmpeg(
-    audio: bytes, suffix: str, start_s: float, end_s: float, ffmpeg: str
+    audio: bytes, suffix: str, start_s: float, end_s: float, ffmpeg: str, compact: bool
 ) -> AudioSlice:
     """Decode a compressed recording with ffmpeg, then read the range from the result."""
     exe = shutil.which(ffmpeg)
@@ -84,7 +100,7 @@ def _read_range_with_ffmpeg(
             raise UndecodableRecording(suffix) from exc
         if done.returncode != 0 or not target.is_file():
             raise UndecodableRecording(suffix)
-        return _read_range(target, start_s, end_s)
+        return _read_range(target, start_s, end_s, compact)
 
 
 def slice_recording(
@@ -94,6 +110,7 @@ def slice_recording(
     end_s: float,
     padding_s: float = EDGE_PADDING_S,
     ffmpeg: str = "ffmpeg",
+    compact: bool = False,
 ) -> AudioSlice:
     """Cut ``[start_s - padding_s, end_s + padding_s)`` out of a recording, as WAV.
 
@@ -104,6 +121,7 @@ def slice_recording(
         end_s: End of the range of interest (exclusive), in seconds.
         padding_s: Extra audio kept on each side, clipped to the recording.
         ffmpeg: ffmpeg executable for formats libsndfile cannot read.
+        compact: Cut as a 16-bit mono FLAC rather than a float WAV (long slices).
 
     Raises:
         UndecodableRecording: The recording cannot be decoded.
@@ -112,11 +130,11 @@ def slice_recording(
     if end_s <= start_s:
         raise RangeOutsideRecording(f"{start_s:g}s-{end_s:g}s")
     try:
-        piece = _read_range(io.BytesIO(audio), start_s - padding_s, end_s + padding_s)
+        piece = _read_range(io.BytesIO(audio), start_s - padding_s, end_s + padding_s, compact)
     except (soundfile.LibsndfileError, RuntimeError, TypeError):
         # Formats libsndfile cannot read (e.g. M4A) go through ffmpeg.
         piece = _read_range_with_ffmpeg(
-            audio, suffix, start_s - padding_s, end_s + padding_s, ffmpeg
+            audio, suffix, start_s - padding_s, end_s + padding_s, ffmpeg, compact
         )
     if piece.offset_s + piece.duration_s <= start_s:
         raise RangeOutsideRecording(f"{start_s:g}s")

@@ -238,6 +238,15 @@ def _parse(body: Any) -> Transcription:
         raise TranscriberUnavailable("malformed response") from exc
 
 
+def parse_transcription(body: Any) -> Transcription:
+    """A transcription from the service's JSON answer (also how the app stores one).
+
+    Raises:
+        TranscriberUnavailable: the body is not a transcription.
+    """
+    return _parse(body)
+
+
 def _error_for(response: httpx.Response) -> TranscriptionError:
     try:
         code = str(response.json().get("error", ""))

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from keycraft.services import project_fill, projects
 from keycraft.services.audio_slice import AudioSlice
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import BeatTrack, ProjectTiming, TimeSignature, TrackedBeat
 from keycraft.services.errors import Conflict, DomainError, NotFound
+from keycraft.services.jobs.chunk_store import remove_chunks
+from keycraft.services.jobs.context import JobContext
 from keycraft.services.jobs.errors import PROJECT_GONE, UNAVAILABLE, error_code
 from keycraft.services.jobs.model import DONE, FAILED, RUNNING, TranscriptionJob
-from keycraft.services.jobs.preview import JobPreview, remove_preview, write_preview
-from keycraft.services.jobs.queue import JobQueue
+from keycraft.services.jobs.preview import remove_preview
 from keycraft.services.jobs.ranges import (
     BarRange,
     placed_notes,
@@ -29,58 +27,28 @@ from keycraft.services.jobs.ranges import (
     replace_saved_range,
     slice_for,
 )
+from keycraft.services.jobs.watch import chunk_plan, transcribe_chunks_watched, transcribe_watched
 from keycraft.services.notes import beat_map
 from keycraft.services.projects import project_media_prefix
-from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
 from keycraft.services.transcriber_client import (
-    TranscribedNote,
     TranscriberBusy,
-    TranscriberClient,
     TranscriberUnavailable,
     Transcription,
-    TranscriptionOptions,
-    TranscriptionProgress,
 )
 from keycraft.services.transcription import (
-    AUDIO_TYPES,
     forget_staged,
     notes_from_transcription,
     pedals_from_transcription,
     place_recording,
 )
-from keycraft.services.transcription_jobs import run_transcription
 
 logger = logging.getLogger("keycraft.jobs")
 
-WATCH_INTERVAL_S = 1.0
-"""How often a running job checks for cancellation: the transcriber stops within seconds."""
 MAX_ATTEMPTS = 40
 """Claims after which a job that keeps meeting a busy or failing transcriber gives up."""
 MAX_BACKOFF_S = 60.0
-PROGRESS_INTERVAL_S = 1.0
-"""Progress is written at most this often (a fast model's parts come many a second)."""
 _FILL_RETRIES = 3
-_OPTION_NAMES = {f.name for f in fields(TranscriptionOptions)}
-
-
-@dataclass(frozen=True)
-class JobContext:
-    """What a worker needs to run jobs."""
-
-    repository: Repository
-    storage: Storage
-    transcriber: TranscriberClient
-    queue: JobQueue
-    lease_s: float = 60.0
-    on_finished: Callable[[TranscriptionJob], object] | None = None
-    """Called with the job record once it ended done or failed (e.g. to email its owner)."""
-
-
-def options_from(job: TranscriptionJob) -> TranscriptionOptions:
-    """The transcriber options stored with the job (unknown keys are ignored)."""
-    known: dict[str, Any] = {k: v for k, v in job.options.items() if k in _OPTION_NAMES}
-    return TranscriptionOptions(**known)
 
 
 def backoff_s(attempts: int, retry_after_s: float | None = None) -> float:
@@ -108,105 +76,6 @@ def discard_new_project(ctx: JobContext, job: TranscriptionJob) -> None:
         project = ctx.repository.get_project(job.user_id, job.project_id)
         if project is not None and not project.notes:
             ctx.repository.delete_project(job.user_id, job.project_id)
-
-
-class _ProgressRecorder:
-    """Keeps a job's progress and settled notes as the transcriber streams its parts."""
-
-    def __init__(self, ctx: JobContext, job: TranscriptionJob) -> None:
-        self._ctx = ctx
-        self._job = job
-        self._started_epoch_s = time.time()
-        self._notes: list[TranscribedNote] = []
-        self._last_write = float("-inf")
-        # Bars being re-transcribed show progress but no preview: the slice's notes are in
-        # its own time, and the roll keeps showing the learner's other bars meanwhile.
-        self._keep_notes = range_of(job) is None
-
-    async def __call__(self, progress: TranscriptionProgress) -> None:
-        """Take one streamed part; write it unless the last write was under a second ago."""
-        if self._keep_notes:
-            self._notes.extend(progress.new_notes)
-        moment = time.monotonic()
-        # The first part (the length, for the estimate) and the last are always written.
-        edge = progress.done in (0, progress.total)
-        if not edge and moment - self._last_write < PROGRESS_INTERVAL_S:
-            return
-        self._last_write = moment
-        preview = JobPreview(
-            done=progress.done,
-            total=progress.total,
-            duration_s=progress.duration_s,
-            started_epoch_s=self._started_epoch_s,
-            notes=tuple(self._notes),
-        )
-        await asyncio.to_thread(self._write, preview)
-
-    def _write(self, preview: JobPreview) -> None:
-        job, now = self._job, utc_now()
-        write_preview(self._ctx.storage, job.id, preview)
-        try:
-            self._ctx.repository.record_transcription_progress(
-                job.user_id,
-                job.id,
-                job.claim_id,
-                preview.done,
-                preview.total,
-                now,
-                now + timedelta(seconds=self._ctx.lease_s),
-            )
-        except DomainError:  # progress is a courtesy; the watch loop notices a lost claim
-            logger.warning("job_progress_not_recorded", extra={"job_id": job.id})
-
-
-async def _transcribe_watched(
-    ctx: JobContext, job: TranscriptionJob, audio: bytes, suffix: str = ""
-) -> Transcription | None:
-    """Transcribe while watching the job; None when it was cancelled or taken over.
-
-    ``suffix`` names the audio's format when it is not the stored recording's (a slice).
-    """
-    repo = ctx.repository
-    suffix = suffix or job.recording_key[job.recording_key.rfind(".") :]
-    stem = job.filename.rsplit(".", 1)[0] or "recording"
-    task = asyncio.create_task(
-        run_transcription(
-            ctx.transcriber,
-            audio,
-            f"{stem}{suffix}",
-            AUDIO_TYPES.get(suffix, "application/octet-stream"),
-            options_from(job),
-            _ProgressRecorder(ctx, job),
-        )
-    )
-    last_beat = utc_now()
-    while True:
-        await asyncio.wait({task}, timeout=WATCH_INTERVAL_S)
-        if task.done():
-            return task.result()
-        now = utc_now()
-        current = await asyncio.to_thread(repo.get_transcription_job, job.user_id, job.id)
-        held = current is not None and current.status == RUNNING
-        if held and current is not None and current.claim_id == job.claim_id:
-            if (now - last_beat).total_seconds() >= ctx.lease_s / 3:
-                held = await asyncio.to_thread(
-                    repo.record_transcription_progress,
-                    job.user_id,
-                    job.id,
-                    job.claim_id,
-                    current.progress_done,
-                    current.progress_total,
-                    now,
-                    now + timedelta(seconds=ctx.lease_s),
-                )
-                last_beat = now
-            if held:
-                continue
-        # Cancelled, or another worker owns it now: closing the connection stops the service.
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, DomainError):
-            await task
-        return None
 
 
 def _write_range(
@@ -314,6 +183,7 @@ async def run_job(ctx: JobContext, user_id: str, job_id: str) -> str | None:
     async def finish(status: str, error: str = "", note_count: int = 0) -> str | None:
         # Gone before the job ends: whoever sees the job ended finds no preview left over.
         await asyncio.to_thread(remove_preview, ctx.storage, job_id)
+        await asyncio.to_thread(remove_chunks, ctx.storage, job_id)
         ended = await asyncio.to_thread(
             repo.finish_transcription_job,
             user_id,
@@ -352,12 +222,15 @@ async def _run_claimed(
     piece: AudioSlice | None = None
     try:
         audio = await asyncio.to_thread(ctx.storage.get, job.recording_key)
-        if bars is None:
-            result = await _transcribe_watched(ctx, job, audio)
+        spans = await asyncio.to_thread(chunk_plan, ctx, job, audio) if bars is None else []
+        if len(spans) > 1:
+            result = await transcribe_chunks_watched(ctx, job, audio, spans)
+        elif bars is None:
+            result = await transcribe_watched(ctx, job, audio)
         else:
             # Only the bars (and a little context) go to the transcriber.
             piece = await asyncio.to_thread(slice_for, audio, job.recording_key, bars)
-            result = await _transcribe_watched(ctx, job, piece.wav_bytes, ".wav")
+            result = await transcribe_watched(ctx, job, piece.wav_bytes, ".wav")
     except (TranscriberBusy, TranscriberUnavailable) as exc:
         if job.attempts >= MAX_ATTEMPTS:
             return await finish(FAILED, UNAVAILABLE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from keycraft.services.jobs.chunk_store import chunks_folder
 from keycraft.services.jobs.preview import preview_folder
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.repository.port import Repository
@@ -45,8 +46,10 @@ def staged_folders_in_use(repo: Repository) -> frozenset[str]:
         for job in active
         if job.recording_key.startswith(TEMP_PREFIX)
     }
-    # A running job's partial notes live beside the staged uploads, in a folder of its own.
-    return frozenset(staged | {preview_folder(job.id) for job in active})
+    # A running job's partial notes and its finished chunks live beside the staged uploads,
+    # each in a folder of its own.
+    folders = {preview_folder(job.id) for job in active} | {chunks_folder(job.id) for job in active}
+    return frozenset(staged | folders)
 
 
 def sweep_orphan_recordings(
@@ -62,7 +65,8 @@ def sweep_orphan_recordings(
     Project media (``users/<uid>/projects/<pid>/``) goes once its project is gone and the
     folder has not been written for ``project_grace_s``. A staged upload (``tmp/<id>/``) goes
     after ``staged_grace_s`` unless a queued or running job is still to read it; so does a
-    job's preview of its partial notes (``tmp/progress-<job id>/``) once the job has ended.
+    job's preview of its partial notes (``tmp/progress-<job id>/``) and its finished chunks
+    (``tmp/chunks-<job id>/``) once the job has ended.
 
     Returns:
         How many objects were deleted.

@@ -6,6 +6,7 @@ import asyncio
 import time
 from functools import partial
 
+from keycraft.services.jobs.chunks import ChunkPolicy
 from keycraft.services.jobs.notify import email_if_long
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
 from keycraft.services.jobs.sweep import sweep_orphan_recordings
@@ -23,6 +24,11 @@ def job_context() -> JobContext:
         queue=services.jobs,
         lease_s=services.settings.job_lease_s,
         on_finished=partial(email_if_long, services.settings, services.repository),
+        chunks=ChunkPolicy(
+            max_chunk_s=services.settings.job_chunk_max_s,
+            overlap_s=services.settings.job_chunk_overlap_s,
+            parallel=services.settings.job_chunk_parallel,
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import PedalSpan, Project, TimeSignature, TimeSignatureChange
 from keycraft.services.downloads import build_project_midi
-from keycraft.services.jobs import runner
+from keycraft.services.jobs import watch
 from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
 from keycraft.services.jobs.preview import read_preview
@@ -262,7 +262,7 @@ def test_cancel_stops_the_running_transcription_within_seconds(
         await running
         return asyncio.get_running_loop().time() - started
 
-    assert asyncio.run(scenario()) < runner.WATCH_INTERVAL_S * 3
+    assert asyncio.run(scenario()) < watch.WATCH_INTERVAL_S * 3
     assert transcriber.cancelled
     job = repo.get_transcription_job(user_id, job_id)
     assert job is not None and job.status == CANCELLED
@@ -324,7 +324,7 @@ def test_a_failing_finished_hook_does_not_change_the_outcome(
 def test_streamed_parts_become_progress_and_a_preview_that_goes_when_done(
     repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 0.0)
+    monkeypatch.setattr(watch, "PROGRESS_INTERVAL_S", 0.0)
     other = TranscribedNote(start_s=1.5, end_s=2.0, pitch_midi=64, velocity=70)
     parts = [
         TranscriptionProgress(0, 3, 24.0, ()),
@@ -354,7 +354,7 @@ def test_streamed_parts_become_progress_and_a_preview_that_goes_when_done(
 def test_parts_closer_than_the_interval_are_written_once(
     repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runner, "PROGRESS_INTERVAL_S", 3600.0)
+    monkeypatch.setattr(watch, "PROGRESS_INTERVAL_S", 3600.0)
     parts = [TranscriptionProgress(k, 20, 24.0, (NOTE,)) for k in range(20)]
     transcriber = ScriptedTranscriber([_result(1)], parts=parts)
     ctx, _ = _context(repo, tmp_path, transcriber)
