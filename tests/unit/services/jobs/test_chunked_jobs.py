@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import cast
 
 import soundfile
+from keycraft.services.plans import PlanCatalog
 
 from keycraft.services.clock import utc_now
 from keycraft.services.jobs.chunk_store import chunks_folder, load_chunk
@@ -17,7 +18,6 @@ from keycraft.services.jobs.chunks import ChunkPolicy, ChunkSpan, plan_chunks
 from keycraft.services.jobs.model import CANCELLED, DONE, QUEUED
 from keycraft.services.jobs.runner import JobContext, run_job
 from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
-from keycraft.services.plans import PlanCatalog
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
