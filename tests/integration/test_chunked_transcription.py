@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import httpx
 import pretty_midi
 import pytest
-from keycraft.services.sessions import SESSION_COOKIE, start_session
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import Project
 from keycraft.services.jobs.chunks import ChunkPolicy, plan_chunks

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import cast
 
 import soundfile
-from keycraft.services.plans import PlanCatalog
 
+from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.clock import utc_now
 from keycraft.services.jobs.chunk_store import chunks_folder, load_chunk
 from keycraft.services.jobs.chunked import PARTS_PER_CHUNK
