@@ -39,8 +39,8 @@ from keycraft.services.jobs.submit import (
     submit_recording_into_project,
     view_job,
 )
-from keycraft.services.transcriber_client import TranscriberModel
-from keycraft.services.transcription import (
+from keycraft.services.transcription.client import TranscriberModel
+from keycraft.services.transcription.recordings import (
     MAX_AUDIO_BYTES,
     AudioFileTooLarge,
     EmptyAudioFile,

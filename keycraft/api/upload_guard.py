@@ -23,7 +23,7 @@ from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.errors import DomainError
 from keycraft.services.notes.midi_io import MAX_MIDI_BYTES
-from keycraft.services.transcription import MAX_AUDIO_BYTES
+from keycraft.services.transcription.recordings import MAX_AUDIO_BYTES
 from keycraft.services.usage_limits import UPLOADS_PER_USER
 
 UPLOAD_PATH = "/_upload"

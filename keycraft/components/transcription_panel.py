@@ -12,7 +12,7 @@ from keycraft.components.page_a11y import slider_name
 from keycraft.components.recorder import audio_recorder
 from keycraft.components.replace_dialog import replace_dialog
 from keycraft.components.select_menu import select_menu
-from keycraft.services.transcription import MAX_AUDIO_BYTES
+from keycraft.services.transcription.recordings import MAX_AUDIO_BYTES
 from keycraft.state.editor import EditorState
 from keycraft.state.jobs import JobsState
 from keycraft.state.transcription import AUDIO_UPLOAD_ID, FAILED, TranscriptionState

@@ -15,7 +15,7 @@ from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import TranscriberClient
+from keycraft.services.transcription.client import TranscriberClient
 
 
 @dataclass(frozen=True)

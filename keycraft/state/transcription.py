@@ -25,7 +25,7 @@ from keycraft.services.jobs.submit import (
 )
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX
-from keycraft.services.transcription import (
+from keycraft.services.transcription.recordings import (
     MAX_AUDIO_BYTES,
     check_audio,
     forget_staged,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     AudioRejected,
     AudioTooLarge,
     TranscriberBusy,
     TranscriptionTimedOut,
     UnsupportedAudio,
 )
-from keycraft.services.transcription import (
+from keycraft.services.transcription.recordings import (
     AudioFileTooLarge,
     EmptyAudioFile,
     UnsupportedAudioFile,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     MODEL_KNOBS,
     TranscriberModel,
     TranscriptionOptions,

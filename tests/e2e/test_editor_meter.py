@@ -20,8 +20,8 @@ from keycraft.services.notes.timing import (
     seconds_to_tick,
     tick_to_seconds,
 )
-from keycraft.services.transcriber_client import TranscribedBeat, TranscribedNote, Transcription
-from keycraft.services.transcription import notes_from_transcription
+from keycraft.services.transcription.client import TranscribedBeat, TranscribedNote, Transcription
+from keycraft.services.transcription.recordings import notes_from_transcription
 from tests.e2e.conftest import ConsoleLog
 from tests.e2e.test_accessibility import _blocking_violations
 from tests.e2e.test_editor import (

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Note, Project
 from keycraft.services.notes.timing import bar_start_tick, tick_to_seconds
-from keycraft.services.transcriber_client import MODEL_KNOBS
+from keycraft.services.transcription.client import MODEL_KNOBS
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.recordings import as_events, melody, render_wav, tone_wav

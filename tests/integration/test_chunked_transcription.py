@@ -26,7 +26,7 @@ from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import Project
 from keycraft.services.jobs.chunks import ChunkPolicy, plan_chunks
-from keycraft.services.transcriber_client import MODEL_KNOBS, options_for
+from keycraft.services.transcription.client import MODEL_KNOBS, options_for
 from tests.integration.auth_client import page_client
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp

@@ -15,7 +15,7 @@ from keycraft.services.errors import DomainError
 from keycraft.services.jobs.chunks import ChunkSpan
 from keycraft.services.storage.keys import TEMP_PREFIX
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import Transcription, parse_transcription
+from keycraft.services.transcription.client import Transcription, parse_transcription
 
 CHUNKS_FOLDER_PREFIX = f"{TEMP_PREFIX}chunks-"
 logger = logging.getLogger("keycraft.jobs")

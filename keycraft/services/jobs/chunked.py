@@ -12,12 +12,12 @@ import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 
-from keycraft.services.audio_slice import AudioSlice, slice_recording
 from keycraft.services.jobs.chunk_store import load_chunk, save_chunk
 from keycraft.services.jobs.chunks import ChunkSpan, own_regions
 from keycraft.services.jobs.stitch import ChunkTranscription, stitch
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.audio_slice import AudioSlice, slice_recording
+from keycraft.services.transcription.client import (
     ProgressCallback,
     TranscribedNote,
     TranscriberBusy,

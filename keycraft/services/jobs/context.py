@@ -11,7 +11,7 @@ from keycraft.services.jobs.model import TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import TranscriberClient, TranscriptionOptions
+from keycraft.services.transcription.client import TranscriberClient, TranscriptionOptions
 
 _OPTION_NAMES = {f.name for f in fields(TranscriptionOptions)}
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from keycraft.services.audio_slice import RangeOutsideRecording, UndecodableRecording
 from keycraft.services.errors import DomainError, NotFound
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.audio_slice import RangeOutsideRecording, UndecodableRecording
+from keycraft.services.transcription.client import (
     AudioRejected,
     AudioTooLarge,
     TranscriptionTimedOut,

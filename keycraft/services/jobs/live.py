@@ -11,7 +11,7 @@ from keycraft.services.jobs.model import DONE, RUNNING, TranscriptionJob
 from keycraft.services.jobs.preview import read_preview
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcription import notes_from_transcription
+from keycraft.services.transcription.recordings import notes_from_transcription
 
 
 @dataclass(frozen=True, slots=True)

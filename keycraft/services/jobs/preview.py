@@ -14,7 +14,7 @@ from typing import Any
 from keycraft.services.errors import DomainError
 from keycraft.services.storage.keys import TEMP_PREFIX
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import TranscribedNote
+from keycraft.services.transcription.client import TranscribedNote
 
 PREVIEW_FOLDER_PREFIX = f"{TEMP_PREFIX}progress-"
 

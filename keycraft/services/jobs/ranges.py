@@ -7,14 +7,17 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from keycraft.services import projects
-from keycraft.services.audio_slice import AudioSlice, notes_in_range, slice_recording
 from keycraft.services.domain import Note, PedalSpan, Project
 from keycraft.services.jobs.model import TranscriptionJob
 from keycraft.services.notes.pedal import replace_pedal_range
 from keycraft.services.notes.timing import bar_start_tick, tick_to_seconds
 from keycraft.services.repository.port import Repository
-from keycraft.services.transcriber_client import TranscribedNote, TranscribedPedal
-from keycraft.services.transcription import notes_from_transcription, pedals_from_transcription
+from keycraft.services.transcription.audio_slice import AudioSlice, notes_in_range, slice_recording
+from keycraft.services.transcription.client import TranscribedNote, TranscribedPedal
+from keycraft.services.transcription.recordings import (
+    notes_from_transcription,
+    pedals_from_transcription,
+)
 
 RANGE_OPTION = "range"
 """The key of a job's options that makes it a re-transcription of some bars."""

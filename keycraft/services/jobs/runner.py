@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from keycraft.services import project_fill, projects
-from keycraft.services.audio_slice import AudioSlice
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import BeatTrack, ProjectTiming, TimeSignature, TrackedBeat
 from keycraft.services.errors import Conflict, DomainError, NotFound
@@ -31,12 +30,13 @@ from keycraft.services.jobs.watch import chunk_plan, transcribe_chunks_watched, 
 from keycraft.services.notes import beat_map
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.audio_slice import AudioSlice
+from keycraft.services.transcription.client import (
     TranscriberBusy,
     TranscriberUnavailable,
     Transcription,
 )
-from keycraft.services.transcription import (
+from keycraft.services.transcription.recordings import (
     forget_staged,
     notes_from_transcription,
     pedals_from_transcription,

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     TranscribedBeat,
     TranscribedNote,
     TranscribedPedal,

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from keycraft.services import projects
-from keycraft.services.audio_duration import recording_duration_s
 from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.domain import Project
 from keycraft.services.errors import DomainError, NotFound
@@ -19,13 +18,14 @@ from keycraft.services.jobs.ranges import BarRange, bar_range, range_option
 from keycraft.services.jobs.runner import remove_media
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.audio_duration import recording_duration_s
+from keycraft.services.transcription.client import (
     MODEL_KNOBS,
     TranscriberModel,
     TranscriptionOptions,
     options_for,
 )
-from keycraft.services.transcription import check_audio, forget_staged
+from keycraft.services.transcription.recordings import check_audio, forget_staged
 
 DEFAULT_MODEL: TranscriberModel = "transkun"
 """The model a job uses when none is named: the accurate piano model, as in the editor."""

@@ -9,8 +9,6 @@ import time
 from collections.abc import Awaitable
 from datetime import timedelta
 
-from keycraft.services.audio_duration import recording_duration_s
-from keycraft.services.audio_slice import AudioSlice
 from keycraft.services.clock import utc_now
 from keycraft.services.errors import DomainError
 from keycraft.services.jobs.chunk_store import remove_chunks
@@ -20,14 +18,16 @@ from keycraft.services.jobs.context import JobContext, options_from
 from keycraft.services.jobs.model import CANCELLED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.preview import JobPreview, write_preview
 from keycraft.services.jobs.ranges import range_of
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.audio_duration import recording_duration_s
+from keycraft.services.transcription.audio_slice import AudioSlice
+from keycraft.services.transcription.client import (
     ProgressCallback,
     TranscribedNote,
     Transcription,
     TranscriptionProgress,
 )
-from keycraft.services.transcription import AUDIO_TYPES
-from keycraft.services.transcription_jobs import run_transcription
+from keycraft.services.transcription.job_tracking import run_transcription
+from keycraft.services.transcription.recordings import AUDIO_TYPES
 
 logger = logging.getLogger("keycraft.jobs")
 

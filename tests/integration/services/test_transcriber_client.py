@@ -12,7 +12,7 @@ import pytest
 
 from keycraft.services.domain import TimeSignature
 from keycraft.services.logs import request_id_var
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     AudioRejected,
     TranscriberBusy,
     TranscriberClient,
@@ -23,7 +23,7 @@ from keycraft.services.transcriber_client import (
     TranscriptionTimedOut,
     UnsupportedAudio,
 )
-from keycraft.services.transcription import notes_from_transcription
+from keycraft.services.transcription.recordings import notes_from_transcription
 from tests.support.processes import free_port
 from tests.support.recordings import as_events, melody, render_wav, tone_wav
 from tests.support.transcriber_server import MAX_DURATION_S, RealTranscriber

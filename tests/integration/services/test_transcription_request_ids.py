@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from keycraft.services.logs import JsonFormatter, request_id_var
-from keycraft.services.transcriber_client import TranscriberClient, TranscriptionOptions
-from keycraft.services.transcription_jobs import (
+from keycraft.services.transcription.client import TranscriberClient, TranscriptionOptions
+from keycraft.services.transcription.job_tracking import (
     JOB_FINISHED_MESSAGE,
     JOB_STARTED_MESSAGE,
     run_transcription,

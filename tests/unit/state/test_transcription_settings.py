@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from keycraft.services.errors import DomainError
-from keycraft.services.transcriber_client import MODEL_KNOBS, TranscriberBusy
-from keycraft.services.transcription import AudioFileTooLarge
+from keycraft.services.transcription.client import MODEL_KNOBS, TranscriberBusy
+from keycraft.services.transcription.recordings import AudioFileTooLarge
 from keycraft.state.transcription import TranscriptionState
 from keycraft.state.transcription_messages import FALLBACK_MESSAGE, message_for
 from keycraft.state.transcription_settings import DEFAULT_MODEL_LABEL, MODEL_OPTIONS

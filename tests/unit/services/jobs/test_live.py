@@ -14,8 +14,8 @@ from keycraft.services.jobs.model import DONE, QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.preview import JobPreview, write_preview
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
-from keycraft.services.transcriber_client import TranscribedNote
-from keycraft.services.transcription import notes_from_transcription
+from keycraft.services.transcription.client import TranscribedNote
+from keycraft.services.transcription.recordings import notes_from_transcription
 from tests.support.factories import make_project, make_user
 
 

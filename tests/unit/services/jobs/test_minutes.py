@@ -24,7 +24,7 @@ from keycraft.services.jobs.model import DONE, FAILED
 from keycraft.services.jobs.runner import run_job
 from keycraft.services.jobs.submit import cancel_job, check_minutes_left
 from keycraft.services.repository.port import Repository
-from keycraft.services.transcriber_client import AudioRejected
+from keycraft.services.transcription.client import AudioRejected
 from tests.support.factories import make_user
 from tests.unit.services.jobs.test_runner import (
     ScriptedTranscriber,

@@ -15,7 +15,7 @@ from keycraft.services.jobs.preview import (
     write_preview,
 )
 from keycraft.services.storage.local import LocalStorage
-from keycraft.services.transcriber_client import TranscribedNote
+from keycraft.services.transcription.client import TranscribedNote
 
 
 def test_before_the_first_part_the_estimate_is_the_length_times_the_model_factor() -> None:

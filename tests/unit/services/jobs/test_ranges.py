@@ -25,7 +25,7 @@ from keycraft.services.jobs.submit import submit_retranscription, view_job
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     ProgressCallback,
     TranscribedNote,
     TranscribedPedal,
@@ -34,7 +34,7 @@ from keycraft.services.transcriber_client import (
     TranscriptionOptions,
     TranscriptionProgress,
 )
-from keycraft.services.transcription import recording_key
+from keycraft.services.transcription.recordings import recording_key
 from keycraft.state.job_messages import job_status_text
 from tests.support.factories import make_project, make_user
 

@@ -26,7 +26,7 @@ from keycraft.services.jobs.submit import cancel_job, new_project_for_recording,
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     AudioRejected,
     ProgressCallback,
     TranscribedBeat,
@@ -39,7 +39,7 @@ from keycraft.services.transcriber_client import (
     TranscriptionOptions,
     TranscriptionProgress,
 )
-from keycraft.services.transcription import recording_key
+from keycraft.services.transcription.recordings import recording_key
 from tests.support.factories import make_user, new_id
 
 NOTE = TranscribedNote(start_s=0.5, end_s=1.0, pitch_midi=60, velocity=80)

@@ -9,7 +9,7 @@ from keycraft.services.jobs.stitch import (
     join_notes,
     stitch,
 )
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     TranscribedBeat,
     TranscribedNote,
     TranscribedPedal,

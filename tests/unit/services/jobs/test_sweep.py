@@ -18,7 +18,7 @@ from keycraft.services.repository.sql.base import make_engine
 from keycraft.services.repository.sql.repository import SqlModelRepository
 from keycraft.services.storage.keys import temp_upload_key
 from keycraft.services.storage.local import LocalStorage
-from keycraft.services.transcription import recording_key
+from keycraft.services.transcription.recordings import recording_key
 from tests.support.factories import make_project, make_user, new_id
 
 STAGED_GRACE_S = 86400.0

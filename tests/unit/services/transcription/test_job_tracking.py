@@ -9,14 +9,14 @@ from unittest.mock import AsyncMock
 import pytest
 from prometheus_client import REGISTRY
 
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     TranscriberBusy,
     TranscriberClient,
     Transcription,
     TranscriptionOptions,
     TranscriptionTimedOut,
 )
-from keycraft.services.transcription_jobs import JOB_FINISHED_MESSAGE, run_transcription
+from keycraft.services.transcription.job_tracking import JOB_FINISHED_MESSAGE, run_transcription
 
 
 def _count(outcome: str) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 import soundfile
 
 from keycraft.services.errors import DomainError
-from keycraft.services.transcriber_client import TranscribedNote
+from keycraft.services.transcription.client import TranscribedNote
 
 EDGE_PADDING_S = 0.5
 """Audio kept on each side of the range: models need some context to see an onset right at

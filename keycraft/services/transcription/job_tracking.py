@@ -9,7 +9,7 @@ import uuid
 
 from keycraft.services.logs import request_id_var
 from keycraft.services.metrics import TRANSCRIPTION_SECONDS
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     ProgressCallback,
     TranscriberClient,
     Transcription,

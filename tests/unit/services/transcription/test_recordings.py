@@ -8,12 +8,12 @@ from keycraft.services.domain import Note, PedalSpan, TempoChange
 from keycraft.services.errors import NotFound
 from keycraft.services.storage.keys import TEMP_PREFIX
 from keycraft.services.storage.local import LocalStorage
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     TranscribedNote,
     TranscribedPedal,
     TranscriptionOptions,
 )
-from keycraft.services.transcription import (
+from keycraft.services.transcription.recordings import (
     MAX_AUDIO_BYTES,
     AudioFileTooLarge,
     EmptyAudioFile,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from keycraft.services.transcriber_client import MODEL_KNOBS, options_for
+from keycraft.services.transcription.client import MODEL_KNOBS, options_for
 from transcriber.defaults import MODEL_KNOBS as SERVICE_KNOBS
 from transcriber.defaults import default_options
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from keycraft.services.domain import TimeSignature
-from keycraft.services.transcriber_client import (
+from keycraft.services.transcription.client import (
     TranscribedBeat,
     TranscribedNote,
     TranscribedPedal,

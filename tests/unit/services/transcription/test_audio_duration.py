@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from keycraft.services.audio_duration import recording_duration_s
+from keycraft.services.transcription.audio_duration import recording_duration_s
 from tests.support.recordings import tone_wav
 
 FORMATS = {

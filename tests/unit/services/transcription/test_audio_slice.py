@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 import soundfile
 
-from keycraft.services.audio_slice import (
+from keycraft.services.transcription.audio_slice import (
     AudioSlice,
     RangeOutsideRecording,
     UndecodableRecording,
     notes_in_range,
     slice_recording,
 )
-from keycraft.services.transcriber_client import TranscribedNote
+from keycraft.services.transcription.client import TranscribedNote
 
 RATE_HZ = 8000
 

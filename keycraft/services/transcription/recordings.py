@@ -14,7 +14,7 @@ from keycraft.services.notes.timing import seconds_to_tick
 from keycraft.services.projects import project_media_prefix
 from keycraft.services.storage.keys import TEMP_PREFIX, temp_upload_key
 from keycraft.services.storage.port import Storage
-from keycraft.services.transcriber_client import TranscribedNote, TranscribedPedal
+from keycraft.services.transcription.client import TranscribedNote, TranscribedPedal
 
 MAX_AUDIO_BYTES = 100 * 1024 * 1024
 """Largest recording accepted (100 MB)."""

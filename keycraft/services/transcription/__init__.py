@@ -1,0 +1,1 @@
+"""Audio to notes: recordings checked and cut, the transcriber's client, each call tracked."""
