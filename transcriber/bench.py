@@ -45,7 +45,8 @@ from transcriber.evaluation.scoring import (
 from transcriber.midi import midi_bytes, notes_to_midi
 from transcriber.models.base import TranscriptionModel
 from transcriber.models.basic_pitch.adapter import BasicPitchModel
-from transcriber.models.transkun.adapter import TranskunModel
+from transcriber.models.transkun.adapter import SUSTAIN_PEDAL, TranskunModel
+from transcriber.models.transkun.pedal import begin_marginals, begin_marginals_by_autograd
 from transcriber.rhythm import track_rhythm
 from transcriber.runtime import Deadline
 
@@ -255,6 +256,114 @@ def _print_pedal(rows: list[PedalRow]) -> None:
     print(f"transkun pedal, mean: onset F1 {onset:.3f}, onset+offset F1 {full:.3f}")
 
 
+BELIEF_CLIP_S = 30.0
+
+
+@dataclass(frozen=True)
+class BeliefShare:
+    """What the sustain-pedal press belief costs transkun on one pedalled recording.
+
+    Attributes:
+        clip_s: Length of the recording.
+        segments: Segments the network ran (one belief each).
+        model_s: Transkun's time for the recording as it runs (its belief included).
+        direct_s: The belief by the direct pass, summed over the segments.
+        autograd_s: The belief by autograd (as before), on the same scores.
+        largest_difference: Largest difference between the two beliefs at any frame.
+    """
+
+    clip_s: float
+    segments: int
+    model_s: float
+    direct_s: float
+    autograd_s: float
+    largest_difference: float
+
+    @property
+    def direct_share(self) -> float:
+        """Share of the model's time the direct pass takes."""
+        return self.direct_s / self.model_s
+
+    @property
+    def autograd_share(self) -> float:
+        """Share the autograd belief would take of the model's time with it instead."""
+        return self.autograd_s / (self.model_s - self.direct_s + self.autograd_s)
+
+
+def _pedalled_recording(work: Path, seconds: float) -> Path:
+    """The first pedalled pieces, each in its room, played one after the other, cut to length."""
+    parts = []
+    for index, piece in enumerate(pedalled_set()):
+        wav = record_piece(
+            piece.notes, recital_room(index), work / f"belief-{piece.name}.wav", pedals=piece.pedals
+        )
+        parts.append(sf.read(str(wav), dtype="float32")[0])
+        if sum(len(p) for p in parts) >= seconds * 44100:
+            break
+    path = work / "belief.wav"
+    sf.write(path, np.concatenate(parts)[: int(seconds * 44100)], 44100)
+    return path
+
+
+def bench_belief_share(
+    work: Path, model: TranskunModel | None = None, threads: int = 2
+) -> BeliefShare:
+    """Time the press belief both ways on every segment of one transcription of 30 s.
+
+    A second hook on the scorer sees the same scores as the model's own; its time is taken
+    out of the model's, so both shares come from the same run and the same network outputs.
+    """
+    torch.set_num_threads(threads)
+    model = model or TranskunModel()
+    rec = decode_file(
+        _pedalled_recording(work, BELIEF_CLIP_S), model.sample_rate_hz, 1e9, work, None
+    )
+    track = list(model.network.targetMIDIPitch).index(SUSTAIN_PEDAL)
+    direct: list[float] = []
+    autograd: list[float] = []
+    differences: list[float] = []
+    hook_s = [0.0]
+
+    def compare(module: torch.nn.Module, args: object, output: tuple[torch.Tensor, ...]) -> None:
+        entered = time.perf_counter()
+        score, noise = output[0][:, :, 0, track], output[1][:, 0, track]
+        started = time.perf_counter()
+        fast = begin_marginals(score, noise)
+        direct.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        slow = begin_marginals_by_autograd(score, noise)
+        autograd.append(time.perf_counter() - started)
+        differences.append(float(np.abs(fast - slow).max()))
+        hook_s[0] += time.perf_counter() - entered
+
+    model.warm_up()
+    handle = model.network.scorer.register_forward_hook(compare)
+    try:
+        started = time.perf_counter()
+        model.transcribe(rec.samples, default_options(model.name), Deadline.unlimited())
+        model_s = time.perf_counter() - started - hook_s[0]
+    finally:
+        handle.remove()
+    return BeliefShare(
+        clip_s=rec.duration_s,
+        segments=len(direct),
+        model_s=model_s,
+        direct_s=sum(direct),
+        autograd_s=sum(autograd),
+        largest_difference=max(differences),
+    )
+
+
+def _print_belief(share: BeliefShare) -> None:
+    print(
+        f"transkun press belief on a {share.clip_s:.1f} s pedalled recording "
+        f"({share.segments} segments): direct pass {share.direct_s:.2f} s, "
+        f"{share.direct_share:.1%} of the model's {share.model_s:.1f} s; by autograd (before) "
+        f"{share.autograd_s:.1f} s, {share.autograd_share:.1%}; "
+        f"largest difference {share.largest_difference:.1e}"
+    )
+
+
 BEAT_BASELINE = "librosa"
 
 
@@ -328,7 +437,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.pedal_only:
         with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
-            _print_pedal(bench_pedal(Path(tmp)))
+            model = TranskunModel()
+            _print_pedal(bench_pedal(Path(tmp), model))
+            _print_belief(bench_belief_share(Path(tmp), model))
         return
 
     with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
@@ -368,6 +479,7 @@ def main(argv: list[str] | None = None) -> None:
             long_path.unlink()
 
         _print_pedal(bench_pedal(work))
+        _print_belief(bench_belief_share(work))
         accuracy = bench_accuracy(rendered, work, args.transkun_pieces)
         for name, row in accuracy.items():
             print(

@@ -7,7 +7,12 @@ import pytest
 import torch
 
 from transcriber.domain import PedalEvent
-from transcriber.models.transkun.pedal import PressBelief, begin_marginals, earliest_presses
+from transcriber.models.transkun.pedal import (
+    PressBelief,
+    begin_marginals,
+    begin_marginals_by_autograd,
+    earliest_presses,
+)
 
 FRAME_S = 0.01
 
@@ -59,6 +64,21 @@ def test_begin_marginals_are_probabilities_of_a_span_starting_at_each_frame() ->
     assert begins.shape == (frames,)
     assert begins[2] == pytest.approx(1.0, abs=1e-3)
     assert begins.sum() == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_the_direct_pass_gives_the_gradient_of_the_log_partition(dtype: torch.dtype) -> None:
+    # Scores spread like the network's: mostly unlikely spans, some likely, and one-frame
+    # spans and gaps of either sign, so every term of the semi-CRF counts.
+    rng = np.random.default_rng(7)
+    frames = 60
+    score = torch.from_numpy(rng.normal(-3.0, 4.0, (frames, frames))).to(dtype)
+    noise = torch.from_numpy(rng.normal(0.0, 1.0, frames - 1)).to(dtype)
+    with torch.inference_mode():
+        direct = begin_marginals(score, noise)
+        reference = begin_marginals_by_autograd(score, noise)
+    assert reference.max() > 0.3 and np.diagonal(score.numpy()).max() > 3.0
+    np.testing.assert_allclose(direct, reference, rtol=0.0, atol=1e-12)
 
 
 def test_a_span_begun_by_the_recordings_start_moves_to_the_press_belief_after_it() -> None:
