@@ -1,8 +1,16 @@
-"""Segment plans: transkun's own layout, and ours without the segments it needs no more."""
+"""Segment plans (transkun's own layout and ours) and the interval scores built in place."""
 
 from __future__ import annotations
 
-from transcriber.models.transkun.segments import FAST, SHIPPED, Layout, plan_segments
+import torch
+
+from transcriber.models.transkun.segments import (
+    FAST,
+    SHIPPED,
+    Layout,
+    interval_scores,
+    plan_segments,
+)
 
 RATE_HZ = 44100
 HOP = 1024
@@ -42,3 +50,17 @@ def test_segments_stop_once_one_reaches_the_end() -> None:
     assert fast == _plan(22.0, SHIPPED)[: len(fast)]
     assert len(_plan(15.3, FAST)) == 3
     assert len(_plan(30 * 60, FAST)) == len(_plan(30 * 60, SHIPPED)) - 1
+
+
+def test_scores_built_in_place_are_transkuns() -> None:
+    from transkun.LayersTransformer import ScaledInnerProductIntervalScorer
+
+    torch.manual_seed(0)
+    scorer = ScaledInnerProductIntervalScorer(16, expansionFactor=2).eval()
+    ctx = torch.randn(1, 5, 40, 16)
+    with torch.inference_mode():
+        theirs = scorer(ctx)
+        ours = interval_scores(scorer, ctx)
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.shape == b.shape
+        torch.testing.assert_close(a, b)

@@ -42,6 +42,8 @@ class Layout:
         encoder_bf16: Run the network up to the interval scorer in bfloat16 (the scorer
             and the decoder stay in float32), on CPUs with bfloat16 instructions only
             (elsewhere it is emulated, and slower).
+        in_place_scores: Build the interval scores in place (the same values as transkun's
+            scorer without its full-size temporaries).
     """
 
     segment_s: float
@@ -51,6 +53,7 @@ class Layout:
     cover_only: bool = False
     decode_tail_s: float | None = None
     encoder_bf16: bool = False
+    in_place_scores: bool = False
 
 
 SHIPPED = Layout(segment_s=16.0, step_s=8.0)
@@ -64,12 +67,13 @@ FAST = Layout(
     cover_only=True,
     decode_tail_s=1.0,
     encoder_bf16=True,
+    in_place_scores=True,
 )
 """What we run: transkun's segments and leads (the network hears what it was trained on),
 without the segments it needs no more: a clip of up to 8 s is one segment, the last
-segment is the first that reaches the end, frames past 1 s of tail are not scored, and
-the encoder runs in bfloat16 where the CPU has bfloat16 instructions. See "Where the
-accurate model's time goes" in transcriber/README.md."""
+segment is the first that reaches the end, frames past 1 s of tail are not scored, the
+encoder runs in bfloat16 where the CPU has bfloat16 instructions and the interval scores
+are built in place. See "Where the accurate model's time goes" in transcriber/README.md."""
 
 
 @dataclass(frozen=True)
@@ -220,28 +224,51 @@ def _score_only(network: Any, frames: int | None) -> Iterator[None]:
 
 
 @contextmanager
-def _bf16_encoder(network: Any, enabled: bool) -> Iterator[None]:
-    """bfloat16 matrix products before the scorer; the scorer itself in float32.
+def _precision_and_scorer(network: Any, layout: Layout | None) -> Iterator[None]:
+    """bfloat16 matrix products before the scorer, and the scorer in float32 (in place).
 
     The scores are scaled by interval length (up to ~700 frames), too wide a range for
     bfloat16's 8-bit mantissa.
     """
-    if not (enabled and torch.ops.mkldnn._is_mkldnn_bf16_supported()):
+    bf16 = (
+        layout is not None
+        and layout.encoder_bf16
+        and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    )
+    in_place = layout is not None and layout.in_place_scores
+    if not (bf16 or in_place):
         yield
         return
     scorer = network.scorer
     plain = scorer.forward
 
-    def scored_in_float(ctx: torch.Tensor) -> Any:
+    def scored(ctx: torch.Tensor) -> Any:
         with torch.autocast("cpu", enabled=False):
-            return plain(ctx.float())
+            ctx = ctx.float()
+            return interval_scores(scorer, ctx) if in_place else plain(ctx)
 
-    scorer.forward = scored_in_float
+    scorer.forward = scored  # the module's hooks still run around it
     try:
-        with torch.autocast("cpu", dtype=torch.bfloat16):
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             yield
     finally:
         del scorer.forward
+
+
+def interval_scores(scorer: Any, ctx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """What transkun's ``ScaledInnerProductIntervalScorer`` returns, built in place.
+
+    transkun scales, adds the single-frame scores through a full diagonal matrix and sums
+    into new tensors, each as large as the scores (90 pitches x 690 x 690 frames).
+    """
+    size = scorer.size * scorer.expansionFactor
+    q, k, diag = scorer.map(ctx).split([size, size, 1], dim=-1)
+    scores = torch.matmul(q / math.sqrt(size), k.transpose(-1, -2))
+    steps = torch.arange(scores.shape[-1], dtype=scores.dtype)
+    scores.mul_((steps.unsqueeze(-1) - steps.unsqueeze(0)).abs())
+    scores.diagonal(dim1=-2, dim2=-1).add_(diag.squeeze(-1))
+    no_event = diag.new_zeros(diag.shape[:-2] + (diag.shape[-2] - 1,))
+    return scores.permute(2, 3, 0, 1).contiguous(), no_event.permute(2, 0, 1).contiguous()
 
 
 def transcribe_segments(
@@ -291,7 +318,7 @@ def transcribe_segments(
         )
         with (
             _score_only(network, scored),
-            _bf16_encoder(network, layout is not None and layout.encoder_bf16),
+            _precision_and_scorer(network, layout),
         ):
             decoded, last_positions = network.transcribeFrames(
                 frames,
