@@ -28,6 +28,7 @@ import soundfile as sf
 import torch
 
 from transcriber.audio.decode import decode_file
+from transcriber.bench_transkun import print_transkun
 from transcriber.defaults import default_options
 from transcriber.domain import TranscriptionOptions
 from transcriber.evaluation.beat_scoring import BeatScores, score_baseline, score_rhythm
@@ -113,26 +114,6 @@ def bench_basic_pitch_speed(path: Path, work: Path, repeats: int) -> list[dict[s
             }
         )
     return rows
-
-
-def bench_transkun_speed(path: Path, work: Path, threads: int) -> dict[str, float]:
-    """Transkun real-time factor as shipped (gradient checkpointing on) and as we run it."""
-    torch.set_num_threads(threads)
-    model = TranskunModel()
-    rec = decode_file(path, model.sample_rate_hz, 1e9, work, None)
-    options = TranscriptionOptions()
-    model.warm_up()
-    ours_s = _best_of(1, lambda: model.predict(rec.samples, options, Deadline.unlimited()))
-    for module in model.network.modules():
-        if hasattr(module, "useGradientCheckpoint"):
-            module.useGradientCheckpoint = True
-    stock_s = _best_of(1, lambda: model.predict(rec.samples, options, Deadline.unlimited()))
-    return {
-        "threads": threads,
-        "clip_s": rec.duration_s,
-        "stock_rtf": stock_s / rec.duration_s,
-        "ours_rtf": ours_s / rec.duration_s,
-    }
 
 
 _CHILD_CODE = """
@@ -413,6 +394,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--transkun-pieces", type=int, default=4, help="pieces scored by transkun")
     parser.add_argument("--skip-long", action="store_true", help="skip the 30-minute RSS run")
     parser.add_argument(
+        "--transkun-only",
+        action="store_true",
+        help="only compare transkun as shipped with ours (speed, F1, 3 s clip latency)",
+    )
+    parser.add_argument(
         "--pedal-only", action="store_true", help="only score the sustain pedal (transkun)"
     )
     parser.add_argument(
@@ -434,6 +420,14 @@ def main(argv: list[str] | None = None) -> None:
         ]
         with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
             _print_beats(bench_beats(Path(tmp), models))
+        return
+    if args.transkun_only:
+        with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
+            work = Path(tmp)
+            rendered = [
+                (p, render_midi(p.to_midi(), work / f"{p.name}.wav")) for p in evaluation_set()
+            ]
+            print_transkun(rendered[: args.transkun_pieces], work)
         return
     if args.pedal_only:
         with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
@@ -457,11 +451,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"speed-up x{row['speedup']:.2f}"
             )
 
-        tk = bench_transkun_speed(rendered[0][1], work, threads=2)
-        print(
-            f"transkun, {tk['threads']} threads, {tk['clip_s']:.1f} s clip: "
-            f"RTF as shipped {tk['stock_rtf']:.2f}, RTF as run here {tk['ours_rtf']:.2f}"
-        )
+        print_transkun(rendered[: args.transkun_pieces], work)
 
         if not args.skip_long:
             reps = int(np.ceil(LONG_INPUT_S * 44100 / len(joined)))

@@ -12,11 +12,11 @@ import torch
 from transcriber.audio.decode import decode_file
 from transcriber.defaults import default_options
 from transcriber.domain import NoteEvent
-from transcriber.evaluation.pieces import evaluation_set
+from transcriber.evaluation.pieces import Piece, ScoreNote, evaluation_set
 from transcriber.evaluation.render import render_midi
 from transcriber.models.registry import get_model
 from transcriber.models.transkun.adapter import TranskunModel
-from transcriber.models.transkun.segments import transcribe_segments
+from transcriber.models.transkun.segments import SHIPPED, segment_count, transcribe_segments
 from transcriber.runtime import ClientGone, Deadline
 
 
@@ -42,7 +42,7 @@ def test_segment_loop_matches_transcribe_and_reports_each_segment(tmp_path: Path
 
     assert len(theirs) > 20
     assert _key(ours) == _key(theirs)
-    total = model.segments(len(recording.samples))
+    total = segment_count(len(recording.samples), model.network, SHIPPED)
     assert total == 4
     assert [(d, t) for d, t, _ in reports] == [(k, total) for k in range(1, total + 1)]
     settled = [len(notes) for _, _, notes in reports]
@@ -55,7 +55,7 @@ def test_segment_loop_matches_transcribe_and_reports_each_segment(tmp_path: Path
 
 
 def test_predict_tells_each_segment_and_stops_once_the_caller_left() -> None:
-    """20 s is five segments; a caller gone after the first is noticed before the second."""
+    """20 s is four segments; a caller gone after the first is noticed before the second."""
     model = get_model("transkun")
     assert isinstance(model, TranskunModel)
     samples = np.zeros(model.sample_rate_hz * 20, dtype=np.float32)
@@ -67,4 +67,54 @@ def test_predict_tells_each_segment_and_stops_once_the_caller_left() -> None:
     gone_after_first = Deadline(3600, client_gone=lambda: len(told) >= 2)
     with pytest.raises(ClientGone):
         model.predict(samples, default_options("transkun"), gone_after_first, on_part)
-    assert told == [(0, 5), (1, 5)]
+    assert told == [(0, 4), (1, 4)]
+
+
+@pytest.mark.timeout(900)
+def test_a_short_clip_is_one_segment_with_the_shipped_loops_notes(tmp_path: Path) -> None:
+    """A 3 s clip is one segment with the notes of transkun's three.
+
+    Notes match on pitch with onsets within mir_eval's 50 ms, both ways, on 3 s of the
+    Alberti piece and on a chord held from the very first sample.
+    """
+    held = Piece(
+        "held",
+        (
+            ScoreNote(0.0, 2.0, 60, 90),
+            ScoreNote(0.0, 2.0, 64, 90),
+            ScoreNote(0.0, 2.0, 67, 90),
+            ScoreNote(2.2, 2.95, 72, 100),
+        ),
+    )
+    model = get_model("transkun")
+    assert isinstance(model, TranskunModel)
+    for piece in (evaluation_set()[2], held):
+        wav = render_midi(piece.to_midi(), tmp_path / f"{piece.name}.wav")
+        samples = decode_file(wav, model.sample_rate_hz, 3600, tmp_path, None).samples
+        clip = samples[: 3 * model.sample_rate_hz]
+        assert model.segments(len(clip)) == 1
+        told: list[tuple[int, int]] = []
+
+        def tell(done: int, total: int, notes: list[NoteEvent], told: list = told) -> None:
+            told.append((done, total))
+
+        ours = [
+            (n.pitch_midi, n.start_s) for n in model.raw_notes(clip, Deadline.unlimited(), tell)
+        ]
+        assert told == [(0, 1), (1, 1)]
+        x = torch.from_numpy(np.ascontiguousarray(clip)).unsqueeze(1)
+        with torch.inference_mode():
+            shipped = [(n.pitch, n.start) for n in model.network.transcribe(x) if n.pitch >= 0]
+        assert len(shipped) >= 3
+        assert _unmatched(shipped, ours) == _unmatched(ours, shipped) == []
+
+
+def _unmatched(
+    notes: list[tuple[int, float]], others: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """The notes of ``notes`` with no note of the same pitch in ``others`` within 50 ms."""
+    return [
+        (pitch, start_s)
+        for pitch, start_s in notes
+        if not any(p == pitch and abs(s - start_s) <= 0.05 for p, s in others)
+    ]

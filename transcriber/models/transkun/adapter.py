@@ -22,7 +22,13 @@ from transcriber.domain import (
 from transcriber.models.base import PartCallback
 from transcriber.models.transkun.compat import torchaudio_available
 from transcriber.models.transkun.pedal import PressBelief, begin_marginals, earliest_presses
-from transcriber.models.transkun.segments import plan_segments, segment_count, transcribe_segments
+from transcriber.models.transkun.segments import (
+    FAST,
+    Layout,
+    plan_segments,
+    segment_count,
+    transcribe_segments,
+)
 from transcriber.runtime import Deadline
 
 SAMPLE_RATE_HZ = 44100
@@ -78,8 +84,15 @@ class TranskunModel:
     name = MODEL_TRANSKUN
     sample_rate_hz = SAMPLE_RATE_HZ
 
-    def __init__(self, checkpoint_dir: Path | None = None) -> None:
-        """Load the model once; requests then reuse it."""
+    def __init__(self, checkpoint_dir: Path | None = None, layout: Layout = FAST) -> None:
+        """Load the model once; requests then reuse it.
+
+        Args:
+            checkpoint_dir: Where ``2.0.conf`` and ``2.0.pt`` are; the package's own by default.
+            layout: How recordings are cut into segments (``segments.SHIPPED`` for
+                transkun's own layout, which the benchmark compares against).
+        """
+        self.layout = layout
         # transkun's classes are untyped; treat the network dynamically.
         self.network: Any = build_model(checkpoint_dir)
         self._deadline: Deadline | None = None
@@ -147,6 +160,7 @@ class TranskunModel:
             net.hopSize,
             net.segmentHopSizeInSecond,
             net.segmentSizeInSecond,
+            self.layout,
         )
         self._segment_begins_s = [start / net.fs - plan.lead_s for start in plan.starts]
         self._press_belief = belief = PressBelief(net.hopSize / net.fs)
@@ -160,7 +174,7 @@ class TranskunModel:
 
     def segments(self, n_samples: int) -> int:
         """How many segments a recording of ``n_samples`` takes."""
-        return segment_count(n_samples, self.network)
+        return segment_count(n_samples, self.network, self.layout)
 
     def raw_notes(
         self, samples: np.ndarray, deadline: Deadline, on_part: PartCallback | None = None
@@ -185,7 +199,9 @@ class TranskunModel:
         self._deadline = deadline
         try:
             with torch.inference_mode():
-                raw: list[Any] = transcribe_segments(self.network, x, segment_done)
+                raw: list[Any] = transcribe_segments(
+                    self.network, x, segment_done, layout=self.layout
+                )
         finally:
             self._deadline = None
         return raw

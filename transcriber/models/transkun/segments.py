@@ -10,16 +10,70 @@ every segment. The final notes are the same as ``transcribe``'s (a test holds us
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 SegmentCallback = Callable[[int, int, list[Any]], None]
 """Called as ``(segments_done, segments_total, notes)`` with transkun ``Note`` objects:
 the settled notes so far after each segment but the last, the final notes after the last."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a recording is cut into segments for the network.
+
+    Attributes:
+        segment_s: Length of a full segment (the network was trained on 16 s).
+        step_s: Distance between segment starts.
+        lead_s: Silence added before and after the recording; ``None`` for transkun's
+            choice, ``segment_s - step_s``.
+        one_short: Give a recording that fits in one full segment after its lead a single
+            segment (the rest of it silence), instead of transkun's overlapping ones.
+        cover_only: Stop once a segment reaches the end of the padded recording (transkun
+            goes on while segments still start inside it, each then mostly silence).
+        decode_tail_s: Score and decode a segment's frames only up to this much past the
+            recording's end (the network still hears the whole segment); ``None``: all.
+        encoder_bf16: Run the network up to the interval scorer in bfloat16 (the scorer
+            and the decoder stay in float32), on CPUs with bfloat16 instructions only
+            (elsewhere it is emulated, and slower).
+        in_place_scores: Build the interval scores in place (the same values as transkun's
+            scorer without its full-size temporaries).
+    """
+
+    segment_s: float
+    step_s: float
+    lead_s: float | None = None
+    one_short: bool = False
+    cover_only: bool = False
+    decode_tail_s: float | None = None
+    encoder_bf16: bool = False
+    in_place_scores: bool = False
+
+
+SHIPPED = Layout(segment_s=16.0, step_s=8.0)
+"""transkun's own layout: 16 s segments every 8 s, 8 s of silence at both ends."""
+
+FAST = Layout(
+    segment_s=16.0,
+    step_s=8.0,
+    lead_s=8.0,
+    one_short=True,
+    cover_only=True,
+    decode_tail_s=1.0,
+    encoder_bf16=True,
+    in_place_scores=True,
+)
+"""What we run: transkun's segments and leads (the network hears what it was trained on),
+without the segments it needs no more: a clip of up to 8 s is one segment, the last
+segment is the first that reaches the end, frames past 1 s of tail are not scored, the
+encoder runs in bfloat16 where the CPU has bfloat16 instructions and the interval scores
+are built in place. See "Where the accurate model's time goes" in transcriber/README.md."""
 
 
 @dataclass(frozen=True)
@@ -42,25 +96,44 @@ class SegmentPlan:
 
 
 def plan_segments(
-    n_samples: int, rate_hz: int, hop_samples: int, step_s: float, segment_s: float
+    n_samples: int,
+    rate_hz: int,
+    hop_samples: int,
+    step_s: float,
+    segment_s: float,
+    layout: Layout | None = None,
 ) -> SegmentPlan:
-    """Plan the segments of a recording of ``n_samples`` as transkun lays them out."""
+    """Plan the segments of a recording of ``n_samples``.
+
+    Without ``layout`` (or with ``SHIPPED``) the segments fall as transkun lays them out;
+    ``layout`` overrides ``step_s`` and ``segment_s``.
+    """
+    if layout is not None:
+        step_s, segment_s = layout.step_s, layout.segment_s
     lead_s = segment_s - step_s
+    if layout is not None and layout.lead_s is not None:
+        lead_s = layout.lead_s
     lead_samples = math.ceil(lead_s * rate_hz)
     padded = n_samples + 2 * lead_samples
     step_samples = math.ceil(step_s * rate_hz / hop_samples) * hop_samples
     segment_samples = math.ceil(segment_s * rate_hz)
+    if layout is not None and layout.one_short and n_samples + lead_samples <= segment_samples:
+        return SegmentPlan(lead_s, lead_samples, step_samples, segment_samples, (0,))
+    starts = range(0, padded, step_samples)
+    if layout is not None and layout.cover_only:
+        needed = max(math.ceil((padded - segment_samples) / step_samples), 0) + 1
+        starts = starts[:needed]
     return SegmentPlan(
         lead_s=lead_s,
         lead_samples=lead_samples,
         step_samples=step_samples,
         segment_samples=segment_samples,
-        starts=tuple(range(0, padded, step_samples)),
+        starts=tuple(starts),
     )
 
 
-def segment_count(n_samples: int, network: Any) -> int:
-    """How many segments ``network`` cuts a recording of ``n_samples`` into (its defaults)."""
+def segment_count(n_samples: int, network: Any, layout: Layout | None = None) -> int:
+    """How many segments ``network`` cuts a recording of ``n_samples`` into."""
     return len(
         plan_segments(
             n_samples,
@@ -68,6 +141,7 @@ def segment_count(n_samples: int, network: Any) -> int:
             network.hopSize,
             network.segmentHopSizeInSecond,
             network.segmentSizeInSecond,
+            layout,
         ).starts
     )
 
@@ -111,6 +185,92 @@ def _merge(by_pitch: dict[int, list[Any]], segment_notes: list[Any]) -> None:
             notes.append(note)
 
 
+def _scored_frames(
+    layout: Layout | None,
+    plan: SegmentPlan,
+    start: int,
+    recording_end: int,
+    hop: int,
+    rate_hz: int,
+) -> int | None:
+    """How many leading frames of the segment to score, or ``None`` for all of them."""
+    if layout is None or layout.decode_tail_s is None:
+        return None
+    wanted = recording_end + math.ceil(layout.decode_tail_s * rate_hz) - start
+    frames = round(plan.segment_samples / hop) + 1
+    needed = math.ceil(wanted / hop) + 1
+    return needed if needed < frames else None
+
+
+@contextmanager
+def _score_only(network: Any, frames: int | None) -> Iterator[None]:
+    """Give the interval scorer (so the decoder) only the first ``frames`` frames.
+
+    Scoring and decoding grow with the square of the frames; frames past the recording's
+    tail hold only silence, so a short clip in a full segment skips most of that work.
+    """
+    if frames is None:
+        yield
+        return
+
+    def cut(module: nn.Module, args: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
+        return (args[0][..., :frames, :], *args[1:])
+
+    handle = network.scorer.register_forward_pre_hook(cut)
+    try:
+        yield
+    finally:
+        handle.remove()
+
+
+@contextmanager
+def _precision_and_scorer(network: Any, layout: Layout | None) -> Iterator[None]:
+    """bfloat16 matrix products before the scorer, and the scorer in float32 (in place).
+
+    The scores are scaled by interval length (up to ~700 frames), too wide a range for
+    bfloat16's 8-bit mantissa.
+    """
+    bf16 = (
+        layout is not None
+        and layout.encoder_bf16
+        and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    )
+    in_place = layout is not None and layout.in_place_scores
+    if not (bf16 or in_place):
+        yield
+        return
+    scorer = network.scorer
+    plain = scorer.forward
+
+    def scored(ctx: torch.Tensor) -> Any:
+        with torch.autocast("cpu", enabled=False):
+            ctx = ctx.float()
+            return interval_scores(scorer, ctx) if in_place else plain(ctx)
+
+    scorer.forward = scored  # the module's hooks still run around it
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            yield
+    finally:
+        del scorer.forward
+
+
+def interval_scores(scorer: Any, ctx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """What transkun's ``ScaledInnerProductIntervalScorer`` returns, built in place.
+
+    transkun scales, adds the single-frame scores through a full diagonal matrix and sums
+    into new tensors, each as large as the scores (90 pitches x 690 x 690 frames).
+    """
+    size = scorer.size * scorer.expansionFactor
+    q, k, diag = scorer.map(ctx).split([size, size, 1], dim=-1)
+    scores = torch.matmul(q / math.sqrt(size), k.transpose(-1, -2))
+    steps = torch.arange(scores.shape[-1], dtype=scores.dtype)
+    scores.mul_((steps.unsqueeze(-1) - steps.unsqueeze(0)).abs())
+    scores.diagonal(dim1=-2, dim2=-1).add_(diag.squeeze(-1))
+    no_event = diag.new_zeros(diag.shape[:-2] + (diag.shape[-2] - 1,))
+    return scores.permute(2, 3, 0, 1).contiguous(), no_event.permute(2, 0, 1).contiguous()
+
+
 def transcribe_segments(
     network: Any,
     samples: torch.Tensor,
@@ -118,6 +278,7 @@ def transcribe_segments(
     *,
     step_s: float | None = None,
     segment_s: float | None = None,
+    layout: Layout | None = None,
 ) -> list[Any]:
     """Transcribe ``samples`` (shape ``(n, channels)``) segment by segment.
 
@@ -127,6 +288,8 @@ def transcribe_segments(
         on_segment: Told after each segment (see ``SegmentCallback``); it may raise to stop.
         step_s: Hop between segments; defaults to the network's.
         segment_s: Segment length; defaults to the network's.
+        layout: How to cut the recording (overrides ``step_s`` and ``segment_s``);
+            transkun's own layout by default.
 
     Returns:
         transkun ``Note`` objects (pedals included, as negative pitches), sorted by onset.
@@ -136,7 +299,7 @@ def transcribe_segments(
         step_s, segment_s = network.segmentHopSizeInSecond, network.segmentSizeInSecond
     rate_hz, hop = network.fs, network.hopSize
     signal = samples.transpose(-1, -2)
-    plan = plan_segments(signal.shape[-1], rate_hz, hop, step_s, segment_s)
+    plan = plan_segments(signal.shape[-1], rate_hz, hop, step_s, segment_s, layout)
     signal = F.pad(signal, (plan.lead_samples, plan.lead_samples))
     n_pitches = len(network.targetMIDIPitch)
     # Each pitch's decoder state starts after the lead-in silence, then carries over.
@@ -149,14 +312,21 @@ def transcribe_segments(
         piece = signal[:, start : min(start + plan.segment_samples, signal.shape[-1])]
         if piece.shape[-1] < plan.segment_samples:
             piece = F.pad(piece, (0, plan.segment_samples - piece.shape[-1]))
-        frames = make_frame(piece, hop, network.windowSize)
-        decoded, last_positions = network.transcribeFrames(
-            frames.unsqueeze(0),
-            forcedStartPos=forced,
-            velocityCriteron="hamming",
-            onsetBound=None,
-            lastFrameIdx=last_frame,
+        frames = make_frame(piece, hop, network.windowSize).unsqueeze(0)
+        scored = _scored_frames(
+            layout, plan, start, signal.shape[-1] - plan.lead_samples, hop, rate_hz
         )
+        with (
+            _score_only(network, scored),
+            _precision_and_scorer(network, layout),
+        ):
+            decoded, last_positions = network.transcribeFrames(
+                frames,
+                forcedStartPos=forced,
+                velocityCriteron="hamming",
+                onsetBound=None,
+                lastFrameIdx=last_frame if scored is None else min(last_frame, scored - 1),
+            )
         forced = [max(p - step_frames, 0) for p in last_positions]
         begin_s = start / rate_hz - plan.lead_s
         for note in decoded[0]:

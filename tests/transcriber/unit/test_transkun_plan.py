@@ -1,0 +1,66 @@
+"""Segment plans (transkun's own layout and ours) and the interval scores built in place."""
+
+from __future__ import annotations
+
+import torch
+
+from transcriber.models.transkun.segments import (
+    FAST,
+    SHIPPED,
+    Layout,
+    interval_scores,
+    plan_segments,
+)
+
+RATE_HZ = 44100
+HOP = 1024
+
+
+def _plan(seconds: float, layout: Layout) -> tuple[int, ...]:
+    plan = plan_segments(round(seconds * RATE_HZ), RATE_HZ, HOP, 8.0, 16.0, layout)
+    return plan.starts
+
+
+def test_shipped_layout_is_transkuns() -> None:
+    """8 s of lead at both ends, a segment every 8 s while one starts inside the signal."""
+    plan = plan_segments(3 * RATE_HZ, RATE_HZ, HOP, 8.0, 16.0, SHIPPED)
+    assert plan.lead_s == 8.0
+    assert plan.segment_samples == 16 * RATE_HZ
+    assert len(plan.starts) == 3
+    assert plan == plan_segments(3 * RATE_HZ, RATE_HZ, HOP, 8.0, 16.0)
+
+
+def test_a_short_clip_is_one_full_segment() -> None:
+    plan = plan_segments(3 * RATE_HZ, RATE_HZ, HOP, 8.0, 16.0, FAST)
+    assert plan.starts == (0,)
+    assert plan.segment_samples == 16 * RATE_HZ
+    assert plan.lead_samples == 8 * RATE_HZ
+    assert len(_plan(8.0, FAST)) == 1
+    assert len(_plan(8.1, FAST)) == 3  # transkun: 4
+
+
+def test_segments_stop_once_one_reaches_the_end() -> None:
+    """22 s: transkun runs five segments, the last all silence; four reach the end."""
+    assert len(_plan(22.0, SHIPPED)) == 5
+    fast = _plan(22.0, FAST)
+    assert len(fast) == 4
+    padded = round(22.0 * RATE_HZ) + 2 * 8 * RATE_HZ
+    assert fast[-1] + 16 * RATE_HZ >= padded > fast[-2] + 16 * RATE_HZ
+    # The segments kept are transkun's own.
+    assert fast == _plan(22.0, SHIPPED)[: len(fast)]
+    assert len(_plan(15.3, FAST)) == 3
+    assert len(_plan(30 * 60, FAST)) == len(_plan(30 * 60, SHIPPED)) - 1
+
+
+def test_scores_built_in_place_are_transkuns() -> None:
+    from transkun.LayersTransformer import ScaledInnerProductIntervalScorer
+
+    torch.manual_seed(0)
+    scorer = ScaledInnerProductIntervalScorer(16, expansionFactor=2).eval()
+    ctx = torch.randn(1, 5, 40, 16)
+    with torch.inference_mode():
+        theirs = scorer(ctx)
+        ours = interval_scores(scorer, ctx)
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.shape == b.shape
+        torch.testing.assert_close(a, b)
