@@ -77,7 +77,9 @@ def _record_statuses(page: Page) -> list[str]:
     return statuses
 
 
-def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 15.0) -> None:
+def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
+    # A deadline, not a delay: on a machine busy with other work a job's clean-up can take
+    # longer than on a quiet one, and the wait ends as soon as the state is seen.
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if check():
