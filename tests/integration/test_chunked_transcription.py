@@ -26,6 +26,7 @@ from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import Project
 from keycraft.services.jobs.chunks import ChunkPolicy, plan_chunks
+from keycraft.services.jobs.model import ACTIVE_STATUSES
 from keycraft.services.transcription.client import MODEL_KNOBS, options_for
 from tests.integration.auth_client import page_client
 from tests.support.api_server import start_api
@@ -232,17 +233,26 @@ def test_a_worker_killed_mid_job_leaves_its_finished_chunks_to_the_next(
     while client.get(url).json()["progress_done"] < 200:  # two chunks finished and kept
         assert time.monotonic() < deadline, client.get(url).json()
         time.sleep(0.05)
-    worker = api.worker
-    assert worker is not None
-    os.killpg(worker.process.pid, signal.SIGKILL)  # as a crash would
-    worker.process.wait(10)
-    job_id = url.rsplit("/", 1)[1]
-    while True:  # a new worker takes over a running job once its lease has passed
-        job = api.repository().get_transcription_job(project.user_id, job_id)
-        assert job is not None and job.lease_until is not None
-        if job.lease_until < utc_now():
-            break
-        time.sleep(0.2)
+    # Freeze the service first, so no further chunk can finish on a fast machine before the
+    # crash: the job is mid-way whatever the machine's speed.
+    service = transcriber.server.process.pid
+    os.killpg(service, signal.SIGSTOP)
+    try:
+        worker = api.worker
+        assert worker is not None
+        os.killpg(worker.process.pid, signal.SIGKILL)  # as a crash would
+        worker.process.wait(10)
+        job_id = url.rsplit("/", 1)[1]
+        while True:  # a new worker takes over once the dead one's lease (if any) has passed
+            job = api.repository().get_transcription_job(project.user_id, job_id)
+            assert job is not None and job.status in ACTIVE_STATUSES, job
+            # Between rounds of chunks (a busy service) the job waits queued, with no lease.
+            if job.lease_until is None or job.lease_until < utc_now():
+                break
+            time.sleep(0.2)
+    finally:
+        os.killpg(service, signal.SIGCONT)
+    transcriber.wait_idle()  # a request the dead worker left in flight ends first
     before = len(transcriber.transcriptions())
     api.start_worker()
     body = _wait_done(client, url)
