@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.signed_in import create_user, signed_in_context
+from tests.support.waiting import wait_for
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
@@ -37,12 +37,7 @@ def user_page(browser: Browser, app: RunningApp, console: ConsoleLog) -> Iterato
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    wait_for(check, what, timeout_s)
 
 
 def _stored(app: RunningApp, user_id: str, project_id: str) -> Project:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -17,6 +16,7 @@ from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.signed_in import create_user, signed_in_context
+from tests.support.waiting import wait_for
 
 TITLE = "Minuet in D"
 D_MAJOR_SCALE = (62, 64, 66, 67, 69, 71, 73, 74)
@@ -46,12 +46,7 @@ def _e_flat_major_midi() -> bytes:
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    wait_for(check, what, timeout_s)
 
 
 def _choose_key(page: Page, name: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 
 from playwright.sync_api import Browser, Locator, expect
@@ -12,15 +11,11 @@ from keycraft.services.domain import Note, Project
 from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.signed_in import create_user, signed_in_context
+from tests.support.waiting import wait_for
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    wait_for(check, what, timeout_s)
 
 
 def _said(region: Locator, text: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -17,18 +16,14 @@ from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.signed_in import create_user, signed_in_context
+from tests.support.waiting import wait_for
 
 TITLE = "Nearly full"
 NEAR_LIMIT = MAX_NOTES - 50
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    wait_for(check, what, timeout_s)
 
 
 def _midi_with(count: int) -> bytes:

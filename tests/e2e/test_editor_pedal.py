@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -23,6 +22,7 @@ from tests.e2e.conftest import ConsoleLog
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
 from tests.support.signed_in import create_user, signed_in_context
+from tests.support.waiting import wait_for
 
 TITLE = "Pedalled prelude"
 C4 = Note(0, 960, 60, 90)
@@ -32,12 +32,7 @@ SEEDED_SPAN = PedalSpan(4320, 5280)
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    wait_for(check, what, timeout_s)
 
 
 def _lane_point(page: Page, tick: int, dx: float = 1) -> tuple[float, float]:

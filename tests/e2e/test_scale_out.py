@@ -30,6 +30,7 @@ from tests.support.scale_out import WORKERS, ScaleOutApp, worker_pids
 from tests.support.signed_in import create_user, signed_in_context
 from tests.support.transcriber_server import RealTranscriber
 from tests.support.visitors import visitor_id_for
+from tests.support.waiting import wait_for
 
 PASSWORD = "Well-Tempered Clavier 1722"
 
@@ -80,12 +81,7 @@ def test_metrics_add_up_across_workers(scale_out_app: ScaleOutApp) -> None:
 
 
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    wait_for(check, what, timeout_s)
 
 
 def _melody_midi() -> bytes:

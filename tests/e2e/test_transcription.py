@@ -22,6 +22,7 @@ from tests.support.factories import make_project
 from tests.support.recordings import as_events, melody, render_wav, tone_wav
 from tests.support.signed_in import create_user, signed_in_context
 from tests.support.transcriber_server import RealTranscriber
+from tests.support.waiting import wait_for
 from transcriber.evaluation.pieces import Piece
 from transcriber.evaluation.scoring import score_notes
 
@@ -80,12 +81,7 @@ def _record_statuses(page: Page) -> list[str]:
 def _wait_for(check: Callable[[], bool], what: str, timeout_s: float = 60.0) -> None:
     # A deadline, not a delay: on a machine busy with other work a job's clean-up can take
     # longer than on a quiet one, and the wait ends as soon as the state is seen.
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    wait_for(check, what, timeout_s)
 
 
 def _projects(app: RunningApp, user_id: str) -> list[Project]:
