@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zlib
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
@@ -213,10 +214,7 @@ class Project:
     # objects took 80–170 ms there, so the notes travel as one flat array of ints instead.
     def __reduce__(self) -> tuple[object, ...]:
         values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "notes"}
-        flat = array("q")
-        for note in self.notes:
-            flat.extend((note.start_tick, note.duration_ticks, note.pitch_midi, note.velocity))
-        return (_unpickle_project, (values, flat.tobytes()))
+        return (_unpickle_project, (values, pack_notes(self.notes)))
 
     @property
     def tempo_map(self) -> tuple[TempoChange, ...]:
@@ -266,12 +264,27 @@ class Project:
         )
 
 
-def _unpickle_project(values: dict[str, object], flat_notes: bytes) -> Project:
-    """Rebuild a ``Project`` pickled by ``Project.__reduce__``."""
+def pack_notes(notes: Iterable[Note]) -> bytes:
+    """Notes as one flat array of ints: pickles in a fraction of the time of Note objects.
+
+    For state kept between events in this process only (``encode_notes`` is the stored form).
+    """
     flat = array("q")
-    flat.frombytes(flat_notes)
-    notes = tuple(Note(*flat[i : i + 4]) for i in range(0, len(flat), 4))
-    return Project(notes=notes, **values)  # type: ignore[arg-type]
+    for note in notes:
+        flat.extend((note.start_tick, note.duration_ticks, note.pitch_midi, note.velocity))
+    return flat.tobytes()
+
+
+def unpack_notes(packed: bytes) -> tuple[Note, ...]:
+    """The notes ``pack_notes`` packed, in the same order."""
+    flat = array("q")
+    flat.frombytes(packed)
+    return tuple(Note(*flat[i : i + 4]) for i in range(0, len(flat), 4))
+
+
+def _unpickle_project(values: dict[str, object], packed_notes: bytes) -> Project:
+    """Rebuild a ``Project`` pickled by ``Project.__reduce__``."""
+    return Project(notes=unpack_notes(packed_notes), **values)  # type: ignore[arg-type]
 
 
 def encode_notes(notes: tuple[Note, ...] | list[Note]) -> bytes:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from keycraft.services.domain import Note, PedalSpan, ProjectTiming
+from keycraft.services.domain import Note, PedalSpan, ProjectTiming, pack_notes, unpack_notes
 from keycraft.services.note_chunks import chunk_index, note_order
 from keycraft.services.notes import edits
 from keycraft.services.notes.edits import EditorNote, NoteChangeset, NoteMap, UndoHistory
@@ -46,12 +45,9 @@ class EditingSession:
     # Reflex pickles backend state after events; thousands of Note objects pickle slowly,
     # so the notes travel as one flat array of ints instead.
     def __getstate__(self) -> dict[str, object]:
-        flat = array("q")
-        for note in self._notes.values():
-            flat.extend((note.start_tick, note.duration_ticks, note.pitch_midi, note.velocity))
         return {
             "ids": list(self._notes),
-            "flat": flat.tobytes(),
+            "flat": pack_notes(self._notes.values()),
             "history": self._history,
             "clipboard": self._clipboard,
             "next_id": self._next_id,
@@ -60,12 +56,7 @@ class EditingSession:
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        flat = array("q")
-        flat.frombytes(state["flat"])
-        self._notes = {
-            note_id: Note(flat[4 * i], flat[4 * i + 1], flat[4 * i + 2], flat[4 * i + 3])
-            for i, note_id in enumerate(state["ids"])
-        }
+        self._notes = dict(zip(state["ids"], unpack_notes(state["flat"]), strict=True))
         self._history = state["history"]
         self._clipboard = state["clipboard"]
         self._next_id = state["next_id"]
