@@ -150,16 +150,7 @@ class SqlProjectsMixin(SqlBase):
     def save_project(self, project: Project, expected_version: int) -> Project:
         """See the port."""
         with self._tx() as db:
-            result = db.execute(
-                update(ProjectRow)
-                .where(
-                    col(ProjectRow.id) == project.id,
-                    col(ProjectRow.user_id) == project.user_id,
-                    col(ProjectRow.version) == expected_version,
-                )
-                .values(version=expected_version + 1, **_project_values(project))
-            )
-            self._check_saved(db, result, project)
+            self._update_version(db, project, expected_version, _project_values(project))
             # The new base holds every note: earlier overlays would hide some of them.
             clear_chunks(db, project.id)
             # Only created_at is unknown to the caller; re-reading and decoding every note
@@ -178,24 +169,31 @@ class SqlProjectsMixin(SqlBase):
         if edit.content_changed:
             values.update(_project_content_values(project))
         with self._tx() as db:
-            result = db.execute(
-                update(ProjectRow)
-                .where(
-                    col(ProjectRow.id) == project.id,
-                    col(ProjectRow.user_id) == project.user_id,
-                    col(ProjectRow.version) == expected_version,
-                )
-                .values(version=expected_version + 1, **values)
-            )
-            self._check_saved(db, result, project)
+            self._update_version(db, project, expected_version, values)
             write_chunks(db, project.id, edit.chunks)
             compact_if_due(db, project.id)
             created_at = self._created_at(db, project.id)
         return replace(project, version=expected_version + 1, created_at=aware(created_at))
 
     @staticmethod
-    def _check_saved(db: Any, result: Any, project: Project) -> None:
-        """Raise ``Conflict`` or ``NotFound`` when a version-checked UPDATE matched no row."""
+    def _update_version(
+        db: Any, project: Project, expected_version: int, values: dict[str, Any]
+    ) -> None:
+        """UPDATE the project's row to the next version if it is still at ``expected_version``.
+
+        Raises:
+            Conflict: another save came first.
+            NotFound: the user has no such project.
+        """
+        result = db.execute(
+            update(ProjectRow)
+            .where(
+                col(ProjectRow.id) == project.id,
+                col(ProjectRow.user_id) == project.user_id,
+                col(ProjectRow.version) == expected_version,
+            )
+            .values(version=expected_version + 1, **values)
+        )
         if rowcount(result) != 0:
             return
         exists = db.execute(
