@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from urllib.parse import urlsplit
 
 import httpx
 
+from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
+from keycraft.services.clock import utc_now
+from keycraft.services.domain import Project
 from tests.support.app_server import RunningApp
+from tests.support.factories import make_project
+from tests.support.signed_in import create_user
 
 _addresses = itertools.count(1)
 
@@ -25,6 +31,16 @@ def page_client(app: RunningApp, base_url: str = "", **headers: str) -> httpx.Cl
         headers={"Origin": base, "X-Forwarded-For": client_ip(), **headers},
         timeout=20,
     )
+
+
+def client_with_project(app: RunningApp, title: str = "Etude") -> tuple[httpx.Client, Project]:
+    """A new user's signed-in page client and an empty project of theirs."""
+    user = create_user(app)
+    project = app.repository().create_project(make_project(user, title=title, notes=0))
+    issued = start_session(app.repository(), user.id, "api-test", utc_now())
+    client = page_client(app)
+    client.cookies.set(SESSION_COOKIE, issued.token, domain=urlsplit(app.url).hostname or "")
+    return client, project
 
 
 def sign_up(

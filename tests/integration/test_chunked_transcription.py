@@ -16,25 +16,20 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pretty_midi
 import pytest
 
-from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
-from keycraft.services.domain import Project
 from keycraft.services.jobs.chunk_store import chunks_folder
 from keycraft.services.jobs.chunks import ChunkPolicy, plan_chunks
 from keycraft.services.jobs.model import ACTIVE_STATUSES
 from keycraft.services.transcription.client import MODEL_KNOBS, options_for
-from tests.integration.auth_client import page_client
+from tests.integration.auth_client import client_with_project
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp
-from tests.support.factories import make_project
 from tests.support.recordings import as_events, render_wav
-from tests.support.signed_in import create_user
 from tests.support.transcriber_server import RealTranscriber
 from transcriber.domain import NoteEvent
 from transcriber.evaluation.pieces import Piece, ScoreNote
@@ -105,15 +100,6 @@ def api(
         running.stop()
 
 
-def _client(api: RunningApp) -> tuple[httpx.Client, Project]:
-    user = create_user(api)
-    project = api.repository().create_project(make_project(user, title="Long", notes=0))
-    issued = start_session(api.repository(), user.id, "chunk-test", utc_now())
-    client = page_client(api)
-    client.cookies.set(SESSION_COOKIE, issued.token, domain=urlsplit(api.url).hostname or "")
-    return client, project
-
-
 def _wait_done(client: httpx.Client, url: str, timeout_s: float = 300.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -166,7 +152,7 @@ def _heard_held(notes: list[NoteEvent], written: ScoreNote) -> list[NoteEvent]:
 def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_request(
     api: RunningApp, transcriber: RealTranscriber, tmp_path: Path
 ) -> None:
-    client, project = _client(api)
+    client, project = client_with_project(api, "Long")
     wav = _render(tmp_path)
     api.start_worker()
     before = len(transcriber.transcriptions())
@@ -220,7 +206,7 @@ def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_req
 def test_a_worker_killed_mid_job_leaves_its_finished_chunks_to_the_next(
     api: RunningApp, transcriber: RealTranscriber, tmp_path: Path
 ) -> None:
-    client, project = _client(api)
+    client, project = client_with_project(api, "Long")
     wav = render_wav(MELODY, tmp_path)
     if api.worker is None:
         api.start_worker()

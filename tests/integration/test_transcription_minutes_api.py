@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
-from keycraft.services.clock import utc_now
-from keycraft.services.domain import Project
-from tests.integration.auth_client import page_client
+from tests.integration.auth_client import client_with_project
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp
-from tests.support.factories import make_project
 from tests.support.recordings import tone_wav
-from tests.support.signed_in import create_user
 
 FREE_MINUTES = 1
 PLANS = [
@@ -44,15 +38,6 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
         running.stop()
 
 
-def _client(api: RunningApp) -> tuple[httpx.Client, Project]:
-    user = create_user(api)
-    project = api.repository().create_project(make_project(user, title="Etude", notes=0))
-    issued = start_session(api.repository(), user.id, "api-test", utc_now())
-    client = page_client(api)
-    client.cookies.set(SESSION_COOKIE, issued.token, domain=urlsplit(api.url).hostname or "")
-    return client, project
-
-
 def _start(client: httpx.Client, project_id: str, seconds: float) -> httpx.Response:
     return client.post(
         f"/api/projects/{project_id}/transcriptions",
@@ -67,7 +52,7 @@ def _staged(api: RunningApp) -> list[Path]:
 def test_a_recording_past_the_minutes_left_is_refused_and_a_cancel_gives_them_back(
     api: RunningApp,
 ) -> None:
-    client, project = _client(api)
+    client, project = client_with_project(api)
     first = _start(client, project.id, 45.0)
     assert first.status_code == 202, first.text
     staged_before = _staged(api)

@@ -13,16 +13,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
-from keycraft.services.clock import utc_now
-from keycraft.services.domain import Project
-from tests.integration.auth_client import page_client
+from keycraft.services.auth.sessions import SESSION_COOKIE
+from tests.integration.auth_client import client_with_project, page_client
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp
 from tests.support.auth_services import SmtpSink
-from tests.support.factories import make_project
 from tests.support.recordings import melody, render_wav, tone_wav
-from tests.support.signed_in import create_user
 from tests.support.transcriber_server import RealTranscriber
 
 MAX_ACTIVE = 2
@@ -55,16 +51,6 @@ def api(
         running.stop()
 
 
-def _client(api: RunningApp) -> tuple[httpx.Client, Project]:
-    """A signed-in client (same-origin) and a project of its user."""
-    user = create_user(api)
-    project = api.repository().create_project(make_project(user, title="Etude", notes=0))
-    issued = start_session(api.repository(), user.id, "api-test", utc_now())
-    client = page_client(api)
-    client.cookies.set(SESSION_COOKIE, issued.token, domain=urlsplit(api.url).hostname or "")
-    return client, project
-
-
 def _start(
     client: httpx.Client,
     project_id: str,
@@ -85,7 +71,7 @@ def _staged(api: RunningApp) -> list[Path]:
 
 
 def test_a_job_is_queued_followed_and_cancelled(api: RunningApp) -> None:
-    client, project = _client(api)
+    client, project = client_with_project(api)
     started = _start(client, project.id, tone_wav(1.0))
     assert started.status_code == 202, started.text
     job: dict[str, Any] = started.json()
@@ -108,8 +94,8 @@ def test_a_job_is_queued_followed_and_cancelled(api: RunningApp) -> None:
 
 
 def test_requests_are_refused_like_the_rest_of_the_api(api: RunningApp) -> None:
-    client, project = _client(api)
-    other, others_project = _client(api)
+    client, project = client_with_project(api)
+    other, others_project = client_with_project(api)
     wav = tone_wav(0.5)
 
     anonymous = page_client(api)
@@ -158,7 +144,7 @@ def test_requests_are_refused_like_the_rest_of_the_api(api: RunningApp) -> None:
 
 
 def test_an_oversized_upload_is_refused_before_its_body_is_read(api: RunningApp) -> None:
-    client, project = _client(api)
+    client, project = client_with_project(api)
     parts = urlsplit(api.url)
     cookie = f"{SESSION_COOKIE}={client.cookies.get(SESSION_COOKIE)}"
     head = (
@@ -177,7 +163,7 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(api: RunningApp)
 def test_a_job_runs_to_its_notes_and_its_owner_gets_an_email(
     api: RunningApp, transcriber: RealTranscriber, smtp_sink: SmtpSink, tmp_path: Path
 ) -> None:
-    client, project = _client(api)
+    client, project = client_with_project(api)
     api.start_worker()
     job = _start(client, project.id, render_wav(TRIAD, tmp_path), model="basic-pitch").json()
     deadline = time.monotonic() + 120
