@@ -100,11 +100,17 @@ class EditorBase(rx.State, mixin=True):
         self.can_redo = bool(session and session.can_redo)
         self.selection_count = len(self._selected)
 
-    def _push(self, edit: ServerEdit | None) -> None:
-        """Send a server-made edit to the browser as a small patch."""
+    def _push(self, edit: ServerEdit | None, done: str = "") -> None:
+        """Send a server-made edit to the browser as a small patch.
+
+        ``done`` names the command carried out, for the roll to announce: only once it
+        happened (a paste past the note limit is refused and says so instead).
+        """
         if edit is None:
             return
         payload = edits.changeset_to_payload(edit.changeset)
+        if done:
+            payload["done"] = done
         if edit.select_ids is not None:
             payload["select_ids"] = list(edit.select_ids)
             self._selected = edit.select_ids

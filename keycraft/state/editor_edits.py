@@ -135,7 +135,7 @@ class EditorEditsMixin(EditorSettingsMixin, mixin=True):
             return None
         if edit.changeset.timing is not None:
             self._take_timing(edit.changeset.timing)
-        self._push(edit)
+        self._push(edit, done=name)
         self._refresh_counts()
         return await self._after_edit(burst, event)
 

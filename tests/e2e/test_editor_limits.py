@@ -87,6 +87,10 @@ def test_a_paste_or_an_import_past_the_limit_is_refused_with_a_visible_reason(
     expect(page.get_by_role("alert").filter(has_text="Nothing was changed")).to_be_visible()
     expect(count).to_have_text(str(NEAR_LIMIT))
     page.wait_for_function(f"window.__keycraft.noteCount === {NEAR_LIMIT}")
+    # The roll said the copy, and never that a paste happened.
+    announcements = page.get_by_test_id("roll-announcements")
+    expect(announcements).to_contain_text("Copied")
+    expect(announcements).not_to_contain_text("Pasted")
     assert stored().notes == notes
     page.get_by_role("button", name="Dismiss").click()
     expect(message).to_have_count(0)

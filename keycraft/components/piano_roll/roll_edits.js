@@ -2,7 +2,7 @@
 // by the server, finished edits and commands sent back (with their save sequence numbers), the
 // selection, tool shortcuts, and the polite announcements and status line screen readers
 // hear. ``createEdits(roll)`` returns them.
-import { statusText } from "./roll_keys.js";
+import { commandWords, statusText } from "./roll_keys.js";
 import { parsePedals } from "./pedal_lane.js";
 import { HIGHEST_PITCH, RULER_HEIGHT_PX } from "./geometry.js";
 import { hasUnsaved, nextSeq, noteOfRow, noteRow, openingScrollYPx, unackedCount } from "./roll_state.js";
@@ -109,6 +109,8 @@ export function createEdits(roll) {
     if (Array.isArray(patch.pedals)) roll.lanes.replacePedals(parsePedals(patch.pedals));
     playback.notesChanged = true;
     frame.dirty = true;
+    const words = commandWords(patch.done);
+    if (words) announce(words);
   };
 
   return {

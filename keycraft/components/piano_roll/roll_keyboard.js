@@ -9,7 +9,6 @@ import { HIGHEST_PITCH, LOWEST_PITCH, KEYBOARD_WIDTH_PX, RULER_HEIGHT_PX, clamp 
 import { newLocalId } from "./roll_edits.js";
 
 export const FOCUS_RING = "3px solid #ffd34d";
-const COMMAND_WORDS = { undo: "Undo", redo: "Redo", copy: "Copied", cut: "Cut", paste: "Pasted at the playhead", duplicate: "Duplicated", quantize: "Quantized to the grid" };
 
 // The pitch the cursor starts on: middle C if it is in the rows shown, else the middle row.
 export function openingCursorPitch(topPitch, rows) {
@@ -174,7 +173,9 @@ export function createRollKeyboard(roll) {
   };
   const keyCommand = (name) => {
     edits().command(name);
-    announce(COMMAND_WORDS[name]);
+    // Copy changes nothing to wait for; the others are announced when the server's patch
+    // arrives, so a refused paste is never said to have happened.
+    if (name === "copy") announce(keys.commandWords(name));
   };
   // Keys that are not edits: tools and Home/End. Returns true when handled.
   const onViewKey = (e) => {

@@ -12,6 +12,9 @@ export const VELOCITY_STEP = 8;
 const OCTAVE = 12;
 
 export const noteName = noteNamer(DEFAULT_KEY);
+// What is said once the server has carried out a command (named by the patch's ``done``).
+const COMMAND_WORDS = { undo: "Undo", redo: "Redo", copy: "Copied", cut: "Cut", paste: "Pasted at the playhead", duplicate: "Duplicated", quantize: "Quantized to the grid" };
+export const commandWords = (name) => (Object.hasOwn(COMMAND_WORDS, name) ? COMMAND_WORDS[name] : "");
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const plural = (count, word) => `${count} ${word}${count === 1 ? "" : "s"}`;
 

@@ -5,6 +5,7 @@ import {
   SELECTED_FILL,
   VELOCITY_PALETTE,
   addedText,
+  commandWords,
   adjacentNote,
   contrastRatio,
   cursorText,
@@ -147,5 +148,15 @@ describe("colours", () => {
     const [r1, , b1] = rgb(VELOCITY_PALETTE[127]);
     expect(b0).toBeGreaterThan(r0);
     expect(r1).toBeGreaterThan(b1);
+  });
+});
+
+describe("commandWords", () => {
+  test("names each command the server carries out, and nothing else", () => {
+    expect(commandWords("paste")).toBe("Pasted at the playhead");
+    expect(commandWords("undo")).toBe("Undo");
+    expect(commandWords("delete")).toBe("");
+    expect(commandWords(undefined)).toBe("");
+    expect(commandWords("toString")).toBe("");
   });
 });

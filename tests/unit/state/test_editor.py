@@ -111,6 +111,8 @@ def test_selection_and_shortcuts_edit_and_save_the_selected_notes(tab: OpenEdito
     assert len(tab.stored().notes) == 2
     run(editor.command, _command("undo", seq=4))
     assert editor.note_count == 3 and len(tab.stored().notes) == 3
+    # The patch names the command carried out, for the roll to announce.
+    assert json.loads(editor.patch_json)["done"] == "undo"
 
 
 def test_help_and_unknown_shortcuts_change_no_notes_but_are_acknowledged(tab: OpenEditor) -> None:
