@@ -6,7 +6,8 @@ In process and without a browser, on a SQLite store in a temporary directory:
 - times each step the editor's ``load`` takes: read the project, build the editing session,
   turn the notes into the rows and JSON the roll reads, encode the state change Reflex
   sends, and pickle what Reflex keeps of the state between events;
-- runs the editor state's own handlers (load, a one-note move, a delete, a paste of 100,
+- runs the editor state's own handlers (load, also with the objects made before it frozen
+  out of the collector as the served app does, a one-note move, a delete, a paste of 100,
   each saved inline as when idle) and Reflex's pickling of the whole editor state, and
   lists the functions that cost most over those edits (cProfile);
 - weighs one open editor's state with ``tracemalloc``.
@@ -169,6 +170,17 @@ def edit_profile(services: Services, count: int) -> dict[str, object]:
             (time.perf_counter() - loaded) * 1000, 1
         ),
     }
+    # The served app freezes what it made at start-up (keycraft/api/startup_memory.py):
+    # the same load with this process's objects frozen, and back.
+    frozen_editor = _open_editor(services, count)
+    gc.collect()
+    gc.freeze()
+    started = time.perf_counter()
+    _handler_run(frozen_editor.load)
+    figures["EditorState.load handler, start-up objects frozen"] = round(
+        (time.perf_counter() - started) * 1000, 1
+    )
+    gc.unfreeze()
     rows = json.loads(editor.notes_json)
     seq = 0
 

@@ -4,6 +4,7 @@ import reflex as rx
 
 from keycraft.api import build_api
 from keycraft.api.observability import setup_logging
+from keycraft.api.startup_memory import freeze_startup_objects
 from keycraft.components.seo import social_image_url, social_meta
 from keycraft.config import get_settings
 from keycraft.pages import ON_LOAD, PAGES
@@ -15,6 +16,7 @@ app = rx.App(
     stylesheets=["/a11y.css"],
 )
 app.register_lifespan_task(setup_logging)
+app.register_lifespan_task(freeze_startup_objects)
 app.add_middleware(SessionGuard())
 
 settings = get_settings()
