@@ -242,6 +242,19 @@ def select_band(page: Page) -> None:
     page.get_by_test_id("selection-count").filter(has_text="100").wait_for()
 
 
+def deleted_everywhere(page: Page, remaining: int) -> None:
+    """Wait until the roll and the page's own count both show the deleted notes gone.
+
+    After the next paste the loop waits for the count to show the pasted selection before
+    pressing Delete: a count still showing the deleted one would pass that wait before the
+    roll has the paste, and the Delete would act on nothing.
+    """
+    page.wait_for_function(f"window.__keycraft.noteCount === {remaining}")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=\"selection-count\"]').textContent === '0'"
+    )
+
+
 def edit_figures(page: Page, probe: VersionProbe, figures: Figures, count: int) -> None:
     """Move, delete and paste-100, each timed from key press to saved."""
     delete = partial(page.keyboard.press, "Delete")
@@ -267,7 +280,7 @@ def edit_figures(page: Page, probe: VersionProbe, figures: Figures, count: int) 
     page.keyboard.press("Control+c")
     # Make room: at MAX_NOTES a paste only fits once as many notes are gone.
     save_ms(probe, delete, page, None)
-    page.wait_for_function(f"window.__keycraft.noteCount === {count - 120}")
+    deleted_everywhere(page, count - 120)
     for _ in range(10):
         figures.paste_100_save_ms.append(
             save_ms(probe, paste, page, figures.paste_100_in_browser_ms)
@@ -275,7 +288,7 @@ def edit_figures(page: Page, probe: VersionProbe, figures: Figures, count: int) 
         # The pasted notes come back selected: delete them again (not timed).
         page.get_by_test_id("selection-count").filter(has_text="100").wait_for()
         save_ms(probe, delete, page, None)
-        page.wait_for_function(f"window.__keycraft.noteCount === {count - 120}")
+        deleted_everywhere(page, count - 120)
 
 
 def play_figures(page: Page, figures: Figures) -> None:

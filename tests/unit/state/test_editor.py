@@ -157,3 +157,14 @@ def test_an_export_counts_one_download_and_starts_it(tab: OpenEditor) -> None:
     download = run(editor.export_midi)
     assert download is not None
     assert editor.downloads_used == 1 and editor.downloads_left == left - 1
+
+
+def test_notes_deleted_in_the_roll_leave_the_selection_count_with_the_save(
+    tab: OpenEditor,
+) -> None:
+    editor = _opened(tab)
+    ids = [row["id"] for row in json.loads(editor.notes_json)]
+    run(editor.select, {"ids": ids[:2]})
+    assert editor.selection_count == 2
+    run(editor.commit, _commit(removed=(ids[0],), seq=1))
+    assert editor.selection_count == 1 and len(tab.stored().notes) == 2
