@@ -105,7 +105,10 @@ def _decode(path: Path) -> np.ndarray:
     # 1 ms before the sound so a note's onset in the score is its onset in the audio.
     loud = np.flatnonzero(np.abs(mono) > ONSET_LEVEL * np.max(np.abs(mono)))
     first = max(0, int(loud[0]) - RATE_HZ // 1000) if len(loud) else 0
-    return mono[first:]
+    sample = mono[first:]
+    # Shared by every note played from it (cached): a note's envelope must never reach it.
+    sample.setflags(write=False)
+    return sample
 
 
 def layer_for(velocity: int, layers: Sequence[int]) -> int:
@@ -117,7 +120,8 @@ def layer_for(velocity: int, layers: Sequence[int]) -> int:
 def _shifted(source: np.ndarray, semitones: int, length: int) -> np.ndarray:
     """Resample `source` so it sounds `semitones` higher; the first `length` samples."""
     if semitones == 0:
-        out = source[:length]
+        # A copy: the note's damper is applied to it in place, and ``source`` is shared.
+        out = source[:length].copy()
     else:
         ratio = 2.0 ** (semitones / 12.0)
         positions = np.arange(length, dtype=np.float64) * ratio
