@@ -121,7 +121,7 @@ import json, sys, time
 from pathlib import Path
 from transcriber.audio.decode import decode_file
 from transcriber.defaults import default_options
-from transcriber.domain import TranscriptionOptions
+from transcriber.domain import MODEL_NAMES
 from transcriber.models.registry import get_model
 from transcriber.runtime import Deadline
 
@@ -133,20 +133,24 @@ def peak_mib():
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-model = get_model("basic-pitch")
+# Every model loaded, as the service loads them at start-up; then one of them transcribes.
+models = {name: get_model(name) for name in MODEL_NAMES}
+model = models[sys.argv[3]]
 loaded = peak_mib()
 started = time.perf_counter()
-rec = decode_file(Path(sys.argv[1]), 22050, 1e9, Path(sys.argv[2]), None)
-notes = model.predict(rec.samples, TranscriptionOptions(), Deadline.unlimited())
-print(json.dumps({"seconds": time.perf_counter() - started, "notes": len(notes),
-                  "peak_rss_mib": peak_mib(), "after_load_mib": loaded}))
+rec = decode_file(Path(sys.argv[1]), model.sample_rate_hz, 1e9, Path(sys.argv[2]), None)
+# As a request runs it: the service's defaults, pedal included.
+found = model.transcribe(rec.samples, default_options(model.name), Deadline.unlimited())
+print(json.dumps({"seconds": time.perf_counter() - started, "notes": len(found.notes),
+                  "audio_s": rec.duration_s, "peak_rss_mib": peak_mib(),
+                  "after_load_mib": loaded}))
 """
 
 
-def measure_long_input_rss(path: Path, work: Path) -> dict[str, float]:
-    """Peak RSS of a fresh process transcribing `path` with basic-pitch."""
+def measure_long_input_rss(path: Path, work: Path, model: str) -> dict[str, float]:
+    """Peak RSS of a fresh process holding every model, transcribing ``path`` with ``model``."""
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD_CODE, str(path), str(work)],
+        [sys.executable, "-c", _CHILD_CODE, str(path), str(work), model],
         check=True,
         capture_output=True,
         text=True,
@@ -387,12 +391,47 @@ def _print_beats(rows: dict[str, list[tuple[str, BeatScores]]]) -> None:
         )
 
 
+def write_long_input(work: Path, joined: np.ndarray | None = None) -> Path:
+    """The rendered evaluation pieces (``joined``), repeated to at least 30 minutes."""
+    if joined is None:
+        rendered = [render_midi(p.to_midi(), work / f"{p.name}.wav") for p in evaluation_set()]
+        joined = np.concatenate([sf.read(str(w), dtype="float32")[0] for w in rendered])
+    reps = int(np.ceil(LONG_INPUT_S * 44100 / len(joined)))
+    long_path = work / "long.wav"
+    with sf.SoundFile(str(long_path), "w", 44100, 2, subtype="PCM_16") as f:
+        for _ in range(reps):
+            f.write(joined)
+    return long_path
+
+
+def print_long_input_rss(path: Path, work: Path, models: list[str]) -> None:
+    """Print each model's peak RSS (every model loaded, as in the service) on a long input."""
+    for name in models:
+        rss = measure_long_input_rss(path, work, name)
+        print(
+            f"{name} on a {rss['audio_s'] / 60:.1f} min input, every model loaded: "
+            f"peak RSS {rss['peak_rss_mib']:.0f} MiB ({rss['after_load_mib']:.0f} MiB after "
+            f"loading the models), {rss['seconds']:.0f} s (RTF "
+            f"{rss['seconds'] / rss['audio_s']:.2f}, {torch.get_num_threads()} threads), "
+            f"{rss['notes']:.0f} notes",
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Render the evaluation audio, run every measurement and print a report."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3, help="best-of repeats for speed")
     parser.add_argument("--transkun-pieces", type=int, default=4, help="pieces scored by transkun")
     parser.add_argument("--skip-long", action="store_true", help="skip the 30-minute RSS run")
+    parser.add_argument(
+        "--long-models",
+        default="transkun,basic-pitch",
+        help="models whose peak RSS on the 30-minute input is measured",
+    )
+    parser.add_argument(
+        "--long-only", action="store_true", help="only measure the 30-minute input's peak RSS"
+    )
     parser.add_argument(
         "--transkun-only",
         action="store_true",
@@ -429,6 +468,12 @@ def main(argv: list[str] | None = None) -> None:
             ]
             print_transkun(rendered[: args.transkun_pieces], work)
         return
+    if args.long_only:
+        with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
+            work = Path(tmp)
+            long_path = write_long_input(work)
+            print_long_input_rss(long_path, work, args.long_models.split(","))
+        return
     if args.pedal_only:
         with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
             model = TranskunModel()
@@ -454,18 +499,8 @@ def main(argv: list[str] | None = None) -> None:
         print_transkun(rendered[: args.transkun_pieces], work)
 
         if not args.skip_long:
-            reps = int(np.ceil(LONG_INPUT_S * 44100 / len(joined)))
-            long_path = work / "long.wav"
-            with sf.SoundFile(str(long_path), "w", 44100, 2, subtype="PCM_16") as f:
-                for _ in range(reps):
-                    f.write(joined)
-            rss = measure_long_input_rss(long_path, work)
-            print(
-                f"basic-pitch on a {reps * len(joined) / 44100 / 60:.1f} min input: "
-                f"peak RSS {rss['peak_rss_mib']:.0f} MiB ({rss['after_load_mib']:.0f} MiB after "
-                f"loading the model), {rss['seconds']:.0f} s, "
-                f"{rss['notes']:.0f} notes"
-            )
+            long_path = write_long_input(work, joined)
+            print_long_input_rss(long_path, work, args.long_models.split(","))
             long_path.unlink()
 
         _print_pedal(bench_pedal(work))
