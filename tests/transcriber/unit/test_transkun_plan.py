@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import torch
 
+from transcriber.models.transkun.network_patches import interval_scores
 from transcriber.models.transkun.segments import (
     FAST,
     SHIPPED,
     Layout,
-    interval_scores,
     plan_segments,
 )
 

@@ -10,14 +10,18 @@ every segment. The final notes are the same as ``transcribe``'s (a test holds us
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 import torch.nn.functional as F
-from torch import nn
+
+from transcriber.models.transkun.network_patches import (
+    folded_products,
+    precision_and_scorer,
+    score_only,
+)
 
 SegmentCallback = Callable[[int, int, list[Any]], None]
 """Called as ``(segments_done, segments_total, notes)`` with transkun ``Note`` objects:
@@ -44,6 +48,9 @@ class Layout:
             (elsewhere it is emulated, and slower).
         in_place_scores: Build the interval scores in place (the same values as transkun's
             scorer without its full-size temporaries).
+        folded_products: Give every matrix product against a weight its input laid out in
+            memory, so PyTorch runs one matrix product instead of copying the weight once per
+            frame (see ``_folded_products``).
     """
 
     segment_s: float
@@ -54,6 +61,7 @@ class Layout:
     decode_tail_s: float | None = None
     encoder_bf16: bool = False
     in_place_scores: bool = False
+    folded_products: bool = False
 
 
 SHIPPED = Layout(segment_s=16.0, step_s=8.0)
@@ -68,12 +76,14 @@ FAST = Layout(
     decode_tail_s=1.0,
     encoder_bf16=True,
     in_place_scores=True,
+    folded_products=True,
 )
 """What we run: transkun's segments and leads (the network hears what it was trained on),
 without the segments it needs no more: a clip of up to 8 s is one segment, the last
 segment is the first that reaches the end, frames past 1 s of tail are not scored, the
-encoder runs in bfloat16 where the CPU has bfloat16 instructions and the interval scores
-are built in place. See "Where the accurate model's time goes" in transcriber/README.md."""
+encoder runs in bfloat16 where the CPU has bfloat16 instructions, the interval scores
+are built in place and products against weights run as single matrix products. See "Where
+the accurate model's time goes" in transcriber/README.md."""
 
 
 @dataclass(frozen=True)
@@ -202,75 +212,6 @@ def _scored_frames(
     return needed if needed < frames else None
 
 
-@contextmanager
-def _score_only(network: Any, frames: int | None) -> Iterator[None]:
-    """Give the interval scorer (so the decoder) only the first ``frames`` frames.
-
-    Scoring and decoding grow with the square of the frames; frames past the recording's
-    tail hold only silence, so a short clip in a full segment skips most of that work.
-    """
-    if frames is None:
-        yield
-        return
-
-    def cut(module: nn.Module, args: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
-        return (args[0][..., :frames, :], *args[1:])
-
-    handle = network.scorer.register_forward_pre_hook(cut)
-    try:
-        yield
-    finally:
-        handle.remove()
-
-
-@contextmanager
-def _precision_and_scorer(network: Any, layout: Layout | None) -> Iterator[None]:
-    """bfloat16 matrix products before the scorer, and the scorer in float32 (in place).
-
-    The scores are scaled by interval length (up to ~700 frames), too wide a range for
-    bfloat16's 8-bit mantissa.
-    """
-    bf16 = (
-        layout is not None
-        and layout.encoder_bf16
-        and bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    )
-    in_place = layout is not None and layout.in_place_scores
-    if not (bf16 or in_place):
-        yield
-        return
-    scorer = network.scorer
-    plain = scorer.forward
-
-    def scored(ctx: torch.Tensor) -> Any:
-        with torch.autocast("cpu", enabled=False):
-            ctx = ctx.float()
-            return interval_scores(scorer, ctx) if in_place else plain(ctx)
-
-    scorer.forward = scored  # the module's hooks still run around it
-    try:
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            yield
-    finally:
-        del scorer.forward
-
-
-def interval_scores(scorer: Any, ctx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """What transkun's ``ScaledInnerProductIntervalScorer`` returns, built in place.
-
-    transkun scales, adds the single-frame scores through a full diagonal matrix and sums
-    into new tensors, each as large as the scores (90 pitches x 690 x 690 frames).
-    """
-    size = scorer.size * scorer.expansionFactor
-    q, k, diag = scorer.map(ctx).split([size, size, 1], dim=-1)
-    scores = torch.matmul(q / math.sqrt(size), k.transpose(-1, -2))
-    steps = torch.arange(scores.shape[-1], dtype=scores.dtype)
-    scores.mul_((steps.unsqueeze(-1) - steps.unsqueeze(0)).abs())
-    scores.diagonal(dim1=-2, dim2=-1).add_(diag.squeeze(-1))
-    no_event = diag.new_zeros(diag.shape[:-2] + (diag.shape[-2] - 1,))
-    return scores.permute(2, 3, 0, 1).contiguous(), no_event.permute(2, 0, 1).contiguous()
-
-
 def transcribe_segments(
     network: Any,
     samples: torch.Tensor,
@@ -308,6 +249,7 @@ def transcribe_segments(
     last_frame = round(plan.segment_samples / hop)
     by_pitch: dict[int, list[Any]] = {}
     total = len(plan.starts)
+    patches = layout or SHIPPED
     for index, start in enumerate(plan.starts):
         piece = signal[:, start : min(start + plan.segment_samples, signal.shape[-1])]
         if piece.shape[-1] < plan.segment_samples:
@@ -317,8 +259,9 @@ def transcribe_segments(
             layout, plan, start, signal.shape[-1] - plan.lead_samples, hop, rate_hz
         )
         with (
-            _score_only(network, scored),
-            _precision_and_scorer(network, layout),
+            score_only(network, scored),
+            precision_and_scorer(network, patches.encoder_bf16, patches.in_place_scores),
+            folded_products(network, patches.folded_products),
         ):
             decoded, last_positions = network.transcribeFrames(
                 frames,
