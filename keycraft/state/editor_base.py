@@ -98,6 +98,10 @@ class EditorBase(rx.State, mixin=True):
         self.note_count = len(session.notes) if session else 0
         self.can_undo = bool(session and session.can_undo)
         self.can_redo = bool(session and session.can_redo)
+        if session is not None:
+            # Notes gone by any edit (a delete in the roll, an undo) leave the selection here,
+            # so the count drops with the edit, not when the roll's selection event follows.
+            self._selected = tuple(i for i in self._selected if i in session.notes)
         self.selection_count = len(self._selected)
 
     def _push(self, edit: ServerEdit | None, done: str = "") -> None:

@@ -42,10 +42,6 @@ class EditorEditsMixin(EditorSettingsMixin, mixin=True):
             self._reload_notes()
             self._received(changeset)
             return None
-        # Deleted notes leave the selection now, so the count the page shows drops with the
-        # save rather than when the roll's own selection event comes in after it.
-        notes = self._session.notes
-        self._selected = tuple(i for i in self._selected if i in notes)
         self._refresh_counts()
         return await self._after_edit(roll_events.is_burst(changeset), changeset)
 
