@@ -391,11 +391,16 @@ def _print_beats(rows: dict[str, list[tuple[str, BeatScores]]]) -> None:
         )
 
 
+def render_evaluation_set(work: Path) -> list[tuple[Piece, Path]]:
+    """Every piece of the evaluation set, rendered to a WAV file in ``work``."""
+    return [(p, render_midi(p.to_midi(), work / f"{p.name}.wav")) for p in evaluation_set()]
+
+
 def write_long_input(work: Path, joined: np.ndarray | None = None) -> Path:
     """The rendered evaluation pieces (``joined``), repeated to at least 30 minutes."""
     if joined is None:
-        rendered = [render_midi(p.to_midi(), work / f"{p.name}.wav") for p in evaluation_set()]
-        joined = np.concatenate([sf.read(str(w), dtype="float32")[0] for w in rendered])
+        rendered = render_evaluation_set(work)
+        joined = np.concatenate([sf.read(str(w), dtype="float32")[0] for _, w in rendered])
     reps = int(np.ceil(LONG_INPUT_S * 44100 / len(joined)))
     long_path = work / "long.wav"
     with sf.SoundFile(str(long_path), "w", 44100, 2, subtype="PCM_16") as f:
@@ -463,9 +468,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.transkun_only:
         with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
             work = Path(tmp)
-            rendered = [
-                (p, render_midi(p.to_midi(), work / f"{p.name}.wav")) for p in evaluation_set()
-            ]
+            rendered = render_evaluation_set(work)
             print_transkun(rendered[: args.transkun_pieces], work)
         return
     if args.long_only:
@@ -483,7 +486,7 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
         work = Path(tmp)
-        rendered = [(p, render_midi(p.to_midi(), work / f"{p.name}.wav")) for p in evaluation_set()]
+        rendered = render_evaluation_set(work)
         joined = np.concatenate([sf.read(str(w), dtype="float32")[0] for _, w in rendered])
         speed_path = work / "joined.wav"
         sf.write(speed_path, joined, 44100)
