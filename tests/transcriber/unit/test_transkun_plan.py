@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 from transcriber.models.transkun.network_patches import interval_scores
 from transcriber.models.transkun.segments import (
     FAST,
     SHIPPED,
     Layout,
+    cut_segment,
     plan_segments,
 )
 
@@ -50,6 +52,20 @@ def test_segments_stop_once_one_reaches_the_end() -> None:
     assert fast == _plan(22.0, SHIPPED)[: len(fast)]
     assert len(_plan(15.3, FAST)) == 3
     assert len(_plan(30 * 60, FAST)) == len(_plan(30 * 60, SHIPPED)) - 1
+
+
+def test_each_segment_is_cut_as_from_the_padded_recording() -> None:
+    """The recording is never padded whole: each segment gets its silence as it is cut."""
+    rate_hz, hop = 100, 4  # a small rate keeps the signals short; the plan scales
+    for n_samples in (250, 800, 1603, 3001):
+        signal = torch.randn(1, n_samples)
+        for layout in (SHIPPED, FAST):
+            plan = plan_segments(n_samples, rate_hz, hop, 8.0, 16.0, layout)
+            padded = F.pad(signal, (plan.lead_samples, plan.lead_samples))
+            for start in plan.starts:
+                expected = padded[:, start : start + plan.segment_samples]
+                expected = F.pad(expected, (0, plan.segment_samples - expected.shape[-1]))
+                assert torch.equal(cut_segment(signal, plan, start), expected), (n_samples, start)
 
 
 def test_scores_built_in_place_are_transkuns() -> None:
