@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from transcriber.models.transkun.network_patches import interval_scores
+from transcriber.models.transkun.network_patches import PITCH_BLOCK, interval_scores
 from transcriber.models.transkun.segments import (
     FAST,
     SHIPPED,
@@ -69,14 +69,20 @@ def test_each_segment_is_cut_as_from_the_padded_recording() -> None:
 
 
 def test_scores_built_in_place_are_transkuns() -> None:
+    """The same scores, in a layout the decoder reads without copying them again."""
     from transkun.LayersTransformer import ScaledInnerProductIntervalScorer
 
     torch.manual_seed(0)
     scorer = ScaledInnerProductIntervalScorer(16, expansionFactor=2).eval()
-    ctx = torch.randn(1, 5, 40, 16)
+    ctx = torch.randn(1, 2 * PITCH_BLOCK + 5, 40, 16)  # blocks of tracks and a short one
     with torch.inference_mode():
         theirs = scorer(ctx)
         ours = interval_scores(scorer, ctx)
+        from_bf16 = interval_scores(scorer, ctx.bfloat16())
     for a, b in zip(ours, theirs, strict=True):
         assert a.shape == b.shape
+        assert a.dtype == b.dtype
         torch.testing.assert_close(a, b)
+    # transkun's decoder takes the begin-major order with ``transpose(0, 1).contiguous()``.
+    assert ours[0].transpose(0, 1).is_contiguous()
+    assert from_bf16[0].dtype == torch.float32

@@ -54,8 +54,7 @@ def precision_and_scorer(network: Any, encoder_bf16: bool, in_place: bool) -> It
 
     def scored(ctx: torch.Tensor) -> Any:
         with torch.autocast("cpu", enabled=False):
-            ctx = ctx.float()
-            return interval_scores(scorer, ctx) if in_place else plain(ctx)
+            return interval_scores(scorer, ctx) if in_place else plain(ctx.float())
 
     scorer.forward = scored  # the module's hooks still run around it
     try:
@@ -110,17 +109,31 @@ def mel_spectrum(extractor: Any, frames: torch.Tensor) -> torch.Tensor:
     return mel
 
 
-def interval_scores(scorer: Any, ctx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """What transkun's ``ScaledInnerProductIntervalScorer`` returns, built in place.
+PITCH_BLOCK = 16
+"""Tracks scored at a time: each block's temporaries are a sixth of the full scores'."""
 
-    transkun scales, adds the single-frame scores through a full diagonal matrix and sums
-    into new tensors, each as large as the scores (90 pitches x 690 x 690 frames).
+
+def interval_scores(scorer: Any, ctx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """What transkun's ``ScaledInnerProductIntervalScorer`` returns, in float32, in less memory.
+
+    transkun maps every track's context at once, then scales, adds the single-frame scores
+    through a full diagonal matrix and permutes into new tensors, each as large as the
+    scores (90 tracks x 690 x 690 frames, 171 MB); its decoder then copies them once more
+    into begin-major order. Here a block of tracks is scored at a time into one tensor laid
+    out begin-major, and handed back as its ``[end, begin]`` view, so the decoder's copy is
+    free: the segment's peak holds the scores once, not three times.
     """
     size = scorer.size * scorer.expansionFactor
-    q, k, diag = scorer.map(ctx).split([size, size, 1], dim=-1)
-    scores = torch.matmul(q / math.sqrt(size), k.transpose(-1, -2))
-    steps = torch.arange(scores.shape[-1], dtype=scores.dtype)
-    scores.mul_((steps.unsqueeze(-1) - steps.unsqueeze(0)).abs())
-    scores.diagonal(dim1=-2, dim2=-1).add_(diag.squeeze(-1))
-    no_event = diag.new_zeros(diag.shape[:-2] + (diag.shape[-2] - 1,))
-    return scores.permute(2, 3, 0, 1).contiguous(), no_event.permute(2, 0, 1).contiguous()
+    batch, tracks, frames = ctx.shape[0], ctx.shape[1], ctx.shape[2]
+    by_begin = torch.empty((frames, frames, batch, tracks), dtype=torch.float32)
+    steps = torch.arange(frames, dtype=torch.float32)
+    lengths = (steps.unsqueeze(-1) - steps.unsqueeze(0)).abs()
+    for first in range(0, tracks, PITCH_BLOCK):
+        block = slice(first, first + PITCH_BLOCK)
+        q, k, diag = scorer.map(ctx[:, block].float()).split([size, size, 1], dim=-1)
+        scores = torch.matmul(k, (q / math.sqrt(size)).transpose(-1, -2))  # [.., begin, end]
+        scores.mul_(lengths)
+        scores.diagonal(dim1=-2, dim2=-1).add_(diag.squeeze(-1))
+        by_begin[:, :, :, block].copy_(scores.permute(2, 3, 0, 1))
+    no_event = torch.zeros((frames - 1, batch, tracks), dtype=torch.float32)
+    return by_begin.transpose(0, 1), no_event
