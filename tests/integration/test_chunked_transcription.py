@@ -29,7 +29,7 @@ from keycraft.services.transcription.client import MODEL_KNOBS, options_for
 from tests.integration.auth_client import client_with_project
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp
-from tests.support.recordings import as_events, render_wav
+from tests.support.recordings import as_events, doubled_onsets, render_wav
 from tests.support.transcriber_server import RealTranscriber
 from transcriber.domain import NoteEvent
 from transcriber.evaluation.pieces import Piece, ScoreNote
@@ -130,16 +130,6 @@ def _unchunked(transcriber: RealTranscriber, wav: bytes, tempo_bpm: float) -> li
     ]
 
 
-def _doubles(notes: list[NoteEvent]) -> list[tuple[float, float, int]]:
-    """Pairs of notes of one pitch whose onsets are within 50 ms: one note counted twice."""
-    ordered = sorted(notes, key=lambda n: (n.pitch_midi, n.start_s))
-    return [
-        (a.start_s, b.start_s, a.pitch_midi)
-        for a, b in zip(ordered, ordered[1:], strict=False)
-        if a.pitch_midi == b.pitch_midi and b.start_s - a.start_s < 0.05
-    ]
-
-
 def _heard_held(notes: list[NoteEvent], written: ScoreNote) -> list[NoteEvent]:
     """Transcribed notes of the written held note's pitch that begin with it."""
     return [
@@ -176,7 +166,8 @@ def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_req
 
     # The organ's upper partials make the model split a note now and then, in one request
     # too; cutting the recording adds no note counted twice.
-    assert len(_doubles(chunked)) <= len(_doubles(whole)), (_doubles(chunked), _doubles(whole))
+    doubled, doubled_whole = doubled_onsets(chunked), doubled_onsets(whole)
+    assert len(doubled) <= len(doubled_whole), (doubled, doubled_whole)
     chunked_f1 = score_notes(SCORE, chunked).onset_f1
     whole_f1 = score_notes(SCORE, whole).onset_f1
     # Cutting may cost a note or two (each under a point of F1), no more.
@@ -249,5 +240,5 @@ def test_a_worker_killed_mid_job_leaves_its_finished_chunks_to_the_next(
     stored = api.repository().get_project(project.user_id, project.id)
     assert stored is not None
     chunked = as_events(stored.notes, stored.tempo_map)
-    assert _doubles(chunked) == []
+    assert doubled_onsets(chunked) == []
     assert score_notes(MELODY.notes, chunked).onset_f1 >= 0.8

@@ -63,3 +63,13 @@ def as_events(notes: Iterable[Note], tempo: float | Sequence[TempoChange]) -> li
         )
         for n in notes
     ]
+
+
+def doubled_onsets(notes: Iterable[NoteEvent]) -> list[tuple[float, float, int]]:
+    """Pairs of notes of one pitch whose onsets are within 50 ms: one note counted twice."""
+    ordered = sorted(notes, key=lambda n: (n.pitch_midi, n.start_s))
+    return [
+        (a.start_s, b.start_s, a.pitch_midi)
+        for a, b in zip(ordered, ordered[1:], strict=False)
+        if a.pitch_midi == b.pitch_midi and b.start_s - a.start_s < 0.05
+    ]

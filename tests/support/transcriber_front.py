@@ -29,7 +29,7 @@ import asyncio
 import contextlib
 import os
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,7 +211,7 @@ def create_app(backends: Sequence[str] | None = None) -> Starlette:
 
 @dataclass
 class TranscriberPool:
-    """Basic Pitch transcriber processes behind one front: its URL is the service's URL."""
+    """Transcriber processes behind one front: its URL is the service's URL."""
 
     url: str
     secret: str
@@ -246,14 +246,19 @@ def start_transcriber_front(workdir: Path, backends: Sequence[str]) -> tuple[Ser
     return server, url
 
 
-def start_transcriber_pool(workdir: Path, secret: str, count: int) -> TranscriberPool:
-    """Start ``count`` Basic Pitch transcribers (each in its own folder) and a front over them."""
+def start_transcriber_pool(
+    workdir: Path, secret: str, count: int, extra_env: Mapping[str, str] | None = None
+) -> TranscriberPool:
+    """Start ``count`` transcribers (each in its own folder) and a front over them.
+
+    They serve Basic Pitch unless ``extra_env`` says otherwise (``TRANSCRIBER_MODELS``).
+    """
     backends: list[tuple[ServerProcess, str]] = []
     try:
         for n in range(count):
             folder = workdir / f"transcriber-{n + 1}"
             folder.mkdir(parents=True, exist_ok=True)
-            backends.append(start_transcriber(folder, secret))
+            backends.append(start_transcriber(folder, secret, extra_env))
         front, url = start_transcriber_front(workdir, [u for _, u in backends])
     except BaseException:
         for server, _ in backends:
