@@ -147,6 +147,23 @@ print(json.dumps({"seconds": time.perf_counter() - started, "notes": len(found.n
 """
 
 
+def print_seams() -> None:
+    """Print the seam bench: a piece in chunks, stitched as the app stitches, against one call.
+
+    The stitching is the app's (``bench/seam_bench.py``), and the service shares no code with
+    the app, so it runs as its own program from the repository's root.
+    """
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.seam_bench"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    print(out.stdout.strip(), flush=True)
+
+
 def measure_long_input_rss(path: Path, work: Path, model: str) -> dict[str, float]:
     """Peak RSS of a fresh process holding every model, transcribing ``path`` with ``model``."""
     out = subprocess.run(
@@ -446,6 +463,11 @@ def main(argv: list[str] | None = None) -> None:
         "--pedal-only", action="store_true", help="only score the sustain pedal (transkun)"
     )
     parser.add_argument(
+        "--seams-only",
+        action="store_true",
+        help="only transcribe a piece in chunks and in one call with transkun (the seams)",
+    )
+    parser.add_argument(
         "--beats",
         action="store_true",
         help="only score beats, downbeats and metre (ours on each model's notes, and librosa)",
@@ -477,6 +499,9 @@ def main(argv: list[str] | None = None) -> None:
             long_path = write_long_input(work)
             print_long_input_rss(long_path, work, args.long_models.split(","))
         return
+    if args.seams_only:
+        print_seams()
+        return
     if args.pedal_only:
         with tempfile.TemporaryDirectory(prefix="transcriber-bench-") as tmp:
             model = TranskunModel()
@@ -500,6 +525,7 @@ def main(argv: list[str] | None = None) -> None:
             )
 
         print_transkun(rendered[: args.transkun_pieces], work)
+        print_seams()
 
         if not args.skip_long:
             long_path = write_long_input(work, joined)

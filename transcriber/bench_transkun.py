@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +88,25 @@ def side_by_side(
     )
 
 
+def joined(rendered: list[tuple[Piece, Path]], work: Path) -> tuple[Piece, Path]:
+    """Every rendered piece one after another in one file, and its score.
+
+    On a long recording only its first and last segments are spared, so the speed-up there
+    is the network's alone; this row shows it beside the short files'.
+    """
+    parts = [sf.read(str(wav), dtype="float32") for _, wav in rendered]
+    notes = []
+    offset_s = 0.0
+    for (piece, _), (samples, rate_hz) in zip(rendered, parts, strict=True):
+        notes += [
+            replace(n, start_s=n.start_s + offset_s, end_s=n.end_s + offset_s) for n in piece.notes
+        ]
+        offset_s += len(samples) / rate_hz
+    path = work / "transkun_joined.wav"
+    sf.write(path, np.concatenate([samples for samples, _ in parts]), parts[0][1])
+    return Piece("joined", tuple(notes)), path
+
+
 def short_clip_latency(
     shipped: TranskunModel, ours: TranskunModel, wav: Path, work: Path, threads: int
 ) -> dict[str, float]:
@@ -116,20 +135,28 @@ def short_clip_latency(
     return {"shipped_s": shipped_s, "ours_s": ours_s, "service_s": service_s}
 
 
+def _print_row(label: str, row: SideBySide) -> None:
+    print(
+        f"transkun, {row.threads} thread(s), {label}, {row.audio_s:.1f} s: "
+        f"RTF shipped {row.shipped_s / row.audio_s:.2f}, ours {row.ours_s / row.audio_s:.2f}, "
+        f"speed-up x{row.shipped_s / row.ours_s:.2f}; onset F1 shipped "
+        f"{row.shipped_onset_f1:.3f}, ours {row.ours_onset_f1:.3f}; onset+offset F1 "
+        f"shipped {row.shipped_onset_offset_f1:.3f}, ours {row.ours_onset_offset_f1:.3f}",
+        flush=True,
+    )
+
+
 def print_transkun(rendered: list[tuple[Piece, Path]], work: Path) -> None:
-    """Print 1- and 2-thread RTF and F1 of shipped and ours, and the 3 s clip latency."""
+    """Print RTF and F1 of shipped and ours, and the 3 s clip latency.
+
+    On the files with 1 and 2 threads, then on them joined into one file with 1 thread.
+    """
     shipped, ours = shipped_model(), TranskunModel()
     ours.warm_up()
     for threads in (1, 2):
         row = side_by_side(shipped, ours, rendered, work, threads)
-        print(
-            f"transkun, {row.threads} thread(s), {len(rendered)} files, {row.audio_s:.1f} s: "
-            f"RTF shipped {row.shipped_s / row.audio_s:.2f}, ours {row.ours_s / row.audio_s:.2f}, "
-            f"speed-up x{row.shipped_s / row.ours_s:.2f}; onset F1 shipped "
-            f"{row.shipped_onset_f1:.3f}, ours {row.ours_onset_f1:.3f}; onset+offset F1 "
-            f"shipped {row.shipped_onset_offset_f1:.3f}, ours {row.ours_onset_offset_f1:.3f}",
-            flush=True,
-        )
+        _print_row(f"{len(rendered)} files", row)
+    _print_row("one joined file", side_by_side(shipped, ours, [joined(rendered, work)], work, 1))
     clip = short_clip_latency(shipped, ours, rendered[0][1], work, threads=2)
     print(
         f"transkun, 3 s clip, 2 threads: shipped {clip['shipped_s']:.1f} s, ours "
