@@ -1,6 +1,6 @@
 """A 30-minute recording through the job queue with the accurate model, cut into chunks.
 
-Run: ``nice .venv/bin/python -m bench.long_job_bench`` (about 20 minutes on two cores). It
+Run: ``nice .venv/bin/python -m bench.long_job_bench`` (about 15 minutes on two cores). It
 renders a 30-minute two-hand piano piece with a held note across every seam, serves the API
 on the embedded defaults (SQLite, the in-process queue) with its queue worker, and a front
 over ``--instances`` transkun transcriber processes of one thread each (the deployment's
