@@ -85,9 +85,24 @@ def _roll() -> rx.Component:
 
 
 def _missing() -> rx.Component:
+    # A project its own transcription removed (the file was refused, or the learner
+    # cancelled) may be gone before the editor opens it: say what happened, not "not found".
     return rx.vstack(
-        rx.heading("Project not found", size="6"),
-        rx.text("It may have been deleted, or it belongs to another account."),
+        rx.cond(
+            EditorState.missing_reason != "",
+            rx.fragment(
+                rx.heading("No project was made from that recording", size="6"),
+                rx.text(
+                    EditorState.missing_reason,
+                    data_testid="job-status",
+                    role="status",
+                ),
+            ),
+            rx.fragment(
+                rx.heading("Project not found", size="6"),
+                rx.text("It may have been deleted, or it belongs to another account."),
+            ),
+        ),
         rx.link("Back to your projects", href=PROJECTS.path),
         spacing="3",
     )

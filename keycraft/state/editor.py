@@ -35,9 +35,11 @@ from reflex.event import EventSpec
 
 from keycraft.routes import PROJECTS
 from keycraft.services import projects
+from keycraft.services.clock import utc_now
 from keycraft.services.container import get_services
 from keycraft.services.domain import Note, Project, ProjectTiming
 from keycraft.services.errors import DomainError, NotFound
+from keycraft.services.jobs.submit import job_that_removed, view_job
 from keycraft.services.notes.autosave import content_key
 from keycraft.services.notes.session import EditingSession
 from keycraft.state.auth import AuthState
@@ -46,6 +48,7 @@ from keycraft.state.editor_edits import EditorEditsMixin
 from keycraft.state.editor_export import EditorExportMixin
 from keycraft.state.editor_fields import ProjectChange
 from keycraft.state.editor_save import SAVED, SAVING
+from keycraft.state.job_messages import job_status_text
 
 
 class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
@@ -58,6 +61,7 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
         auth = await self.get_state(AuthState)
         self.loaded = False
         self.missing = False
+        self.missing_reason = ""
         self.message = ""
         if not auth.user_id:
             return
@@ -78,6 +82,9 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
             project = await asyncio.to_thread(projects.open_project, repo, auth.user_id, project_id)
         except NotFound:
             self.missing = True
+            gone_by = await asyncio.to_thread(job_that_removed, repo, auth.user_id, project_id)
+            if gone_by is not None:
+                self.missing_reason = job_status_text(view_job(repo, gone_by, utc_now()))
             return
         self._show(project)
         await self._refresh_quota(auth.user_id)

@@ -65,6 +65,8 @@ class EditorBase(rx.State, mixin=True):
     project_id: str = ""
     loaded: bool = False
     missing: bool = False
+    missing_reason: str = ""
+    """Why the project in the URL is gone, when its own transcription removed it ("" else)."""
     has_audio: bool = False
     message: str = ""
     help_open: bool = False

@@ -368,6 +368,17 @@ def test_transcriber_errors_reach_the_user(app: RunningApp, signed_in: tuple[Pag
     # The project made for it goes, and so does the recording.
     _wait_for(lambda: app.repository().list_projects(user_id) == [], "the empty project removed")
     assert _stored_files(app, user_id) == []
+    # Opened again once gone (the job can end before the editor first opens it), the page
+    # still says why, not just "not found".
+    page.reload()
+    expect(
+        page.get_by_role("heading", name="No project was made from that recording")
+    ).to_be_visible()
+    expect(page.get_by_test_id("job-status")).to_have_text(
+        "The transcriber could not read that file as audio."
+    )
+    page.get_by_role("link", name="Back to your projects").click()
+    expect(page.get_by_test_id("upload-audio")).to_be_attached(timeout=30_000)
 
 
 def test_a_running_transcription_can_be_cancelled(

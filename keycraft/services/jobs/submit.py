@@ -12,7 +12,7 @@ from keycraft.services.domain import Project
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.errors import MinutesSpent, TooManyJobs
 from keycraft.services.jobs.minutes import minutes_status, reserved_seconds, window_end
-from keycraft.services.jobs.model import QUEUED, RUNNING, TranscriptionJob
+from keycraft.services.jobs.model import CANCELLED, FAILED, QUEUED, RUNNING, TranscriptionJob
 from keycraft.services.jobs.queue import JobQueue
 from keycraft.services.jobs.ranges import BarRange, bar_range, range_option
 from keycraft.services.jobs.runner import remove_media
@@ -277,6 +277,19 @@ def latest_job_by_project(repo: Repository, user_id: str) -> dict[str, Transcrip
     for job in repo.list_user_transcription_jobs(user_id):  # newest first
         latest.setdefault(job.project_id, job)
     return latest
+
+
+def job_that_removed(repo: Repository, user_id: str, project_id: str) -> TranscriptionJob | None:
+    """The job that removed ``project_id``, if its newest job failed or was cancelled there.
+
+    A job that made its own empty project removes it when it ends without notes, which can be
+    before the learner sent there opens it; the job's end then says why it is gone.
+    """
+    for job in repo.list_user_transcription_jobs(user_id):  # newest first
+        if job.project_id == project_id:
+            ended_empty = job.status in (FAILED, CANCELLED) and not job.into_existing
+            return job if ended_empty else None
+    return None
 
 
 def is_live(job: TranscriptionJob) -> bool:

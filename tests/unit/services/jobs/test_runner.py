@@ -22,7 +22,12 @@ from keycraft.services.jobs.errors import TooManyJobs
 from keycraft.services.jobs.model import CANCELLED, DONE, FAILED, QUEUED
 from keycraft.services.jobs.preview import read_preview
 from keycraft.services.jobs.runner import JobContext, recover_jobs, run_job
-from keycraft.services.jobs.submit import cancel_job, new_project_for_recording, submit_job
+from keycraft.services.jobs.submit import (
+    cancel_job,
+    job_that_removed,
+    new_project_for_recording,
+    submit_job,
+)
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
@@ -245,6 +250,21 @@ def test_refused_audio_ends_the_job_and_removes_its_project_and_media(
     assert job is not None and job.error == "too_long"
     assert repo.get_project(user_id, project_id) is None
     assert not any((tmp_path / "media").rglob("source.wav"))
+    # A learner sent to the removed project is told why it is gone.
+    gone_by = job_that_removed(repo, user_id, project_id)
+    assert gone_by is not None and gone_by.id == job_id
+
+
+def test_only_a_job_that_ended_empty_explains_a_missing_project(
+    repo: Repository, tmp_path: Path
+) -> None:
+    ctx, _ = _context(repo, tmp_path, ScriptedTranscriber([_result(2)]))
+    user_id, job_id, project_id = _submit(ctx)
+    assert job_that_removed(repo, user_id, project_id) is None  # queued
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    repo.delete_project(user_id, project_id)  # the learner deleted it later
+    assert job_that_removed(repo, user_id, project_id) is None
+    assert job_that_removed(repo, user_id, new_id()) is None
 
 
 def test_cancel_stops_the_running_transcription_within_seconds(
@@ -268,6 +288,7 @@ def test_cancel_stops_the_running_transcription_within_seconds(
     assert job is not None and job.status == CANCELLED
     assert repo.get_project(user_id, project_id) is None
     assert not any((tmp_path / "media").rglob("source.wav"))
+    assert job_that_removed(repo, user_id, project_id) == job
 
 
 def test_the_per_user_limit_refuses_jobs_before_the_transcriber(
