@@ -12,7 +12,6 @@ the reference throughput. Prints the figures and writes ``bench/results/jobs.jso
 from __future__ import annotations
 
 import json
-import random
 import tempfile
 import threading
 import time
@@ -33,6 +32,7 @@ from bench.job_figures import (
     throughput,
     until_done_s,
 )
+from bench.rendered_pieces import two_hands
 from keycraft.services.auth.sessions import SESSION_COOKIE, start_session
 from keycraft.services.clock import utc_now
 from keycraft.services.domain import User
@@ -52,7 +52,6 @@ from tests.support.transcriber_front import (
     start_transcriber_pool,
 )
 from tests.support.transcriber_server import SECRET
-from transcriber.evaluation.pieces import Piece, ScoreNote
 
 USERS = 20
 TRANSCRIBERS = 2
@@ -61,9 +60,7 @@ RECORDING_S = 20.0
 POLL_INTERVAL_S = 0.5
 """Each user's client polls its job twice a second (40 requests a second in all)."""
 JOB_TIMEOUT_S = 900.0
-RENDER_TAIL_S = 2.5
 RESULTS = Path(__file__).resolve().parent / "results" / "jobs.json"
-_SCALE = (0, 2, 4, 5, 7, 9, 11)
 
 
 @dataclass(frozen=True)
@@ -87,25 +84,6 @@ class Integrity:
     one_project_each: int
 
 
-def two_hands(seed: int, length_s: float = RECORDING_S) -> Piece:
-    """A reproducible two-hand piece that renders to about ``length_s``; seeds differ.
-
-    The renderer keeps the last notes' decay, about 2.5 s after the last release.
-    """
-    rng = random.Random(seed)
-    notes: list[ScoreNote] = []
-    t = 0.3
-    while t < length_s - RENDER_TAIL_S - 1.0:
-        step_s = rng.choice((0.2, 0.25, 0.4, 0.5))
-        pitch = 60 + rng.choice(_SCALE) + 12 * rng.randint(0, 1)
-        notes.append(ScoreNote(t, t + step_s * 0.9, pitch, rng.randint(55, 110)))
-        if rng.random() < 0.35:
-            bass = 36 + rng.choice(_SCALE) + 12 * rng.randint(0, 1)
-            notes.append(ScoreNote(t, min(t + 3 * step_s, length_s - RENDER_TAIL_S), bass, 70))
-        t += step_s
-    return Piece(f"take-{seed}", tuple(notes))
-
-
 def audio_seconds(path: Path) -> float:
     """Length of a WAV file in seconds."""
     info = soundfile.info(str(path))
@@ -118,7 +96,7 @@ def prepare_takes(app: ScaleOutApp, folder: Path) -> list[Take]:
     repo = app.app.repository()
     takes = []
     for n in range(USERS):
-        audio = render_wav(two_hands(seed=100 + n), folder)
+        audio = render_wav(two_hands(100 + n, RECORDING_S), folder)
         user = create_user(app.app)
         project = repo.create_project(make_project(user, title=f"Take {n + 1}", notes=0))
         issued = start_session(repo, user.id, "jobs-bench", utc_now())

@@ -20,35 +20,30 @@ as many instances as chunks, the job takes as long as its slowest chunk. Writes
 from __future__ import annotations
 
 import argparse
-import io
 import json
-import random
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import httpx
 import soundfile
 
+from bench.rendered_pieces import near_seam, seam_middles, two_hands, with_held_notes
 from keycraft.services.jobs.chunks import MAX_CHUNK_S, OVERLAP_S, ChunkPolicy, plan_chunks
-from keycraft.services.transcription.client import MODEL_KNOBS, options_for
+from keycraft.services.transcription.audio_slice import slice_recording
 from tests.integration.auth_client import client_with_project
 from tests.support.api_server import start_api
-from tests.support.recordings import as_events, doubled_onsets, render_wav
+from tests.support.recordings import as_events, begun_with, doubled_onsets, render_wav
 from tests.support.transcriber_front import start_transcriber_pool
-from tests.support.transcriber_server import SECRET
+from tests.support.transcriber_server import SECRET, notes_in_one_request
 from transcriber.domain import NoteEvent
 from transcriber.evaluation.pieces import Piece, ScoreNote
 from transcriber.evaluation.scoring import score_notes
 
 LENGTH_S = 1795.0
 """Just under the 30 minutes the app accepts (the renderer adds the last notes' decay)."""
-RENDER_TAIL_S = 2.5
-HELD_PITCHES = (37, 42, 44, 49)
-"""Held notes are off the C major scale the rest of the piece keeps to, so no other note of
-their pitch is near them."""
 WINDOW_S = 30.0
 """Each held note is also transcribed in one request of the audio this far either side of its
 seam: how long one request hears it is the length the chunks should give it."""
@@ -59,7 +54,6 @@ DEPLOYMENT_TIMEOUT_S = 1800.0
 DEPLOYMENT_INSTANCES = 5
 JOB_TIMEOUT_S = 3 * 3600.0
 RESULTS = Path(__file__).resolve().parent / "results" / "long_job.json"
-_SCALE = (0, 2, 4, 5, 7, 9, 11)
 
 
 @dataclass(frozen=True)
@@ -85,41 +79,14 @@ class Held:
         return self.found[0].end_s - self.in_one_request[0].end_s
 
 
-def begun_with(notes: list[NoteEvent], written: ScoreNote) -> tuple[NoteEvent, ...]:
-    """The notes of the written note's pitch that begin within 0.1 s of it."""
-    return tuple(
-        n
-        for n in notes
-        if n.pitch_midi == written.pitch_midi and abs(n.start_s - written.start_s) < 0.1
-    )
-
-
-def seam_middles(length_s: float) -> list[float]:
-    """The middle of the audio each pair of neighbouring chunks shares, in production's plan."""
-    spans = plan_chunks(length_s, ChunkPolicy())
-    return [(b.start_s + a.end_s) / 2 for a, b in zip(spans, spans[1:], strict=False)]
+def production_seams(length_s: float) -> list[float]:
+    """The middles of the seams production's chunk plan makes in a recording of ``length_s``."""
+    return seam_middles(plan_chunks(length_s, ChunkPolicy()))
 
 
 def long_piece(length_s: float, seed: int = 30) -> tuple[Piece, tuple[ScoreNote, ...]]:
     """Two hands on the C major scale for ``length_s``, and a held note across every seam."""
-    rng = random.Random(seed)
-    notes: list[ScoreNote] = []
-    t = 0.3
-    end_s = length_s - RENDER_TAIL_S - 1.0
-    while t < end_s:
-        step_s = rng.choice((0.2, 0.25, 0.4, 0.5))
-        pitch = 60 + rng.choice(_SCALE) + 12 * rng.randint(0, 1)
-        notes.append(ScoreNote(t, t + step_s * 0.9, pitch, rng.randint(55, 110)))
-        if rng.random() < 0.35:
-            bass = 36 + rng.choice(_SCALE) + 12 * rng.randint(0, 1)
-            notes.append(ScoreNote(t, min(t + 3 * step_s, end_s), bass, 70))
-        t += step_s
-    held = tuple(
-        ScoreNote(middle - HELD_S / 2, middle + HELD_S / 2, pitch, 100)
-        for middle, pitch in zip(seam_middles(length_s), HELD_PITCHES * 4, strict=False)
-    )
-    every = tuple(sorted((*notes, *held), key=lambda n: (n.start_s, n.pitch_midi)))
-    return Piece("thirty-minutes", every), held
+    return with_held_notes(two_hands(seed, length_s), production_seams(length_s), HELD_S)
 
 
 def as_flac(wav: bytes, folder: Path) -> tuple[bytes, float]:
@@ -157,27 +124,16 @@ def follow(client: httpx.Client, url: str) -> tuple[dict[str, Any], list[tuple[f
 def one_request(url: str, flac: bytes, start_s: float, end_s: float) -> list[NoteEvent]:
     """The notes one transkun request hears in ``[start_s, end_s)`` of the recording.
 
-    Sent with the options the job sends; note times are in the whole recording's seconds.
+    Cut as the job cuts its chunks, sent with the options the job sends; note times are in
+    the whole recording's seconds.
     """
-    samples, rate_hz = soundfile.read(io.BytesIO(flac), dtype="float32")
-    window = io.BytesIO()
-    part = samples[int(start_s * rate_hz) : int(end_s * rate_hz)]
-    soundfile.write(window, part, rate_hz, format="FLAC", subtype="PCM_16")
-    knobs = MODEL_KNOBS["transkun"]
-    options = options_for(
-        "transkun", knobs.onset_threshold, knobs.frame_threshold, knobs.min_note_ms
+    window = slice_recording(flac, ".flac", start_s, end_s, padding_s=0.0, compact=True)
+    heard = notes_in_one_request(
+        url, SECRET, "transkun", ("window.flac", window.wav_bytes, "audio/flac")
     )
-    answer = httpx.post(
-        f"{url}/transcribe?format=json",
-        headers={"X-Transcription-Secret": SECRET},
-        data=options.form_fields(),
-        files={"audio": ("window.flac", window.getvalue(), "audio/flac")},
-        timeout=900,
-    )
-    answer.raise_for_status()
     return [
-        NoteEvent(n["start_s"] + start_s, n["end_s"] + start_s, n["pitch_midi"], n["velocity"])
-        for n in answer.json()["notes"]
+        replace(n, start_s=n.start_s + window.offset_s, end_s=n.end_s + window.offset_s)
+        for n in heard
     ]
 
 
@@ -194,11 +150,6 @@ def chunk_times(logs: list[Path]) -> list[dict[str, float]]:
                     {"audio_s": float(entry["audio_s"]), "seconds": entry["processing_ms"] / 1000}
                 )
     return found
-
-
-def near_seam(start_s: float, middles: list[float], within_s: float = OVERLAP_S) -> bool:
-    """Whether ``start_s`` falls within ``within_s`` of a seam's middle."""
-    return any(abs(start_s - m) <= within_s for m in middles)
 
 
 def run(tmp: Path, instances: int) -> dict[str, Any]:
@@ -246,16 +197,17 @@ def run(tmp: Path, instances: int) -> dict[str, Any]:
             api.stop()
         chunks = chunk_times([server.log for server, _ in pool.backends])
         windows = [
-            one_request(pool.url, audio, m - WINDOW_S, m + WINDOW_S) for m in seam_middles(LENGTH_S)
+            one_request(pool.url, audio, m - WINDOW_S, m + WINDOW_S)
+            for m in production_seams(LENGTH_S)
         ]
     finally:
         pool.stop()
     assert stored is not None
     notes = as_events(stored.notes, stored.tempo_map)
-    middles = seam_middles(LENGTH_S)
+    middles = production_seams(LENGTH_S)
     doubled = doubled_onsets(notes)
     helds = [
-        Held(w, begun_with(notes, w), begun_with(window, w))
+        Held(w, tuple(begun_with(notes, w)), tuple(begun_with(window, w)))
         for w, window in zip(held, windows, strict=True)
     ]
     slowest = max(c["seconds"] for c in chunks)
@@ -272,8 +224,8 @@ def run(tmp: Path, instances: int) -> dict[str, Any]:
         "written": len(piece.notes),
         "onset_f1": scores.onset_f1,
         "onset_offset_f1": scores.onset_offset_f1,
-        "doubled_at_seams": [d for d in doubled if near_seam(d[0], middles)],
-        "doubled_elsewhere": len([d for d in doubled if not near_seam(d[0], middles)]),
+        "doubled_at_seams": [d for d in doubled if near_seam(d[0], middles, OVERLAP_S)],
+        "doubled_elsewhere": len([d for d in doubled if not near_seam(d[0], middles, OVERLAP_S)]),
         "held_found": [len(h.found) for h in helds],
         "held_end_error_s": [h.end_error_s for h in helds],
         "held_in_one_request": [len(h.in_one_request) for h in helds],

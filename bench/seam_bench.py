@@ -15,19 +15,19 @@ transcriber.bench`` runs it as a separate program: the service and the app share
 
 from __future__ import annotations
 
-import random
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from bench.rendered_pieces import near_seam, seam_middles, two_hands, with_held_notes
 from keycraft.services.jobs.chunks import ChunkPolicy, plan_chunks
 from keycraft.services.jobs.stitch import ChunkTranscription, stitch
 from keycraft.services.transcription.client import TranscribedNote, Transcription
+from tests.support.recordings import begun_with, doubled_onsets
 from transcriber.audio.decode import decode_file
 from transcriber.defaults import default_options
 from transcriber.domain import NoteEvent
-from transcriber.evaluation.pieces import Piece, ScoreNote
 from transcriber.evaluation.render import render_midi
 from transcriber.evaluation.scoring import score_notes
 from transcriber.models.transkun.adapter import TranskunModel
@@ -38,60 +38,20 @@ CHUNK_S = 15.0
 OVERLAP_S = 5.0
 HELD_S = 4.0
 """Each held note starts half this before the middle of a seam's shared audio."""
-SAME_NOTE_S = 0.05
-"""Two onsets of one pitch this close are one note counted twice."""
-_SCALE = (0, 2, 4, 5, 7, 9, 11)
-_HELD_PITCHES = (37, 42, 44, 49)
-"""Off the C major scale the rest keeps to, so no other note of their pitch is near."""
+SEED = 15
 
 
-def seam_piece(middles: list[float], seed: int = 15) -> tuple[Piece, tuple[ScoreNote, ...]]:
-    """Two hands on the C major scale for ``PIECE_S``, and a held note across each seam."""
-    rng = random.Random(seed)
-    notes: list[ScoreNote] = []
-    t = 0.3
-    while t < PIECE_S - 3.0:
-        step_s = rng.choice((0.2, 0.25, 0.4, 0.5))
-        pitch = 60 + rng.choice(_SCALE) + 12 * rng.randint(0, 1)
-        notes.append(ScoreNote(t, t + step_s * 0.9, pitch, rng.randint(55, 110)))
-        if rng.random() < 0.3:
-            bass = 48 + rng.choice(_SCALE)
-            notes.append(ScoreNote(t, t + 2 * step_s, bass, 70))
-        t += step_s
-    held = tuple(
-        ScoreNote(m - HELD_S / 2, m + HELD_S / 2, pitch, 100)
-        for m, pitch in zip(middles, _HELD_PITCHES * 4, strict=False)
-    )
-    every = tuple(sorted((*notes, *held), key=lambda n: (n.start_s, n.pitch_midi)))
-    return Piece("seams", every), held
-
-
-def doubled_near(notes: list[NoteEvent], middles: list[float]) -> int:
-    """Notes of one pitch within ``SAME_NOTE_S`` of each other, within the overlap of a seam."""
-    ordered = sorted(notes, key=lambda n: (n.pitch_midi, n.start_s))
-    return sum(
-        1
-        for a, b in zip(ordered, ordered[1:], strict=False)
-        if a.pitch_midi == b.pitch_midi
-        and b.start_s - a.start_s < SAME_NOTE_S
-        and any(abs(a.start_s - m) <= OVERLAP_S for m in middles)
-    )
-
-
-def _begun_with(notes: list[NoteEvent], written: ScoreNote) -> list[NoteEvent]:
-    return [
-        n
-        for n in notes
-        if n.pitch_midi == written.pitch_midi and abs(n.start_s - written.start_s) < 0.1
-    ]
+def _doubled_at(notes: list[NoteEvent], middles: list[float]) -> int:
+    """Notes counted twice (one pitch, onsets within 50 ms) in the audio a seam shares."""
+    return sum(1 for d in doubled_onsets(notes) if near_seam(d[0], middles, OVERLAP_S))
 
 
 def print_seams(work: Path) -> None:
     """Transcribe the seam piece in chunks and in one call; print how the seams did."""
     policy = ChunkPolicy(max_chunk_s=CHUNK_S, overlap_s=OVERLAP_S, parallel=1)
     spans = plan_chunks(PIECE_S, policy)
-    middles = [(b.start_s + a.end_s) / 2 for a, b in zip(spans, spans[1:], strict=False)]
-    piece, held = seam_piece(middles)
+    middles = seam_middles(spans)
+    piece, held = with_held_notes(two_hands(SEED, PIECE_S), middles, HELD_S)
     wav = render_midi(piece.to_midi(), work / "seams.wav")
     model = TranskunModel()
     rec = decode_file(wav, model.sample_rate_hz, 1e9, work, None)
@@ -111,10 +71,10 @@ def print_seams(work: Path) -> None:
         NoteEvent(n.start_s, n.end_s, n.pitch_midi, n.velocity)
         for n in stitch(chunks, rec.duration_s).notes
     ]
-    in_chunks = [len(_begun_with(stitched, w)) for w in held]
-    in_one = [len(_begun_with(whole, w)) for w in held]
+    in_chunks = [len(begun_with(stitched, w)) for w in held]
+    in_one = [len(begun_with(whole, w)) for w in held]
     pairs = [
-        (_begun_with(stitched, w)[0], _begun_with(whole, w)[0], w)
+        (begun_with(stitched, w)[0], begun_with(whole, w)[0], w)
         for w, c, o in zip(held, in_chunks, in_one, strict=True)
         if c == o == 1
     ]
@@ -126,7 +86,7 @@ def print_seams(work: Path) -> None:
     print(
         f"seams, transkun: {len(spans)} chunks of {CHUNK_S:g} s sharing {OVERLAP_S:g} s over "
         f"{rec.duration_s:.0f} s; notes counted twice at the seams: chunked "
-        f"{doubled_near(stitched, middles)}, one call {doubled_near(whole, middles)}; onset F1 "
+        f"{_doubled_at(stitched, middles)}, one call {_doubled_at(whole, middles)}; onset F1 "
         f"chunked {score_notes(piece.notes, stitched).onset_f1:.3f}, one call "
         f"{score_notes(piece.notes, whole).onset_f1:.3f}; held across the seams: notes "
         f"{in_chunks} chunked, {in_one} in one call; chunked ends off the one call's by {ends}",

@@ -25,13 +25,11 @@ from keycraft.services.clock import utc_now
 from keycraft.services.jobs.chunk_store import chunks_folder
 from keycraft.services.jobs.chunks import ChunkPolicy, plan_chunks
 from keycraft.services.jobs.model import ACTIVE_STATUSES
-from keycraft.services.transcription.client import MODEL_KNOBS, options_for
 from tests.integration.auth_client import client_with_project
 from tests.support.api_server import start_api
 from tests.support.app_server import RunningApp
-from tests.support.recordings import as_events, doubled_onsets, render_wav
-from tests.support.transcriber_server import RealTranscriber
-from transcriber.domain import NoteEvent
+from tests.support.recordings import as_events, begun_with, doubled_onsets, render_wav
+from tests.support.transcriber_server import RealTranscriber, notes_in_one_request
 from transcriber.evaluation.pieces import Piece, ScoreNote
 from transcriber.evaluation.render import render_midi
 from transcriber.evaluation.scoring import score_notes
@@ -110,35 +108,6 @@ def _wait_done(client: httpx.Client, url: str, timeout_s: float = 300.0) -> dict
     raise AssertionError(f"the job did not end: {body}")
 
 
-def _unchunked(transcriber: RealTranscriber, wav: bytes, tempo_bpm: float) -> list[NoteEvent]:
-    """The same audio in one request, with the options the job sends."""
-    knobs = MODEL_KNOBS["basic-pitch"]
-    options = options_for(
-        "basic-pitch", knobs.onset_threshold, knobs.frame_threshold, knobs.min_note_ms, tempo_bpm
-    )
-    response = httpx.post(
-        f"{transcriber.url}/transcribe?format=json",
-        headers={"X-Transcription-Secret": transcriber.secret},
-        data=options.form_fields(),
-        files={"audio": ("whole.wav", wav, "audio/wav")},
-        timeout=300,
-    )
-    response.raise_for_status()
-    return [
-        NoteEvent(n["start_s"], n["end_s"], n["pitch_midi"], n["velocity"])
-        for n in response.json()["notes"]
-    ]
-
-
-def _heard_held(notes: list[NoteEvent], written: ScoreNote) -> list[NoteEvent]:
-    """Transcribed notes of the written held note's pitch that begin with it."""
-    return [
-        n
-        for n in notes
-        if n.pitch_midi == written.pitch_midi and abs(n.start_s - written.start_s) < 0.1
-    ]
-
-
 def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_request(
     api: RunningApp, transcriber: RealTranscriber, tmp_path: Path
 ) -> None:
@@ -162,7 +131,13 @@ def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_req
     assert stored is not None
     assert [p.id for p in api.repository().list_projects(project.user_id)] == [project.id]
     chunked = as_events(stored.notes, stored.tempo_map)
-    whole = _unchunked(transcriber, wav, stored.tempo_bpm)
+    whole = notes_in_one_request(
+        transcriber.url,
+        transcriber.secret,
+        "basic-pitch",
+        ("whole.wav", wav, "audio/wav"),
+        stored.tempo_bpm,
+    )
 
     # The organ's upper partials make the model split a note now and then, in one request
     # too; cutting the recording adds no note counted twice.
@@ -182,7 +157,7 @@ def test_a_long_recording_is_transcribed_in_chunks_into_one_project_like_one_req
     # as in chunks; those are scored above.)
     rang_on = []
     for written in HELD:
-        in_whole, in_chunks = _heard_held(whole, written), _heard_held(chunked, written)
+        in_whole, in_chunks = begun_with(whole, written), begun_with(chunked, written)
         assert len(in_chunks) == len(in_whole) <= 1, (written, in_chunks, in_whole)
         for one, cut in zip(in_whole, in_chunks, strict=True):
             # Within 0.25 s: the project's tick grid moves an end by < 10 ms, and the model

@@ -73,3 +73,12 @@ def doubled_onsets(notes: Iterable[NoteEvent]) -> list[tuple[float, float, int]]
         for a, b in zip(ordered, ordered[1:], strict=False)
         if a.pitch_midi == b.pitch_midi and b.start_s - a.start_s < 0.05
     ]
+
+
+def begun_with(notes: Iterable[NoteEvent], written: ScoreNote) -> list[NoteEvent]:
+    """Transcribed notes of the written note's pitch that begin within 0.1 s of it."""
+    return [
+        n
+        for n in notes
+        if n.pitch_midi == written.pitch_midi and abs(n.start_s - written.start_s) < 0.1
+    ]

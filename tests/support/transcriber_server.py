@@ -22,8 +22,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from keycraft.services.transcription.client import MODEL_KNOBS, TranscriberModel, options_for
 from tests.support.app_server import VENV_BIN
 from tests.support.processes import REPO_ROOT, ServerProcess, free_port, http_ok
+from transcriber.domain import NoteEvent
 
 SECRET = "test-transcriber-secret"
 MAX_DURATION_S = 90.0
@@ -161,6 +163,35 @@ def start_transcriber(
     url = f"http://127.0.0.1:{port}"
     server.wait_ready(lambda: http_ok(f"{url}/ready"), 120, "transcriber")
     return server, url
+
+
+def notes_in_one_request(
+    url: str,
+    secret: str,
+    model: TranscriberModel,
+    audio: tuple[str, bytes, str],
+    tempo_bpm: float | None = None,
+) -> list[NoteEvent]:
+    """The notes one ``POST /transcribe`` gives for ``audio`` (name, bytes, content type).
+
+    Sent with the options a job sends for ``model``: the reference a chunked job is held to.
+    """
+    knobs = MODEL_KNOBS[model]
+    options = options_for(
+        model, knobs.onset_threshold, knobs.frame_threshold, knobs.min_note_ms, tempo_bpm
+    )
+    response = httpx.post(
+        f"{url}/transcribe?format=json",
+        headers={"X-Transcription-Secret": secret},
+        data=options.form_fields(),
+        files={"audio": audio},
+        timeout=900,
+    )
+    response.raise_for_status()
+    return [
+        NoteEvent(n["start_s"], n["end_s"], n["pitch_midi"], n["velocity"])
+        for n in response.json()["notes"]
+    ]
 
 
 def raw_transcribe_request(

@@ -16,7 +16,8 @@ from bench.job_figures import (
     throughput,
     until_done_s,
 )
-from bench.jobs_bench import RECORDING_S, RENDER_TAIL_S, two_hands
+from bench.jobs_bench import RECORDING_S
+from bench.rendered_pieces import RENDER_TAIL_S, two_hands
 
 
 def _trace(
@@ -80,8 +81,8 @@ def test_throughput_is_audio_seconds_per_wall_second() -> None:
 
 
 def test_bench_pieces_fill_the_recording_and_differ_by_seed() -> None:
-    first, second = two_hands(1), two_hands(2)
+    first, second = two_hands(1, RECORDING_S), two_hands(2, RECORDING_S)
 
     assert RECORDING_S - RENDER_TAIL_S - 1.5 < first.duration_s <= RECORDING_S - RENDER_TAIL_S
     assert first.notes != second.notes
-    assert two_hands(1) == first
+    assert two_hands(1, RECORDING_S) == first

@@ -49,7 +49,7 @@ class Layout:
             scorer without its full-size temporaries).
         folded_products: Give every matrix product against a weight its input laid out in
             memory, so PyTorch runs one matrix product instead of copying the weight once per
-            frame (see ``_folded_products``).
+            frame (see ``network_patches.folded_products``).
     """
 
     segment_s: float
