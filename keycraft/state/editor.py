@@ -40,7 +40,9 @@ from keycraft.services.container import get_services
 from keycraft.services.domain import Note, Project, ProjectTiming
 from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.submit import job_that_removed, view_job
+from keycraft.services.notes import roll_events
 from keycraft.services.notes.autosave import content_key
+from keycraft.services.notes.key import estimate_key
 from keycraft.services.notes.session import EditingSession
 from keycraft.state.auth import AuthState
 from keycraft.state.editor_base import error_message
@@ -53,6 +55,9 @@ from keycraft.state.job_messages import job_status_text
 
 class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
     """One open project. Notes live in the backend-only ``_session``; vars stay small."""
+
+    _followed_key: str = ""
+    """The key the notes suggested after the latest edit ("" since the project opened)."""
 
     # --- loading -----------------------------------------------------------------------
     @rx.event
@@ -92,6 +97,7 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
     def _show(self, project: Project) -> None:
         self._project = project
         self._session = EditingSession(project.notes, project.pedals)
+        self._followed_key = ""
         self._autosave.reset(content_key(project, project.pedals))
         self._show_settings(project.settings)
         self._show_session()
@@ -111,6 +117,30 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
         self.saved_seq = self._autosave.saved_client_seq
         self.loaded = True
         self._refresh_counts()
+
+    async def _after_edit(
+        self, burst: bool = False, event: roll_events.Numbered | None = None
+    ) -> EventSpec | None:
+        """Save the edit, and show the key again if the edit moved the notes' estimate."""
+        saver = await super()._after_edit(burst, event)
+        await self._follow_the_notes_key()
+        return saver
+
+    async def _follow_the_notes_key(self) -> None:
+        # A learner who fixes wrong notes expects the key (and the spelling) to follow them.
+        # The estimate is a pitch-class histogram, 3 ms over 20,000 notes, so every edit
+        # can afford it; the key state is reached only when the estimate moves.
+        if self._session is None:
+            return
+        found = estimate_key(self._session.notes.values())
+        key_id = found.key.key_id if found is not None else ""
+        if key_id == self._followed_key:
+            return
+        self._followed_key = key_id
+        # Imported here: the key state's module imports this one.
+        from keycraft.state.editor_key import EditorKeyState
+
+        await (await self.get_state(EditorKeyState)).refresh()
 
     # --- for other states --------------------------------------------------------------
     def open_project(self) -> Project | None:

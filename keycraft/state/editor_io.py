@@ -16,7 +16,6 @@ from keycraft.services.notes.midi_io import MAX_MIDI_BYTES, import_midi, midi_tr
 from keycraft.state.auth import AuthState
 from keycraft.state.editor import EditorState
 from keycraft.state.editor_base import error_message
-from keycraft.state.editor_key import EditorKeyState
 
 ALL_TRACKS = "All tracks, merged"
 IMPORTED_TITLE = "Imported MIDI"
@@ -132,6 +131,4 @@ class MidiImportState(rx.State):
         except DomainError as exc:
             editor.message = error_message(exc)
             return None
-        saver = await editor.fill(timed, imported.notes)
-        await (await self.get_state(EditorKeyState)).refresh()
-        return saver
+        return await editor.fill(timed, imported.notes)

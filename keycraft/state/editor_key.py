@@ -66,7 +66,7 @@ class EditorKeyState(rx.State):
         await self.refresh()
 
     async def refresh(self) -> None:
-        """Estimate again from the notes being edited: after an import or a transcription."""
+        """Show the key again for the notes being edited (the editor calls it when they move it)."""
         _, shown = await self._editor_project()
         if shown is not None:
             self._show(shown)

@@ -20,7 +20,6 @@ from keycraft.services.jobs.submit import cancel_job, is_live, latest_job_by_pro
 from keycraft.services.notes.edits import note_to_row
 from keycraft.state.auth import AuthState, signed_in_user_id
 from keycraft.state.editor import EditorState
-from keycraft.state.editor_key import EditorKeyState
 from keycraft.state.job_messages import job_status_text
 from keycraft.state.projects import ProjectsState
 
@@ -171,9 +170,7 @@ class JobsState(rx.State):
             return None
         async with self:
             editor = await self.get_state(EditorState)
-            saver = await editor.fill_stored(project)
-            await (await self.get_state(EditorKeyState)).refresh()
-            return saver
+            return await editor.fill_stored(project)
 
     @rx.event
     async def cancel(self, job_id: str) -> EventSpec | None:

@@ -28,6 +28,9 @@ NOTES = (
 )
 
 
+E_FLAT_PITCHES = {39, 46, 63, 65, 67, 68, 70, 72, 74, 75}
+
+
 def _e_flat_major_midi() -> bytes:
     """One track: an E♭ major scale in quarters over a held E♭ and B♭."""
     track = mido.MidiTrack()
@@ -135,5 +138,20 @@ def test_the_key_is_estimated_chosen_kept_and_spells_the_note_names(
     expect(page.get_by_test_id("note-count")).to_have_text("10")
     expect(label).to_have_text("Key: E♭ major")
     expect(key_menu).to_have_text("Estimated")
+
+    # Edits move the estimate too: the learner lifts every note a tone, to F major, and
+    # undoing the lift brings E♭ major back.
+    page.get_by_test_id("select-all").click()
+    page.get_by_test_id("transpose-up").click()
+    expect(label).to_have_text("Key: E major")
+    page.get_by_test_id("transpose-up").click()
+    expect(label).to_have_text("Key: F major")
+    expect(page.get_by_test_id("key-note")).to_have_text("estimated from the notes")
+    lifted = {pitch + 2 for pitch in E_FLAT_PITCHES}
+    _wait_for(lambda: {n.pitch_midi for n in stored().notes} == lifted, "the lift saved")
+    page.get_by_test_id("undo").click()
+    page.get_by_test_id("undo").click()
+    expect(label).to_have_text("Key: E♭ major")
+    _wait_for(lambda: {n.pitch_midi for n in stored().notes} == E_FLAT_PITCHES, "the undo saved")
     assert console.errors == []
     context.close()
