@@ -42,7 +42,7 @@ from keycraft.services.errors import DomainError, NotFound
 from keycraft.services.jobs.submit import job_that_removed, view_job
 from keycraft.services.notes import roll_events
 from keycraft.services.notes.autosave import content_key
-from keycraft.services.notes.key import estimate_key
+from keycraft.services.notes.key import estimate_key_from_weights
 from keycraft.services.notes.session import EditingSession
 from keycraft.state.auth import AuthState
 from keycraft.state.editor_base import error_message
@@ -128,11 +128,11 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
 
     async def _follow_the_notes_key(self) -> None:
         # A learner who fixes wrong notes expects the key (and the spelling) to follow them.
-        # The estimate is a pitch-class histogram, 3 ms over 20,000 notes, so every edit
-        # can afford it; the key state is reached only when the estimate moves.
+        # The session keeps the pitch-class weights up to date, so the estimate costs the
+        # same at any size; the key state is reached only when the estimate moves.
         if self._session is None:
             return
-        found = estimate_key(self._session.notes.values())
+        found = estimate_key_from_weights(self._session.pitch_class_weights)
         key_id = found.key.key_id if found is not None else ""
         if key_id == self._followed_key:
             return

@@ -110,9 +110,13 @@ def pitch_class_weights(
     """
     weights = [0.0] * PITCH_CLASSES
     for pitch_midi, duration, velocity in notes:
-        if duration > 0 and velocity > 0:
-            weights[pitch_midi % PITCH_CLASSES] += duration * velocity
+        weights[pitch_midi % PITCH_CLASSES] += note_weight(duration, velocity)
     return tuple(weights)
+
+
+def note_weight(duration: float, velocity: int) -> float:
+    """What one note adds to its pitch class's weight: duration times velocity (0 if silent)."""
+    return duration * velocity if duration > 0 and velocity > 0 else 0
 
 
 def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float:

@@ -10,6 +10,7 @@ from keycraft.services.domain import Note, PedalSpan, ProjectTiming, pack_notes,
 from keycraft.services.note_chunks import chunk_index, note_order
 from keycraft.services.notes import edits
 from keycraft.services.notes.edits import EditorNote, NoteChangeset, NoteMap, UndoHistory
+from keycraft.services.notes.key import PITCH_CLASSES, note_weight
 from keycraft.services.notes.pedal import check_pedals
 from keycraft.services.notes.retime import retime_note, retime_pedals
 
@@ -38,6 +39,11 @@ class EditingSession:
         self._next_id = 0
         # Chunks (``note_chunks``) an edit touched since the last save took them.
         self._dirty_chunks: set[int] = set()
+        # Each pitch class's sounding weight (duration times velocity), kept up to date
+        # edit by edit so the key can be estimated after every edit without a pass over
+        # every note. Ticks times velocity are whole numbers, which floats add exactly at
+        # any size a project reaches, so the running sums do not drift.
+        self._pitch_weights = [0.0] * PITCH_CLASSES
         self.replace_all(notes, record=False)
         self._dirty_chunks.clear()  # the notes as loaded are stored already
 
@@ -53,6 +59,7 @@ class EditingSession:
             "next_id": self._next_id,
             "pedals": [(p.start_tick, p.end_tick) for p in self._pedals],
             "dirty_chunks": sorted(self._dirty_chunks),
+            "pitch_weights": list(self._pitch_weights),
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -62,12 +69,25 @@ class EditingSession:
         self._next_id = state["next_id"]
         self._pedals = tuple(PedalSpan(start, end) for start, end in state.get("pedals", ()))
         self._dirty_chunks = set(state.get("dirty_chunks", ()))
+        self._pitch_weights = state.get("pitch_weights") or self._weigh_every_note()
 
     # --- reading ----------------------------------------------------------------------
     @property
     def notes(self) -> NoteMap:
         """The current notes by id (do not mutate)."""
         return self._notes
+
+    @property
+    def pitch_class_weights(self) -> tuple[float, ...]:
+        """How much each pitch class sounds in the notes (``key.pitch_class_weights``)."""
+        return tuple(self._pitch_weights)
+
+    def _weigh_every_note(self) -> list[float]:
+        weights = [0.0] * PITCH_CLASSES
+        for note in self._notes.values():
+            pitch_class = note.pitch_midi % PITCH_CLASSES
+            weights[pitch_class] += note_weight(note.duration_ticks, note.velocity)
+        return weights
 
     @property
     def pedals(self) -> tuple[PedalSpan, ...]:
@@ -134,6 +154,13 @@ class EditingSession:
         # A note's old place (in ``backward``) and its new one both change stored chunks.
         for step in (changeset, backward):
             self._dirty_chunks.update(chunk_index(e.note) for e in step.upserts)
+        # ``backward`` holds every note this step removed or replaced, ``changeset`` every
+        # note it put in (an id twice leaves its first note in both, which cancels out).
+        for step, sign in ((changeset, 1), (backward, -1)):
+            for entry in step.upserts:
+                note = entry.note
+                weight = note_weight(note.duration_ticks, note.velocity)
+                self._pitch_weights[note.pitch_midi % PITCH_CLASSES] += sign * weight
         if changeset.pedals is not None:
             backward = replace(backward, pedals=self._pedals)
             self._pedals = changeset.pedals

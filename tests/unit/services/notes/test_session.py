@@ -4,6 +4,7 @@ import pickle
 
 from keycraft.services.domain import Note
 from keycraft.services.notes.edits import EditorNote, NoteChangeset
+from keycraft.services.notes.key import pitch_class_weights
 from keycraft.services.notes.session import EditingSession
 
 C4 = Note(0, 480, 60, 80)
@@ -89,3 +90,49 @@ def test_undo_history_of_big_replacements_keeps_only_the_latest_over_budget() ->
     assert session.can_undo  # the latest step is always kept
     pickled = len(pickle.dumps(session))
     assert pickled < 40 * 1024 * 1024
+
+
+def _counted(session: EditingSession) -> tuple[float, ...]:
+    notes = session.notes.values()
+    return pitch_class_weights((n.pitch_midi, n.duration_ticks, n.velocity) for n in notes)
+
+
+def test_the_running_pitch_weights_match_the_notes_after_every_kind_of_edit() -> None:
+    session = EditingSession([C4, G4, Note(960, 480, 64, 90)])
+    assert session.pitch_class_weights == _counted(session)
+    ids = list(session.notes)
+    steps = [
+        lambda: session.commit(NoteChangeset(upserts=(EditorNote(ids[0], Note(0, 960, 61, 80)),))),
+        lambda: session.commit(
+            NoteChangeset(upserts=(EditorNote("x", G4), EditorNote("x", Note(0, 10, 70, 5))))
+        ),
+        lambda: session.commit(NoteChangeset(removed_ids=(ids[1], "unknown"))),
+        lambda: session.transpose(list(session.notes), 5),
+        lambda: session.copy(list(session.notes)),
+        lambda: session.paste(4800),
+        lambda: session.quantize(list(session.notes), 480),
+        lambda: session.set_velocity(list(session.notes)[:2], 30),
+        lambda: session.delete(list(session.notes)[:1]),
+        lambda: session.replace_range(0, 1920, [Note(0, 100, 62, 70)]),
+        lambda: session.replace_all([C4, C4, G4]),
+        session.undo,
+        session.undo,
+        session.undo,
+        session.redo,
+    ]
+    for step in steps:
+        step()
+        assert session.pitch_class_weights == _counted(session)
+    restored = pickle.loads(pickle.dumps(session))
+    assert restored.pitch_class_weights == _counted(restored)
+    restored.undo()
+    assert restored.pitch_class_weights == _counted(restored)
+
+
+def test_a_session_pickled_without_running_weights_counts_them_when_loaded() -> None:
+    session = EditingSession([C4, G4])
+    state = session.__getstate__()
+    del state["pitch_weights"]
+    restored = EditingSession.__new__(EditingSession)
+    restored.__setstate__(state)
+    assert restored.pitch_class_weights == _counted(session)
