@@ -23,6 +23,7 @@ from keycraft.components.transcription_panel import retranscribe_panel
 from keycraft.routes import PROJECTS
 from keycraft.state.editor import EditorState
 from keycraft.state.editor_key import EditorKeyState
+from keycraft.state.editor_meter import EditorMeterState
 from keycraft.state.editor_view import EditorViewState
 from keycraft.state.jobs import JobsState
 
@@ -63,6 +64,7 @@ def _roll() -> rx.Component:
         loop_enabled=EditorState.loop_enabled,
         loop_start_tick=EditorState.loop_start_tick,
         loop_end_tick=EditorState.loop_end_tick,
+        first_downbeat_tick=EditorState.first_downbeat_tick,
         volume_db=EditorState.volume_db,
         audio_url=EditorState.audio_url,
         midi_muted=EditorState.midi_muted,
@@ -80,6 +82,7 @@ def _roll() -> rx.Component:
         on_select=EditorState.select,
         on_tool_change=EditorState.change_tool,
         on_loop_change=EditorViewState.change_loop,
+        on_first_downbeat=EditorMeterState.drop_first_downbeat,
         on_view_change=EditorViewState.change_view,
     )
 

@@ -48,6 +48,8 @@ class EditorFieldsMixin(EditorSaveMixin, mixin=True):
     beat_reading: rx.Field[dict[str, str]] = rx.field(
         default_factory=lambda: beat_map.reading_summary(BeatTrack())
     )
+    # Where bar 1 starts (ticks), for the roll's handle on the ruler; -1 without beats.
+    first_downbeat_tick: rx.Field[int] = rx.field(-1)
     # A tempo typed for a project with a recording waits here until the learner chooses.
     tempo_prompt_bpm: rx.Field[float] = rx.field(0.0)
     tempo_prompt_open: bool = False
@@ -101,6 +103,9 @@ class EditorFieldsMixin(EditorSaveMixin, mixin=True):
         self.tempo_change_count = len(project.tempo_changes)
         self.time_signature_change_count = len(project.time_signature_changes)
         self.beat_reading = beat_map.reading_summary(project.beat_track)
+        self.first_downbeat_tick = beat_map.first_downbeat_tick(
+            project.beat_track, project.tempo_map
+        )
 
     def _take_timing(self, timing: ProjectTiming) -> None:
         """Read the project under ``timing`` (a metre correction, or its undo or redo)."""

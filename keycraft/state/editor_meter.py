@@ -12,7 +12,8 @@ from reflex.event import EventSpec
 from keycraft.services import projects
 from keycraft.services.domain import BeatTrack, TimeSignature
 from keycraft.services.errors import DomainError
-from keycraft.services.notes import beat_map
+from keycraft.services.notes import beat_map, roll_events
+from keycraft.services.notes.roll_events import DownbeatEvent
 from keycraft.services.notes.timing import tick_to_seconds
 from keycraft.state.editor import EditorState, error_message
 
@@ -69,14 +70,23 @@ class EditorMeterState(rx.State):
         return rx.call_script(PLAYHEAD_SCRIPT, callback=EditorMeterState.first_downbeat_at)
 
     @rx.event
+    async def drop_first_downbeat(self, event: DownbeatEvent) -> EventSpec | None:
+        """Bar 1's handle dragged along the ruler: start bar 1 on the beat nearest the drop."""
+        tick = roll_events.dropped_tick(event)
+        return None if tick is None else await self._bar_one_near(tick)
+
+    @rx.event
     async def first_downbeat_at(self, tick: Any) -> EventSpec | None:
         """Start bar 1 on the tracked beat nearest to ``tick`` (where the playhead was)."""
         if not isinstance(tick, int | float) or tick < 0:
             return None
+        return await self._bar_one_near(float(tick))
+
+    async def _bar_one_near(self, tick: float) -> EventSpec | None:
         project = (await self.get_state(EditorState)).open_project()
         if project is None:
             return None
-        heard_s = tick_to_seconds(float(tick), project.tempo_map)
+        heard_s = tick_to_seconds(tick, project.tempo_map)
         return await self._reread(
             lambda track: replace(
                 track, first_downbeat_index=beat_map.nearest_beat_index(track, heard_s)

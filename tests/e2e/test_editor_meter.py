@@ -167,6 +167,34 @@ def test_a_transcribed_minuet_opens_in_three_and_every_correction_is_kept(
     assert abs(tick_to_seconds(downbeat_tick, downbeat.tempo_map) - beat_s) < 0.001
     assert downbeat_tick in {b.tick for b in bar_lines(downbeat.time_signature_map, 40_000)}
 
+    # Bar 1's handle on the ruler, dragged two beats later and let go a little past the beat:
+    # bar 1 starts on that beat.
+    page.keyboard.press("Escape")
+    dragged = tapped + 2
+    target_tick = page.evaluate(
+        f"Math.round(window.__keycraft.tickAtSeconds({track.beats[dragged].time_s}))"
+    )
+    handle_x, _ = _point(page, downbeat_tick, 60)
+    target_x, _ = _point(page, target_tick + 40, 60)
+    handle_y = _ruler_y(page) - 4  # the flag, in the ruler's top strip
+    page.mouse.move(handle_x, handle_y)
+    page.mouse.down()
+    page.mouse.move((handle_x + target_x) / 2, handle_y, steps=4)
+    page.mouse.move(target_x, handle_y, steps=4)
+    page.mouse.up()
+    expect(control).to_have_attribute("data-first-downbeat", str(dragged))
+    _wait_for(
+        lambda: _stored(app, user_id, project_id).beat_track.first_downbeat_index == dragged,
+        "drag",
+    )
+    # Pressed and let go without moving, the handle is a click on the ruler: it seeks there.
+    moved_to = _stored(app, user_id, project_id)
+    handle_tick = round(seconds_to_tick(track.beats[dragged].time_s, moved_to.tempo_map))
+    page.mouse.click(_point(page, handle_tick, 60)[0], handle_y)
+    page.wait_for_function(f"Math.abs(window.__keycraft.playheadTick - {handle_tick}) <= 60")
+    expect(control).to_have_attribute("data-first-downbeat", str(dragged))
+    control.click()
+
     # One tempo for the whole piece, then undo and redo it.
     panel.get_by_role("radio", name="One tempo for the whole piece").click()
     expect(control).to_have_attribute("data-tempo-mode", "one")
@@ -186,7 +214,7 @@ def test_a_transcribed_minuet_opens_in_three_and_every_correction_is_kept(
     page.reload()
     expect(page.get_by_test_id("piano-roll")).to_be_visible(timeout=30_000)
     expect(control).to_have_attribute("data-meter", "4/4")
-    expect(control).to_have_attribute("data-first-downbeat", str(tapped))
+    expect(control).to_have_attribute("data-first-downbeat", str(dragged))
     expect(control).to_have_attribute("data-tempo-mode", "one")
     control.click()
     panel.get_by_role("radio", name="Follow the performance").click()

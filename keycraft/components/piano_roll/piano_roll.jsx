@@ -88,6 +88,7 @@ export function PianoRoll(props) {
     loopEnabled = false,
     loopStartTick = 0,
     loopEndTick = 7680,
+    firstDownbeatTick = -1,
     volumeDb = -6,
     audioUrl = "",
     midiMuted = false,
@@ -106,6 +107,7 @@ export function PianoRoll(props) {
     onSelect,
     onToolChange,
     onLoopChange,
+    onFirstDownbeat,
     onViewChange,
   } = props;
 
@@ -125,7 +127,7 @@ export function PianoRoll(props) {
   const roll = rollRef.current;
   const { view, frame, gesture, saving, timers, playback } = roll;
   roll.props = props;
-  roll.callbacks = { onCommit, onPedalChange, onCommand, onSelect, onToolChange, onLoopChange, onViewChange };
+  roll.callbacks = { onCommit, onPedalChange, onCommand, onSelect, onToolChange, onLoopChange, onFirstDownbeat, onViewChange };
   roll.ui.setActionMenu = setActionMenu;
   // The toolbar's tool wins whenever it changes; a shortcut changes gesture.tool in between.
   // Read during render, like the props, so a click right after the change sees it.
@@ -174,6 +176,11 @@ export function PianoRoll(props) {
     roll.edits.updateStatus();
     frame.dirty = true;
   }, [keyName]);
+
+  useEffect(() => {
+    // Python moved bar 1 (a drop, the panel's buttons, a tap, undo): the handle follows.
+    frame.dirty = true;
+  }, [firstDownbeatTick]);
 
   useEffect(() => {
     roll.player.syncAudio();

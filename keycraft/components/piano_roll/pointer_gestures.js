@@ -1,13 +1,15 @@
 // Mouse and pen on the canvas: select, draw, move, resize, rubber band, seek and loop on the
-// ruler, the lanes, the scrollbars, a key pressed on the keyboard, and the wheel. Where a
-// press lands is ``areaAt`` (pure, tested in pointer_gestures.test.js); the note rules are in
-// note_drags.js, the loop's in loop_region.js. ``createPointerGestures(roll)`` returns the
+// ruler, bar 1's handle on it, the lanes, the scrollbars, a key pressed on the keyboard, and
+// the wheel. Where a press lands is ``areaAt`` (pure, tested in pointer_gestures.test.js); the
+// note rules are in note_drags.js, the loop's in loop_region.js, the handle's in
+// downbeat_handle.js. ``createPointerGestures(roll)`` returns the
 // canvas handlers.
 import * as noteDrags from "./note_drags.js";
 import { hitSpan } from "./pedal_lane.js";
 import { HIGHEST_PITCH, KEYBOARD_WIDTH_PX, LOWEST_PITCH, RULER_HEIGHT_PX, clamp } from "./geometry.js";
 import { startThumbDrag } from "./scrollbars.js";
 import { finishedLoop, loopEdgeAt, movedLoop, startLoopDrag } from "./loop_region.js";
+import { droppedHandle, moveHandle, onHandle, startHandleDrag } from "./downbeat_handle.js";
 import { newLocalId } from "./roll_edits.js";
 
 // Where (x, y) is on a roll laid out as ``layout`` (geometry.js), for a press: "scrollbar"
@@ -64,6 +66,22 @@ export function createPointerGestures(roll) {
     if (roll.player.isPlaying()) roll.player.applyTransportSettings();
   };
 
+  // ---------------------------------------------------------------- bar 1's handle
+  const startDownbeat = (x, y) => {
+    const mapping = viewControl().geometry();
+    const drag = startHandleDrag(roll.props, x, y, mapping.tickToX, mapping.xToTick(x));
+    if (!drag) return false;
+    gesture.drag = drag;
+    return true;
+  };
+  const endDownbeat = (drag) => {
+    const dropped = droppedHandle(drag);
+    const callback = roll.callbacks.onFirstDownbeat;
+    // Not dragged anywhere: a click on the ruler, which seeks as it does beside the handle.
+    if (!dropped) roll.player.seek(drag.pressTick);
+    else if (callback) callback(dropped);
+  };
+
   // ---------------------------------------------------------------- around the notes
   // Scrollbars, lanes and loop; true when the press was theirs.
   const chromePointerDown = (e, area, x, y) => {
@@ -76,7 +94,7 @@ export function createPointerGestures(roll) {
     if (area === "margin") return true;
     if (area === "pedalLane") lanes().startPedalDrag(x);
     else if (area === "velocityLane") lanes().startVelocityDrag(x, y);
-    else if (area === "ruler") return startLoop(x, e.shiftKey);
+    else if (area === "ruler") return (!e.shiftKey && startDownbeat(x, y)) || startLoop(x, e.shiftKey);
     else return false;
     return true;
   };
@@ -85,6 +103,7 @@ export function createPointerGestures(roll) {
     else if (drag.kind === "velocity") lanes().moveVelocityDrag(drag, x, y);
     else if (drag.kind === "pedal") lanes().movePedalDrag(drag, x);
     else if (drag.kind === "loop") moveLoop(drag, x);
+    else if (drag.kind === "downbeat") moveHandle(drag, viewControl().geometry().xToTick(x));
     else return false;
     frame.dirty = true;
     return true;
@@ -93,6 +112,7 @@ export function createPointerGestures(roll) {
     if (drag.kind === "velocity") lanes().endVelocityDrag(drag);
     else if (drag.kind === "pedal") lanes().endPedalDrag(drag);
     else if (drag.kind === "loop") endLoop(drag);
+    else if (drag.kind === "downbeat") endDownbeat(drag);
     else return drag.kind === "scrollbar";
     return true;
   };
@@ -104,7 +124,10 @@ export function createPointerGestures(roll) {
       return hit ? (hit.part === "body" ? "grab" : "ew-resize") : gesture.tool === "draw" ? "crosshair" : "default";
     }
     if (y >= layout.laneTop) return x > KEYBOARD_WIDTH_PX && y < layout.laneBottom ? "ns-resize" : "default";
-    if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) return loopEdgeAt(viewControl().loopRegion(), x, viewControl().geometry().tickToX) ? "ew-resize" : "pointer";
+    if (y < RULER_HEIGHT_PX && x > KEYBOARD_WIDTH_PX) {
+      const tickToX = viewControl().geometry().tickToX;
+      return onHandle(roll.props, x, y, tickToX) || loopEdgeAt(viewControl().loopRegion(), x, tickToX) ? "ew-resize" : "pointer";
+    }
     return null;
   };
 

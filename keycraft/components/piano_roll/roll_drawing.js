@@ -1,7 +1,7 @@
 // Drawing the roll on its canvas: the backdrop (rows, grid, ruler with bar numbers and the
 // loop, keyboard) cached offscreen until the view changes, then each frame the notes, the
-// rubber band, the keyboard cursor, the lanes, the sounding keys, the playhead and the
-// scrollbars. The drawing functions take a 2D context and plain values (roll_drawing.test.js
+// rubber band, the keyboard cursor, the lanes, the sounding keys, bar 1's handle, the
+// playhead and the scrollbars. The drawing functions take a 2D context and plain values (roll_drawing.test.js
 // runs them under `bun test` with a recording context); ``createPainter(roll)`` draws the roll.
 import { TICKS_PER_QUARTER, barLinesBetween, beatsBetween } from "./timing.js";
 import { HIGHEST_PITCH, KEYBOARD_WIDTH_PX, LOWEST_PITCH, RULER_HEIGHT_PX } from "./geometry.js";
@@ -9,8 +9,10 @@ import { noteName as octaveName } from "./roll_keys.js";
 import { drawPedalLane } from "./pedal_lane.js";
 import { drawVelocityLane, velocityColour } from "./velocity_lane.js";
 import { drawScrollbars } from "./scrollbars.js";
+import { HANDLE_HALF_WIDTH_PX, HANDLE_HEIGHT_PX, handleShown, handleTick } from "./downbeat_handle.js";
 
 export const CURSOR_COLOUR = "#ffd34d";
+export const DOWNBEAT_COLOUR = "#5cc8ff";
 const BLACK_KEYS = new Set([1, 3, 6, 8, 10]);
 // Rows at least this tall name every keyboard key; shorter ones name only the Cs.
 const KEY_NAMES_FROM_PX = 14;
@@ -120,6 +122,31 @@ export function drawBackdrop(ctx, widthPx, heightPx, mapping, { meterMap, stepTi
     ctx.fillRect(loopStartX - 1, 0, 3, RULER_HEIGHT_PX);
     ctx.fillRect(loopEndX - 2, 0, 3, RULER_HEIGHT_PX);
   }
+}
+
+// Bar 1's handle at ``tick``: a flag in the ruler's top strip on a line through the ruler and,
+// while ``dragging``, a dashed line down the grid where bar 1 would start. Nothing when the
+// tick is scrolled out of the grid.
+export function drawDownbeatHandle(ctx, mapping, layout, tick, dragging) {
+  const x = Math.round(mapping.tickToX(tick));
+  if (x < KEYBOARD_WIDTH_PX || x > layout.gridRight) return;
+  ctx.fillStyle = DOWNBEAT_COLOUR;
+  ctx.beginPath();
+  ctx.moveTo(x - HANDLE_HALF_WIDTH_PX + 1, 0);
+  ctx.lineTo(x + HANDLE_HALF_WIDTH_PX - 1, 0);
+  ctx.lineTo(x, HANDLE_HEIGHT_PX);
+  ctx.closePath();
+  ctx.fill();
+  ctx.fillRect(x - 1, 0, 2, RULER_HEIGHT_PX);
+  if (!dragging) return;
+  ctx.strokeStyle = DOWNBEAT_COLOUR;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([4, 4]);
+  ctx.beginPath();
+  ctx.moveTo(x + 0.5, RULER_HEIGHT_PX);
+  ctx.lineTo(x + 0.5, layout.gridBottom);
+  ctx.stroke();
+  ctx.setLineDash([]);
 }
 
 // The notes in view (clipped to the grid by the caller), selected ones outlined and, with
@@ -234,6 +261,7 @@ export function createPainter(roll) {
       const y = mapping.pitchToY(pitch);
       if (y + rowPx >= RULER_HEIGHT_PX && y <= layout.gridBottom) ctx.fillRect(0, Math.max(y, RULER_HEIGHT_PX), KEYBOARD_WIDTH_PX, rowPx - 1);
     });
+    if (handleShown(props)) drawDownbeatHandle(ctx, mapping, layout, handleTick(props, gesture.drag), !!gesture.drag && gesture.drag.kind === "downbeat");
     const playheadX = mapping.tickToX(playback.playheadTick);
     if (playheadX >= KEYBOARD_WIDTH_PX) {
       ctx.fillStyle = "#ff4d4f";

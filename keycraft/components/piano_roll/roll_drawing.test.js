@@ -1,6 +1,6 @@
 // Run with `bun test keycraft/components/piano_roll` (tests/unit/components/test_bun_suites.py runs it).
 import { describe, expect, test } from "bun:test";
-import { backdropKey, drawBackdrop, drawNotes, soundingPitches } from "./roll_drawing.js";
+import { DOWNBEAT_COLOUR, backdropKey, drawBackdrop, drawDownbeatHandle, drawNotes, soundingPitches } from "./roll_drawing.js";
 import { KEYBOARD_WIDTH_PX, RULER_HEIGHT_PX, viewMapping } from "./geometry.js";
 import { parseTimeSignatureMap } from "./timing.js";
 import { SELECTED_FILL } from "./roll_keys.js";
@@ -12,6 +12,15 @@ function recordingContext() {
   ctx.fillRect = (x, y, w, h) => calls.push({ op: "fillRect", x, y, w, h, style: ctx.fillStyle });
   ctx.strokeRect = (x, y, w, h) => calls.push({ op: "strokeRect", x, y, w, h, style: ctx.strokeStyle });
   ctx.fillText = (text, x, y) => calls.push({ op: "fillText", text, x, y, style: ctx.fillStyle });
+  // Paths: recorded as they are filled or stroked, with the points they went through.
+  let points = [];
+  ctx.beginPath = () => (points = []);
+  ctx.moveTo = (x, y) => points.push([x, y]);
+  ctx.lineTo = (x, y) => points.push([x, y]);
+  ctx.closePath = () => {};
+  ctx.fill = () => calls.push({ op: "fill", points, style: ctx.fillStyle });
+  ctx.stroke = () => calls.push({ op: "stroke", points, style: ctx.strokeStyle });
+  ctx.setLineDash = () => {};
   return ctx;
 }
 
@@ -99,5 +108,30 @@ describe("sounding keys", () => {
     expect([...soundingPitches(notes, 480, true, null)]).toEqual([64]);
     expect([...soundingPitches(notes, 479, true, 72)]).toEqual([60, 72]);
     expect([...soundingPitches(notes, 100, false, null)]).toEqual([]);
+  });
+});
+
+describe("bar 1's handle", () => {
+  const LAYOUT = { gridRight: 780, gridBottom: 380 };
+
+  test("a flag on the ruler at bar 1, and a line down the grid only while dragged", () => {
+    const ctx = recordingContext();
+    drawDownbeatHandle(ctx, MAPPING, LAYOUT, 480, false);
+    const x = Math.round(MAPPING.tickToX(480));
+    const flag = ctx.calls.find((c) => c.op === "fill");
+    expect(flag.style).toBe(DOWNBEAT_COLOUR);
+    expect(flag.points.at(-1)).toEqual([x, 10]);
+    expect(ctx.calls).toContainEqual({ op: "fillRect", x: x - 1, y: 0, w: 2, h: RULER_HEIGHT_PX, style: DOWNBEAT_COLOUR });
+    expect(ctx.calls.some((c) => c.op === "stroke")).toBe(false);
+    const dragged = recordingContext();
+    drawDownbeatHandle(dragged, MAPPING, LAYOUT, 480, true);
+    const line = dragged.calls.find((c) => c.op === "stroke");
+    expect(line.points).toEqual([[x + 0.5, RULER_HEIGHT_PX], [x + 0.5, LAYOUT.gridBottom]]);
+  });
+
+  test("nothing while bar 1 is scrolled out of the grid", () => {
+    const ctx = recordingContext();
+    drawDownbeatHandle(ctx, viewMapping({ ...VIEW, scrollXPx: 2000 }), LAYOUT, 0, true);
+    expect(ctx.calls).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ from reflex.event import EventSpec, passthrough_event_spec
 from keycraft.services.notes.roll_events import (
     CommandEvent,
     CommitEvent,
+    DownbeatEvent,
     LoopEvent,
     PedalEvent,
     SelectionEvent,
@@ -68,6 +69,7 @@ ROLL_MODULES = tuple(
         "roll_player.js",
         "playback_schedule.js",
         "loop_region.js",
+        "downbeat_handle.js",
         "lane_edits.js",
         "pointer_gestures.js",
         "roll_keyboard.js",
@@ -174,6 +176,11 @@ class PianoRoll(rx.NoSSRComponent):
     loop_end_tick: rx.Var[int]
     """Loop end in ticks. Default 7680 (four bars of 4/4)."""
 
+    first_downbeat_tick: rx.Var[int]
+    """Where bar 1 starts, for a piece whose beats were tracked from its recording: the
+    ruler shows a handle there that can be dragged to another beat (``on_first_downbeat``).
+    Default -1: no handle."""
+
     volume_db: rx.Var[float]
     """Output volume in decibels (0 is unity). Default -6."""
 
@@ -260,6 +267,10 @@ class PianoRoll(rx.NoSSRComponent):
     on_loop_change: Annotated[rx.EventHandler, passthrough_event_spec(LoopEvent)]
     """A loop was drawn (Shift+drag on the ruler) or its edge dragged, snapped to beats;
     sent on release."""
+
+    on_first_downbeat: Annotated[rx.EventHandler, passthrough_event_spec(DownbeatEvent)]
+    """Bar 1's handle was dragged along the ruler and let go; sent on release with the tick
+    under the pointer (the server snaps it to the nearest tracked beat)."""
 
     on_view_change: Annotated[rx.EventHandler, passthrough_event_spec(ViewEvent)]
     """The roll was zoomed (buttons, Ctrl/Alt+wheel or keys); sent 400 ms after the last step.

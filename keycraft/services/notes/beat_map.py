@@ -16,7 +16,7 @@ from keycraft.services.domain import (
     TimeSignatureChange,
     TrackedBeat,
 )
-from keycraft.services.notes.timing import beat_length_ticks, seconds_per_tick
+from keycraft.services.notes.timing import beat_length_ticks, seconds_per_tick, seconds_to_tick
 from keycraft.services.projects import (
     MAX_MAP_CHANGES,
     MAX_TEMPO_BPM,
@@ -59,6 +59,14 @@ def typical_beat_s(track: BeatTrack) -> float:
     times = [b.time_s for b in track.beats]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False) if b > a]
     return statistics.median(gaps) if gaps else 0.5
+
+
+def first_downbeat_tick(track: BeatTrack, tempo_map: Sequence[TempoChange]) -> int:
+    """Where bar 1 starts in ticks under ``tempo_map``: the roll's handle; -1 without beats."""
+    if not usable(track):
+        return -1
+    first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
+    return round(seconds_to_tick(track.beats[first].time_s, tempo_map))
 
 
 def nearest_beat_index(track: BeatTrack, time_s: float) -> int:

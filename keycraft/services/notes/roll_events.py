@@ -82,6 +82,12 @@ class LoopEvent(TypedDict):
     end_tick: int
 
 
+class DownbeatEvent(TypedDict):
+    """Bar 1's handle dropped on the ruler: the tick it was let go at (not yet on a beat)."""
+
+    tick: int
+
+
 class ViewEvent(TypedDict):
     """The zoom once zooming pauses: pixels per quarter note and pixels per key row."""
 
@@ -169,6 +175,12 @@ def loop_ticks(event: Mapping[str, Any]) -> LoopTicks | None:
     if start is None or end is None:
         return None
     return LoopTicks(start, end)
+
+
+def dropped_tick(event: Mapping[str, Any]) -> int | None:
+    """The tick of a ``DownbeatEvent``, or None when it is missing or before the start."""
+    tick = _int(event, "tick")
+    return tick if tick is not None and tick >= 0 else None
 
 
 def zoom(event: Mapping[str, Any]) -> Zoom | None:

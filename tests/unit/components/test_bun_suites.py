@@ -32,9 +32,10 @@ SUITES = {
     "piano_roll/note_drags.test.js": 7,
     "piano_roll/playback_schedule.test.js": 11,
     "piano_roll/loop_region.test.js": 9,
+    "piano_roll/downbeat_handle.test.js": 4,
     "piano_roll/pointer_gestures.test.js": 8,
     "piano_roll/roll_state.test.js": 12,
-    "piano_roll/roll_drawing.test.js": 8,
+    "piano_roll/roll_drawing.test.js": 10,
     "piano_roll/roll_keyboard.test.js": 4,
 }
 

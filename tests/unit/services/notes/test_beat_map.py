@@ -126,9 +126,23 @@ def test_the_nearest_beat_is_found_either_side() -> None:
     assert beat_map.nearest_beat_index(track, 9.0) == 2
 
 
+@pytest.mark.parametrize("follow", [True, False])
+def test_bar_ones_handle_sits_on_a_bar_line_at_the_first_downbeat(follow: bool) -> None:
+    track = replace(beat_map.tracked(minuet_beats(), TimeSignature(3, 4)), follow=follow)
+    timing = beat_map.timing_for(track)
+    tick = beat_map.first_downbeat_tick(track, timing.tempo_map)
+    assert tick_to_seconds(tick, timing.tempo_map) == pytest.approx(track.beats[1].time_s, abs=1e-3)
+    signature_map = (
+        TimeSignatureChange(0, *_pair(timing.time_signature)),
+        *timing.time_signature_changes,
+    )
+    assert tick in {line.tick for line in bar_lines(signature_map, tick + 1)}
+
+
 def test_too_few_beats_give_no_map() -> None:
     track = BeatTrack((TrackedBeat(0.5, True),))
     assert not beat_map.usable(track)
+    assert beat_map.first_downbeat_tick(track, ()) == -1
     with pytest.raises(ValueError):
         beat_map.timing_for(track)
 
