@@ -63,6 +63,12 @@ def _first_downbeat() -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
+        rx.text(
+            "Or drag the blue flag on the ruler to the beat bar 1 starts on.",
+            size="1",
+            color_scheme="gray",
+            data_testid="downbeat-drag-hint",
+        ),
         spacing="1",
     )
 
