@@ -91,6 +91,10 @@ class EditorFieldsMixin(EditorSaveMixin, mixin=True):
         rows = json.loads(self.time_signature_map_json)
         return tuple(TimeSignatureChange(int(t), int(n), int(d)) for t, n, d in rows)
 
+    def first_bar_tick(self) -> int:
+        """Where bar 1 starts: the first downbeat heard in the recording, else tick 0."""
+        return max(0, self.first_downbeat_tick)
+
     def _show_maps(self, project: Project) -> None:
         """Show ``project``'s tempo and metre (tick 0 values and whole maps)."""
         self.tempo_bpm = project.tempo_bpm

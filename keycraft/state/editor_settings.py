@@ -54,13 +54,13 @@ class EditorSettingsMixin(EditorFieldsMixin, mixin=True):
 
     @rx.var
     def loop_start_bar(self) -> str:
-        """The loop start as "bar" or "bar:beat" for its input (both count from 1)."""
-        return bar_beat_label(self.loop_start_tick, self.signature_map())
+        """The loop start as "bar" or "bar:beat" for its input (bar 1 on the first downbeat)."""
+        return bar_beat_label(self.loop_start_tick, self.signature_map(), self.first_bar_tick())
 
     @rx.var
     def loop_end_bar(self) -> str:
         """Where the loop ends (exclusive), as "bar" or "bar:beat", for its input."""
-        return bar_beat_label(self.loop_end_tick, self.signature_map())
+        return bar_beat_label(self.loop_end_tick, self.signature_map(), self.first_bar_tick())
 
     @rx.var
     def practice_speed(self) -> float:

@@ -42,7 +42,7 @@ class EditorViewState(rx.State):
     async def set_loop_start_bar(self, value: str) -> None:
         """Set the loop start from "bar" or "bar:beat" ("3", "2:3"); anything else is ignored."""
         editor = await self._editor()
-        tick = tick_at_bar(value, editor.signature_map())
+        tick = tick_at_bar(value, editor.signature_map(), editor.first_bar_tick())
         if tick is None:
             editor.loop_field_revision += 1
             return
@@ -54,7 +54,7 @@ class EditorViewState(rx.State):
     async def set_loop_end_bar(self, value: str) -> None:
         """Set where the loop ends (exclusive), as "bar" or "bar:beat"."""
         editor = await self._editor()
-        tick = tick_at_bar(value, editor.signature_map())
+        tick = tick_at_bar(value, editor.signature_map(), editor.first_bar_tick())
         if tick is None:
             editor.loop_field_revision += 1
             return

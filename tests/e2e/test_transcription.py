@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from keycraft.services.domain import Note, Project
-from keycraft.services.notes.timing import bar_start_tick, tick_to_seconds
+from keycraft.services.jobs.ranges import EARLY_S, bar_range
+from keycraft.services.notes.timing import tick_to_seconds
 from keycraft.services.transcription.client import MODEL_KNOBS
 from tests.support.app_server import RunningApp
 from tests.support.factories import make_project
@@ -130,17 +131,21 @@ def _throttle_uploads(page: Page) -> None:
 
 
 def _bar_ticks(project: Project, first_bar: int, last_bar: int) -> tuple[int, int]:
-    """Where bars ``first_bar`` to ``last_bar`` start and end, under the project's metre.
+    """Where bars ``first_bar`` to ``last_bar`` start and end, numbered as the editor shows them.
 
-    A transcription's bars follow the beats the service heard, not a fixed 2 s.
+    A transcription's bars follow the beats the service heard, not a fixed 2 s, and count
+    from 1 on the first downbeat heard.
     """
-    signatures = project.time_signature_map
-    return bar_start_tick(first_bar, signatures), bar_start_tick(last_bar + 1, signatures)
+    bars = bar_range(project, first_bar, last_bar + 1)
+    return bars.start_tick, bars.end_tick
 
 
 def _in_bars(project: Project, notes: set[Note], first_bar: int, last_bar: int) -> set[Note]:
-    start, end = _bar_ticks(project, first_bar, last_bar)
-    return {n for n in notes if start <= n.start_tick < end}
+    """The notes whose onsets are in the bars as a bar job takes them (``EARLY_S`` early)."""
+    start_tick, end_tick = _bar_ticks(project, first_bar, last_bar)
+    start_s = tick_to_seconds(start_tick, project.tempo_map) - EARLY_S
+    end_s = tick_to_seconds(end_tick, project.tempo_map) - EARLY_S
+    return {n for n in notes if start_s <= tick_to_seconds(n.start_tick, project.tempo_map) < end_s}
 
 
 def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscribed(
@@ -220,7 +225,8 @@ def test_a_rendered_recording_becomes_a_project_and_some_bars_can_be_retranscrib
     assert any(n.pitch_midi == manual_pitch for n in after)
     bar_2_s = [tick_to_seconds(t, project.tempo_map) for t in _bar_ticks(project, 2, 2)]
     bar_2_score = Piece(
-        "bar 2", tuple(n for n in PIECE.notes if bar_2_s[0] - 0.03 <= n.start_s < bar_2_s[1] - 0.03)
+        "bar 2",
+        tuple(n for n in PIECE.notes if bar_2_s[0] - EARLY_S <= n.start_s < bar_2_s[1] - EARLY_S),
     )
     bar_2_notes = sorted(_in_bars(project, after, 2, 2), key=lambda n: n.start_tick)
     assert _onset_f1(bar_2_score, project, bar_2_notes) >= 0.8

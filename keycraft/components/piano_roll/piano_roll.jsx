@@ -178,7 +178,9 @@ export function PianoRoll(props) {
   }, [keyName]);
 
   useEffect(() => {
-    // Python moved bar 1 (a drop, the panel's buttons, a tap, undo): the handle follows.
+    // Python moved bar 1 (a drop, the panel's buttons, a tap, undo): the handle and the bar
+    // numbers follow, and the description names the cursor's bar anew.
+    roll.edits.updateStatus();
     frame.dirty = true;
   }, [firstDownbeatTick]);
 

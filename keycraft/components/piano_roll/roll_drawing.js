@@ -25,7 +25,7 @@ const isBlack = (pitch) => BLACK_KEYS.has(pitch % 12);
 
 // Everything the backdrop depends on, as one string: it is redrawn only when this changes.
 export function backdropKey(canvasPx, view, props, region) {
-  return [canvasPx.width, canvasPx.height, canvasPx.dpr, view.scrollXPx, view.scrollYPx, view.pxPerBeat, view.keyHeightPx, props.snapTicks, props.beatsPerBar, props.beatUnit, props.timeSignatureMapJson, region.enabled, region.start, region.end, props.keyName].join("|");
+  return [canvasPx.width, canvasPx.height, canvasPx.dpr, view.scrollXPx, view.scrollYPx, view.pxPerBeat, view.keyHeightPx, props.snapTicks, props.beatsPerBar, props.beatUnit, props.timeSignatureMapJson, props.firstDownbeatTick, region.enabled, region.start, region.end, props.keyName].join("|");
 }
 
 // The pitches whose keys light up: those sounding at the playhead while playing, and a key

@@ -96,12 +96,13 @@ export function tempoMapOf(maps, props) {
   return maps.tempo;
 }
 
-// The time-signature map of ``props``, parsed once per change.
+// The time-signature map of ``props``, parsed once per change, bar 1 on the first downbeat.
 export function meterMapOf(maps, props) {
-  const key = `${props.timeSignatureMapJson}|${props.beatsPerBar}|${props.beatUnit}`;
+  const firstBarTick = Math.max(0, props.firstDownbeatTick || 0);
+  const key = `${props.timeSignatureMapJson}|${props.beatsPerBar}|${props.beatUnit}|${firstBarTick}`;
   if (maps.meterKey !== key) {
     maps.meterKey = key;
-    maps.meter = parseTimeSignatureMap(props.timeSignatureMapJson, props.beatsPerBar, props.beatUnit);
+    maps.meter = parseTimeSignatureMap(props.timeSignatureMapJson, props.beatsPerBar, props.beatUnit, firstBarTick);
   }
   return maps.meter;
 }

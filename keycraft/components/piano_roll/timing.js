@@ -61,19 +61,25 @@ export function secondsToTick(seconds, tempoMap) {
 }
 
 // [[tick, numerator, denominator], ...] (first at tick 0) -> one segment per signature with its
-// first bar number. A change starts a new bar, cutting short the bar it interrupts.
-export function parseTimeSignatureMap(json, numerator, denominator) {
+// first bar number. A change starts a new bar, cutting short the bar it interrupts. Bar 1
+// starts at ``firstBarTick`` (a transcription's first downbeat); the bars before it (the
+// silence before the music, a pickup) count 0, -1..., as a score numbers an upbeat.
+export function parseTimeSignatureMap(json, numerator, denominator, firstBarTick = 0) {
   const rows = parseRows(json);
   const valid = rows.length > 0 && rows[0][0] === 0 && rows.every((r) => r[1] > 0 && r[2] > 0);
   const changes = valid ? rows : [[0, numerator || 4, denominator || 4]];
   let bar = 1;
-  return changes.map(([tick, num, den], i) => {
+  const segments = changes.map(([tick, num, den], i) => {
     const beatTicks = (TICKS_PER_QUARTER * 4) / den;
     const endTick = i + 1 < changes.length ? changes[i + 1][0] : Infinity;
     const segment = { tick, numerator: num, denominator: den, beatTicks, barTicks: beatTicks * num, endTick, bar };
     if (endTick !== Infinity) bar += Math.ceil((endTick - tick) / segment.barTicks);
     return segment;
   });
+  if (!(firstBarTick > 0)) return segments;
+  const seg = segments[lastIndexWhere(segments, (e) => e.tick <= firstBarTick)];
+  const before = seg.bar + Math.floor((firstBarTick - seg.tick) / seg.barTicks) - 1;
+  return segments.map((segment) => ({ ...segment, bar: segment.bar - before }));
 }
 
 // Bars starting in [fromTick, toTick): [{tick, bar}].

@@ -70,6 +70,18 @@ describe("metre maps", () => {
     expect([1, 2, 3, 4].map((bar) => barStartTick(bar, METER))).toEqual([0, 1920, 3840, 5280]);
   });
 
+  test("bar 1 starts on the first downbeat; the pickup and the silence before count 0, -1", () => {
+    // A transcription: one beat of silence and a one-beat pickup (a 2/4 bar), then 3/4 from tick 960.
+    const heard = JSON.stringify([[0, 2, 4], [960, 3, 4]]);
+    const numbered = parseTimeSignatureMap(heard, 4, 4, 960);
+    expect(barLinesBetween(numbered, 0, 4000)).toEqual([{ tick: 0, bar: 0 }, { tick: 960, bar: 1 }, { tick: 2400, bar: 2 }, { tick: 3840, bar: 3 }]);
+    expect([0, 1, 2].map((bar) => barStartTick(bar, numbered))).toEqual([0, 960, 2400]);
+    // Bar 1 two bars in: the bars before are 0 and -1; bar 1 at tick 0 changes nothing.
+    expect(barLinesBetween(parseTimeSignatureMap(heard, 4, 4, 2400), 0, 2500).map((line) => line.bar)).toEqual([-1, 0, 1]);
+    expect(parseTimeSignatureMap(heard, 4, 4, 0)).toEqual(parseTimeSignatureMap(heard, 4, 4));
+    expect(parseTimeSignatureMap(heard, 4, 4, -1)).toEqual(parseTimeSignatureMap(heard, 4, 4));
+  });
+
   test("the nearest beat, ties going later, never past a bar cut short", () => {
     expect(nearestBeatTick(239, METER)).toBe(0);
     expect(nearestBeatTick(240, METER)).toBe(480);

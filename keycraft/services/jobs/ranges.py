@@ -9,8 +9,14 @@ from datetime import datetime
 from keycraft.services import projects
 from keycraft.services.domain import Note, PedalSpan, Project
 from keycraft.services.jobs.model import TranscriptionJob
+from keycraft.services.notes.beat_map import first_downbeat_tick
 from keycraft.services.notes.pedal import replace_pedal_range
-from keycraft.services.notes.timing import bar_start_tick, tick_to_seconds
+from keycraft.services.notes.timing import (
+    bar_number_offset,
+    bar_start_tick,
+    seconds_to_tick,
+    tick_to_seconds,
+)
 from keycraft.services.repository.port import Repository
 from keycraft.services.transcription.audio_slice import AudioSlice, notes_in_range, slice_recording
 from keycraft.services.transcription.client import TranscribedNote, TranscribedPedal
@@ -21,6 +27,11 @@ from keycraft.services.transcription.recordings import (
 
 RANGE_OPTION = "range"
 """The key of a job's options that makes it a re-transcription of some bars."""
+EARLY_S = 0.05
+"""A note heard up to this long before a bar line is that bar's first note, heard a little
+early (a transcription's bar lines sit on the downbeats heard, and a chord's onsets spread by
+tens of milliseconds). So on both edges of the range a note belongs to the bar after the line:
+re-transcribing a bar never drops its first note, nor takes the next bar's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +51,19 @@ class BarRange:
 
 
 def bar_range(project: Project, first_bar: int, end_bar: int) -> BarRange:
-    """Bars ``first_bar`` up to (not including) ``end_bar``, counted from 1, of the project.
+    """Bars ``first_bar`` up to (not including) ``end_bar`` of the project, as numbered.
 
+    The editor numbers bars from 1 on the first downbeat heard (``bar_number_offset``).
     The recording's times follow the project's tempo map: the recording plays in real
     seconds whatever the score's tempo says.
     """
-    first = max(1, first_bar)
-    end = max(first + 1, end_bar)
     signatures = project.time_signature_map
-    start_tick = bar_start_tick(first, signatures)
-    end_tick = bar_start_tick(end, signatures)
+    first_bar_tick = max(0, first_downbeat_tick(project.beat_track, project.tempo_map))
+    offset = bar_number_offset(signatures, first_bar_tick)
+    first = max(1 - offset, first_bar)
+    end = max(first + 1, end_bar)
+    start_tick = bar_start_tick(first + offset, signatures)
+    end_tick = bar_start_tick(end + offset, signatures)
     tempo_map = project.tempo_map
     return BarRange(
         first_bar=first,
@@ -94,9 +108,18 @@ def slice_for(audio: bytes, recording_key: str, bars: BarRange) -> AudioSlice:
 def placed_notes(
     heard: Iterable[TranscribedNote], piece: AudioSlice, bars: BarRange, project: Project
 ) -> list[Note]:
-    """The slice's notes that start inside the bars, on the project's tempo map."""
-    inside = notes_in_range(list(heard), piece, bars.start_s, bars.end_s)
+    """The slice's notes that start inside the bars (``EARLY_S``), on the project's tempo map."""
+    start_s, end_s = bars.start_s - EARLY_S, bars.end_s - EARLY_S
+    inside = notes_in_range(list(heard), piece, start_s, end_s)
     return notes_from_transcription(inside, project.tempo_bpm, tempo_changes=project.tempo_changes)
+
+
+def _note_ticks(project: Project, bars: BarRange) -> tuple[int, int]:
+    """The ticks a note starting in the bars starts in: their lines, ``EARLY_S`` earlier."""
+    tempo_map = project.tempo_map
+    start = round(seconds_to_tick(max(0.0, bars.start_s - EARLY_S), tempo_map))
+    end = round(seconds_to_tick(max(0.0, bars.end_s - EARLY_S), tempo_map))
+    return (0 if bars.start_tick == 0 else start), end
 
 
 def placed_pedals(
@@ -121,16 +144,18 @@ def replace_saved_range(
     """Save ``project`` with the notes starting in the bars swapped for ``notes`` there.
 
     Notes outside the bars (a learner's own edits) are kept; incoming notes outside them
-    are ignored. The pedal inside the bars is swapped for ``pedals`` cut to the bars; spans
-    crossing a bar edge keep their part outside (``replace_pedal_range``). Replaying it with
+    are ignored (a note belongs to the bar its onset is in, ``EARLY_S`` early). The pedal
+    inside the bars is swapped for ``pedals`` cut to the bars; spans crossing a bar edge
+    keep their part outside (``replace_pedal_range``). Replaying it with
     the same notes gives the same project. Returns how many notes came in.
 
     Raises:
         Conflict: the project was saved since it was read (read it again and retry).
         NotFound: the project is gone.
     """
-    inside = [n for n in notes if bars.start_tick <= n.start_tick < bars.end_tick]
-    kept = [n for n in project.notes if not bars.start_tick <= n.start_tick < bars.end_tick]
+    start, end = _note_ticks(project, bars)
+    inside = [n for n in notes if start <= n.start_tick < end]
+    kept = [n for n in project.notes if not start <= n.start_tick < end]
     pedal = replace_pedal_range(project.pedals, pedals, bars.start_tick, bars.end_tick)
     projects.save_content(repo, project, [*kept, *inside], now, pedals=pedal)
     return len(inside)

@@ -7,11 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from keycraft.services.domain import TICKS_PER_QUARTER, TimeSignatureChange
-from keycraft.services.notes.timing import bar_position, bar_start_tick, beat_ticks
+from keycraft.services.notes.timing import (
+    bar_number_offset,
+    bar_position,
+    bar_start_tick,
+    beat_ticks,
+)
 
 MAX_BAR_NUMBER = 100_000
 """Bar numbers past this are refused as typing mistakes."""
-_BAR_BEAT = re.compile(r"(\d{1,6})(?:\s*:\s*(\d{1,3}))?")
+_BAR_BEAT = re.compile(r"(-?\d{1,6})(?:\s*:\s*(\d{1,3}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,26 +53,35 @@ def snap_to_beat(tick: int, signature_map: Sequence[TimeSignatureChange]) -> int
     return beat_start if tick - beat_start < next_beat - tick else next_beat
 
 
-def bar_beat_label(tick: int, signature_map: Sequence[TimeSignatureChange]) -> str:
-    """Return where ``tick`` is as a whole bar ("5") or bar and beat ("5:3"), both from 1.
+def bar_beat_label(
+    tick: int, signature_map: Sequence[TimeSignatureChange], first_bar_tick: int = 0
+) -> str:
+    """Return where ``tick`` is as a whole bar ("5") or bar and beat ("5:3").
 
-    A tick between beats is shown at the nearest beat: never a fraction of a bar.
+    Beats count from 1; bars from 1 at ``first_bar_tick`` (the bars before it are 0, -1...,
+    see ``timing.bar_number_offset``). A tick between beats is shown at the nearest beat:
+    never a fraction of a bar.
     """
     position = bar_position(snap_to_beat(tick, signature_map), signature_map)
+    bar = position.bar_number - bar_number_offset(signature_map, first_bar_tick)
     if position.beat_number == 1:
-        return str(position.bar_number)
-    return f"{position.bar_number}:{position.beat_number}"
+        return str(bar)
+    return f"{bar}:{position.beat_number}"
 
 
-def tick_at_bar(text: str, signature_map: Sequence[TimeSignatureChange]) -> int | None:
-    """Return the tick of a typed "bar" or "bar:beat" ("3", "3:2"), or None if it is not one.
+def tick_at_bar(
+    text: str, signature_map: Sequence[TimeSignatureChange], first_bar_tick: int = 0
+) -> int | None:
+    """Return the tick of a typed "bar" or "bar:beat" ("3", "3:2", "0"), or None if it is not one.
 
-    Beats count from 1 and must fall inside the bar (a bar cut short has fewer).
+    Bars are numbered as ``bar_beat_label`` shows them; beats count from 1 and must fall
+    inside the bar (a bar cut short has fewer).
     """
     match = _BAR_BEAT.fullmatch(text.strip())
     if match is None:
         return None
-    bar, beat = int(match[1]), int(match[2] or 1)
+    bar = int(match[1]) + bar_number_offset(signature_map, first_bar_tick)
+    beat = int(match[2] or 1)
     if not 1 <= bar <= MAX_BAR_NUMBER or beat < 1:
         return None
     start = bar_start_tick(bar, signature_map)

@@ -190,6 +190,18 @@ def bar_position(tick: int, signature_map: Sequence[TimeSignatureChange]) -> Bar
     return BarPosition(segment.first_bar_number + bars, beats + 1, into_beat)
 
 
+def bar_number_offset(signature_map: Sequence[TimeSignatureChange], first_bar_tick: int) -> int:
+    """What to take off a bar's number counted from tick 0 for bar 1 to start at ``first_bar_tick``.
+
+    A transcription's bar 1 opens on the first downbeat heard; what comes before it (the
+    silence before the music, a pickup) counts as bar 0, then -1, as a score numbers an
+    upbeat. 0 when bar 1 starts at tick 0.
+    """
+    if first_bar_tick <= 0:
+        return 0
+    return bar_position(first_bar_tick, signature_map).bar_number - 1
+
+
 def note_name(pitch_midi: int) -> str:
     """Return a name like ``C4`` (middle C is MIDI 60) for ``pitch_midi``."""
     return f"{NOTE_NAMES[pitch_midi % 12]}{pitch_midi // 12 - 1}"

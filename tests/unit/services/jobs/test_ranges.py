@@ -15,13 +15,21 @@ import soundfile
 from keycraft.services import projects
 from keycraft.services.billing.plans import PlanCatalog
 from keycraft.services.clock import utc_now
-from keycraft.services.domain import Note, PedalSpan, TempoChange, TimeSignature
+from keycraft.services.domain import (
+    BeatTrack,
+    Note,
+    PedalSpan,
+    TempoChange,
+    TimeSignature,
+    TrackedBeat,
+)
 from keycraft.services.errors import NotFound
 from keycraft.services.jobs.errors import PAST_THE_END
 from keycraft.services.jobs.model import DONE, FAILED
 from keycraft.services.jobs.ranges import bar_range, range_of
 from keycraft.services.jobs.runner import JobContext, run_job
 from keycraft.services.jobs.submit import submit_retranscription, view_job
+from keycraft.services.notes.beat_map import timing_for
 from keycraft.services.repository.port import Repository
 from keycraft.services.storage.local import LocalStorage
 from keycraft.services.storage.media_links import MediaLinkSigner
@@ -50,6 +58,8 @@ class SlicedTranscriber:
     heard_s: list[float] = field(default_factory=list)
     pedals: tuple[TranscribedPedal, ...] = ()
     """Sustain-pedal spans heard, in slice time."""
+    onsets_s: tuple[float, ...] = (0.2, 0.5, 1.0, 1.5)
+    """The notes heard, in slice time."""
 
     async def transcribe_streaming(
         self,
@@ -65,7 +75,7 @@ class SlicedTranscriber:
         # In slice time: bar 2 starts 0.5 s in (the padding); the first note is in the padding.
         notes = tuple(
             TranscribedNote(start_s=t, end_s=t + 0.25, pitch_midi=72, velocity=90)
-            for t in (0.2, 0.5, 1.0, 1.5)
+            for t in self.onsets_s
         )
         await on_progress(
             TranscriptionProgress(done=1, total=1, duration_s=seconds, new_notes=notes)
@@ -141,6 +151,19 @@ def test_bar_range_follows_the_metre_and_the_tempo_map() -> None:
     assert (bar_range(project, 3, 1).first_bar, bar_range(project, 3, 1).last_bar) == (3, 3)
 
 
+def test_bars_of_a_transcription_count_from_its_first_downbeat() -> None:
+    # Beats every half second from 0.5 s, bar 1 on the second one, in 3/4.
+    beats = tuple(TrackedBeat(0.5 + 0.5 * i, (i - 1) % 3 == 0) for i in range(24))
+    track = BeatTrack(beats, TimeSignature(3, 4), 1, follow=True)
+    project = make_project(make_user("heard@example.com")).with_timing(timing_for(track))
+    bars = bar_range(project, 1, 3)
+    assert (bars.first_bar, bars.last_bar) == (1, 2)
+    assert bars.start_s == pytest.approx(1.0, abs=1e-3)  # the first downbeat
+    assert bars.end_s == pytest.approx(4.0, abs=1e-3)  # six beats later
+    # Bar 0 is the silence and the pickup before it; nothing comes before bar 0.
+    assert bar_range(project, -3, 1).start_s == 0.0
+
+
 def test_a_bar_job_swaps_only_those_bars_and_sends_only_their_audio(
     repo: Repository, tmp_path: Path
 ) -> None:
@@ -170,6 +193,22 @@ def test_a_bar_job_swaps_only_those_bars_and_sends_only_their_audio(
     # A duplicate delivery changes nothing.
     assert asyncio.run(run_job(ctx, user_id, job_id)) is None
     assert repo.get_project(user_id, project_id) == project
+
+
+def test_a_downbeat_heard_a_little_early_stays_in_its_bar_on_both_edges(
+    repo: Repository, tmp_path: Path
+) -> None:
+    # In slice time bar 2 is 0.5-2.5 s: its first note is heard 20 ms before its line, and
+    # bar 3's first note 20 ms before bar 3's.
+    transcriber = SlicedTranscriber(onsets_s=(0.48, 1.0, 2.48))
+    ctx, user_id, project_id = _setup(repo, tmp_path, transcriber)
+    job_id = _submit(ctx, user_id, project_id, 2, 3)
+    assert asyncio.run(run_job(ctx, user_id, job_id)) == DONE
+    project = repo.get_project(user_id, project_id)
+    assert project is not None
+    starts = sorted((n.start_tick, n.pitch_midi) for n in project.notes)
+    # Bar 2's first note is the one heard early (at 1.98 s), not lost; bar 3 keeps its own.
+    assert starts == [(0, 60), (1901, 72), (2400, 72), (3840, 60), (5760, 60)]
 
 
 def test_a_bar_job_swaps_the_pedal_inside_the_bars_and_cuts_spans_at_their_edges(

@@ -66,3 +66,21 @@ def test_ticks_snap_to_the_nearest_beat() -> None:
     assert snap_to_beat(1240, cut) == 1480
     # Eighth-note beats in 6/8.
     assert snap_to_beat(130, (TimeSignatureChange(0, 6, 8),)) == 240
+
+
+# A transcription's map: a 2/4 bar of silence and pickup, then 3/4 from its first downbeat.
+HEARD = (TimeSignatureChange(0, 2, 4), TimeSignatureChange(960, 3, 4))
+
+
+def test_bars_count_from_the_first_downbeat_with_the_pickup_as_bar_0() -> None:
+    assert bar_beat_label(960, HEARD, first_bar_tick=960) == "1"
+    assert bar_beat_label(0, HEARD, first_bar_tick=960) == "0"
+    assert bar_beat_label(480, HEARD, first_bar_tick=960) == "0:2"
+    assert bar_beat_label(960 + 1440 + 480, HEARD, first_bar_tick=960) == "2:2"
+    assert tick_at_bar("1", HEARD, first_bar_tick=960) == 960
+    assert tick_at_bar("0:2", HEARD, first_bar_tick=960) == 480
+    assert tick_at_bar("2:3", HEARD, first_bar_tick=960) == 960 + 1440 + 960
+    assert tick_at_bar("-1", HEARD, first_bar_tick=960) is None  # nothing before the start
+    # Without a first downbeat the same map counts from tick 0.
+    assert bar_beat_label(960, HEARD) == "2"
+    assert tick_at_bar("0", HEARD) is None
