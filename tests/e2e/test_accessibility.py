@@ -29,10 +29,21 @@ _RUN_AXE = """async () => {
 }"""
 
 
+_SETTLED = """() => Promise.all(
+  document.getAnimations()
+    .filter((a) => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+    .map((a) => a.finished.catch(() => null))
+)"""
+"""Resolves once every finite animation has ended (a panel fading in is measured at full
+opacity, not part-way, where its text reads fainter than it is); spinners that never end are
+left running."""
+
+
 def _blocking_violations(page: Page) -> list[str]:
-    """Every serious or critical axe violation on the page as it is now, one line each."""
+    """Every serious or critical axe violation on the page once it is still, one line each."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_SCRIPT))
+    page.evaluate(_SETTLED)
     violations = page.evaluate(_RUN_AXE)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {v['targets']}"
