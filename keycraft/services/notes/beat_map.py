@@ -61,11 +61,16 @@ def typical_beat_s(track: BeatTrack) -> float:
     return statistics.median(gaps) if gaps else 0.5
 
 
+def _first_downbeat_index(track: BeatTrack) -> int:
+    """The beat bar 1 starts on, kept inside the track (a stored index may be out of range)."""
+    return min(max(0, track.first_downbeat_index), len(track.beats) - 1)
+
+
 def first_downbeat_tick(track: BeatTrack, tempo_map: Sequence[TempoChange]) -> int:
     """Where bar 1 starts in ticks under ``tempo_map``: the roll's handle; -1 without beats."""
     if not usable(track):
         return -1
-    first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
+    first = _first_downbeat_index(track)
     return round(seconds_to_tick(track.beats[first].time_s, tempo_map))
 
 
@@ -98,7 +103,7 @@ def timing_for(track: BeatTrack) -> ProjectTiming:
     if track.follow and len(track.beats) > MAX_FOLLOWED_BEATS:
         raise ValueError("too many beats to follow one by one")
     beat_ticks = beat_length_ticks(track.meter)
-    first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
+    first = _first_downbeat_index(track)
     if track.follow:
         lead_ticks = _lead_in_ticks(track, beat_ticks)
         points = _beat_points(track, lead_ticks, beat_ticks)
@@ -141,7 +146,7 @@ def reading_summary(track: BeatTrack) -> dict[str, str]:
     if not usable(track):
         keys = ("tracked", "meter", "first_downbeat", "first_downbeat_s", "beats", "tempo_mode")
         return {**dict.fromkeys(keys, ""), "description": ""}
-    first = min(max(0, track.first_downbeat_index), len(track.beats) - 1)
+    first = _first_downbeat_index(track)
     meter = f"{track.meter.numerator}/{track.meter.denominator}"
     first_s = f"{track.beats[first].time_s:.2f}"
     mode = FOLLOW if track.follow else ONE_TEMPO
