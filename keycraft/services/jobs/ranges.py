@@ -12,7 +12,7 @@ from keycraft.services.jobs.model import TranscriptionJob
 from keycraft.services.notes.beat_map import first_downbeat_tick
 from keycraft.services.notes.pedal import replace_pedal_range
 from keycraft.services.notes.timing import (
-    bar_number_offset,
+    bar_position,
     bar_start_tick,
     seconds_to_tick,
     tick_to_seconds,
@@ -53,17 +53,16 @@ class BarRange:
 def bar_range(project: Project, first_bar: int, end_bar: int) -> BarRange:
     """Bars ``first_bar`` up to (not including) ``end_bar`` of the project, as numbered.
 
-    The editor numbers bars from 1 on the first downbeat heard (``bar_number_offset``).
+    The editor numbers bars from 1 on the first downbeat heard (``timing.bar_position``).
     The recording's times follow the project's tempo map: the recording plays in real
     seconds whatever the score's tempo says.
     """
     signatures = project.time_signature_map
     first_bar_tick = max(0, first_downbeat_tick(project.beat_track, project.tempo_map))
-    offset = bar_number_offset(signatures, first_bar_tick)
-    first = max(1 - offset, first_bar)
+    first = max(bar_position(0, signatures, first_bar_tick).bar_number, first_bar)
     end = max(first + 1, end_bar)
-    start_tick = bar_start_tick(first + offset, signatures)
-    end_tick = bar_start_tick(end + offset, signatures)
+    start_tick = bar_start_tick(first, signatures, first_bar_tick)
+    end_tick = bar_start_tick(end, signatures, first_bar_tick)
     tempo_map = project.tempo_map
     return BarRange(
         first_bar=first,
@@ -109,17 +108,20 @@ def placed_notes(
     heard: Iterable[TranscribedNote], piece: AudioSlice, bars: BarRange, project: Project
 ) -> list[Note]:
     """The slice's notes that start inside the bars (``EARLY_S``), on the project's tempo map."""
-    start_s, end_s = bars.start_s - EARLY_S, bars.end_s - EARLY_S
-    inside = notes_in_range(list(heard), piece, start_s, end_s)
+    inside = notes_in_range(list(heard), piece, *_onsets_s(bars))
     return notes_from_transcription(inside, project.tempo_bpm, tempo_changes=project.tempo_changes)
 
 
-def _note_ticks(project: Project, bars: BarRange) -> tuple[int, int]:
-    """The ticks a note starting in the bars starts in: their lines, ``EARLY_S`` earlier."""
+def _onsets_s(bars: BarRange) -> tuple[float, float]:
+    """Where the notes of the bars start in the recording: their lines, ``EARLY_S`` earlier."""
+    return max(0.0, bars.start_s - EARLY_S), max(0.0, bars.end_s - EARLY_S)
+
+
+def _onset_ticks(project: Project, bars: BarRange) -> tuple[int, int]:
+    """``_onsets_s`` on the project's tempo map."""
+    start_s, end_s = _onsets_s(bars)
     tempo_map = project.tempo_map
-    start = round(seconds_to_tick(max(0.0, bars.start_s - EARLY_S), tempo_map))
-    end = round(seconds_to_tick(max(0.0, bars.end_s - EARLY_S), tempo_map))
-    return (0 if bars.start_tick == 0 else start), end
+    return round(seconds_to_tick(start_s, tempo_map)), round(seconds_to_tick(end_s, tempo_map))
 
 
 def placed_pedals(
@@ -153,7 +155,7 @@ def replace_saved_range(
         Conflict: the project was saved since it was read (read it again and retry).
         NotFound: the project is gone.
     """
-    start, end = _note_ticks(project, bars)
+    start, end = _onset_ticks(project, bars)
     inside = [n for n in notes if start <= n.start_tick < end]
     kept = [n for n in project.notes if not start <= n.start_tick < end]
     pedal = replace_pedal_range(project.pedals, pedals, bars.start_tick, bars.end_tick)

@@ -7,12 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from keycraft.services.domain import TICKS_PER_QUARTER, TimeSignatureChange
-from keycraft.services.notes.timing import (
-    bar_number_offset,
-    bar_position,
-    bar_start_tick,
-    beat_ticks,
-)
+from keycraft.services.notes.timing import bar_position, bar_start_tick, beat_ticks
 
 MAX_BAR_NUMBER = 100_000
 """Bar numbers past this are refused as typing mistakes."""
@@ -58,15 +53,13 @@ def bar_beat_label(
 ) -> str:
     """Return where ``tick`` is as a whole bar ("5") or bar and beat ("5:3").
 
-    Beats count from 1; bars from 1 at ``first_bar_tick`` (the bars before it are 0, -1...,
-    see ``timing.bar_number_offset``). A tick between beats is shown at the nearest beat:
-    never a fraction of a bar.
+    Beats count from 1; bars from 1 at ``first_bar_tick`` (the bars before it are 0, -1...).
+    A tick between beats is shown at the nearest beat: never a fraction of a bar.
     """
-    position = bar_position(snap_to_beat(tick, signature_map), signature_map)
-    bar = position.bar_number - bar_number_offset(signature_map, first_bar_tick)
+    position = bar_position(snap_to_beat(tick, signature_map), signature_map, first_bar_tick)
     if position.beat_number == 1:
-        return str(bar)
-    return f"{bar}:{position.beat_number}"
+        return str(position.bar_number)
+    return f"{position.bar_number}:{position.beat_number}"
 
 
 def tick_at_bar(
@@ -80,10 +73,13 @@ def tick_at_bar(
     match = _BAR_BEAT.fullmatch(text.strip())
     if match is None:
         return None
-    bar = int(match[1]) + bar_number_offset(signature_map, first_bar_tick)
-    beat = int(match[2] or 1)
-    if not 1 <= bar <= MAX_BAR_NUMBER or beat < 1:
+    bar, beat = int(match[1]), int(match[2] or 1)
+    if bar > MAX_BAR_NUMBER or beat < 1:
         return None
-    start = bar_start_tick(bar, signature_map)
-    beats = beat_ticks(signature_map, start, bar_start_tick(bar + 1, signature_map))
+    try:
+        start = bar_start_tick(bar, signature_map, first_bar_tick)
+    except ValueError:
+        return None  # before the first bar
+    end = bar_start_tick(bar + 1, signature_map, first_bar_tick)
+    beats = beat_ticks(signature_map, start, end)
     return beats[beat - 1] if beat <= len(beats) else None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from keycraft.services.domain import (
     TICKS_PER_QUARTER,
@@ -92,7 +92,7 @@ def seconds_to_tick(seconds: float, tempo_map: Sequence[TempoChange]) -> float:
 
 @dataclass(frozen=True, slots=True)
 class BarLine:
-    """Where a bar starts: its number (the first bar is 1), tick and signature."""
+    """Where a bar starts: its number (see ``_segments``), tick and signature."""
 
     bar_number: int
     tick: int
@@ -101,7 +101,7 @@ class BarLine:
 
 @dataclass(frozen=True, slots=True)
 class BarPosition:
-    """A tick read as bar and beat (both counted from 1) plus the ticks into that beat."""
+    """A tick read as bar and beat (beats counted from 1) plus the ticks into that beat."""
 
     bar_number: int
     beat_number: int
@@ -118,26 +118,45 @@ class _Segment:
     time_signature: TimeSignature
 
 
-def _segments(signature_map: Sequence[TimeSignatureChange]) -> Iterator[_Segment]:
+def _segments(
+    signature_map: Sequence[TimeSignatureChange], first_bar_tick: int = 0
+) -> list[_Segment]:
+    """The map's stretches with their first bar numbers, bar 1 being the bar at ``first_bar_tick``.
+
+    A transcription's bar 1 opens on the first downbeat heard; what comes before it (the
+    silence before the music, a pickup) counts as bar 0, then -1, as a score numbers an
+    upbeat. At ``first_bar_tick`` 0 the bars count from tick 0.
+    """
     _check_starts_at_zero(signature_map)
+    segments: list[_Segment] = []
     bar_number = 1
     for index, change in enumerate(signature_map):
         end = signature_map[index + 1].tick if index + 1 < len(signature_map) else None
         signature = change.time_signature
-        yield _Segment(change.tick, end, bar_number, signature)
+        segments.append(_Segment(change.tick, end, bar_number, signature))
         if end is not None:
             # A change starts a new bar, so a bar it interrupts still counts as one.
             bar_number += math.ceil((end - change.tick) / bar_length_ticks(signature))
+    if first_bar_tick <= 0:
+        return segments
+    starts = [segment.start_tick for segment in segments]
+    holder = segments[bisect.bisect_right(starts, first_bar_tick) - 1]
+    bars_in = (first_bar_tick - holder.start_tick) // bar_length_ticks(holder.time_signature)
+    before = holder.first_bar_number + bars_in - 1
+    return [replace(s, first_bar_number=s.first_bar_number - before) for s in segments]
 
 
-def bar_lines(signature_map: Sequence[TimeSignatureChange], end_tick: int) -> list[BarLine]:
+def bar_lines(
+    signature_map: Sequence[TimeSignatureChange], end_tick: int, first_bar_tick: int = 0
+) -> list[BarLine]:
     """Return every bar that starts before ``end_tick`` under a time-signature map.
 
     Each signature change starts a new bar at its tick, cutting short a bar it interrupts
-    (as MIDI files and notation programs read a change in the middle of a bar).
+    (as MIDI files and notation programs read a change in the middle of a bar). Bars are
+    numbered from 1 at ``first_bar_tick`` (``_segments``).
     """
     lines: list[BarLine] = []
-    for segment in _segments(signature_map):
+    for segment in _segments(signature_map, first_bar_tick):
         bar_ticks = bar_length_ticks(segment.time_signature)
         stop = end_tick if segment.end_tick is None else min(end_tick, segment.end_tick)
         for index, tick in enumerate(range(segment.start_tick, stop, bar_ticks)):
@@ -168,11 +187,18 @@ def beat_ticks(
     return beats
 
 
-def bar_start_tick(bar_number: int, signature_map: Sequence[TimeSignatureChange]) -> int:
-    """Return the tick where bar ``bar_number`` (counted from 1) starts."""
-    if bar_number < 1:
-        raise ValueError("bars count from 1")
-    for segment in _segments(signature_map):
+def bar_start_tick(
+    bar_number: int, signature_map: Sequence[TimeSignatureChange], first_bar_tick: int = 0
+) -> int:
+    """Return the tick where bar ``bar_number`` (bar 1 at ``first_bar_tick``) starts.
+
+    Raises:
+        ValueError: no bar of that number: it would start before tick 0.
+    """
+    segments = _segments(signature_map, first_bar_tick)
+    if bar_number < segments[0].first_bar_number:
+        raise ValueError("no bar starts before tick 0")
+    for segment in segments:
         offset = bar_number - segment.first_bar_number
         tick = segment.start_tick + offset * bar_length_ticks(segment.time_signature)
         if segment.end_tick is None or tick < segment.end_tick:
@@ -180,26 +206,16 @@ def bar_start_tick(bar_number: int, signature_map: Sequence[TimeSignatureChange]
     raise AssertionError("the last segment never ends")  # pragma: no cover
 
 
-def bar_position(tick: int, signature_map: Sequence[TimeSignatureChange]) -> BarPosition:
-    """Return the bar and beat that ``tick`` falls in under a time-signature map."""
+def bar_position(
+    tick: int, signature_map: Sequence[TimeSignatureChange], first_bar_tick: int = 0
+) -> BarPosition:
+    """Return the bar (bar 1 at ``first_bar_tick``) and beat that ``tick`` falls in."""
     starts = [change.tick for change in signature_map]
-    segment = list(_segments(signature_map))[bisect.bisect_right(starts, tick) - 1]
+    segment = _segments(signature_map, first_bar_tick)[bisect.bisect_right(starts, tick) - 1]
     into_segment = tick - segment.start_tick
     bars, into_bar = divmod(into_segment, bar_length_ticks(segment.time_signature))
     beats, into_beat = divmod(into_bar, beat_length_ticks(segment.time_signature))
     return BarPosition(segment.first_bar_number + bars, beats + 1, into_beat)
-
-
-def bar_number_offset(signature_map: Sequence[TimeSignatureChange], first_bar_tick: int) -> int:
-    """What to take off a bar's number counted from tick 0 for bar 1 to start at ``first_bar_tick``.
-
-    A transcription's bar 1 opens on the first downbeat heard; what comes before it (the
-    silence before the music, a pickup) counts as bar 0, then -1, as a score numbers an
-    upbeat. 0 when bar 1 starts at tick 0.
-    """
-    if first_bar_tick <= 0:
-        return 0
-    return bar_position(first_bar_tick, signature_map).bar_number - 1
 
 
 def note_name(pitch_midi: int) -> str:
