@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from keycraft.services.domain import Project
 from keycraft.services.errors import DomainError
-from keycraft.services.notes.key import C_MAJOR, MusicalKey, estimate_key, parse_key
+from keycraft.services.notes.key import (
+    C_MAJOR,
+    MusicalKey,
+    estimate_key_from_weights,
+    parse_key,
+)
 from keycraft.services.repository.port import Repository
 
 
@@ -24,14 +29,18 @@ class ProjectKey:
     """True when the learner chose ``key``; False when it is the estimate."""
 
 
-def project_key(project: Project) -> ProjectKey:
-    """The key ``project`` is shown in: its stored choice, else the estimate (C major if empty).
+def project_key(key_name: str | None, weights: Sequence[float]) -> ProjectKey:
+    """The key a project is shown in: its stored choice, else the estimate (C major if empty).
 
-    A stored name that no longer parses counts as no choice.
+    Args:
+        key_name: The stored choice (``Project.key_name``); one that no longer parses counts
+            as no choice.
+        weights: How much each pitch class sounds in its notes (``key.pitch_class_weights``,
+            or the editing session's running ``pitch_class_weights``).
     """
-    found = estimate_key(project.notes)
+    found = estimate_key_from_weights(weights)
     estimated = found.key if found is not None else C_MAJOR
-    chosen = parse_key(project.key_name)
+    chosen = parse_key(key_name)
     return ProjectKey(chosen or estimated, estimated, chosen is not None)
 
 

@@ -130,9 +130,10 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
         # A learner who fixes wrong notes expects the key (and the spelling) to follow them.
         # The session keeps the pitch-class weights up to date, so the estimate costs the
         # same at any size; the key state is reached only when the estimate moves.
-        if self._session is None:
+        weights = self.pitch_class_weights()
+        if weights is None:
             return
-        found = estimate_key_from_weights(self._session.pitch_class_weights)
+        found = estimate_key_from_weights(weights)
         key_id = found.key.key_id if found is not None else ""
         if key_id == self._followed_key:
             return
@@ -151,12 +152,11 @@ class EditorState(EditorEditsMixin, EditorExportMixin, rx.State):
         """
         return self._project if self.loaded else None
 
-    def edited_project(self) -> Project | None:
-        """The open project with its notes as they are being edited now (None until open)."""
-        project = self.open_project()
-        if project is None or self._session is None:
-            return project
-        return replace(project, notes=tuple(self._session.notes.values()))
+    def pitch_class_weights(self) -> tuple[float, ...] | None:
+        """How much each pitch class sounds in the notes being edited (None until open)."""
+        if self.open_project() is None or self._session is None:
+            return None
+        return self._session.pitch_class_weights
 
     def keep_stored(self, change: ProjectChange) -> None:
         """Apply ``change`` to the open project without saving: it was stored elsewhere."""

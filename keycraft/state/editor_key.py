@@ -51,8 +51,10 @@ class EditorKeyState(rx.State):
     async def _editor_project(self) -> tuple[EditorState, project_key.ProjectKey | None]:
         """The editor and the key of its project as it is being edited now."""
         editor = await self.get_state(EditorState)
-        project = editor.edited_project()
-        return editor, None if project is None else project_key.project_key(project)
+        project, weights = editor.open_project(), editor.pitch_class_weights()
+        if project is None or weights is None:
+            return editor, None
+        return editor, project_key.project_key(project.key_name, weights)
 
     def _show(self, shown: project_key.ProjectKey) -> None:
         self.key_name = shown.key.name

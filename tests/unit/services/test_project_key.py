@@ -6,8 +6,9 @@ from unittest.mock import Mock
 import pytest
 
 from keycraft.services.domain import Note, Project
-from keycraft.services.notes.key import C_MAJOR, MusicalKey
-from keycraft.services.project_key import UnknownKey, project_key, save_key
+from keycraft.services.notes.key import C_MAJOR, MusicalKey, pitch_class_weights
+from keycraft.services.project_key import ProjectKey, UnknownKey, save_key
+from keycraft.services.project_key import project_key as key_of
 from tests.support.factories import make_project, make_user
 
 D_MAJOR_SCALE = (62, 64, 66, 67, 69, 71, 73, 74)
@@ -17,6 +18,14 @@ def _d_major_project() -> Project:
     notes = tuple(Note(i * 480, 480, p, 80) for i, p in enumerate(D_MAJOR_SCALE))
     notes += (Note(0, 480 * 8, 50, 70), Note(0, 480 * 8, 57, 70))
     return replace(make_project(make_user()), notes=notes)
+
+
+def project_key(project: Project) -> ProjectKey:
+    """The key ``project`` is shown in, from its stored choice and all its notes."""
+    weights = pitch_class_weights(
+        (n.pitch_midi, n.duration_ticks, n.velocity) for n in project.notes
+    )
+    return key_of(project.key_name, weights)
 
 
 def test_the_estimate_is_shown_until_the_learner_chooses() -> None:
