@@ -2,8 +2,7 @@
 // ruler, bar 1's handle on it, the lanes, the scrollbars, a key pressed on the keyboard, and
 // the wheel. Where a press lands is ``areaAt`` (pure, tested in pointer_gestures.test.js); the
 // note rules are in note_drags.js, the loop's in loop_region.js, the handle's in
-// downbeat_handle.js. ``createPointerGestures(roll)`` returns the
-// canvas handlers.
+// downbeat_handle.js. ``createPointerGestures(roll)`` returns the canvas handlers.
 import * as noteDrags from "./note_drags.js";
 import { hitSpan } from "./pedal_lane.js";
 import { HIGHEST_PITCH, KEYBOARD_WIDTH_PX, LOWEST_PITCH, RULER_HEIGHT_PX, clamp } from "./geometry.js";

@@ -1,8 +1,9 @@
 // Drawing the roll on its canvas: the backdrop (rows, grid, ruler with bar numbers and the
 // loop, keyboard) cached offscreen until the view changes, then each frame the notes, the
 // rubber band, the keyboard cursor, the lanes, the sounding keys, bar 1's handle, the
-// playhead and the scrollbars. The drawing functions take a 2D context and plain values (roll_drawing.test.js
-// runs them under `bun test` with a recording context); ``createPainter(roll)`` draws the roll.
+// playhead and the scrollbars. The drawing functions take a 2D context and plain values
+// (roll_drawing.test.js runs them under `bun test` with a recording context);
+// ``createPainter(roll)`` draws the roll.
 import { TICKS_PER_QUARTER, barLinesBetween, beatsBetween } from "./timing.js";
 import { HIGHEST_PITCH, KEYBOARD_WIDTH_PX, LOWEST_PITCH, RULER_HEIGHT_PX } from "./geometry.js";
 import { noteName as octaveName } from "./roll_keys.js";
